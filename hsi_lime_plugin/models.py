@@ -114,7 +114,10 @@ def load_model(path: str | Path, device: str | torch.device = "auto") -> Explain
 
 def _load_torchscript(path: Path, device: torch.device):
     try:
-        network = torch.jit.load(str(path), map_location=device)
+        with warnings.catch_warnings():  # torch 2.9+ calls TorchScript deprecated; it is what users have
+            warnings.filterwarnings("ignore", message=r".*torch\.jit\.load.*", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", message=r".*torch\.jit\.load.*", category=UserWarning)
+            network = torch.jit.load(str(path), map_location=device)
     except (RuntimeError, ValueError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise HsiLimeError(

@@ -1,14 +1,16 @@
 """Write output files atomically: a run that fails or is cancelled leaves nothing behind.
 
-Every writer in the engine goes through :func:`atomic_output`: the file is written under
-a temporary name in the destination folder (same file system, so the final rename is
-atomic) and renamed only when the writer returns without an exception.
+Every output of a workflow is written inside :func:`atomic_output`: under a temporary
+name in the destination folder (same file system, so the final rename is atomic), and
+renamed only when the block finishes without an exception. Formats made of several files
+(a Shapefile's ``.shp/.dbf/.shx/.prj``, GDAL's ``.aux.xml``) are renamed together.
+Nest several outputs with :class:`contextlib.ExitStack` so that one failure discards all.
 """
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Iterator
 
@@ -17,16 +19,16 @@ from .errors import HsiLimeError
 
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it to ``path`` on success.
+    """Yield a temporary path beside ``path``; move it (and its sidecars) to ``path`` on success.
 
     Parameters
     ----------
     path : path-like
-        The final destination. Its folder must exist (it is created if missing).
+        The final destination. Its folder is created if missing.
     what : str
         The parameter name used in error messages (e.g. ``"OUTPUT"``).
 
-    On any exception (including cancellation) the temporary file is removed and the
+    On any exception (including cancellation) the temporary files are removed and the
     destination is left untouched.
     """
     final = Path(path)
@@ -37,13 +39,37 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
             f"{what}: cannot create the folder {final.parent} ({error.strerror}); "
             "choose a destination in a writable folder."
         ) from None
-    fd, temporary = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".partial{final.suffix}", dir=final.parent)
-    os.close(fd)
-    os.unlink(temporary)  # writers (GDAL, OGR) want to create the file themselves
-    temporary_path = Path(temporary)
+    stem = f".{final.stem}.{secrets.token_hex(4)}.partial"
+    temporary = final.parent / f"{stem}{final.suffix}"
+    succeeded = False
     try:
-        yield temporary_path
-        os.replace(temporary_path, final)
+        yield temporary
+        succeeded = True
     finally:
-        for leftover in final.parent.glob(temporary_path.name + "*"):
-            leftover.unlink(missing_ok=True)
+        pieces = [p for p in final.parent.iterdir() if p.name == stem or p.name.startswith(stem + ".")]
+        for piece in pieces:
+            if succeeded:
+                os.replace(piece, final.parent / (final.stem + piece.name[len(stem) :]))
+            else:
+                piece.unlink(missing_ok=True)
+
+
+#: OGR driver for each vector file extension the outputs support.
+VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+
+
+def vector_driver(path: str | os.PathLike, what: str) -> str:
+    """The OGR driver for a destination path, or an error listing the supported extensions."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in VECTOR_DRIVERS:
+        raise HsiLimeError(
+            f"{what}: cannot write '{suffix or Path(path).name}' files; use one of "
+            f"{', '.join(sorted(set(VECTOR_DRIVERS)))}."
+        )
+    return VECTOR_DRIVERS[suffix]
+
+
+def write_vector(frame, path: str | os.PathLike, layer_name: str, driver: str) -> None:
+    """Write a GeoDataFrame with geopandas; ``layer_name`` names the GeoPackage layer."""
+    options = {"layer": layer_name} if driver == "GPKG" else {}
+    frame.to_file(path, driver=driver, **options)

@@ -16,7 +16,6 @@ from rasterio.errors import RasterioIOError
 from rasterio.transform import Affine
 
 from .errors import HsiLimeError
-from .outputs import atomic_output
 from .wavelengths import read_wavelengths
 
 
@@ -117,12 +116,12 @@ def write_raster(
     like: RasterCube,
     descriptions: list[str],
     nodata: float = -9999.0,
-    what: str = "OUTPUT",
 ) -> None:
-    """Write ``bands`` (B, H, W) as a Float32 GeoTIFF on ``like``'s grid, atomically.
+    """Write ``bands`` (B, H, W) as a Float32 GeoTIFF on ``like``'s grid.
 
     NaN values are written as ``nodata``. Each band gets its description (e.g. the target
-    name), so QGIS and GDAL show which band is which.
+    name), so QGIS and GDAL show which band is which. Callers write into a path from
+    :func:`hsi_lime_plugin.outputs.atomic_output`.
     """
     bands = np.asarray(bands, dtype=np.float32)
     if bands.ndim != 3 or bands.shape[1:] != like.data.shape[1:]:
@@ -140,8 +139,7 @@ def write_raster(
         compress="deflate",
         tiled=bands.shape[1] >= 256 and bands.shape[2] >= 256,
     )
-    with atomic_output(path, what) as temporary:
-        with rasterio.open(temporary, "w", **profile) as dataset:
-            dataset.write(values)
-            for index, description in enumerate(descriptions, start=1):
-                dataset.set_band_description(index, description)
+    with rasterio.open(path, "w", **profile) as dataset:
+        dataset.write(values)
+        for index, description in enumerate(descriptions, start=1):
+            dataset.set_band_description(index, description)

@@ -1,0 +1,43 @@
+# hsi-lime: `make demo` and `make test` set up a fresh Debian 12 machine (as root) and run.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PYTHON    := $(VENV)/bin/python
+BUILD     := build
+DEMO      := $(BUILD)/demo
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: help setup demo test install bench package translations clean
+
+help:
+	@echo "make demo     set up, build the demo scene and model, explain them with qgis_process"
+	@echo "make test     set up and run the whole test suite"
+	@echo "make install  link this folder into your QGIS profile as plugin hsi_lime and enable it"
+	@echo "make bench    speed and memory benchmarks against meteors and captum"
+	@echo "make package  build the plugin zip for the QGIS plugin repository"
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@bash scripts/run_demo.sh
+
+test: setup
+	$(PYTHON) -m pytest
+
+install: setup
+	@bash scripts/install_plugin.sh
+
+bench: setup
+	@bash scripts/setup_peers.sh
+	$(PYTHON) benchmarks/run.py
+
+package: setup translations
+	@bash scripts/package.sh
+
+translations:
+	@command -v lrelease >/dev/null 2>&1 && for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease -silent "$$ts"; done || true
+
+clean:
+	rm -rf $(BUILD) .pytest_cache

@@ -1,0 +1,1 @@
+"""The QGIS side of hsi-lime: the Processing provider and one module per algorithm."""

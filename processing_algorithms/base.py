@@ -1,0 +1,212 @@
+"""The base of every hsi-lime algorithm: parameter helpers, help text, and the engine bridge.
+
+An algorithm module declares its parameters with the helpers here (each with a short
+description that becomes its help), reads them, calls one engine workflow with plain
+Python values, and returns the outputs. This base turns the engine's contract into
+QGIS terms: ``HsiLimeError`` -> ``QgsProcessingException`` (the message unchanged),
+``progress``/``cancelled`` -> ``feedback.setProgress``/``feedback.isCanceled``, Python
+warnings -> ``feedback.pushWarning``.
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsProcessingParameterField,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from hsi_lime_plugin import Cancelled, HsiLimeError
+
+ICON = Path(__file__).resolve().parent.parent / "icon.svg"
+DEVICES = ("auto", "cpu", "cuda")
+CONTEXT = "HsiLimeAlgorithm"
+
+
+class HsiLimeAlgorithm(QgsProcessingAlgorithm):
+    """Shared behaviour of the hsi-lime algorithms; subclasses define ``name``,
+    ``displayName``, ``summary``, ``initAlgorithm`` (through the ``add_*`` helpers) and
+    ``run_workflow``."""
+
+    summary = ""
+
+    def __init__(self):
+        super().__init__()
+        self._parameter_help: list[tuple[str, str]] = []
+
+    # --- identity -----------------------------------------------------------------------
+    def tr(self, text: str, context: str = "") -> str:
+        """Translate ``text``; the context is the class the literal is written in (pylupdate5)."""
+        return QCoreApplication.translate(context or type(self).__name__, text)
+
+    def createInstance(self):  # noqa: N802 (QGIS API name)
+        return type(self)()
+
+    def group(self):
+        return self.tr("Explanations", CONTEXT)
+
+    def groupId(self):  # noqa: N802
+        return "explanations"
+
+    def icon(self):
+        return QIcon(str(ICON))
+
+    def shortHelpString(self):  # noqa: N802
+        """The summary and every parameter's description, as HTML for the dialog."""
+        items = "".join(f"<li><b>{name}</b>: {text}</li>" for name, text in self._parameter_help)
+        return f"<p>{self.summary}</p><ul>{items}</ul>"
+
+    def shortDescription(self):  # noqa: N802
+        return self.summary.split(". ")[0]
+
+    def helpUrl(self):  # noqa: N802
+        return "https://github.com/hsi-lime/hsi-lime#readme"
+
+    # --- parameter helpers ----------------------------------------------------------------
+    def add(self, parameter, help_text: str, advanced: bool = False):
+        """Add ``parameter`` with ``help_text`` (shown in the dialog help and by qgis_process help)."""
+        parameter.setHelp(help_text)
+        if advanced:
+            parameter.setFlags(parameter.flags() | parameter.FlagAdvanced)
+        self.addParameter(parameter)
+        self._parameter_help.append((parameter.description(), help_text))
+        return parameter
+
+    def add_raster_input(self):
+        self.add(
+            QgsProcessingParameterRasterLayer("INPUT", self.tr("Hyperspectral raster", CONTEXT)),
+            self.tr("The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.", CONTEXT),
+        )
+
+    def add_model(self):
+        self.add(
+            QgsProcessingParameterFile(
+                "MODEL",
+                self.tr("Model file", CONTEXT),
+                fileFilter="TorchScript (*.pt *.pth *.ts *.torchscript *.jit);;All files (*.*)",
+            ),
+            self.tr(
+                "A TorchScript model; its card (same name, .json) gives the targets and the input scaling.", CONTEXT
+            ),
+        )
+
+    def add_polygons(self, optional: bool, help_text: str):
+        self.add(
+            QgsProcessingParameterVectorLayer(
+                "POLYGONS", self.tr("Field polygons", CONTEXT), [QgsProcessing.TypeVectorPolygon], optional=optional
+            ),
+            help_text,
+        )
+        self.add(
+            QgsProcessingParameterField(
+                "ID_FIELD",
+                self.tr("Field identifier", CONTEXT),
+                parentLayerParameterName="POLYGONS",
+                optional=True,
+            ),
+            self.tr("Attribute that identifies each field polygon; empty: the feature id.", CONTEXT),
+        )
+
+    def add_explanation_settings(self):
+        """TARGETS, N_SAMPLES, BATCH_SIZE, DEVICE and SEED: the settings every explanation shares."""
+        self.add(
+            QgsProcessingParameterString("TARGETS", self.tr("Targets", CONTEXT), defaultValue="", optional=True),
+            self.tr("Comma-separated target names or 0-based indices; empty: every target of the model.", CONTEXT),
+        )
+        self.add(
+            QgsProcessingParameterNumber(
+                "N_SAMPLES", self.tr("Number of samples", CONTEXT), defaultValue=500, minValue=2
+            ),
+            self.tr("Perturbed images the model evaluates; more gives steadier attributions.", CONTEXT),
+        )
+        self.add(
+            QgsProcessingParameterNumber(
+                "BATCH_SIZE", self.tr("Batch size (0 = automatic)", CONTEXT), defaultValue=0, minValue=0
+            ),
+            self.tr("Images per forward pass; 0 chooses from the free memory.", CONTEXT),
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterEnum(
+                "DEVICE", self.tr("Device", CONTEXT), options=["auto", "cpu", "cuda"], defaultValue=0
+            ),
+            self.tr("auto: the GPU when torch sees one, else the CPU. cuda without a GPU is an error.", CONTEXT),
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterNumber("SEED", self.tr("Random seed", CONTEXT), defaultValue=0, minValue=0),
+            self.tr("The same seed gives the same samples and the same attributions.", CONTEXT),
+            advanced=True,
+        )
+
+    def explanation_settings(self, parameters, context) -> dict:
+        """The shared settings as keyword arguments of the engine workflows."""
+        return dict(
+            targets=self.parameterAsString(parameters, "TARGETS", context) or None,
+            n_samples=self.parameterAsInt(parameters, "N_SAMPLES", context),
+            batch_size=self.parameterAsInt(parameters, "BATCH_SIZE", context) or None,
+            device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+            seed=self.parameterAsInt(parameters, "SEED", context),
+        )
+
+    def raster_path(self, parameters, context) -> str:
+        """The file behind INPUT (a GDAL data source name)."""
+        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if layer is None:
+            raise QgsProcessingException(self.tr("INPUT: no raster layer was given; choose a hyperspectral raster.", CONTEXT))
+        if layer.providerType() != "gdal":
+            raise QgsProcessingException(
+                self.tr("INPUT: the layer comes from the '{}' provider; choose a file-based (GDAL) raster.", CONTEXT).format(
+                    layer.providerType()
+                )
+            )
+        return layer.source()
+
+    def polygons_path(self, parameters, context, feedback) -> tuple[str | None, str | None]:
+        """The POLYGONS layer as a file path and layer name, exported to GeoPackage when it is not a file."""
+        if not parameters.get("POLYGONS"):
+            return None, None
+        path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
+            parameters, "POLYGONS", context, ["gpkg", "shp", "geojson"], "gpkg", feedback
+        )
+        return path, layer or None
+
+    # --- running --------------------------------------------------------------------------
+    def engine_callbacks(self, feedback) -> dict:
+        """``progress``, ``cancelled`` and ``log`` for the engine, bound to ``feedback``."""
+        return dict(
+            progress=lambda fraction: feedback.setProgress(100.0 * fraction),
+            cancelled=feedback.isCanceled,
+            log=feedback.pushInfo,
+        )
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        """Run :meth:`run_workflow`, turning engine errors, cancellation and warnings into QGIS terms."""
+        def show(message, category, filename, lineno, file=None, line=None):
+            feedback.pushWarning(str(message))
+
+        with warnings.catch_warnings():  # restores showwarning and the filters afterwards
+            warnings.simplefilter("always")
+            warnings.showwarning = show
+            try:
+                return self.run_workflow(parameters, context, feedback)
+            except HsiLimeError as error:
+                raise QgsProcessingException(str(error)) from None
+            except Cancelled:
+                feedback.pushInfo(self.tr("Cancelled: nothing was written.", CONTEXT))
+                return {}
+
+    def run_workflow(self, parameters, context, feedback) -> dict:
+        """Read the parameters, call one engine workflow, return the outputs (subclasses)."""
+        raise NotImplementedError

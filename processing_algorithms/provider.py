@@ -1,0 +1,43 @@
+"""The "Hyperspectral explanations" Processing provider (id ``hsilime``)."""
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from .base import ICON
+from .explain_spatial import ExplainSpatial
+
+ALGORITHMS = (ExplainSpatial,)
+
+
+class HsiLimeProvider(QgsProcessingProvider):
+    """Holds the hsi-lime algorithms; outputs are files the engine writes itself."""
+
+    def id(self):
+        return "hsilime"
+
+    def name(self):
+        return QCoreApplication.translate("HsiLimeProvider", "Hyperspectral explanations")
+
+    def longName(self):  # noqa: N802 (QGIS API name)
+        return self.name()
+
+    def icon(self):
+        return QIcon(str(ICON))
+
+    def loadAlgorithms(self):  # noqa: N802
+        for algorithm in ALGORITHMS:
+            self.addAlgorithm(algorithm())
+
+    def supportedOutputRasterLayerExtensions(self):  # noqa: N802
+        return ["tif"]
+
+    def supportedOutputVectorLayerExtensions(self):  # noqa: N802
+        return ["gpkg", "shp", "geojson"]
+
+    def defaultVectorFileExtension(self, hasGeometry=True):  # noqa: N802
+        return "gpkg"
+
+    def defaultRasterFileExtension(self):  # noqa: N802
+        return "tif"

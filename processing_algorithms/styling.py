@@ -1,0 +1,115 @@
+"""Styles for the outputs, so that they are ready to read when they appear in the project.
+
+Attributions are signed: a diverging ramp centred on 0 (blue: the segment lowers the
+prediction, red: it raises it), symmetric around 0 so that colour intensity compares
+across segments. The same style is written as a ``.qml`` sidecar beside each output
+file (QGIS applies it whenever the file is opened) and applied to the layers Processing
+loads into the project.
+"""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsColorRampShader,
+    QgsGraduatedSymbolRenderer,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsRasterBandStats,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsRendererRange,
+    QgsSingleBandPseudoColorRenderer,
+    QgsStyle,
+    QgsSymbol,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QColor
+
+RAMP = "RdBu"
+CLASSES = 8
+
+
+def _diverging_colours(n: int) -> list[QColor]:
+    ramp = QgsStyle.defaultStyle().colorRamp(RAMP)
+    if ramp is None:  # a profile without the default style database
+        return [QColor.fromHsvF(0.66 * (1 - i / max(1, n - 1)), 0.8, 0.9) for i in range(n)]
+    ramp.invert()
+    return [ramp.color(i / max(1, n - 1)) for i in range(n)]
+
+
+def style_attribution_raster(layer: QgsRasterLayer, band: int = 1) -> None:
+    """Pseudocolour ``band`` on a diverging ramp symmetric around 0."""
+    stats = layer.dataProvider().bandStatistics(band, QgsRasterBandStats.Min | QgsRasterBandStats.Max)
+    limit = max(abs(stats.minimumValue), abs(stats.maximumValue)) or 1.0
+    colours = _diverging_colours(CLASSES + 1)
+    items = [
+        QgsColorRampShader.ColorRampItem(-limit + 2 * limit * i / CLASSES, colours[i], f"{-limit + 2 * limit * i / CLASSES:.3g}")
+        for i in range(CLASSES + 1)
+    ]
+    ramp_shader = QgsColorRampShader(-limit, limit)
+    ramp_shader.setColorRampType(QgsColorRampShader.Interpolated)
+    ramp_shader.setColorRampItemList(items)
+    shader = QgsRasterShader()
+    shader.setRasterShaderFunction(ramp_shader)
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), band, shader)
+    renderer.setClassificationMin(-limit)
+    renderer.setClassificationMax(limit)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+
+
+def style_segments(layer: QgsVectorLayer, field: str) -> None:
+    """Graduated fill on ``field`` with symmetric classes around 0."""
+    index = layer.fields().indexOf(field)
+    if index < 0:
+        return
+    values = [abs(v) for v in (layer.minimumValue(index), layer.maximumValue(index)) if isinstance(v, (int, float))]
+    limit = max(values, default=0.0) or 1.0
+    colours = _diverging_colours(CLASSES)
+    ranges = []
+    for i in range(CLASSES):
+        low, high = -limit + 2 * limit * i / CLASSES, -limit + 2 * limit * (i + 1) / CLASSES
+        symbol = QgsSymbol.defaultSymbol(layer.geometryType())
+        symbol.setColor(colours[i])
+        ranges.append(QgsRendererRange(low, high, symbol, f"{low:.3g} – {high:.3g}"))
+    layer.setRenderer(QgsGraduatedSymbolRenderer(field, ranges))
+    layer.triggerRepaint()
+
+
+def write_raster_style(path: str) -> None:
+    """Write the attribution style as ``<path without extension>.qml``."""
+    layer = QgsRasterLayer(path, "attribution", "gdal")
+    if layer.isValid():
+        style_attribution_raster(layer)
+        layer.saveDefaultStyle()
+
+
+def write_segments_style(path: str, field: str) -> None:
+    """Write the segment style as ``<path without extension>.qml``."""
+    layer = QgsVectorLayer(path, "segments", "ogr")
+    if layer.isValid():
+        style_segments(layer, field)
+        layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")
+
+
+class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Applies a style function to an output layer once Processing has loaded it."""
+
+    instances = []  # Processing does not keep a reference: keep one until the layer is styled
+
+    def __init__(self, apply):
+        super().__init__()
+        self.apply = apply
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API name)
+        self.apply(layer)
+
+    @classmethod
+    def create(cls, apply) -> "StylePostProcessor":
+        processor = cls(apply)
+        cls.instances.append(processor)
+        return processor
+
+
+def style_when_loaded(context, output: str, apply) -> None:
+    """Apply ``apply(layer)`` to ``output`` when Processing loads it into the project."""
+    if context.willLoadLayerOnCompletion(output):
+        context.layerToLoadOnCompletionDetails(output).setPostProcessor(StylePostProcessor.create(apply))
