@@ -119,7 +119,7 @@ def polygon_segments(
     return PolygonSegments(labels, frame, list(frame["segment_id"][~present]))
 
 
-def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0.1, seed: int = 0) -> np.ndarray:
+def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0.1) -> np.ndarray:
     """SLIC superpixels of a hyperspectral cube, computed on its first principal components.
 
     The cube is reduced to :data:`SLIC_COMPONENTS` principal components over the valid

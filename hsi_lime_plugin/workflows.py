@@ -56,14 +56,9 @@ def run_spatial(
     compactness: float = 0.1,
     patch_size: int = 16,
     output_segments: str | None = None,
-    targets: str | None = None,
-    n_samples: int = 500,
-    batch_size: int | None = None,
     device: str = "auto",
-    seed: int = 0,
-    progress: Callable[[float], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
     log: Callable[[str], None] = lambda message: None,
+    **explain_options,
 ) -> SpatialRun:
     """Explain which regions of a raster drive each prediction; write the attribution raster.
 
@@ -81,7 +76,13 @@ def run_spatial(
         ``segment_id``, ``attr_<target>``, ``se_<target>`` and ``r2_<target>``; for field
         polygons, the input features with all their attributes.
 
-    The remaining parameters are those of :func:`hsi_lime_plugin.explain`.
+    device : {"auto", "cpu", "cuda"}
+        Where the model runs.
+    log : callable(str)
+        Receives progress messages for the user.
+    **explain_options
+        Passed to :func:`hsi_lime_plugin.explain` (``targets``, ``n_samples``,
+        ``batch_size``, ``seed``, ``progress``, ``cancelled``, ...).
     """
     if segmentation not in SEGMENTATIONS:
         raise ValueError(f"unknown segmentation {segmentation!r}; one of {SEGMENTATIONS}")
@@ -104,25 +105,13 @@ def run_spatial(
         if burnt.empty:
             log(f"POLYGONS: {len(burnt.empty)} polygons cover no valid pixel and are not explained: {burnt.empty[:10]}")
     elif segmentation == "slic":
-        labels = slic_segments(cube, n_segments, compactness, seed)
+        labels = slic_segments(cube, n_segments, compactness)
     else:
         labels = patch_segments(cube.valid, patch_size)
     count = len(np.unique(labels[labels > 0]))
-    log(f"{count} segments; explaining with {n_samples} samples")
+    log(f"{count} segments; explaining with {explain_options.get('n_samples', 500)} samples")
 
-    result = explain(
-        explainable,
-        cube.data,
-        labels,
-        kind="spatial",
-        targets=targets,
-        n_samples=n_samples,
-        batch_size=batch_size,
-        seed=seed,
-        progress=progress,
-        cancelled=cancelled,
-        valid=cube.valid,
-    )
+    result = explain(explainable, cube.data, labels, kind="spatial", valid=cube.valid, **explain_options)
     log(f"explained {len(result.target_names)} targets in {result.seconds:.2f} s (batch size {result.batch_size})")
 
     with contextlib.ExitStack() as outputs:
