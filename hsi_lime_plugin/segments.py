@@ -119,13 +119,15 @@ def polygon_segments(
     return PolygonSegments(labels, frame, list(frame["segment_id"][~present]))
 
 
-def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0.1) -> np.ndarray:
+def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0.3) -> np.ndarray:
     """SLIC superpixels of a hyperspectral cube, computed on its first principal components.
 
     The cube is reduced to :data:`SLIC_COMPONENTS` principal components over the valid
     pixels, each scaled to [0, 1], and segmented with scikit-image's SLIC restricted to
     valid pixels. ``compactness`` trades spectral homogeneity (small) against square,
-    regular shapes (large); 0.1 suits the [0, 1] scaling used here.
+    regular shapes (large); 0.3 suits the [0, 1] scaling used here (on the demo scene,
+    20, 50, 100 and 200 requested segments gave 19, 49, 97 and 199). The components are
+    not colours: scikit-image's RGB-to-Lab conversion is switched off.
     """
     valid_count = int(cube.valid.sum())
     if n_segments < 1:
@@ -136,7 +138,7 @@ def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0
             f"pixels; ask for at most {valid_count} segments."
         )
     if compactness <= 0:
-        raise HsiLimeError(f"COMPACTNESS: {compactness} must be positive; 0.1 is a good start.")
+        raise HsiLimeError(f"COMPACTNESS: {compactness} must be positive; 0.3 is a good start.")
     components = _principal_components(cube.data, cube.valid, SLIC_COMPONENTS)
     labels = slic(
         components,
@@ -146,6 +148,7 @@ def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0
         mask=cube.valid,
         start_label=1,
         enforce_connectivity=True,
+        convert2lab=False,
     )
     return _consecutive(np.where(cube.valid, labels, 0))
 

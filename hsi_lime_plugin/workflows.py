@@ -7,18 +7,25 @@ callables: ``progress(fraction)``, ``cancelled() -> bool`` and ``log(message)``.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import pandas as pd
+import scipy.ndimage
 
-from .errors import HsiLimeError
+from .bands import Superbands, parse_band_groups, resolve_band_groups
+from .errors import Cancelled, HsiLimeError
 from .explain import Explanation, explain
 from .models import load_model
 from .outputs import atomic_output, vector_driver, write_vector
 from .raster import read_raster, write_raster
+from .report import band_table, plot_spectral, summarise, superband_table, table_driver, write_table
 from .segments import patch_segments, polygon_segments, read_polygons, segment_polygons, slic_segments
+from .wavelengths import parse_wavelengths
 
 SEGMENTATIONS = ("polygons", "slic", "patches")
 
@@ -53,7 +60,7 @@ def run_spatial(
     polygons_layer: str | None = None,
     id_field: str | None = None,
     n_segments: int = 50,
-    compactness: float = 0.1,
+    compactness: float = 0.3,
     patch_size: int = 16,
     output_segments: str | None = None,
     device: str = "auto",
@@ -142,3 +149,214 @@ def segment_table(frame, row_labels: np.ndarray, result: Explanation):
             table[column_name(prefix, name)] = np.where(index >= 0, values[np.maximum(index, 0)], np.nan)
         table[column_name("r2", name)] = float(result.score[t])
     return table
+
+
+# --------------------------------------------------------------------------- spectral
+
+
+@dataclass
+class SpectralRun:
+    """What :func:`run_spectral` produced.
+
+    Attributes
+    ----------
+    superbands : Superbands
+        The resolved band groups.
+    explanations : dict
+        One :class:`Explanation` per explained field id, in the layer's order; the key is
+        None for the whole raster.
+    table, bands, summary : pandas.DataFrame
+        The superband table, the band table and the summary across fields
+        (:mod:`hsi_lime_plugin.report`), whether or not they were written.
+    seconds : float
+        Engine time: the sum of the explanations' wall times.
+    outputs : dict
+        Written files by output name (``OUTPUT_TABLE``, ...).
+    skipped : list
+        Field ids that cover no valid pixel and were not explained.
+    """
+
+    superbands: Superbands
+    explanations: dict
+    table: object
+    bands: object
+    summary: object
+    seconds: float
+    outputs: dict
+    skipped: list
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Mean weighted R2 of the surrogates per target, across the explained fields."""
+        scores = np.mean([result.score for result in self.explanations.values()], axis=0)
+        names = next(iter(self.explanations.values())).target_names
+        return dict(zip(names, map(float, scores)))
+
+
+def _field_windows(labels: np.ndarray, count: int):
+    """(label, row slice, column slice) of the bounding box of each label 1..count present in ``labels``."""
+    objects = scipy.ndimage.find_objects(labels.astype(np.int64, copy=False), max_label=count)
+    return [(k + 1, window) for k, window in enumerate(objects) if window is not None]
+
+
+def run_spectral(
+    raster: str,
+    model: str,
+    *,
+    band_groups: str,
+    output_table: str,
+    wavelengths: str | None = None,
+    polygons: str | None = None,
+    polygons_layer: str | None = None,
+    id_field: str | None = None,
+    include_rest: bool = True,
+    output_bands: str | None = None,
+    output_summary: str | None = None,
+    output_plot: str | None = None,
+    device: str = "auto",
+    log: Callable[[str], None] = lambda message: None,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    **explain_options,
+) -> SpectralRun:
+    """Explain which superbands (groups of bands) drive each prediction; write tables and a figure.
+
+    Without polygons the whole raster is explained once. With polygons each field is
+    explained on its own: the model sees the field's bounding-box window, pixels outside
+    the field (and nodata pixels) zeroed in model-input units and never perturbed, and
+    one explanation covers all targets. Every field gets the same samples (``seed``).
+
+    Parameters
+    ----------
+    raster, model : str
+        Paths of the hyperspectral raster and of the model (with its card beside it).
+    band_groups : str
+        The grouping string (grammar in :mod:`hsi_lime_plugin.bands`), e.g.
+        ``"R; G+B; BI; potassium=462-475,599-613; edge=i40-i60"``.
+    output_table : str
+        Superband table destination, ``.csv`` or ``.gpkg``
+        (columns in :func:`hsi_lime_plugin.report.superband_table`).
+    wavelengths : str, optional
+        Band centres overriding or supplying the file's: a comma-separated list in nm
+        (values below 100: micrometres), or the path of a text/CSV file
+        (:func:`hsi_lime_plugin.wavelengths.parse_wavelengths`).
+    polygons, polygons_layer, id_field : str, optional
+        Field polygons (any OGR format, any CRS), their layer, and the attribute that
+        identifies each field (default: the feature id).
+    include_rest : bool
+        True: the bands in no group form the superband ``not_included``, perturbed as a
+        feature of its own; False: they keep their values in every sample.
+    output_bands, output_summary : str, optional
+        Band table and summary across fields, ``.csv`` or ``.gpkg``.
+    output_plot : str, optional
+        PNG figure (:func:`hsi_lime_plugin.report.plot_spectral`).
+    device : {"auto", "cpu", "cuda"}
+    log : callable(str)
+        Receives messages for the user.
+    progress : callable(float), optional
+        Fraction done, across all fields.
+    cancelled : callable() -> bool, optional
+        Checked between fields and between batches; True stops the run with
+        :class:`Cancelled`, leaving no output.
+    **explain_options
+        Passed to :func:`hsi_lime_plugin.explain` (``targets``, ``n_samples``,
+        ``batch_size``, ``seed``, ...).
+
+    Returns
+    -------
+    SpectralRun
+
+    Warnings about the grouping (shared bands, names partly outside the raster) are
+    issued with :func:`warnings.warn` (:class:`~hsi_lime_plugin.bands.BandGroupWarning`).
+    """
+    destinations = {"OUTPUT_TABLE": output_table, "OUTPUT_BANDS": output_bands, "OUTPUT_SUMMARY": output_summary,
+                    "OUTPUT_PLOT": output_plot}
+    destinations = {name: str(path) for name, path in destinations.items() if path}
+    if "OUTPUT_TABLE" not in destinations:
+        raise HsiLimeError("OUTPUT_TABLE: no destination was given; choose a .csv or .gpkg file.")
+    drivers = {name: table_driver(path, name) for name, path in destinations.items() if name != "OUTPUT_PLOT"}
+    if output_plot and Path(output_plot).suffix.lower() != ".png":
+        raise HsiLimeError(f"OUTPUT_PLOT: the figure is written as PNG; give a file name ending in .png, not "
+                           f"'{Path(output_plot).name}'.")
+    seen: dict[str, str] = {}
+    for name, path in destinations.items():
+        key = os.path.normcase(os.path.abspath(path))
+        if key in seen:
+            raise HsiLimeError(f"{name}: {path} is also the destination of {seen[key]}; give each output its own file.")
+        seen[key] = name
+
+    parse_band_groups(band_groups)  # syntax errors before any data is read
+    cube = read_raster(raster)
+    n_bands = cube.shape[0]
+    log(f"INPUT: {n_bands} bands, {cube.shape[1]} x {cube.shape[2]} pixels, {int(cube.valid.sum())} valid")
+    centres = cube.wavelengths
+    if wavelengths is not None and str(wavelengths).strip():
+        centres = parse_wavelengths(str(wavelengths), n_bands)
+        replaced = "replace the file's" if cube.wavelengths is not None else "supply the missing"
+        log(f"WAVELENGTHS: {n_bands} values from {_format_nm(centres[0])} to {_format_nm(centres[-1])} nm "
+            f"{replaced} wavelengths")
+    elif centres is not None:
+        log(f"INPUT: wavelengths {_format_nm(centres[0])} to {_format_nm(centres[-1])} nm")
+    superbands = resolve_band_groups(band_groups, centres, n_bands, include_rest=include_rest)
+    fixed = int((superbands.features == 0).sum())
+    log(f"BAND_GROUPS: {superbands.n_features} superbands: " + "; ".join(
+        f"{label} ({len(members)} bands, {text})"
+        for label, members, text in zip(superbands.labels, superbands.band_indices, superbands.ranges_text)
+    ) + (f"; {fixed} bands in no group keep their values" if fixed else ""))
+
+    explainable = load_model(model, device)
+    log(explainable.device_note)
+    explainable.check_bands(n_bands)
+
+    if polygons:
+        burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field)
+        ids = list(burnt.polygons["segment_id"])
+        regions = [(ids[label - 1], window, burnt.labels[window] == label)
+                   for label, window in _field_windows(burnt.labels, len(ids))]
+        skipped = list(burnt.empty)
+        if skipped:
+            log(f"POLYGONS: {len(skipped)} polygons cover no valid pixel and are not explained: {skipped[:10]}")
+    else:
+        regions = [(None, (slice(None), slice(None)), cube.valid)]
+        skipped = []
+    n_samples = explain_options.get("n_samples", 500)
+    log(f"explaining {len(regions)} {'fields' if polygons else 'raster'} with {n_samples} samples each")
+
+    explanations: dict = {}
+    for index, (field_id, (rows, columns), inside) in enumerate(regions):
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        report_progress = None
+        if progress is not None:
+            def report_progress(fraction, index=index):
+                progress((index + fraction) / len(regions))
+        result = explain(explainable, cube.data[:, rows, columns], superbands.features, kind="spectral",
+                         valid=inside, progress=report_progress, cancelled=cancelled, **explain_options)
+        explanations[field_id] = result
+        if polygons:
+            scores = ", ".join(f"{name}={r2:.3f}" for name, r2 in zip(result.target_names, result.score))
+            log(f"field {field_id}: {int(inside.sum())} pixels in a {inside.shape[0]} x {inside.shape[1]} window, "
+                f"{result.seconds:.2f} s, R2 {scores}")
+    seconds = float(sum(result.seconds for result in explanations.values()))
+    first = next(iter(explanations.values()))
+    log(f"explained {len(first.target_names)} targets in {seconds:.2f} s (batch size {first.batch_size})")
+
+    table = pd.concat([superband_table(result, superbands, field_id) for field_id, result in explanations.items()],
+                      ignore_index=True)
+    bands = pd.concat([band_table(result, superbands, centres, field_id) for field_id, result in explanations.items()],
+                      ignore_index=True)
+    summary = summarise(table)
+    layers = {"OUTPUT_TABLE": ("spectral_importance", table), "OUTPUT_BANDS": ("band_attribution", bands),
+              "OUTPUT_SUMMARY": ("spectral_summary", summary)}
+    with contextlib.ExitStack() as outputs:
+        for name, driver in drivers.items():
+            layer_name, frame = layers[name]
+            write_table(frame, outputs.enter_context(atomic_output(destinations[name], name)), layer_name, driver)
+        if output_plot:
+            title = f"Spectral importance: {Path(raster).name}" + (f", {len(explanations)} fields" if polygons else "")
+            plot_spectral(table, bands, outputs.enter_context(atomic_output(output_plot, "OUTPUT_PLOT")), title=title)
+    return SpectralRun(superbands, explanations, table, bands, summary, seconds, destinations, skipped)
+
+
+def _format_nm(value: float) -> str:
+    return f"{value:.6g}"

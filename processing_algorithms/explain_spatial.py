@@ -64,7 +64,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
                 "COMPACTNESS",
                 self.tr("SLIC compactness"),
                 type=QgsProcessingParameterNumber.Double,
-                defaultValue=0.1,
+                defaultValue=0.3,
                 minValue=0.0,
             ),
             self.tr("Higher: squarer superpixels; lower: superpixels that follow spectral edges."),

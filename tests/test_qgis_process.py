@@ -1,0 +1,88 @@
+"""Headless runs through the qgis_process binary, as a script or a server would run them."""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import REPO_ROOT
+from synthetic import TARGET_FIELD
+
+pytestmark = pytest.mark.qgis_process
+
+QGIS_PROCESS = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
+
+
+@pytest.fixture(scope="module")
+def qgis_process(tmp_path_factory):
+    """Run qgis_process with an isolated profile in which the repository is the enabled plugin hsi_lime."""
+    if QGIS_PROCESS is None:
+        pytest.skip("qgis_process is not installed (apt-get install qgis)")
+    folder = tmp_path_factory.mktemp("qgis")
+    (folder / "plugins").mkdir()
+    (folder / "plugins" / "hsi_lime").symlink_to(REPO_ROOT)
+    env = dict(
+        os.environ,
+        QGIS_PLUGINPATH=str(folder / "plugins"),
+        QGIS_CUSTOM_CONFIG_PATH=str(folder / "profile"),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_RUNTIME_DIR=str(folder),
+    )
+    enabled = subprocess.run([QGIS_PROCESS, "plugins", "enable", "hsi_lime"], env=env, capture_output=True, text=True)
+    assert enabled.returncode == 0, enabled.stdout + enabled.stderr
+
+    def run(algorithm, **parameters):
+        arguments = [f"--{name}={value}" for name, value in parameters.items()]
+        completed = subprocess.run(
+            [QGIS_PROCESS, "--json", "run", algorithm, *arguments], env=env, capture_output=True, text=True
+        )
+        return completed, (json.loads(completed.stdout) if completed.returncode == 0 else None)
+
+    return run
+
+
+def test_explain_spatial_runs_headless(qgis_process, scene, tmp_path):
+    completed, result = qgis_process(
+        "hsilime:explain_spatial",
+        INPUT=scene.raster, MODEL=scene.model, POLYGONS=scene.fields, ID_FIELD="name", N_SAMPLES=150,
+        OUTPUT=tmp_path / "out.tif", OUTPUT_SEGMENTS=tmp_path / "segments.gpkg",
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert result["results"]["SCORES"].startswith("one_field=")
+    with rasterio.open(scene.raster) as source, rasterio.open(tmp_path / "out.tif") as output:
+        assert (output.crs, output.transform, output.shape) == (source.crs, source.transform, source.shape)
+        assert output.descriptions == ("one_field", "everything")
+    segments = gpd.read_file(tmp_path / "segments.gpkg")
+    assert segments.loc[segments["attr_one_field"].abs().idxmax(), "name"] == TARGET_FIELD
+
+
+def test_bad_input_is_one_clear_line_not_a_traceback(qgis_process, scene, tmp_path):
+    completed, _ = qgis_process(
+        "hsilime:explain_spatial",
+        INPUT=scene.raster, MODEL=scene.model, SEGMENTATION=0, OUTPUT=tmp_path / "out.tif",
+    )
+    assert completed.returncode != 0
+    assert "POLYGONS: segmentation by field polygons (SEGMENTATION=0) needs a polygon layer" in completed.stdout + completed.stderr
+    assert "Traceback" not in completed.stdout + completed.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_graphical_model_chains_fix_geometries_into_explain_spatial(qgis_process, scene, tmp_path):
+    model3 = Path(__file__).parent / "models" / "fix_then_explain.model3"
+    completed, result = qgis_process(
+        str(model3),
+        raster=scene.raster, model=scene.model, fields=scene.fields, samples=120,
+        **{"explain:attribution": tmp_path / "attribution.tif", "explain:segments": tmp_path / "segments.gpkg"},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    with rasterio.open(tmp_path / "attribution.tif") as output:
+        first = output.read(1, masked=True)
+    segments = gpd.read_file(tmp_path / "segments.gpkg")
+    assert len(segments) == 6 and "attr_everything" in segments
+    assert np.ma.count(first) > 0
+    assert segments.loc[segments["attr_one_field"].abs().idxmax(), "name"] == TARGET_FIELD
