@@ -2,7 +2,8 @@
 # Set up everything hsi-lime needs on Debian 12, idempotently.
 #
 # 1. Debian packages: QGIS 3.22 with PyQGIS, and the scientific stack QGIS' own Python
-#    must share (GDAL/rasterio, geopandas, scikit-learn, scikit-image, matplotlib).
+#    must share (GDAL/rasterio, geopandas, scikit-learn, scikit-image, matplotlib), and
+#    the Qt translation tools (pylupdate5, lrelease) for i18n/.
 # 2. A virtual environment at .venv/ made from the system Python with
 #    --system-site-packages, so it sees PyQGIS and Debian's packages, plus what Debian
 #    does not ship: torch (the CPU wheel pinned below), spyndex and the test tools.
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(qgis python3-qgis qgis-providers python3-rasterio python3-geopandas
   python3-sklearn python3-skimage python3-matplotlib python3-pandas python3-scipy
-  python3-venv python3-pip)
+  python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
