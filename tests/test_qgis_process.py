@@ -86,3 +86,25 @@ def test_graphical_model_chains_fix_geometries_into_explain_spatial(qgis_process
     assert len(segments) == 6 and "attr_everything" in segments
     assert np.ma.count(first) > 0
     assert segments.loc[segments["attr_one_field"].abs().idxmax(), "name"] == TARGET_FIELD
+
+
+def test_make_install_is_found_by_qgis_started_without_environment(scene, tmp_path):
+    """`make install` links the plugin into the default profile; plain QGIS then finds it and torch."""
+    if QGIS_PROCESS is None:
+        pytest.skip("qgis_process is not installed (apt-get install qgis)")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QGIS_", "PYTHON", "VIRTUAL_ENV"))}
+    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
+    env["PATH"] = ":".join(p for p in env["PATH"].split(":") if ".venv" not in p)
+    install = subprocess.run(["bash", str(REPO_ROOT / "scripts" / "install_plugin.sh")], env=env, capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    link = home / ".local/share/QGIS/QGIS3/profiles/default/python/plugins/hsi_lime"
+    assert link.resolve() == REPO_ROOT
+    completed = subprocess.run(
+        [QGIS_PROCESS, "--json", "run", "hsilime:explain_spatial", f"--INPUT={scene.raster}",
+         f"--MODEL={scene.model}", f"--POLYGONS={scene.fields}", "--N_SAMPLES=50", f"--OUTPUT={tmp_path / 'out.tif'}"],
+        env=env, capture_output=True, text=True,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert (tmp_path / "out.tif").is_file()
