@@ -209,3 +209,30 @@ def test_more_slic_segments_than_valid_pixels(hsilime_provider, scene, tmp_path)
         "segments.",
         tmp_path,
     )
+
+
+class CancelAfterFirstBatch(RecordingFeedback):
+    """Cancels as soon as the first progress report arrives, as a user pressing Cancel."""
+
+    def __init__(self):
+        super().__init__()
+        self.reports = 0
+        self.progressChanged.connect(self._cancel)
+
+    def _cancel(self, value):
+        self.reports += 1
+        self.cancel()
+
+
+def test_cancel_stops_within_one_batch_and_writes_nothing(hsilime_provider, scene, tmp_path):
+    import processing
+
+    feedback = CancelAfterFirstBatch()
+    parameters = spatial_parameters(scene, tmp_path, N_SAMPLES=2000, BATCH_SIZE=10)
+    try:
+        processing.run("hsilime:explain_spatial", parameters, feedback=feedback)
+    except QgsProcessingException:
+        pass
+    assert feedback.reports == 1  # one batch ran, then the run stopped
+    assert "Cancelled: nothing was written." in feedback.infos
+    assert list(tmp_path.iterdir()) == []
