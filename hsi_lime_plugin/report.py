@@ -270,7 +270,7 @@ def read_table(path: str | os.PathLike, layer_name: str | None = None) -> pd.Dat
     """Read back a table written by :func:`write_table` (CSV with its types, or GeoPackage)."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""], float_precision="round_trip")
         types = path.with_suffix(".csvt")
         if types.is_file():
             for name, kind in zip(frame.columns, types.read_text(encoding="utf-8").strip().split(",")):

@@ -300,7 +300,7 @@ def run_spectral(
     superbands = resolve_band_groups(band_groups, centres, n_bands, include_rest=include_rest)
     fixed = int((superbands.features == 0).sum())
     log(f"BAND_GROUPS: {superbands.n_features} superbands: " + "; ".join(
-        f"{label} ({len(members)} bands, {text})"
+        f"{label} ({len(members)} band{'s' if len(members) != 1 else ''}, {text})"
         for label, members, text in zip(superbands.labels, superbands.band_indices, superbands.ranges_text)
     ) + (f"; {fixed} bands in no group keep their values" if fixed else ""))
 

@@ -21,6 +21,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
     QgsProcessingParameterField,
 )
@@ -181,6 +182,36 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             parameters, "POLYGONS", context, ["gpkg", "shp", "geojson"], "gpkg", feedback
         )
         return path, layer or None
+
+    def add_wavelengths(self):
+        """WAVELENGTHS: band centres that override or supply the raster's (optional text)."""
+        self.add(
+            QgsProcessingParameterString(
+                "WAVELENGTHS", self.tr("Band wavelengths (override)", CONTEXT), defaultValue="", optional=True
+            ),
+            self.tr(
+                "Band centres in nm, one per band in band order, separated by commas (values below 100 are read as "
+                "micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the "
+                "raster.",
+                CONTEXT,
+            ),
+        )
+
+    def wavelengths_override(self, parameters, context) -> str | None:
+        """The WAVELENGTHS text, or None when it is empty."""
+        return self.parameterAsString(parameters, "WAVELENGTHS", context).strip() or None
+
+    def add_table_output(self, name: str, description: str, help_text: str, optional: bool = False):
+        """A table destination (CSV or GeoPackage, no geometry) that loads into the project as a table layer."""
+        parameter = QgsProcessingParameterVectorDestination(
+            name, description, QgsProcessing.TypeVector, optional=optional, createByDefault=not optional
+        )
+        parameter.setSupportsNonFileBasedOutput(False)  # the engine writes the file itself
+        return self.add(parameter, help_text)
+
+    def table_output_path(self, parameters, name: str, context) -> str | None:
+        """The file of a table destination, or None when it was not requested."""
+        return self.parameterAsOutputLayer(parameters, name, context) or None
 
     # --- running --------------------------------------------------------------------------
     def engine_callbacks(self, feedback) -> dict:

@@ -7,8 +7,9 @@ from qgis.PyQt.QtGui import QIcon
 
 from .base import ICON
 from .explain_spatial import ExplainSpatial
+from .explain_spectral import ExplainSpectral
 
-ALGORITHMS = (ExplainSpatial,)
+ALGORITHMS = (ExplainSpatial, ExplainSpectral)
 
 
 class HsiLimeProvider(QgsProcessingProvider):
@@ -35,6 +36,10 @@ class HsiLimeProvider(QgsProcessingProvider):
 
     def supportedOutputVectorLayerExtensions(self):  # noqa: N802
         return ["gpkg", "shp", "geojson"]
+
+    def supportedOutputTableExtensions(self):  # noqa: N802
+        """Tables without geometry (spectral importance) are written as CSV or GeoPackage."""
+        return ["gpkg", "csv"]
 
     def defaultVectorFileExtension(self, hasGeometry=True):  # noqa: N802
         return "gpkg"

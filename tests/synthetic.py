@@ -105,3 +105,31 @@ def make_scene(folder: Path) -> Scene:
     card = {"task": "regression", "targets": ["one_field", "everything"], "input": {"bands": BANDS, "scale": 1e-4}}
     model.with_suffix(".json").write_text(json.dumps(card))
     return Scene(folder, raster, fields, fields_4326, far, model)
+
+
+class BandMeansModel(torch.nn.Module):
+    """Output t: the mean over all pixels (of any window size) of the bands ``reads[t]``.
+
+    A model that reads one group of bands per output: a spectral explanation must put
+    each output's whole attribution on the superband holding exactly those bands.
+    """
+
+    def __init__(self, weights: torch.Tensor):
+        super().__init__()
+        self.register_buffer("weights", weights)
+
+    def forward(self, batch: torch.Tensor) -> torch.Tensor:
+        return torch.einsum("bchw,tc->bt", batch, self.weights) / (batch.shape[2] * batch.shape[3])
+
+
+def write_band_model(path: Path, reads: dict[str, list[int]], bands: int = BANDS, scale: float = 1e-4) -> Path:
+    """Save a TorchScript :class:`BandMeansModel` reading ``reads`` (target -> 0-based bands) and its card."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    weights = torch.zeros(len(reads), bands)
+    for t, members in enumerate(reads.values()):
+        weights[t, members] = 1.0 / len(members)
+    torch.jit.save(torch.jit.script(BandMeansModel(weights)), str(path))
+    card = {"task": "regression", "targets": list(reads), "input": {"bands": bands, "scale": scale}}
+    path.with_suffix(".json").write_text(json.dumps(card))
+    return path

@@ -1,0 +1,128 @@
+"""hsilime:explain_spectral: which groups of bands (superbands) drive each prediction."""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
+
+from hsi_lime_plugin.workflows import run_spectral
+
+from .base import HsiLimeAlgorithm
+
+TABLE_FORMATS = "CSV (.csv) or GeoPackage (.gpkg) table, by the file's extension"
+
+
+class ExplainSpectral(HsiLimeAlgorithm):
+    """LIME over superbands: one attribution per target and superband, per field and across fields."""
+
+    summary = (
+        "Explains a hyperspectral model's prediction by switching off groups of bands (superbands: spectral band "
+        "or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target "
+        "at once. Without polygons the whole raster is explained once; with field polygons each field is "
+        "explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a "
+        "summary across fields gives the global view. Writes a table per target and superband (attribution, "
+        "standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure."
+    )
+
+    def name(self):
+        return "explain_spectral"
+
+    def displayName(self):  # noqa: N802
+        return self.tr("Explain spectral importance (LIME)")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_raster_input()
+        self.add_model()
+        self.add(
+            QgsProcessingParameterString("BAND_GROUPS", self.tr("Band groups (superbands)")),
+            self.tr(
+                "Groups separated by ';', each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or "
+                "spectral indices (NDVI, BI, ...; an index stands for its bands), '+' merges names (G+B). "
+                "Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band "
+                "indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names "
+                "it. Example: R; G+B; BI; potassium=462-475,599-613; edge=i40-i60"
+            ),
+        )
+        self.add_wavelengths()
+        self.add(
+            QgsProcessingParameterBoolean(
+                "KEEP_UNGROUPED", self.tr("Keep bands in no group fixed"), defaultValue=False
+            ),
+            self.tr(
+                "No: the bands in no group form one more superband, 'not_included', switched off like the others. "
+                "Yes: they keep their values in every sample and get no attribution."
+            ),
+        )
+        self.add_polygons(
+            optional=True,
+            help_text=self.tr("Fields explained one by one (any CRS); empty: the whole raster is explained once."),
+        )
+        self.add_explanation_settings()
+        self.add_table_output(
+            "OUTPUT_TABLE",
+            self.tr("Spectral importance"),
+            self.tr(
+                "One row per field, target and superband: field_id (empty for the whole raster), target, "
+                "superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}."
+            ).format(TABLE_FORMATS),
+        )
+        self.add_table_output(
+            "OUTPUT_BANDS",
+            self.tr("Band attributions"),
+            self.tr(
+                "One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, "
+                "attribution (its superband's). {}."
+            ).format(TABLE_FORMATS),
+            optional=True,
+        )
+        self.add_table_output(
+            "OUTPUT_SUMMARY",
+            self.tr("Spectral importance across fields"),
+            self.tr(
+                "One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the "
+                "attribution across fields, n_fields, mean_r2. {}."
+            ).format(TABLE_FORMATS),
+            optional=True,
+        )
+        self.add(
+            QgsProcessingParameterFileDestination(
+                "OUTPUT_PLOT",
+                self.tr("Spectral importance figure"),
+                fileFilter="PNG (*.png)",
+                optional=True,
+                createByDefault=False,
+            ),
+            self.tr(
+                "PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars "
+                "per superband (box plots across fields when POLYGONS is given)."
+            ),
+        )
+
+    def run_workflow(self, parameters, context, feedback):
+        polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
+        outputs = {
+            name: self.table_output_path(parameters, name, context)
+            for name in ("OUTPUT_TABLE", "OUTPUT_BANDS", "OUTPUT_SUMMARY")
+        }
+        output_plot = self.parameterAsFileOutput(parameters, "OUTPUT_PLOT", context) or None
+        result = run_spectral(
+            self.raster_path(parameters, context),
+            self.parameterAsFile(parameters, "MODEL", context),
+            band_groups=self.parameterAsString(parameters, "BAND_GROUPS", context),
+            wavelengths=self.wavelengths_override(parameters, context),
+            polygons=polygons,
+            polygons_layer=polygons_layer,
+            id_field=self.parameterAsString(parameters, "ID_FIELD", context) or None,
+            include_rest=not self.parameterAsBoolean(parameters, "KEEP_UNGROUPED", context),
+            output_table=outputs["OUTPUT_TABLE"],
+            output_bands=outputs["OUTPUT_BANDS"],
+            output_summary=outputs["OUTPUT_SUMMARY"],
+            output_plot=output_plot,
+            **self.explanation_settings(parameters, context),
+            **self.engine_callbacks(feedback),
+        )
+        scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
+        feedback.pushInfo(self.tr("Surrogate R2 (mean over fields): {}").format(scores))
+        return {**outputs, "OUTPUT_PLOT": output_plot}

@@ -1,0 +1,295 @@
+"""hsilime:explain_spectral through processing.run and qgis_process: outputs, table layers, bad-input messages."""
+import json
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+import rasterio
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from conftest import REPO_ROOT
+from hsi_lime_plugin.report import SUMMARY_COLUMNS, SUPERBAND_COLUMNS, read_table
+from synthetic import FIELDS, write_band_model
+
+pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
+
+#: The synthetic scene's 8 bands lie at 400, 450, ..., 750 nm: bands 0-1, 2-3, 4-5; bands 6-7 in no group.
+GROUPS = "low=400-450; mid=500-550; high=600-650"
+#: Bands each output of the band-reading model reads: its truth is that superband alone.
+READS = {"high": [4, 5], "low": [0, 1]}
+ALGORITHM = "hsilime:explain_spectral"
+OUTPUT_SUFFIXES = (".csv", ".csvt", ".gpkg", ".png")
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """Keeps what the algorithm reported, to assert exact messages."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors, self.warnings, self.infos = [], [], []
+
+    def reportError(self, error, fatalError=False):  # noqa: N802
+        self.errors.append(error)
+
+    def pushWarning(self, warning):  # noqa: N802
+        self.warnings.append(warning)
+
+    def pushInfo(self, info):  # noqa: N802
+        self.infos.append(info)
+
+
+def run(parameters):
+    """processing.run with a recording feedback; returns (results or None, feedback)."""
+    import processing
+
+    feedback = RecordingFeedback()
+    try:
+        return processing.run(ALGORITHM, parameters, feedback=feedback), feedback
+    except QgsProcessingException as error:
+        feedback.errors.append(str(error))
+        return None, feedback
+
+
+@pytest.fixture(scope="module")
+def band_model(tmp_path_factory):
+    return write_band_model(tmp_path_factory.mktemp("model") / "band_means.pt", READS)
+
+
+def spectral_parameters(scene, band_model, tmp_path, suffix=".csv", **overrides):
+    parameters = {
+        "INPUT": str(scene.raster),
+        "MODEL": str(band_model),
+        "BAND_GROUPS": GROUPS,
+        "POLYGONS": str(scene.fields),
+        "ID_FIELD": "name",
+        "N_SAMPLES": 200,
+        "OUTPUT_TABLE": str(tmp_path / f"importance{suffix}"),
+        "OUTPUT_BANDS": str(tmp_path / f"bands{suffix}"),
+        "OUTPUT_SUMMARY": str(tmp_path / f"summary{suffix}"),
+        "OUTPUT_PLOT": str(tmp_path / "importance.png"),
+    }
+    parameters.update(overrides)
+    return parameters
+
+
+@pytest.fixture(scope="module")
+def bare_raster(scene, tmp_path_factory):
+    """The scene's raster without any wavelength metadata."""
+    path = tmp_path_factory.mktemp("bare") / "bare.tif"
+    with rasterio.open(scene.raster) as source:
+        profile, data = source.profile, source.read()
+    with rasterio.open(path, "w", **profile) as target:
+        target.write(data)
+    return path
+
+
+def test_algorithm_is_registered_with_its_parameters(hsilime_provider):
+    algorithm = QgsApplication.processingRegistry().algorithmById(ALGORITHM)
+    assert algorithm.displayName() == "Explain spectral importance (LIME)"
+    names = [parameter.name() for parameter in algorithm.parameterDefinitions()]
+    for name in ("INPUT", "MODEL", "BAND_GROUPS", "WAVELENGTHS", "POLYGONS", "ID_FIELD", "TARGETS", "N_SAMPLES",
+                 "BATCH_SIZE", "DEVICE", "SEED", "KEEP_UNGROUPED", "OUTPUT_TABLE", "OUTPUT_BANDS", "OUTPUT_SUMMARY",
+                 "OUTPUT_PLOT"):
+        assert name in names
+    assert "R; G+B; BI; potassium=462-475,599-613; edge=i40-i60" in algorithm.shortHelpString()
+    table = algorithm.parameterDefinition("OUTPUT_TABLE")
+    assert not table.hasGeometry()
+    assert set(table.supportedOutputVectorLayerExtensions()) == {"csv", "gpkg"}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".gpkg"])
+def test_fields_give_tables_and_a_figure(hsilime_provider, scene, band_model, tmp_path, suffix):
+    results, feedback = run(spectral_parameters(scene, band_model, tmp_path, suffix))
+    assert results is not None, feedback.errors
+    table = read_table(results["OUTPUT_TABLE"])
+    assert list(table.columns) == SUPERBAND_COLUMNS
+    assert len(table) == len(FIELDS) * 2 * 4  # fields x targets x (3 groups + not_included)
+    assert list(dict.fromkeys(table["field_id"])) == list(FIELDS)
+    for (field, target), rows in table.groupby(["field_id", "target"]):
+        values = rows.set_index("superband")["attribution"]
+        assert values.abs().idxmax() == target, (field, values)  # each output reads the superband of its name
+        assert (values.drop(target).abs() < 0.02 * abs(values[target])).all(), (field, values)
+        assert (rows["r2"] > 0.95).all()
+    np.testing.assert_allclose(table["ci_high"] - table["attribution"], table["attribution"] - table["ci_low"])
+
+    summary = read_table(results["OUTPUT_SUMMARY"])
+    assert list(summary.columns) == SUMMARY_COLUMNS
+    assert (summary["n_fields"] == len(FIELDS)).all()
+    bands = read_table(results["OUTPUT_BANDS"])
+    assert len(bands) == len(FIELDS) * 2 * 8
+    assert list(bands["wavelength_nm"][:8]) == [400.0 + 50 * b for b in range(8)]
+    png = tmp_path / "importance.png"
+    assert results["OUTPUT_PLOT"] == str(png) and png.stat().st_size > 20_000
+
+    layer = QgsVectorLayer(results["OUTPUT_TABLE"], "importance", "ogr")
+    assert layer.isValid() and layer.wkbType() == QgsWkbTypes.NoGeometry
+    assert layer.featureCount() == len(table)
+    types = {field.name(): field.typeName() for field in layer.fields()}
+    assert (types["attribution"], types["n_bands"], types["superband"]) == ("Real", "Integer64", "String")
+
+
+def test_tables_load_into_the_project_as_table_layers(hsilime_provider, scene, band_model, tmp_path):
+    import processing
+
+    project = QgsProject.instance()
+    before = set(project.mapLayers())
+    parameters = spectral_parameters(scene, band_model, tmp_path, OUTPUT_SUMMARY="TEMPORARY_OUTPUT", OUTPUT_PLOT=None)
+    results = processing.runAndLoadResults(ALGORITHM, parameters, feedback=RecordingFeedback())
+    loaded = [layer for key, layer in project.mapLayers().items() if key not in before]
+    try:
+        assert sorted(layer.name() for layer in loaded) == [
+            "Band attributions", "Spectral importance", "Spectral importance across fields"
+        ]
+        assert all(layer.wkbType() == QgsWkbTypes.NoGeometry for layer in loaded)
+        assert results["OUTPUT_SUMMARY"].endswith(".gpkg")
+    finally:
+        project.removeMapLayers([layer.id() for layer in loaded])
+
+
+def test_whole_raster_without_polygons(hsilime_provider, scene, band_model, tmp_path):
+    parameters = spectral_parameters(scene, band_model, tmp_path, POLYGONS=None, ID_FIELD=None, KEEP_UNGROUPED=True)
+    results, feedback = run(parameters)
+    assert results is not None, feedback.errors
+    table = read_table(results["OUTPUT_TABLE"])
+    assert table["field_id"].isna().all()
+    assert list(table["superband"]) == ["low", "mid", "high"] * 2
+    assert any(info.startswith("BAND_GROUPS: 3 superbands: low (2 bands, 400-450)") for info in feedback.infos)
+
+
+def _message(feedback):
+    return "\n".join(feedback.errors)
+
+
+def assert_fails_with(parameters, expected, tmp_path):
+    results, feedback = run(parameters)
+    assert results is None
+    assert _message(feedback) == expected
+    left = [p.name for p in tmp_path.rglob("*") if p.suffix in OUTPUT_SUFFIXES and p.name != "bare.tif"]
+    assert left == [], "an output was left behind"
+
+
+def test_band_names_without_wavelengths(hsilime_provider, scene, band_model, bare_raster, tmp_path):
+    assert_fails_with(
+        spectral_parameters(scene, band_model, tmp_path, INPUT=str(bare_raster), BAND_GROUPS="R; G"),
+        "BAND_GROUPS: the band name 'R' at character 1 needs band wavelengths, but the raster has none: give them "
+        "with the WAVELENGTHS parameter (a comma-separated list of wavelengths in nm, one per band, or a text file "
+        "that lists them), or group bands by band index, which needs no wavelengths, as in 'edge=i40-i60'.\n"
+        "  R; G\n"
+        "  ^",
+        tmp_path,
+    )
+
+
+def test_wavelengths_parameter_supplies_them(hsilime_provider, scene, band_model, bare_raster, tmp_path):
+    parameters = spectral_parameters(scene, band_model, tmp_path, INPUT=str(bare_raster), BAND_GROUPS="B; R",
+                                     WAVELENGTHS="400, 450, 500, 550, 600, 650, 700, 750")
+    results, feedback = run(parameters)
+    assert results is not None, feedback.errors
+    assert list(read_table(results["OUTPUT_TABLE"])["superband"][:3]) == ["B", "R", "not_included"]
+
+
+def test_wavelengths_parameter_with_the_wrong_count(hsilime_provider, scene, band_model, bare_raster, tmp_path):
+    assert_fails_with(
+        spectral_parameters(
+            scene, band_model, tmp_path, INPUT=str(bare_raster), BAND_GROUPS="R", WAVELENGTHS="400, 450"
+        ),
+        "WAVELENGTHS gives 2 values but the raster has 8 bands. Give exactly one wavelength per band, in band order.",
+        tmp_path,
+    )
+
+
+def test_unknown_index_name_suggests_the_closest(hsilime_provider, scene, band_model, tmp_path):
+    assert_fails_with(
+        spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="R; NDVX"),
+        "BAND_GROUPS: unknown band or index name 'NDVX' at character 4: did you mean 'NDVI', 'RNDVI', 'NDVIT', "
+        "'MNDVI', 'kNDVI'? Band names are the spyndex bands (A, B, G, G1, N, N2, R, RE1, RE2, RE3, S1, S2, T, T1, "
+        "T2, WV, Y); index names are the spyndex spectral indices such as NDVI, SAVI or EVI.\n"
+        "  R; NDVX\n"
+        "     ^",
+        tmp_path,
+    )
+
+
+def test_range_outside_the_sensor(hsilime_provider, scene, band_model, tmp_path):
+    assert_fails_with(
+        spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="R; swir=1200-1300"),
+        "BAND_GROUPS: the range 1200-1300 nm of group 'swir' at character 9 contains no band of the raster, which "
+        "covers 400-750 nm with 8 bands: choose a range inside it.\n"
+        "  R; swir=1200-1300\n"
+        "          ^",
+        tmp_path,
+    )
+
+
+def test_malformed_grouping_string(hsilime_provider, scene, band_model, tmp_path):
+    assert_fails_with(
+        spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="potassium=462-,599"),
+        "BAND_GROUPS: expected a wavelength in nm after '-' at character 15, found ',': write a range with both "
+        "ends, as in 'potassium=462-475'.\n"
+        "  potassium=462-,599\n"
+        "                ^",
+        tmp_path,
+    )
+
+
+def test_overlapping_groups_are_a_warning(hsilime_provider, scene, band_model, tmp_path):
+    results, feedback = run(spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="low=400-500; mid=500-550"))
+    assert results is not None, feedback.errors
+    assert feedback.warnings == [
+        "BAND_GROUPS: group 'mid' shares 1 band with the earlier group 'low': i2 (500 nm); they stay in 'low', the "
+        "first group that claims them."
+    ]
+
+
+def test_error_after_reading_leaves_no_output(hsilime_provider, scene, band_model, tmp_path):
+    assert_fails_with(
+        spectral_parameters(scene, band_model, tmp_path, TARGETS="pH"),
+        "TARGETS: 'pH' is not a target of this model; valid names are high, low (or indices 0 to 1); "
+        "leave TARGETS empty to explain them all.",
+        tmp_path,
+    )
+
+
+# --------------------------------------------------------------------------- qgis_process
+
+QGIS_PROCESS = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
+
+
+@pytest.mark.qgis_process
+def test_explain_spectral_runs_through_qgis_process(scene, band_model, tmp_path):
+    if QGIS_PROCESS is None:
+        pytest.skip("qgis_process is not installed (apt-get install qgis)")
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "hsi_lime").symlink_to(REPO_ROOT)
+    env = dict(os.environ, QGIS_PLUGINPATH=str(tmp_path / "plugins"), QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"),
+               QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
+    enabled = subprocess.run([QGIS_PROCESS, "plugins", "enable", "hsi_lime"], env=env, capture_output=True, text=True)
+    assert enabled.returncode == 0, enabled.stdout + enabled.stderr
+    out = tmp_path / "out"
+    arguments = dict(
+        INPUT=scene.raster, MODEL=band_model, BAND_GROUPS=GROUPS, POLYGONS=scene.fields, ID_FIELD="name",
+        N_SAMPLES=150, OUTPUT_TABLE=out / "importance.gpkg", OUTPUT_SUMMARY=out / "summary.csv",
+        OUTPUT_PLOT=out / "importance.png",
+    )
+    completed = subprocess.run(
+        [QGIS_PROCESS, "--json", "run", ALGORITHM, *[f"--{name}={value}" for name, value in arguments.items()]],
+        env=env, capture_output=True, text=True,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    results = json.loads(completed.stdout)["results"]
+    assert results["OUTPUT_TABLE"] == str(out / "importance.gpkg")
+    table = read_table(out / "importance.gpkg")
+    for (field, target), rows in table.groupby(["field_id", "target"]):
+        assert rows.loc[rows["attribution"].abs().idxmax(), "superband"] == target, (field, rows)
+    assert (read_table(out / "summary.csv")["n_fields"] == len(FIELDS)).all()
+    assert (out / "importance.png").stat().st_size > 20_000
+    assert sorted(p.name for p in out.iterdir()) == ["importance.gpkg", "importance.png", "summary.csv", "summary.csvt"]
