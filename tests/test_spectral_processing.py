@@ -293,3 +293,46 @@ def test_explain_spectral_runs_through_qgis_process(scene, band_model, tmp_path)
     assert (read_table(out / "summary.csv")["n_fields"] == len(FIELDS)).all()
     assert (out / "importance.png").stat().st_size > 20_000
     assert sorted(p.name for p in out.iterdir()) == ["importance.gpkg", "importance.png", "summary.csv", "summary.csvt"]
+
+
+def test_table_output_chains_into_another_algorithm_in_a_model(hsilime_provider, scene, band_model, tmp_path):
+    """In a graphical model the superband table is a table layer that table algorithms accept."""
+    import processing
+    from qgis.core import (
+        QgsProcessingModelAlgorithm,
+        QgsProcessingModelChildAlgorithm,
+        QgsProcessingModelChildParameterSource as Source,
+        QgsProcessingModelOutput,
+        QgsProcessingModelParameter,
+        QgsProcessingParameterFile,
+        QgsProcessingParameterRasterLayer,
+    )
+
+    model = QgsProcessingModelAlgorithm("spectral_then_filter", "tests")
+    inputs = (QgsProcessingParameterRasterLayer("raster", "raster"), QgsProcessingParameterFile("model", "model"))
+    for parameter in inputs:
+        model.addModelParameter(parameter, QgsProcessingModelParameter(parameter.name()))
+    explain = QgsProcessingModelChildAlgorithm(ALGORITHM)
+    explain.setChildId("explain")
+    explain.addParameterSources("INPUT", [Source.fromModelParameter("raster")])
+    explain.addParameterSources("MODEL", [Source.fromModelParameter("model")])
+    explain.addParameterSources("BAND_GROUPS", [Source.fromStaticValue(GROUPS)])
+    explain.addParameterSources("N_SAMPLES", [Source.fromStaticValue(100)])
+    model.addChildAlgorithm(explain)
+    extract = QgsProcessingModelChildAlgorithm("native:extractbyexpression")
+    extract.setChildId("extract")
+    extract.addParameterSources("INPUT", [Source.fromChildOutput("explain", "OUTPUT_TABLE")])
+    extract.addParameterSources("EXPRESSION", [Source.fromStaticValue("\"superband\" = 'high'")])
+    output = QgsProcessingModelOutput("high", "high")
+    output.setChildId("extract")
+    output.setChildOutputName("OUTPUT")
+    extract.setModelOutputs({"high": output})
+    model.addChildAlgorithm(extract)
+    model.updateDestinationParameters()
+
+    destination = tmp_path / "high.gpkg"
+    results = processing.run(model, {"raster": str(scene.raster), "model": str(band_model),
+                                     "extract:high": str(destination)}, feedback=RecordingFeedback())
+    rows = read_table(results["extract:high"])
+    assert list(rows["superband"]) == ["high", "high"]
+    assert list(rows["target"]) == ["high", "low"]
