@@ -2,9 +2,9 @@
 
 Attributions are signed: a diverging ramp centred on 0 (blue: the segment lowers the
 prediction, red: it raises it), symmetric around 0 so that colour intensity compares
-across segments. The same style is written as a ``.qml`` sidecar beside each output
-file (QGIS applies it whenever the file is opened) and applied to the layers Processing
-loads into the project.
+across segments. The same style is stored as each output's default style (a ``.qml``
+sidecar beside a GeoTIFF, the ``layer_styles`` table of a GeoPackage), so QGIS applies it
+whenever the file is opened, and applied to the layers Processing loads into the project.
 """
 from __future__ import annotations
 
@@ -83,11 +83,16 @@ def write_raster_style(path: str) -> None:
 
 
 def write_segments_style(path: str, field: str) -> None:
-    """Write the segment style as ``<path without extension>.qml``."""
+    """Store the segment style as the layer's default: inside a GeoPackage (its
+    ``layer_styles`` table, so it cannot clash with the raster's ``.qml``), else as
+    ``<path without extension>.qml``."""
     layer = QgsVectorLayer(path, "segments", "ogr")
     if layer.isValid():
         style_segments(layer, field)
-        layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")
+        if path.lower().endswith(".gpkg"):
+            layer.saveStyleToDatabase("hsi-lime", "attribution of the first target", True, "")
+        else:
+            layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):

@@ -22,7 +22,7 @@ run() {  # run NAME PARAMETERS...: one explain_spatial run, timed
 }
 
 run "field polygons" SEGMENTATION=0 POLYGONS="$PWD/$DEMO/demo_fields.gpkg" ID_FIELD=field_id \
-  OUTPUT="$PWD/$OUT/fields_attribution.tif" OUTPUT_SEGMENTS="$PWD/$OUT/fields_attribution.gpkg"
+  OUTPUT="$PWD/$OUT/fields_attribution.tif" OUTPUT_SEGMENTS="$PWD/$OUT/fields_segments.gpkg"
 run "SLIC superpixels" SEGMENTATION=1 N_SEGMENTS=50 \
   OUTPUT="$PWD/$OUT/slic_attribution.tif" OUTPUT_SEGMENTS="$PWD/$OUT/slic_segments.gpkg"
 

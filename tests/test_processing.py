@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import rasterio
 import rasterio.features
-from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback, QgsRasterLayer, QgsVectorLayer
 
 from conftest import import_plugin_package
 from synthetic import FIELDS, TARGET_FIELD
@@ -95,7 +95,13 @@ def test_field_polygons_give_a_georeferenced_attribution_raster(hsilime_provider
     # the raster holds each field's attribution on its pixels
     row, col = 5, 30  # inside field c
     assert maps[0, row, col] == pytest.approx(top[TARGET_FIELD], rel=1e-6)
-    assert (tmp_path / "attribution.qml").is_file() and (tmp_path / "segments.qml").is_file()
+    # opened later like any file, both outputs come with their diverging style
+    raster_layer = QgsRasterLayer(results["OUTPUT"], "attribution")
+    assert raster_layer.renderer().type() == "singlebandpseudocolor"
+    assert raster_layer.renderer().classificationMin() == -raster_layer.renderer().classificationMax()
+    vector_layer = QgsVectorLayer(results["OUTPUT_SEGMENTS"], "segments")
+    assert vector_layer.renderer().type() == "graduatedSymbol"
+    assert vector_layer.renderer().classAttribute() == "attr_one_field"
 
 
 def test_polygons_in_another_crs_are_reprojected(hsilime_provider, scene, tmp_path):
