@@ -27,5 +27,5 @@ run "SLIC superpixels" SEGMENTATION=1 N_SEGMENTS=50 \
   OUTPUT="$PWD/$OUT/slic_attribution.tif" OUTPUT_SEGMENTS="$PWD/$OUT/slic_segments.gpkg"
 
 echo
-echo "Demo outputs (open them in QGIS; each has a .qml style beside it):"
+echo "Demo outputs (open them in QGIS: they carry their diverging attribution style):"
 ls -1 "$PWD/$OUT"/*.tif "$PWD/$OUT"/*.gpkg
