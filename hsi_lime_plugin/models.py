@@ -1,13 +1,43 @@
 """Load a model with its card and wrap it as ``batch -> (batch, targets)`` on a device.
 
-:class:`ExplainableModel` is what the explanation engine talks to. It splits the card's
-preprocessing in two:
+:class:`ExplainableModel` is what the explanation engine talks to. The card's
+preprocessing is split in two around the perturbation:
 
-* :meth:`ExplainableModel.prepare` applies the per-value part (``x * scale + offset``)
-  once to the whole image, so that perturbed features take the baseline in model-input
-  units (0 = "nothing there", as the models are trained to see masked pixels);
-* :meth:`ExplainableModel.__call__` applies the spatial part (pad to square, resize)
-  batch-wise on the device after perturbation, so attributions stay on the raster's grid.
+* :meth:`ExplainableModel.prepare` maps raw raster values (C, H, W) once to the
+  *perturbation space*: the raster's own bands and grid (spectral features index raster
+  bands, spatial features raster pixels), in units where 0 means "absent" exactly as the
+  model sees masked pixels. The engine perturbs there: a switched-off feature, a nodata
+  pixel and the padding all take 0.
+* :meth:`ExplainableModel.__call__` maps a perturbed batch (B, C, H, W) to (B, T)
+  outputs: spectral resampling to the card's wavelengths and per-band standardisation,
+  then the spatial part (pad to square, resize), the network, and the output part
+  (activation; for segmentation, the reduction of the score map to one value per class).
+
+What "absent" means, and why the normalisation is split as it is
+----------------------------------------------------------------
+The model input is ``(R (x * scale + offset) - mean) / std`` with ``R`` the
+(card bands x raster bands) linear-interpolation matrix (the identity when the raster has
+the card's bands) and ``mean``/``std`` the card's per-band statistics (0 and 1 when it
+gives none). "Absent" is 0 *in model input units*: with standardisation that is the
+training mean of each band, the uninformative value standardised models are padded and
+masked with; without it, it is a raw 0 (after ``offset``), as before. To keep that exact
+while perturbing raster bands, ``prepare`` subtracts a per-raster-band mean ``m``
+(``z = x * scale + offset - m``) and ``__call__`` computes ``(R z + c) / std``, where
+``m`` is the card's mean interpolated to the raster's wavelengths plus the smallest
+correction for which ``R m = mean`` and ``c = R m - mean``. Then:
+
+* the unperturbed image reaches the model exactly as the card prescribes, always;
+* z = 0 (a switched-off band or pixel, nodata, padding) reaches the model as exactly 0
+  whenever ``R m = mean`` can be solved: always without resampling and whenever the
+  raster has at least as many bands as the card inside its range; otherwise (the raster
+  has fewer bands than the card) as ``c / std``, the interpolation error of the mean
+  spectrum, which is small for smooth spectra.
+
+Per-band statistics cannot simply be interpolated to the raster and applied in
+``prepare``: interpolation does not commute with division by a band-varying ``std``, so
+the model would not see the card's preprocessing. Applying the whole affine map after
+resampling with a raw-zero baseline would be exact but would make "absent" mean "zero
+reflectance", far outside what a standardised model was trained on.
 """
 from __future__ import annotations
 
@@ -15,114 +45,413 @@ import warnings
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .device import resolve_device
 from .errors import HsiLimeError
-from .model_card import ModelCard, card_path_for, read_card_file
+from .model_card import ModelCard, card_path_for, parse_card_text, read_card_file
+from .model_formats import TORCHSCRIPT_SUFFIXES, detect_format, load_network  # noqa: F401 (re-exported)
 
-TORCHSCRIPT_SUFFIXES = (".pt", ".pth", ".ts", ".torchscript", ".jit")
+#: Two wavelength lists closer than this everywhere (nm) are the same bands: no resampling.
+WAVELENGTH_TOLERANCE = 0.5
 
 
 class ExplainableModel:
-    """A model plus its card, callable on batches of images in model-input units.
+    """A model plus its card, callable on batches in perturbation space.
 
     Parameters
     ----------
     network : callable
-        Maps a float tensor (B, C, H', W') to (B, T) (or (B,) for one target).
+        Maps a float tensor (B, C', H', W') in model input units to its output.
     card : ModelCard
     device : torch.device
     device_note : str
-        Why this device was chosen (logged by the caller).
+        Which device runs the model and why (logged by the caller).
+    model_format : {"torchscript", "onnx", "python"} or None
     """
 
-    def __init__(self, network: Callable, card: ModelCard, device: torch.device, device_note: str = ""):
+    def __init__(
+        self,
+        network: Callable,
+        card: ModelCard,
+        device: torch.device,
+        device_note: str = "",
+        model_format: str | None = None,
+    ):
         self.network = network
         self.card = card
         self.device = device
         self.device_note = device_note
+        self.format = model_format
+        self.resampling_note = ""
+        self._n_bands: int | None = None
+        self._resampling: torch.Tensor | None = None  # (card bands, raster bands)
+        self._band_mean: torch.Tensor | None = None  # (raster bands, 1, 1), subtracted in prepare
+        self._correction: torch.Tensor | None = None  # (card bands, 1, 1), added after resampling
+        self._inverse_std: torch.Tensor | None = None  # (card bands, 1, 1)
 
     @property
     def target_names(self) -> list[str] | None:
-        """Output names from the card, or None when the card does not name them."""
+        """Output names from the card (class names for classification and segmentation), or None."""
         return list(self.card.targets) if self.card.targets else None
 
-    def check_bands(self, n_bands: int, what: str = "INPUT") -> None:
-        """Refuse a raster whose band count differs from the card's."""
-        if self.card.bands is not None and self.card.bands != n_bands:
+    # --- matching the raster's bands -------------------------------------------------------
+    def match_raster(
+        self,
+        n_bands: int,
+        wavelengths=None,
+        what: str = "INPUT",
+        refuse_resampling: bool = False,
+    ) -> str:
+        """Reconcile the raster's bands with the card's; set up resampling and standardisation.
+
+        Parameters
+        ----------
+        n_bands : int
+            The raster's band count.
+        wavelengths : array-like of float or None
+            The raster's band centres in nm (``RasterCube.wavelengths``), None if unknown.
+        what : str
+            The parameter name used in messages.
+        refuse_resampling : bool
+            Raise instead of resampling when the wavelengths differ (also when the card
+            says ``"spectral_resampling": "refuse"``).
+
+        Returns
+        -------
+        str
+            What was done, for the log ("" when the raster has the card's bands).
+
+        Raises
+        ------
+        HsiLimeError
+            When the band counts cannot be reconciled (the message gives both lists'
+            ranges), or resampling was refused.
+
+        Warns
+        -----
+        UserWarning
+            When the raster is resampled (with the largest shift), or has no wavelengths
+            and its band count is assumed to be the card's.
+        """
+        card = self.card
+        raster = None if wavelengths is None else np.asarray(wavelengths, dtype=np.float64).reshape(-1)
+        if raster is not None and (len(raster) != n_bands or not np.all(np.isfinite(raster))):
+            raster = None
+        expected = card.n_bands
+        resampling = None
+        note = ""
+        if card.wavelengths is None:
+            if expected is not None and expected != n_bands:
+                raise HsiLimeError(
+                    f"{what}: the raster has {n_bands} bands but the model card {card.source} says the model "
+                    f"takes {expected} bands; choose the raster the model was trained for, or fix 'input.bands' in "
+                    f"the card. (Raster: {_describe(n_bands, raster)}; card: {expected} bands, no wavelengths: add "
+                    "'input.wavelengths' to the card to let hsi-lime resample other sensors.)"
+                )
+        else:
+            target = np.asarray(card.wavelengths, dtype=np.float64)
+            if raster is None:
+                if n_bands != len(target):
+                    raise HsiLimeError(
+                        f"{what}: the raster has {n_bands} bands and no wavelength metadata, but the model card "
+                        f"{card.source} takes {_describe(len(target), target)}; the bands cannot be matched. Choose "
+                        "the raster the model was trained for, or give the raster its wavelengths (ENVI header, band "
+                        "tags or a sidecar) so that it can be resampled."
+                    )
+                note = (
+                    f"{what}: the raster has no wavelength metadata; assuming its {n_bands} bands are the model "
+                    f"card's ({_range(target)})."
+                )
+                warnings.warn(note, stacklevel=2)
+            elif len(raster) != len(target) or np.max(np.abs(raster - target)) > WAVELENGTH_TOLERANCE:
+                resampling, note = self._plan_resampling(raster, target, what, refuse_resampling)
+        self._set_up(n_bands, resampling, raster)
+        self.resampling_note = note
+        return note
+
+    def check_bands(self, n_bands: int, what: str = "INPUT", wavelengths=None) -> None:
+        """Refuse a raster whose bands cannot be matched to the card's (see :meth:`match_raster`)."""
+        self.match_raster(n_bands, wavelengths, what)
+
+    def _plan_resampling(self, raster: np.ndarray, target: np.ndarray, what: str, refuse: bool):
+        card = self.card
+        low, high = raster.min(), raster.max()
+        spacing = np.median(np.diff(np.sort(raster))) if len(raster) > 1 else WAVELENGTH_TOLERANCE
+        margin = max(float(spacing), WAVELENGTH_TOLERANCE)
+        outside = (target < low - margin) | (target > high + margin)
+        both = f"raster: {_describe(len(raster), raster)}; model card {card.source}: {_describe(len(target), target)}"
+        if outside.any():
             raise HsiLimeError(
-                f"{what}: the raster has {n_bands} bands but the model card {self.card.source} says the model "
-                f"takes {self.card.bands} bands; choose the raster the model was trained for, or fix "
-                "'input.bands' in the card."
+                f"{what}: {int(outside.sum())} of the model's {len(target)} bands lie outside the raster's wavelength "
+                f"range ({both}); the raster cannot be resampled to them. Choose a raster that covers "
+                f"{_range(target)}."
             )
+        distance = np.abs(target[:, None] - raster[None, :])
+        nearest = distance.argmin(axis=1)
+        shifts = distance[np.arange(len(target)), nearest]
+        worst = int(shifts.argmax())
+        largest = (
+            f"largest shift {shifts[worst]:.2f} nm: the card's band at {target[worst]:.2f} nm is nearest to the "
+            f"raster's band at {raster[nearest[worst]]:.2f} nm"
+        )
+        if refuse or card.spectral_resampling == "refuse":
+            why = "the card says \"spectral_resampling\": \"refuse\"" if card.spectral_resampling == "refuse" \
+                else "spectral resampling was refused"
+            raise HsiLimeError(
+                f"{what}: the raster's wavelengths differ from the model's ({both}; {largest}) and {why}; choose a "
+                "raster with the model's bands, or allow resampling."
+            )
+        note = (
+            f"{what}: the raster's wavelengths differ from the model's ({both}); resampling the raster spectrally "
+            f"to the card's wavelengths by linear interpolation ({largest})."
+        )
+        warnings.warn(note, stacklevel=3)
+        return resampling_matrix(raster, target), note
 
+    def _set_up(self, n_bands: int, resampling: np.ndarray | None, raster: np.ndarray | None) -> None:
+        card = self.card
+        n_card = resampling.shape[0] if resampling is not None else n_bands
+        as_tensor = lambda values: torch.as_tensor(  # noqa: E731
+            np.asarray(values, dtype=np.float32).reshape(-1, 1, 1), device=self.device
+        )
+        self._resampling = None if resampling is None else torch.as_tensor(
+            resampling, dtype=torch.float32, device=self.device
+        )
+        self._band_mean = self._correction = self._inverse_std = None
+        if card.mean is not None:
+            mean = np.broadcast_to(np.asarray(card.mean, dtype=np.float64), (n_card,))
+            if resampling is None:
+                band_mean = mean
+            else:
+                band_mean = _raster_mean(resampling, mean, raster, np.asarray(card.wavelengths, dtype=np.float64))
+                correction = resampling @ band_mean - mean
+                if np.any(np.abs(correction) > 0):
+                    self._correction = as_tensor(correction)
+            self._band_mean = as_tensor(band_mean)
+        if card.std is not None:
+            self._inverse_std = as_tensor(1.0 / np.broadcast_to(np.asarray(card.std, dtype=np.float64), (n_card,)))
+        self._n_bands = n_bands
+
+    # --- the two halves of the preprocessing -------------------------------------------------
     def prepare(self, image: torch.Tensor) -> torch.Tensor:
-        """Raw values (C, H, W) -> model-input units, ``x * scale + offset``."""
-        if self.card.scale == 1.0 and self.card.offset == 0.0:
-            return image
-        return image * self.card.scale + self.card.offset
+        """Raw values (C, H, W) -> perturbation space: ``x * scale + offset - m`` (0 = absent)."""
+        if self._n_bands != image.shape[0]:
+            self.match_raster(image.shape[0], None, what="image")
+        if self.card.scale != 1.0 or self.card.offset != 0.0:
+            image = image * self.card.scale + self.card.offset
+        if self._band_mean is not None:
+            image = image - self._band_mean
+        return image
 
-    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
-        """Pad/resize a batch (B, C, H, W) as the card says and run the network: (B, T)."""
+    def model_input(self, batch: torch.Tensor) -> torch.Tensor:
+        """A perturbed batch (B, C, H, W) -> what the network takes: resampled, standardised, padded, resized."""
+        if self._resampling is not None:
+            batch = torch.einsum("kc,bchw->bkhw", self._resampling, batch)
+        if self._correction is not None:
+            batch = batch + self._correction
+        if self._inverse_std is not None:
+            batch = batch * self._inverse_std
         if self.card.pad_to_square:
             height, width = batch.shape[-2:]
             side = max(height, width)
-            batch = F.pad(batch, (0, side - width, 0, side - height))
+            if (height, width) != (side, side):
+                batch = F.pad(batch, (0, side - width, 0, side - height))
         if self.card.size is not None and tuple(batch.shape[-2:]) != self.card.size:
-            batch = F.interpolate(batch, size=self.card.size, mode="bilinear", align_corners=False)
-        output = self.network(batch)
+            if self.card.interpolation == "nearest":
+                batch = F.interpolate(batch, size=self.card.size, mode="nearest")
+            else:
+                batch = F.interpolate(batch, size=self.card.size, mode="bilinear", align_corners=False)
+        return batch
+
+    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
+        """A perturbed batch (B, C, H, W) in perturbation space -> outputs (B, T)."""
+        height, width = batch.shape[-2:]
+        inputs = self.model_input(batch)
+        try:
+            output = self.network(inputs)
+        except RuntimeError as error:
+            text = str(error).strip()
+            first = text.splitlines()[0] if text else type(error).__name__
+            raise HsiLimeError(
+                f"MODEL: the model failed on a batch of shape {tuple(inputs.shape)} (the raster after the "
+                f"preprocessing of the model card {self.card.source}): {first}; check 'input.bands', 'input.size' "
+                "and 'input.pad_to_square' in the card against what the model takes."
+            ) from None
         if isinstance(output, (tuple, list)):
             output = output[0]
+        if isinstance(output, np.ndarray):
+            output = torch.from_numpy(output)
+        output = output.to(torch.float32)
+        if self.card.task == "segmentation":
+            return self._reduce_segmentation(output, height, width)
+        if output.ndim == 1:
+            output = output[:, None]
+        output = self._activate(output)
         return output.reshape(output.shape[0], -1)
 
+    def _class_axis(self, output: torch.Tensor) -> int:
+        axis = self.card.class_axis
+        if not -output.ndim <= axis < output.ndim or axis % output.ndim == 0:
+            raise HsiLimeError(
+                f"MODEL: the model card {self.card.source} field 'output.class_axis' is {axis}, but the model returns "
+                f"shape {tuple(output.shape)}; give the axis of the classes (1 for batch x classes x ..., -1 for "
+                "channels last)."
+            )
+        return axis % output.ndim
 
-def load_model(path: str | Path, device: str | torch.device = "auto") -> ExplainableModel:
-    """Load a TorchScript model and its sidecar card onto ``device``.
+    def _activate(self, output: torch.Tensor, axis: int | None = None) -> torch.Tensor:
+        if self.card.activation == "softmax":
+            return torch.softmax(output, dim=self._class_axis(output) if axis is None else axis)
+        if self.card.activation == "sigmoid":
+            return torch.sigmoid(output)
+        return output
+
+    def _reduce_segmentation(self, output: torch.Tensor, height: int, width: int) -> torch.Tensor:
+        """(B, K, H', W') scores -> (B, K): per class, the sum of its scores (soft) or the number of
+        pixels (hard) where it is the most likely class. Pixels of the square padding are left out."""
+        if output.ndim != 4:
+            raise HsiLimeError(
+                f"MODEL: the model card {self.card.source} says task 'segmentation', so the model should return "
+                f"(batch, classes, height, width) scores, but it returned shape {tuple(output.shape)}; fix 'task' "
+                "or 'output.class_axis' in the card."
+            )
+        output = output.movedim(self._class_axis(output), 1)
+        output = self._activate(output, axis=1)
+        if self.card.pad_to_square and height != width:
+            side = max(height, width)
+            rows = max(1, round(output.shape[2] * height / side))
+            cols = max(1, round(output.shape[3] * width / side))
+            output = output[:, :, :rows, :cols]
+        classes = output.shape[1]
+        winner = F.one_hot(output.argmax(dim=1), classes).permute(0, 3, 1, 2).to(output.dtype)
+        if self.card.reduction == "hard":
+            return winner.sum(dim=(2, 3))
+        return (output * winner).sum(dim=(2, 3))
+
+    def summary(self) -> str:
+        """One line for the log: format, card source, task and targets."""
+        targets = ", ".join(self.card.targets) if self.card.targets else "t0, t1, ... (no card)"
+        what = {"classification": "classes", "segmentation": "classes"}.get(self.card.task, "targets")
+        extra = f", {self.card.reduction} reduction" if self.card.task == "segmentation" else ""
+        activation = f", {self.card.activation} on the output" if self.card.activation != "none" else ""
+        return (
+            f"MODEL: {self.format or 'callable'} model, card {self.card.source}: {self.card.task}, {what} "
+            f"{targets}{activation}{extra}"
+        )
+
+
+def resampling_matrix(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """The (len(target), len(source)) matrix of linear interpolation from ``source`` to ``target`` wavelengths.
+
+    Row ``k`` holds the weights of the source bands that make target band ``k``: the two
+    source bands around it, or the nearest edge band outside the source range. Every row
+    sums to 1. ``source`` need not be sorted.
+    """
+    source = np.asarray(source, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    order = np.argsort(source, kind="stable")
+    sorted_source = source[order]
+    matrix = np.zeros((len(target), len(source)))
+    for k, wavelength in enumerate(target):
+        upper = int(np.searchsorted(sorted_source, wavelength, side="left"))
+        if upper <= 0:
+            matrix[k, order[0]] = 1.0
+        elif upper >= len(source):
+            matrix[k, order[-1]] = 1.0
+        elif sorted_source[upper] == wavelength:
+            matrix[k, order[upper]] = 1.0
+        else:
+            lower = upper - 1
+            fraction = (wavelength - sorted_source[lower]) / (sorted_source[upper] - sorted_source[lower])
+            matrix[k, order[lower]] += 1.0 - fraction
+            matrix[k, order[upper]] += fraction
+    return matrix
+
+
+def _raster_mean(resampling: np.ndarray, mean: np.ndarray, raster: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """A per-raster-band mean ``m`` close to the card's mean spectrum with ``resampling @ m == mean`` when solvable."""
+    order = np.argsort(target)
+    interpolated = np.interp(raster, target[order], mean[order])
+    residual = mean - resampling @ interpolated
+    return interpolated + np.linalg.lstsq(resampling, residual, rcond=None)[0]
+
+
+def _range(wavelengths: np.ndarray) -> str:
+    return f"{np.min(wavelengths):.2f}-{np.max(wavelengths):.2f} nm"
+
+
+def _describe(n_bands: int, wavelengths: np.ndarray | None) -> str:
+    if wavelengths is None:
+        return f"{n_bands} bands, no wavelengths"
+    return f"{n_bands} bands, {_range(wavelengths)}"
+
+
+def load_model(
+    path: str | Path,
+    device: str | torch.device = "auto",
+    allow_python: bool = False,
+) -> ExplainableModel:
+    """Load a model file and its card onto ``device``.
 
     Parameters
     ----------
     path : path-like
-        A TorchScript file (``torch.jit.save``).
+        A TorchScript file (``.pt``, ``.pth``, ``.ts``, ``.torchscript``, ``.jit``), an
+        ONNX file (``.onnx``, needs onnxruntime) or a Python recipe (``.py`` defining
+        ``load_model(device)`` and optionally ``MODEL_CARD``).
     device : {"auto", "cpu", "cuda"}
+        ``auto``: CUDA when torch sees a GPU, else the CPU; ``cuda`` without a GPU is an
+        error. ``ExplainableModel.device_note`` says what was picked and why.
+    allow_python : bool
+        Load Python recipes (running their code). Off by default.
 
     Returns
     -------
     ExplainableModel
+        Call :meth:`ExplainableModel.match_raster` with the raster's band count and
+        wavelengths before explaining (``prepare`` otherwise checks the band count only).
 
-    Without a card, the model gets default settings (targets named ``t0``, ``t1``...,
-    native size, no scaling) and a warning lists them.
+    The card is the sidecar JSON (same base name, ``.json``) if there is one, else the card
+    embedded in the model file, else defaults (regression, targets ``t0``, ``t1``...,
+    native size, no scaling) with a warning that lists them. Pickled checkpoints
+    (``torch.save``) are refused.
     """
     path = Path(path)
     if not path.is_file():
-        raise HsiLimeError(f"MODEL: the model file {path} does not exist; choose an existing TorchScript file.")
+        raise HsiLimeError(
+            f"MODEL: the model file {path} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
+            "and Python recipes (.py) work too."
+        )
+    sidecar_path = card_path_for(path)
+    sidecar = read_card_file(sidecar_path) if sidecar_path.is_file() and sidecar_path != path else None
+    model_format = detect_format(path, sidecar.format if sidecar else None)
     torch_device, note = resolve_device(device)
-    network = _load_torchscript(path, torch_device)
-    card_path = card_path_for(path)
-    if card_path.is_file():
-        card = read_card_file(card_path)
+    loaded = load_network(path, model_format, torch_device, str(device), allow_python)
+    if sidecar is not None:
+        card = sidecar
+    elif loaded.embedded_card is not None:
+        embedded = loaded.embedded_card
+        if isinstance(embedded, dict):
+            card = ModelCard.from_dict(embedded, loaded.card_source)
+        else:
+            card = parse_card_text(embedded, loaded.card_source)
     else:
-        card = ModelCard(targets=[], source="defaults")
+        card = ModelCard.defaults()
         warnings.warn(
-            f"MODEL: no model card {card_path} was found; using defaults: task regression, targets named "
-            "t0, t1, ..., the raster's native size, no scaling (scale 1, offset 0).",
+            f"MODEL: no model card for {path} (no sidecar {sidecar_path.name}, none embedded in the model); using "
+            "defaults: task regression, targets named t0, t1, ..., the raster's native size, no scaling (scale 1, "
+            "offset 0), no standardisation, no activation, no spectral resampling (the raster's bands are taken "
+            "as they are).",
             stacklevel=2,
         )
-    return ExplainableModel(network, card, torch_device, note)
-
-
-def _load_torchscript(path: Path, device: torch.device):
-    try:
-        with warnings.catch_warnings():  # torch 2.9+ calls TorchScript deprecated; it is what users have
-            warnings.filterwarnings("ignore", message=r".*torch\.jit\.load.*", category=DeprecationWarning)
-            warnings.filterwarnings("ignore", message=r".*torch\.jit\.load.*", category=UserWarning)
-            network = torch.jit.load(str(path), map_location=device)
-    except (RuntimeError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if card.format is not None and card.format != model_format:
         raise HsiLimeError(
-            f"MODEL: {path} is not a TorchScript model (torch.jit.load says: {first_line}); export the model "
-            "with torch.jit.save(torch.jit.script(model), path) or torch.jit.trace, then choose that file."
-        ) from None
-    network.eval()
-    return network
+            f"MODEL: the model card {card.source} field 'format' is '{card.format}' but {path} is a {model_format} "
+            f"model; fix 'format' or choose the right file."
+        )
+    if loaded.note and model_format == "onnx":
+        note = f"{note}; {loaded.note}"
+    return ExplainableModel(loaded.network, card, torch_device, note, model_format)

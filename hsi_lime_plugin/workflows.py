@@ -101,9 +101,9 @@ def run_spatial(
     segments_driver = vector_driver(output_segments, "OUTPUT_SEGMENTS") if output_segments else None
     cube = read_raster(raster)
     log(f"INPUT: {cube.shape[0]} bands, {cube.shape[1]} x {cube.shape[2]} pixels, {int(cube.valid.sum())} valid")
-    explainable = load_model(model, device)
+    explainable = load_model(model, device, allow_python=explain_options.pop("allow_python", False))
     log(explainable.device_note)
-    explainable.check_bands(cube.shape[0])
+    explainable.match_raster(cube.shape[0], cube.wavelengths)
 
     frame = None
     if segmentation == "polygons":
@@ -304,9 +304,9 @@ def run_spectral(
         for label, members, text in zip(superbands.labels, superbands.band_indices, superbands.ranges_text)
     ) + (f"; {fixed} bands in no group keep their values" if fixed else ""))
 
-    explainable = load_model(model, device)
+    explainable = load_model(model, device, allow_python=explain_options.pop("allow_python", False))
     log(explainable.device_note)
-    explainable.check_bands(n_bands)
+    explainable.match_raster(n_bands, centres)
 
     if polygons:
         burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field)

@@ -91,16 +91,42 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
 
     def add_model(self):
+        """MODEL (TorchScript, ONNX or Python recipe) and ALLOW_PYTHON_MODEL."""
+        from qgis.core import QgsProcessingParameterBoolean
+
         self.add(
             QgsProcessingParameterFile(
                 "MODEL",
                 self.tr("Model file", CONTEXT),
-                fileFilter="TorchScript (*.pt *.pth *.ts *.torchscript *.jit);;All files (*.*)",
+                fileFilter=(
+                    "Models (*.pt *.pth *.ts *.torchscript *.jit *.onnx *.py);;"
+                    "TorchScript (*.pt *.pth *.ts *.torchscript *.jit);;ONNX (*.onnx);;Python recipe (*.py);;"
+                    "All files (*.*)"
+                ),
             ),
             self.tr(
-                "A TorchScript model; its card (same name, .json) gives the targets and the input scaling.", CONTEXT
+                "A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its "
+                "model card (same name, .json, or embedded in the model) gives the task, the targets or class names, "
+                "the input scaling, size and wavelengths.",
+                CONTEXT,
             ),
         )
+        self.add(
+            QgsProcessingParameterBoolean(
+                "ALLOW_PYTHON_MODEL", self.tr("Allow Python model recipes (runs the recipe's code)", CONTEXT),
+                defaultValue=False,
+            ),
+            self.tr(
+                "Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a "
+                "recipe runs the code in it with your permissions, like running a script: enable it only for "
+                "recipes you wrote or trust. TorchScript and ONNX files need no such permission.",
+                CONTEXT,
+            ),
+        )
+
+    def model_options(self, parameters, context) -> dict:
+        """Keyword arguments of the workflows for the model: ``allow_python`` (ALLOW_PYTHON_MODEL)."""
+        return {"allow_python": self.parameterAsBoolean(parameters, "ALLOW_PYTHON_MODEL", context)}
 
     def add_polygons(self, optional: bool, help_text: str):
         self.add(
