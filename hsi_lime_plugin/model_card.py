@@ -10,22 +10,23 @@ Where a card comes from, first found wins:
 3. defaults (regression, targets ``t0``, ``t1``..., native size, no scaling), with a
    warning that lists them.
 
-A complete card (every field; only ``targets`` is required)::
+A complete card (every field; only ``targets`` is required, ``output.reduction`` is for
+segmentation only)::
 
-    {"format": "torchscript",
-     "task": "regression",
-     "targets": ["P", "K", "Mg", "pH"],
-     "input": {"bands": 150,
-               "wavelengths": [462.08, 465.27, ..., 938.37],
-               "scale": 0.00018453589,
+    {"format": "onnx",
+     "task": "segmentation",
+     "targets": ["soil", "crop", "water"],
+     "input": {"bands": 5,
+               "wavelengths": [490.0, 560.0, 665.0, 705.0, 842.0],
+               "scale": 0.0001,
                "offset": 0.0,
-               "mean": [0.21, 0.22, ...],
-               "std": [0.05, 0.05, ...],
+               "mean": [0.08, 0.10, 0.09, 0.15, 0.30],
+               "std": [0.03, 0.03, 0.04, 0.05, 0.08],
                "pad_to_square": true,
-               "size": [224, 224],
+               "size": [256, 256],
                "interpolation": "bilinear",
                "spectral_resampling": "linear"},
-     "output": {"activation": "none", "reduction": "soft", "class_axis": 1},
+     "output": {"activation": "softmax", "reduction": "soft", "class_axis": 1},
      "description": "any other top-level field is kept as information"}
 
 Fields

@@ -621,3 +621,69 @@ def test_malformed_embedded_card_is_named_as_embedded(tmp_path):
 def test_descriptive_top_level_fields_are_kept():
     card = ModelCard.from_dict({"targets": ["a"], "training": {"r2": 0.9}, "description": "x"}, "c")
     assert card.extra == {"training": {"r2": 0.9}, "description": "x"}
+
+
+# --- every card field at once ----------------------------------------------------------------------
+FULL_CARD = {
+    "format": "onnx",
+    "task": "segmentation",
+    "targets": ["soil", "crop", "water"],
+    "input": {"bands": 5, "wavelengths": [490.0, 560.0, 665.0, 705.0, 842.0], "scale": 0.0001, "offset": 0.0,
+              "mean": [0.08, 0.10, 0.09, 0.15, 0.30], "std": [0.03, 0.03, 0.04, 0.05, 0.08],
+              "pad_to_square": True, "size": [16, 16], "interpolation": "bilinear", "spectral_resampling": "linear"},
+    "output": {"activation": "softmax", "reduction": "soft", "class_axis": 1},
+    "description": "the README's card, at a smaller size",
+}
+
+
+class PixelClassifier(torch.nn.Module):
+    """5 bands -> 3 class logits per pixel (1 x 1 then 3 x 3 convolution)."""
+
+    def __init__(self):
+        super().__init__()
+        generator = torch.Generator().manual_seed(11)
+        self.first = torch.nn.Conv2d(5, 6, 1)
+        self.second = torch.nn.Conv2d(6, 3, 3, padding=1)
+        for parameter in self.parameters():
+            parameter.data = torch.randn(parameter.shape, generator=generator)
+
+    def forward(self, batch):
+        return self.second(torch.relu(self.first(batch)))
+
+
+def test_full_card_segmentation_onnx_on_another_sensor_matches_torchscript(tmp_path):
+    model = PixelClassifier().eval()
+    onnx_path = save_onnx(model, tmp_path / "land.onnx", torch.zeros(1, 5, 16, 16), FULL_CARD)
+    script_path = save_torchscript(model, tmp_path / "land.pt", dict(FULL_CARD, format="torchscript"))
+    raster_wavelengths = np.linspace(450, 900, 10)  # a 10-band sensor covering the card's 5 bands
+    image = np.random.default_rng(2).uniform(300, 3500, size=(10, 9, 12)).astype(np.float32)
+    labels = grid_labels(9, 12, 3, 3)
+    results = []
+    for path in (onnx_path, script_path):
+        loaded = load_model(path, "cpu")
+        with pytest.warns(UserWarning, match=r"resampling the raster spectrally .* \(largest shift 15\.00 nm"):
+            loaded.match_raster(10, raster_wavelengths)
+        results.append(explain(loaded, image, labels, n_samples=200, batch_size=50, seed=3))
+    onnx_result, script_result = results
+    assert onnx_result.target_names == ["soil", "crop", "water"]
+    assert np.abs(onnx_result.coefficients - script_result.coefficients).max() < 1e-4
+    # the prediction is the soft reduction of the softmax over the 12 x 12 (unpadded) part of the 16 x 16 output
+    resampled = np.einsum("kc,chw->khw", resampling_matrix(raster_wavelengths, np.array(FULL_CARD["input"]["wavelengths"])),
+                          image * 1e-4)
+    standardised = (resampled - np.array(FULL_CARD["input"]["mean"])[:, None, None]) / np.array(
+        FULL_CARD["input"]["std"])[:, None, None]
+    padded = torch.nn.functional.pad(torch.as_tensor(standardised, dtype=torch.float32), (0, 0, 0, 3))
+    resized = torch.nn.functional.interpolate(padded[None], size=(16, 16), mode="bilinear", align_corners=False)
+    with torch.inference_mode():
+        probabilities = torch.softmax(model(resized), dim=1)[0, :, :12, :].numpy()
+    winner = probabilities.argmax(axis=0)
+    expected = [probabilities[k][winner == k].sum() for k in range(3)]
+    np.testing.assert_allclose(onnx_result.prediction, expected, rtol=1e-4)
+
+
+def test_sigmoid_activation():
+    card = ModelCard.from_dict({"targets": ["a", "b"], "output": {"activation": "sigmoid"}}, "c")
+    model = ExplainableModel(lambda batch: batch.mean(dim=(2, 3)), card, CPU)
+    with torch.inference_mode():
+        output = model(torch.tensor([[[[0.0]], [[2.0]]]]))
+    np.testing.assert_allclose(output.numpy(), [[0.5, 1 / (1 + math.exp(-2))]], rtol=1e-6)
