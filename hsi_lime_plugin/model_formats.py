@@ -259,11 +259,14 @@ def load_recipe(path: Path, device: torch.device, allow_python: bool) -> LoadedN
     if added:
         sys.path.insert(0, folder)  # a recipe may import its neighbours
     try:
-        spec = importlib.util.spec_from_file_location(f"hsi_lime_recipe_{uuid.uuid4().hex}", path)
+        name = f"hsi_lime_recipe_{uuid.uuid4().hex}"
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # as an import does: inspect (torch.jit.script, dataclasses) finds the source
         try:
             spec.loader.exec_module(module)
         except Exception as error:
+            sys.modules.pop(name, None)
             raise _recipe_error(path, "while it was imported", error) from None
         build = getattr(module, "load_model", None)
         if not callable(build):

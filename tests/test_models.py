@@ -687,3 +687,28 @@ def test_sigmoid_activation():
     with torch.inference_mode():
         output = model(torch.tensor([[[[0.0]], [[2.0]]]]))
     np.testing.assert_allclose(output.numpy(), [[0.5, 1 / (1 + math.exp(-2))]], rtol=1e-6)
+
+
+def test_recipe_is_imported_as_a_module(tmp_path):
+    """A recipe with dataclasses under postponed annotations needs itself in sys.modules, as an import does."""
+    path = tmp_path / "settings_recipe.py"
+    path.write_text(
+        "from __future__ import annotations\n"
+        "import dataclasses\n"
+        "import torch\n"
+        "@dataclasses.dataclass\n"
+        "class Settings:\n"
+        "    scale: float = 2.0\n"
+        "class Net(torch.nn.Module):\n"
+        "    def __init__(self, settings: Settings):\n"
+        "        super().__init__()\n"
+        "        self.scale = settings.scale\n"
+        "    def forward(self, batch):\n"
+        "        return batch.mean(dim=(2, 3)) * self.scale\n"
+        "def load_model(device):\n"
+        "    return Net(Settings())\n"
+        "MODEL_CARD = {'targets': ['a', 'b']}\n"
+    )
+    model = load_model(path, "cpu", allow_python=True)
+    with torch.inference_mode():
+        assert model(torch.ones(1, 2, 3, 3)).tolist() == [[2.0, 2.0]]
