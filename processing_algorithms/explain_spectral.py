@@ -120,6 +120,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             output_bands=outputs["OUTPUT_BANDS"],
             output_summary=outputs["OUTPUT_SUMMARY"],
             output_plot=output_plot,
+            **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
             **self.engine_callbacks(feedback),
         )

@@ -259,6 +259,19 @@ def test_error_after_reading_leaves_no_output(hsilime_provider, scene, band_mode
     )
 
 
+def test_python_recipe_needs_allow_python_model(hsilime_provider, scene, band_model, tmp_path):
+    recipe = tmp_path / "recipe.py"
+    recipe.write_text(f"import torch\ndef load_model(device):\n    return torch.jit.load({str(band_model)!r})\n")
+    recipe.with_suffix(".json").write_text(band_model.with_suffix(".json").read_text())
+    refused, feedback = run(spectral_parameters(scene, band_model, tmp_path / "refused", MODEL=str(recipe)))
+    assert refused is None
+    assert _message(feedback).startswith(f"MODEL: {recipe} is a Python recipe, and loading it would run the code")
+    results, feedback = run(spectral_parameters(scene, band_model, tmp_path / "allowed", MODEL=str(recipe),
+                                                ALLOW_PYTHON_MODEL=True))
+    assert results is not None, feedback.errors
+    assert len(read_table(results["OUTPUT_TABLE"])) == len(FIELDS) * 2 * 4
+
+
 # --------------------------------------------------------------------------- qgis_process
 
 QGIS_PROCESS = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
