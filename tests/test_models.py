@@ -244,7 +244,7 @@ def load_model(device):
 def test_recipe_is_refused_without_permission_and_loaded_with_it(tmp_path, image):
     path = tmp_path / "recipe.py"
     marker = tmp_path / "ran.txt"
-    path.write_text(f"open({str(marker)!r}, 'w').write('ran')\n" + RECIPE)
+    path.write_text(f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n" + RECIPE)
     with pytest.raises(HsiLimeError) as raised:
         load_model(path, "cpu")
     assert str(raised.value).startswith(
