@@ -256,17 +256,20 @@ def test_vit_spatial_explanation_through_qgis_process(qgis_process, hyperview, v
 
 
 @pytest.mark.qgis_process
-def test_vit_spectral_explanation_through_qgis_process(qgis_process, hyperview, vit_torchscript, tmp_path):
+def test_vit_recipe_spectral_explanation_through_qgis_process(qgis_process, hyperview, tmp_path):
+    """The recipe itself (ALLOW_PYTHON_MODEL=true) explained spectrally, with the real band wavelengths."""
     if "ExplainSpectral" not in (REPO_ROOT / "processing_algorithms" / "provider.py").read_text():
         pytest.skip("hsilime:explain_spectral is not in the provider yet")
+    if not forwards_model_options_in_source("explain_spectral"):
+        pytest.skip("hsilime:explain_spectral does not pass ALLOW_PYTHON_MODEL to run_spectral")
     raster, source = hyperview
     table = tmp_path / "vit_spectral.csv"
     completed, result, seconds = qgis_process(
-        SPECTRAL, INPUT=raster, MODEL=vit_torchscript, N_SAMPLES=16, BATCH_SIZE=8, OUTPUT_TABLE=table,
-        BAND_GROUPS="blue=462-500; green=500-580; red=580-680; red_edge=680-750; nir=750-940",
+        SPECTRAL, INPUT=raster, MODEL=RECIPE, ALLOW_PYTHON_MODEL="true", N_SAMPLES=16, BATCH_SIZE=8,
+        OUTPUT_TABLE=table, BAND_GROUPS="blue=462-500; green=500-580; red=580-680; red_edge=680-750; nir=750-940",
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    print(f"qgis_process ViT (TorchScript export) spectral ({source}), N=16: {seconds:.1f} s wall")
+    print(f"qgis_process ViT recipe spectral ({source}), N=16: {seconds:.1f} s wall")
     import pandas as pd
 
     rows = pd.read_csv(table)
