@@ -102,6 +102,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             compactness=self.parameterAsDouble(parameters, "COMPACTNESS", context),
             patch_size=self.parameterAsInt(parameters, "PATCH_SIZE", context),
             output_segments=output_segments,
+            **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
             **self.engine_callbacks(feedback),
         )
