@@ -39,9 +39,15 @@ def scene(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def hsilime_provider(qgis_processing):
-    """The plugin loaded headless (iface None) with its provider registered."""
+def hsilime_plugin(qgis_processing):
+    """The plugin loaded headless (iface None), as qgis_process loads it."""
     plugin = import_plugin_package().classFactory(None)
-    plugin.initProcessing()
-    yield plugin.provider
+    yield plugin
     plugin.unload()
+
+
+@pytest.fixture()
+def hsilime_provider(hsilime_plugin):
+    """The plugin's provider, registered (again, if a test unloaded the plugin)."""
+    hsilime_plugin.initProcessing()
+    return hsilime_plugin.provider

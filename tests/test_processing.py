@@ -56,7 +56,8 @@ def spatial_parameters(scene, tmp_path, **overrides):
     return parameters
 
 
-def test_life_cycle_registers_the_provider_once_and_unload_removes_it(qgis_iface, qgis_processing):
+def test_life_cycle_registers_the_provider_once_and_unload_removes_it(qgis_iface, hsilime_plugin):
+    hsilime_plugin.unload()  # the session's plugin object must not hide this one's registration
     registry = QgsApplication.processingRegistry()
     plugin = import_plugin_package().classFactory(qgis_iface)
     plugin.initGui()
