@@ -1,13 +1,16 @@
-"""Perturbation explanations (LIME) of a model on one image, for all targets in one pass.
+"""Perturbation explanations (LIME, Kernel SHAP) of a model on one image, for all targets in one pass.
 
 The pipeline, all on one torch device:
 
-1. draw all N binary samples at once with a seeded generator (first sample: all on);
+1. draw all N binary samples at once with a seeded generator (first sample: all on;
+   see :mod:`hsi_lime_plugin.sampling` for the schemes);
 2. for each fixed-size batch, build the perturbed images by broadcasting the samples
    through the feature map against the image (no Python loop per sample or feature),
    and run the model under ``torch.inference_mode()``;
-3. weight the samples with the similarity kernel, computed in the binary space;
-4. fit one weighted linear surrogate for all targets at once.
+3. weight the samples: LIME's similarity kernel, computed in the binary space, or the
+   Shapley kernel;
+4. fit one weighted linear surrogate for all targets at once (ridge or lasso for LIME,
+   least squares under the efficiency constraint for Kernel SHAP).
 
 Features are given as integer labels: an H x W map for spatial explanations (segments),
 a length-C vector for spectral ones (superbands). Label 0 means "not a feature": those
@@ -15,7 +18,10 @@ pixels or bands keep their values in every sample.
 """
 from __future__ import annotations
 
+import contextlib
+import statistics
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -26,13 +32,15 @@ from .device import choose_batch_size, resolve_device
 from .errors import Cancelled, HsiLimeError
 from .model_card import ModelCard
 from .models import ExplainableModel
-from .sampling import DEFAULT_KERNEL_WIDTH, draw_bernoulli, lime_weights
-from .surrogates import fit_ridge
+from .sampling import DEFAULT_KERNEL_WIDTH, DEFAULT_SAMPLING, draw_lime, draw_shapley, lime_weights
+from .surrogates import fit_lasso, fit_ridge, fit_shapley
 from .targets import default_target_names, select_targets
 
 KINDS = ("spatial", "spectral")
-METHODS = ("lime",)
-SURROGATES = ("ridge",)
+METHODS = ("lime", "kernelshap")
+SURROGATES = ("ridge", "lasso")
+#: Ridge penalty when ``alpha`` is None.
+DEFAULT_RIDGE_ALPHA = 1.0
 
 
 @dataclass
@@ -43,13 +51,15 @@ class Explanation:
     ----------
     kind : {"spatial", "spectral"}
     coefficients : numpy.ndarray
-        (T, K) attribution of each feature for each target.
+        (T, K) attribution of each feature for each target; for Kernel SHAP, the Shapley
+        values, which sum to ``prediction - intercept``.
     intercept : numpy.ndarray
-        (T,)
+        (T,) the surrogate's intercept; for Kernel SHAP, the model's output on the baseline.
     score : numpy.ndarray
         (T,) weighted R2 of each target's surrogate: how well it mimics the model.
     standard_error : numpy.ndarray
-        (T, K) standard error of each coefficient (see :func:`surrogates.fit_ridge`).
+        (T, K) standard error of each coefficient (see :mod:`hsi_lime_plugin.surrogates`);
+        NaN where the lasso set the coefficient to zero, 0 for exact Shapley values.
     target_names : list of str
         (T,) the explained outputs.
     feature_ids : numpy.ndarray
@@ -59,9 +69,16 @@ class Explanation:
     prediction : numpy.ndarray
         (T,) the model's output on the unperturbed image.
     n_samples : int
+        Model evaluations made (Kernel SHAP enumerating all 2**K coalitions makes 2**K).
     seconds : float
         Wall time of the explanation.
     device : str
+    batch_size : int
+    notes : list of str
+        Facts about the run worth telling the user (the device chosen, exact enumeration).
+    method : {"lime", "kernelshap"}
+    sampling : str
+        The sampling scheme used (:mod:`hsi_lime_plugin.sampling`).
     """
 
     kind: str
@@ -78,6 +95,8 @@ class Explanation:
     device: str
     batch_size: int = 0
     notes: list[str] = field(default_factory=list)
+    method: str = "lime"
+    sampling: str = ""
 
     def maps(self) -> np.ndarray:
         """Attributions on the explained grid.
@@ -94,6 +113,33 @@ class Explanation:
     def standard_error_maps(self) -> np.ndarray:
         """Standard errors on the explained grid, laid out as :meth:`maps`."""
         return _spread(self.standard_error, self.feature_ids, self.features)
+
+    def confidence_interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+        """Normal confidence interval of every attribution.
+
+        Parameters
+        ----------
+        level : float
+            Coverage probability, in (0, 1).
+
+        Returns
+        -------
+        low, high : numpy.ndarray
+            (T, K) ``coefficients -/+ z * standard_error`` with ``z`` the normal quantile
+            of ``(1 + level) / 2`` (1.96 for 0.95); NaN where the standard error is NaN.
+
+        Notes
+        -----
+        The interval accounts for the scatter of the model outputs around the surrogate,
+        not for a penalty's bias: with ridge it holds the truth at the stated rate when
+        ``alpha`` is small against the weighted sample count (``tests/test_uncertainty.py``
+        measures about 95% for a 95% interval); with lasso it is conditional on the
+        selected features (:func:`surrogates.fit_lasso`).
+        """
+        if not 0.0 < level < 1.0:
+            raise HsiLimeError(f"level: a confidence level lies strictly between 0 and 1, got {level}.")
+        half_width = statistics.NormalDist().inv_cdf((1.0 + level) / 2.0) * self.standard_error
+        return self.coefficients - half_width, self.coefficients + half_width
 
 
 def _spread(values: np.ndarray, feature_ids: np.ndarray, features: np.ndarray) -> np.ndarray:
@@ -117,12 +163,14 @@ def explain(
     device: str | torch.device = "auto",
     seed: int = 0,
     surrogate: str = "ridge",
-    alpha: float = 1.0,
+    alpha: float | None = None,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     valid=None,
     baseline: str | float = "zero",
     kernel_width: float = DEFAULT_KERNEL_WIDTH,
+    sampling: str | None = None,
+    autocast: bool = False,
 ) -> Explanation:
     """Explain a model's prediction on one image by perturbing groups of pixels or bands.
 
@@ -139,7 +187,11 @@ def explain(
     kind : {"spatial", "spectral"}
     targets : str, sequence or None
         Output names or 0-based indices to explain; None = all.
-    method : {"lime"}
+    method : {"lime", "kernelshap"}
+        ``"lime"``: a weighted linear surrogate under the similarity kernel.
+        ``"kernelshap"``: Shapley values, estimated by least squares under the Shapley
+        kernel with the efficiency constraint (they sum to f(x) - f(baseline)); exact
+        when ``n_samples >= 2**K`` (K <= 20), which then evaluates all 2**K coalitions.
     n_samples : int
         Number of perturbed samples (model evaluations).
     batch_size : int or None
@@ -150,9 +202,15 @@ def explain(
         Ignored for an ExplainableModel, which already lives on its device.
     seed : int
         Seed of the samples: the same seed gives bit-identical results on the CPU.
-    surrogate : {"ridge"}
-    alpha : float
-        Ridge penalty.
+    surrogate : {"ridge", "lasso"}
+        LIME's surrogate (:func:`surrogates.fit_ridge`, :func:`surrogates.fit_lasso`).
+        Kernel SHAP always fits the unpenalised constrained least squares that defines
+        Shapley values, so it takes neither ``surrogate="lasso"`` nor ``alpha``.
+    alpha : float or None
+        Penalty of LIME's surrogate, in scikit-learn's units (``Ridge(alpha)``,
+        ``Lasso(alpha)``, the same for every target). None: 1.0 for ridge; for lasso 1%
+        of each target's smallest penalty that sets every coefficient to zero (the
+        targets' units may differ).
     progress : callable(float), optional
         Called with the fraction done after each batch.
     cancelled : callable() -> bool, optional
@@ -164,13 +222,34 @@ def explain(
         The value perturbed features take, in model input units: 0, the image's
         per-band mean over valid pixels, or a constant.
     kernel_width : float
-        Width of the similarity kernel (:func:`sampling.lime_weights`).
+        Width of LIME's similarity kernel on the cosine distance between a sample and
+        the unperturbed image (0 to 1, :func:`sampling.lime_weights`). The default 1.0
+        weighs the image with everything removed at exp(-1/2) = 0.61 of the image itself;
+        smaller widths make the explanation more local. Kernel SHAP ignores it.
+    sampling : str or None
+        How the binary samples are drawn: ``"bernoulli"``, ``"antithetic"``,
+        ``"stratified"``, or for LIME only ``"sobol"`` and ``"orthogonal"`` (see
+        :mod:`hsi_lime_plugin.sampling`). None: :data:`sampling.DEFAULT_SAMPLING`, the
+        scheme with the smallest attribution error per model evaluation in
+        ``benchmarks/sampling_error.py``: ``"orthogonal"`` for LIME, ``"stratified"``
+        for Kernel SHAP.
+    autocast : bool
+        On CUDA, run the model under ``torch.autocast`` (float16 where safe): faster on
+        recent GPUs, at the cost of half precision in the outputs. No effect on the CPU.
     """
     started = time.perf_counter()
     if method not in METHODS:
         raise HsiLimeError(f"METHOD: unknown method '{method}'; choose one of {', '.join(METHODS)}.")
     if surrogate not in SURROGATES:
         raise HsiLimeError(f"surrogate: unknown surrogate '{surrogate}'; choose one of {', '.join(SURROGATES)}.")
+    if method == "kernelshap" and (surrogate != "ridge" or alpha is not None):
+        raise HsiLimeError(
+            "METHOD: Kernel SHAP fits the unpenalised least squares that defines Shapley values; leave "
+            "surrogate and alpha unset, or choose METHOD lime for a penalised surrogate."
+        )
+    if not float(kernel_width) > 0.0:
+        raise HsiLimeError(f"KERNEL_WIDTH: the kernel width must be positive, got {kernel_width}; 1.0 is the default.")
+    sampling = sampling or DEFAULT_SAMPLING[method]
     if kind not in KINDS:
         raise HsiLimeError(f"kind: unknown kind '{kind}'; choose one of {', '.join(KINDS)}.")
     if int(n_samples) < 2:
@@ -209,19 +288,37 @@ def explain(
     names = model.target_names
     chosen = select_targets(names, targets) if names else None
 
-    n_samples = int(n_samples)
+    notes = [device_note] if device_note else []
+    if method == "lime":
+        samples = draw_lime(sampling, int(n_samples), n_features, seed)
+    else:
+        samples, shapley_weights, exact = draw_shapley(sampling, int(n_samples), n_features, seed)
+        if exact:
+            notes.append(
+                f"Kernel SHAP: all {len(samples)} coalitions of the {n_features} features were evaluated; the "
+                "attributions are the exact Shapley values."
+            )
+        elif int(n_samples) < 4 * n_features:
+            warnings.warn(
+                f"N_SAMPLES: Kernel SHAP with {n_samples} samples for {n_features} features is poorly determined "
+                f"(complement pairs give about N/2 equations for K - 1 unknowns); use at least {4 * n_features}.",
+                stacklevel=2,
+            )
+    n_samples = len(samples)
     batch = batch_size or choose_batch_size(_sample_bytes(inputs, model), n_samples, torch_device)
     batch = int(min(max(1, batch), n_samples))
     perturb = _Perturbation(inputs, base, columns, n_features, kind, batch)
 
-    samples = draw_bernoulli(n_samples, n_features, seed)
+    z = samples.to(torch_device)
     outputs = []
     n_batches = -(-n_samples // batch)
-    with torch.inference_mode():
+    on_cuda = autocast and torch_device.type == "cuda"
+    precision = torch.autocast("cuda", dtype=torch.float16) if on_cuda else contextlib.nullcontext()
+    with torch.inference_mode(), precision:
         for b in range(n_batches):
             if cancelled is not None and cancelled():
                 raise Cancelled()
-            chunk = samples[b * batch : (b + 1) * batch].to(torch_device)
+            chunk = z[b * batch : (b + 1) * batch]
             outputs.append(model(perturb.images(chunk))[: chunk.shape[0]].to(torch.float64))
             if progress is not None:
                 progress((b + 1) / n_batches)
@@ -235,9 +332,12 @@ def explain(
     chosen = chosen if chosen is not None else select_targets(names, targets)
     y = y[:, chosen]
 
-    z = samples.to(torch_device)
-    weights = lime_weights(z, kernel_width)
-    fit = fit_ridge(z, y, weights, alpha)
+    if method == "kernelshap":
+        fit = fit_shapley(z, y, shapley_weights.to(torch_device), full=y[0], empty=y[1], exact=exact)
+    elif surrogate == "lasso":
+        fit = fit_lasso(z, y, lime_weights(z, kernel_width), alpha)
+    else:
+        fit = fit_ridge(z, y, lime_weights(z, kernel_width), DEFAULT_RIDGE_ALPHA if alpha is None else alpha)
     return Explanation(
         kind=kind,
         coefficients=fit.coefficients.cpu().numpy(),
@@ -252,7 +352,9 @@ def explain(
         seconds=time.perf_counter() - started,
         device=str(torch_device),
         batch_size=batch,
-        notes=[device_note] if device_note else [],
+        notes=notes,
+        method=method,
+        sampling=sampling,
     )
 
 

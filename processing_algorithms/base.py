@@ -146,16 +146,54 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
 
     def add_explanation_settings(self):
-        """TARGETS, N_SAMPLES, BATCH_SIZE, DEVICE and SEED: the settings every explanation shares."""
+        """TARGETS, METHOD, N_SAMPLES, BASELINE, KERNEL_WIDTH, BATCH_SIZE, DEVICE and SEED: the
+        settings every explanation shares."""
+        from hsi_lime_plugin.sampling import DEFAULT_KERNEL_WIDTH
+
         self.add(
             QgsProcessingParameterString("TARGETS", self.tr("Targets", CONTEXT), defaultValue="", optional=True),
             self.tr("Comma-separated target names or 0-based indices; empty: every target of the model.", CONTEXT),
+        )
+        self.add(
+            QgsProcessingParameterEnum(
+                "METHOD", self.tr("Method", CONTEXT), options=["LIME", "Kernel SHAP"], defaultValue=0
+            ),
+            self.tr(
+                "LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, "
+                "which add up to the prediction minus the prediction on the baseline (exact when the number "
+                "of samples reaches 2^features).",
+                CONTEXT,
+            ),
         )
         self.add(
             QgsProcessingParameterNumber(
                 "N_SAMPLES", self.tr("Number of samples", CONTEXT), defaultValue=500, minValue=2
             ),
             self.tr("Perturbed images the model evaluates; more gives steadier attributions.", CONTEXT),
+        )
+        self.add(
+            QgsProcessingParameterString("BASELINE", self.tr("Baseline", CONTEXT), defaultValue="zero"),
+            self.tr(
+                "The value a removed feature takes, in model input units: zero, mean (the image's mean of "
+                "each band over valid pixels) or a number.",
+                CONTEXT,
+            ),
+        )
+        self.add(
+            QgsProcessingParameterNumber(
+                "KERNEL_WIDTH",
+                self.tr("Kernel width (LIME)", CONTEXT),
+                type=QgsProcessingParameterNumber.Double,
+                defaultValue=DEFAULT_KERNEL_WIDTH,
+                minValue=1e-6,
+            ),
+            self.tr(
+                "Width of LIME's similarity kernel on the cosine distance (0 to 1) between a perturbed image and "
+                "the original; smaller is more local. The default 1.0 gives the image with everything removed "
+                "0.61 of the original's weight. Kernel SHAP ignores it.",
+                CONTEXT,
+            ),
+            advanced=True,
         )
         self.add(
             QgsProcessingParameterNumber(
@@ -178,10 +216,25 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
 
     def explanation_settings(self, parameters, context) -> dict:
-        """The shared settings as keyword arguments of the engine workflows."""
+        """The shared settings as keyword arguments of the engine workflows.
+
+        BASELINE becomes ``"zero"``, ``"mean"`` or a float; any other text goes to the
+        engine as is, which names the parameter and the accepted values in its error.
+        """
+        baseline = (self.parameterAsString(parameters, "BASELINE", context) or "zero").strip()
+        if baseline.lower() in ("zero", "mean"):
+            baseline = baseline.lower()
+        else:
+            try:
+                baseline = float(baseline)
+            except ValueError:
+                pass
         return dict(
             targets=self.parameterAsString(parameters, "TARGETS", context) or None,
+            method=("lime", "kernelshap")[self.parameterAsEnum(parameters, "METHOD", context)],
             n_samples=self.parameterAsInt(parameters, "N_SAMPLES", context),
+            baseline=baseline,
+            kernel_width=self.parameterAsDouble(parameters, "KERNEL_WIDTH", context),
             batch_size=self.parameterAsInt(parameters, "BATCH_SIZE", context) or None,
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             seed=self.parameterAsInt(parameters, "SEED", context),
