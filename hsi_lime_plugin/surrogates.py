@@ -160,7 +160,7 @@ def fit_lasso(
         in different units are penalised alike.
     tol : float
         Stop when no coefficient violates the optimality conditions by more than
-        ``tol`` times the largest correlation ``|Zc' W y| / sum w``.
+        ``tol`` times its target's largest correlation ``|Zc' W y| / sum w``.
     max_iter : int
         Iteration limit; reaching it warns.
 
@@ -186,7 +186,7 @@ def fit_lasso(
         alpha = DEFAULT_LASSO_FRACTION * correlation.abs().amax(0)
     lipschitz = torch.clamp(torch.linalg.eigvalsh(gram)[-1], min=1e-300)
     threshold = alpha / lipschitz
-    limit = tol * torch.clamp(correlation.abs().max(), min=1e-300)
+    limit = tol * torch.clamp(correlation.abs().amax(0), min=1e-300)  # per target: units may differ
 
     beta = torch.zeros_like(correlation)
     point = beta
@@ -200,7 +200,7 @@ def fit_lasso(
         momentum_t = torch.where(restart, torch.ones_like(next_t), next_t)
         point = step + momentum * (step - beta)
         beta = step
-        if iteration % 10 == 0 and bool(_lasso_violation(gram, correlation, beta, alpha).max() <= limit):
+        if iteration % 10 == 0 and bool((_lasso_violation(gram, correlation, beta, alpha).amax(0) <= limit).all()):
             converged = True
             break
     if not converged:
