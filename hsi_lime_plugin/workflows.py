@@ -64,6 +64,7 @@ def run_spatial(
     patch_size: int = 16,
     output_segments: str | None = None,
     device: str = "auto",
+    allow_python: bool = False,
     log: Callable[[str], None] = lambda message: None,
     **explain_options,
 ) -> SpatialRun:
@@ -80,11 +81,14 @@ def run_spatial(
         superpixels (``n_segments``, ``compactness``) or square patches (``patch_size``).
     output_segments : str, optional
         Vector destination (.gpkg, .shp, .geojson): one polygon per segment with
-        ``segment_id``, ``attr_<target>``, ``se_<target>`` and ``r2_<target>``; for field
+        ``segment_id``, ``attr_<target>``, ``se_<target>`` (standard error),
+        ``low_<target>``/``high_<target>`` (95% interval) and ``r2_<target>``; for field
         polygons, the input features with all their attributes.
 
     device : {"auto", "cpu", "cuda"}
         Where the model runs.
+    allow_python : bool
+        Accept a Python recipe as ``model`` (it runs the recipe's code).
     log : callable(str)
         Receives progress messages for the user.
     **explain_options
@@ -99,11 +103,8 @@ def run_spatial(
             "POLYGONS, or choose SLIC superpixels (1) or regular patches (2)."
         )
     segments_driver = vector_driver(output_segments, "OUTPUT_SEGMENTS") if output_segments else None
-    cube = read_raster(raster)
-    log(f"INPUT: {cube.shape[0]} bands, {cube.shape[1]} x {cube.shape[2]} pixels, {int(cube.valid.sum())} valid")
-    explainable = load_model(model, device, allow_python=explain_options.pop("allow_python", False))
-    log(explainable.device_note)
-    explainable.match_raster(cube.shape[0], cube.wavelengths)
+    cube = _read_input(raster, log)
+    explainable = _load_model_for(model, cube.shape[0], cube.wavelengths, device, allow_python, log)
 
     frame = None
     if segmentation == "polygons":
@@ -119,7 +120,7 @@ def run_spatial(
     log(f"{count} segments; explaining with {explain_options.get('n_samples', 500)} samples")
 
     result = explain(explainable, cube.data, labels, kind="spatial", valid=cube.valid, **explain_options)
-    log(f"explained {len(result.target_names)} targets in {result.seconds:.2f} s (batch size {result.batch_size})")
+    _log_explanation(result, log, explainable.device_note)
 
     with contextlib.ExitStack() as outputs:
         write_raster(outputs.enter_context(atomic_output(output, "OUTPUT")), result.maps(), cube, result.target_names)
@@ -136,7 +137,7 @@ def run_spatial(
 
 
 def segment_table(frame, row_labels: np.ndarray, result: Explanation):
-    """Add ``attr_``, ``se_`` and ``r2_`` columns per target to one row per segment.
+    """Add ``attr_``, ``se_``, ``low_``, ``high_`` (95% interval) and ``r2_`` columns per target.
 
     ``row_labels[i]`` is the label of row ``i`` in the explained label map; segments that
     were not explained (no valid pixel) get empty (NaN) attributions.
@@ -144,11 +145,38 @@ def segment_table(frame, row_labels: np.ndarray, result: Explanation):
     table = frame.copy()
     column = {label: k for k, label in enumerate(result.feature_ids)}
     index = np.array([column.get(label, -1) for label in row_labels], dtype=np.int64)
+    low, high = result.confidence_interval(0.95)
     for t, name in enumerate(result.target_names):
-        for prefix, values in (("attr", result.coefficients[t]), ("se", result.standard_error[t])):
+        for prefix, values in (
+            ("attr", result.coefficients[t]), ("se", result.standard_error[t]), ("low", low[t]), ("high", high[t])
+        ):
             table[column_name(prefix, name)] = np.where(index >= 0, values[np.maximum(index, 0)], np.nan)
         table[column_name("r2", name)] = float(result.score[t])
     return table
+
+
+def _read_input(raster: str, log: Callable[[str], None]):
+    cube = read_raster(raster)
+    log(f"INPUT: {cube.shape[0]} bands, {cube.shape[1]} x {cube.shape[2]} pixels, {int(cube.valid.sum())} valid")
+    return cube
+
+
+def _load_model_for(model: str, n_bands: int, wavelengths, device: str, allow_python: bool, log):
+    """Load the model and reconcile its card with the raster's bands (resampling if needed)."""
+    explainable = load_model(model, device, allow_python=allow_python)
+    log(explainable.device_note)
+    explainable.match_raster(n_bands, wavelengths)
+    log(explainable.summary())
+    return explainable
+
+
+def _log_explanation(result: Explanation, log: Callable[[str], None], logged: str, seconds: float | None = None):
+    """Log the time and the engine's notes, except ``logged`` (the device, said at loading)."""
+    seconds = result.seconds if seconds is None else seconds
+    log(f"explained {len(result.target_names)} targets in {seconds:.2f} s (batch size {result.batch_size})")
+    for note in result.notes:
+        if note != logged:
+            log(note)
 
 
 # --------------------------------------------------------------------------- spectral
@@ -214,6 +242,7 @@ def run_spectral(
     output_summary: str | None = None,
     output_plot: str | None = None,
     device: str = "auto",
+    allow_python: bool = False,
     log: Callable[[str], None] = lambda message: None,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -251,6 +280,8 @@ def run_spectral(
     output_plot : str, optional
         PNG figure (:func:`hsi_lime_plugin.report.plot_spectral`).
     device : {"auto", "cpu", "cuda"}
+    allow_python : bool
+        Accept a Python recipe as ``model`` (it runs the recipe's code).
     log : callable(str)
         Receives messages for the user.
     progress : callable(float), optional
@@ -286,9 +317,8 @@ def run_spectral(
         seen[key] = name
 
     parse_band_groups(band_groups)  # syntax errors before any data is read
-    cube = read_raster(raster)
+    cube = _read_input(raster, log)
     n_bands = cube.shape[0]
-    log(f"INPUT: {n_bands} bands, {cube.shape[1]} x {cube.shape[2]} pixels, {int(cube.valid.sum())} valid")
     centres = cube.wavelengths
     if wavelengths is not None and str(wavelengths).strip():
         centres = parse_wavelengths(str(wavelengths), n_bands)
@@ -304,9 +334,7 @@ def run_spectral(
         for label, members, text in zip(superbands.labels, superbands.band_indices, superbands.ranges_text)
     ) + (f"; {fixed} bands in no group keep their values" if fixed else ""))
 
-    explainable = load_model(model, device, allow_python=explain_options.pop("allow_python", False))
-    log(explainable.device_note)
-    explainable.match_raster(n_bands, centres)
+    explainable = _load_model_for(model, n_bands, centres, device, allow_python, log)
 
     if polygons:
         burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field)
@@ -338,8 +366,7 @@ def run_spectral(
             log(f"field {field_id}: {int(inside.sum())} pixels in a {inside.shape[0]} x {inside.shape[1]} window, "
                 f"{result.seconds:.2f} s, R2 {scores}")
     seconds = float(sum(result.seconds for result in explanations.values()))
-    first = next(iter(explanations.values()))
-    log(f"explained {len(first.target_names)} targets in {seconds:.2f} s (batch size {first.batch_size})")
+    _log_explanation(next(iter(explanations.values())), log, explainable.device_note, seconds)
 
     table = pd.concat([superband_table(result, superbands, field_id) for field_id, result in explanations.items()],
                       ignore_index=True)

@@ -87,6 +87,11 @@ def test_field_polygons_give_a_georeferenced_attribution_raster(hsilime_provider
     assert {"area_ha", "segment_id", "attr_one_field", "se_one_field", "r2_one_field", "attr_everything"} <= set(
         segments.columns
     )
+    assert (segments["low_one_field"] <= segments["attr_one_field"]).all()
+    assert (segments["attr_one_field"] <= segments["high_one_field"]).all()
+    np.testing.assert_allclose(
+        segments["high_one_field"] - segments["attr_one_field"], 1.959964 * segments["se_one_field"], rtol=1e-5
+    )
     ranked = segments.sort_values("attr_one_field", key=np.abs, ascending=False)["name"].tolist()
     assert ranked[0] == TARGET_FIELD
     top = segments.set_index("name")["attr_one_field"]
@@ -243,3 +248,29 @@ def test_cancel_stops_within_one_batch_and_writes_nothing(hsilime_provider, scen
     assert feedback.reports == 1  # one batch ran, then the run stopped
     assert "Cancelled: nothing was written." in feedback.infos
     assert list(tmp_path.iterdir()) == []
+
+
+def test_kernel_shap_attributions_add_up_to_the_prediction_minus_the_baseline(hsilime_provider, scene, tmp_path):
+    results, feedback = run(spatial_parameters(scene, tmp_path, METHOD=1, N_SAMPLES=64))  # 2^6 coalitions: exact
+    assert results is not None, feedback.errors
+    segments = gpd.read_file(results["OUTPUT_SEGMENTS"])
+    col0, row0, col1, row1 = FIELDS[TARGET_FIELD]
+    with rasterio.open(scene.raster) as source:
+        field_mean = source.read(3)[row0:row1, col0:col1].mean() * 1e-4  # the model's output on the image
+    assert segments["attr_one_field"].sum() == pytest.approx(field_mean, rel=1e-6)  # f(x) - f(all removed = 0)
+    assert segments.set_index("name")["attr_one_field"].drop(TARGET_FIELD).abs().max() < 1e-9
+    assert any("exact Shapley values" in message for message in feedback.infos)
+
+
+def test_baseline_mean_and_a_bad_baseline(hsilime_provider, scene, tmp_path):
+    zero, _ = run(spatial_parameters(scene, tmp_path / "zero", METHOD=1, N_SAMPLES=64))
+    mean, feedback = run(spatial_parameters(scene, tmp_path / "mean", METHOD=1, N_SAMPLES=64, BASELINE="mean"))
+    assert mean is not None, feedback.errors
+    a = gpd.read_file(zero["OUTPUT_SEGMENTS"]).set_index("name")["attr_one_field"]
+    b = gpd.read_file(mean["OUTPUT_SEGMENTS"]).set_index("name")["attr_one_field"]
+    assert b[TARGET_FIELD] < a[TARGET_FIELD]  # removing the field now leaves the band mean, not 0
+    assert_fails_with(
+        spatial_parameters(scene, tmp_path / "bad", BASELINE="average"),
+        "BASELINE: unknown baseline 'average'; choose 'zero', 'mean' or a number (model input units).",
+        tmp_path / "bad",
+    )
