@@ -354,10 +354,7 @@ def run_spectral(
     for index, (field_id, (rows, columns), inside) in enumerate(regions):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        report_progress = None
-        if progress is not None:
-            def report_progress(fraction, index=index):
-                progress((index + fraction) / len(regions))
+        report_progress = None if progress is None else _scaled_progress(progress, index, len(regions))
         result = explain(explainable, cube.data[:, rows, columns], superbands.features, kind="spectral",
                          valid=inside, progress=report_progress, cancelled=cancelled, **explain_options)
         explanations[field_id] = result
@@ -383,6 +380,11 @@ def run_spectral(
             title = f"Spectral importance: {Path(raster).name}" + (f", {len(explanations)} fields" if polygons else "")
             plot_spectral(table, bands, outputs.enter_context(atomic_output(output_plot, "OUTPUT_PLOT")), title=title)
     return SpectralRun(superbands, explanations, table, bands, summary, seconds, destinations, skipped)
+
+
+def _scaled_progress(progress: Callable[[float], None], index: int, count: int) -> Callable[[float], None]:
+    """Progress of part ``index`` of ``count`` equal parts, reported as a fraction of the whole."""
+    return lambda fraction: progress((index + fraction) / count)
 
 
 def _format_nm(value: float) -> str:

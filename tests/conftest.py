@@ -51,3 +51,41 @@ def hsilime_provider(hsilime_plugin):
     """The plugin's provider, registered (again, if a test unloaded the plugin)."""
     hsilime_plugin.initProcessing()
     return hsilime_plugin.provider
+
+
+@pytest.fixture(scope="session")
+def qgis_process(tmp_path_factory):
+    """Run the qgis_process binary with an isolated profile in which this repository is the
+    enabled plugin hsi_lime: ``qgis_process(algorithm, **parameters) -> (completed, json, seconds)``."""
+    import json
+    import os
+    import subprocess
+    import time
+
+    from qgis_helpers import QGIS_PROCESS
+
+    if QGIS_PROCESS is None:
+        pytest.skip("qgis_process is not installed (apt-get install qgis)")
+    folder = tmp_path_factory.mktemp("qgis")
+    (folder / "plugins").mkdir()
+    (folder / "plugins" / "hsi_lime").symlink_to(REPO_ROOT)
+    env = dict(
+        os.environ,
+        QGIS_PLUGINPATH=str(folder / "plugins"),
+        QGIS_CUSTOM_CONFIG_PATH=str(folder / "profile"),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_RUNTIME_DIR=str(folder),
+    )
+    enabled = subprocess.run([QGIS_PROCESS, "plugins", "enable", "hsi_lime"], env=env, capture_output=True, text=True)
+    assert enabled.returncode == 0, enabled.stdout + enabled.stderr
+
+    def run(algorithm, **parameters):
+        arguments = [f"--{name}={value}" for name, value in parameters.items()]
+        started = time.perf_counter()
+        completed = subprocess.run(
+            [QGIS_PROCESS, "--json", "run", str(algorithm), *arguments], env=env, capture_output=True, text=True
+        )
+        seconds = time.perf_counter() - started
+        return completed, (json.loads(completed.stdout) if completed.returncode == 0 else None), seconds
+
+    return run

@@ -6,39 +6,15 @@ import numpy as np
 import pytest
 import rasterio
 import rasterio.features
-from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback, QgsRasterLayer, QgsVectorLayer
+from qgis.core import QgsApplication, QgsProcessingException, QgsRasterLayer, QgsVectorLayer
 
 from conftest import import_plugin_package
+from qgis_helpers import RecordingFeedback, run_algorithm
 from synthetic import FIELDS, TARGET_FIELD
 
 
-class RecordingFeedback(QgsProcessingFeedback):
-    """Keeps what the algorithm reported, to assert exact messages."""
-
-    def __init__(self):
-        super().__init__()
-        self.errors, self.warnings, self.infos = [], [], []
-
-    def reportError(self, error, fatalError=False):  # noqa: N802
-        self.errors.append(error)
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.warnings.append(warning)
-
-    def pushInfo(self, info):  # noqa: N802
-        self.infos.append(info)
-
-
 def run(parameters):
-    """processing.run with a recording feedback; returns (results or None, feedback)."""
-    import processing
-
-    feedback = RecordingFeedback()
-    try:
-        return processing.run("hsilime:explain_spatial", parameters, feedback=feedback), feedback
-    except QgsProcessingException as error:
-        feedback.errors.append(str(error))
-        return None, feedback
+    return run_algorithm("hsilime:explain_spatial", parameters)
 
 
 def spatial_parameters(scene, tmp_path, **overrides):

@@ -1,7 +1,5 @@
 """Headless runs through the qgis_process binary, as a script or a server would run them."""
-import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,43 +9,15 @@ import pytest
 import rasterio
 
 from conftest import REPO_ROOT
+from qgis_helpers import QGIS_PROCESS
 from synthetic import TARGET_FIELD
 
 pytestmark = pytest.mark.qgis_process
 
-QGIS_PROCESS = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
-
-
-@pytest.fixture(scope="module")
-def qgis_process(tmp_path_factory):
-    """Run qgis_process with an isolated profile in which the repository is the enabled plugin hsi_lime."""
-    if QGIS_PROCESS is None:
-        pytest.skip("qgis_process is not installed (apt-get install qgis)")
-    folder = tmp_path_factory.mktemp("qgis")
-    (folder / "plugins").mkdir()
-    (folder / "plugins" / "hsi_lime").symlink_to(REPO_ROOT)
-    env = dict(
-        os.environ,
-        QGIS_PLUGINPATH=str(folder / "plugins"),
-        QGIS_CUSTOM_CONFIG_PATH=str(folder / "profile"),
-        QT_QPA_PLATFORM="offscreen",
-        XDG_RUNTIME_DIR=str(folder),
-    )
-    enabled = subprocess.run([QGIS_PROCESS, "plugins", "enable", "hsi_lime"], env=env, capture_output=True, text=True)
-    assert enabled.returncode == 0, enabled.stdout + enabled.stderr
-
-    def run(algorithm, **parameters):
-        arguments = [f"--{name}={value}" for name, value in parameters.items()]
-        completed = subprocess.run(
-            [QGIS_PROCESS, "--json", "run", algorithm, *arguments], env=env, capture_output=True, text=True
-        )
-        return completed, (json.loads(completed.stdout) if completed.returncode == 0 else None)
-
-    return run
 
 
 def test_explain_spatial_runs_headless(qgis_process, scene, tmp_path):
-    completed, result = qgis_process(
+    completed, result, _ = qgis_process(
         "hsilime:explain_spatial",
         INPUT=scene.raster, MODEL=scene.model, POLYGONS=scene.fields, ID_FIELD="name", N_SAMPLES=150,
         OUTPUT=tmp_path / "out.tif", OUTPUT_SEGMENTS=tmp_path / "segments.gpkg",
@@ -62,7 +32,7 @@ def test_explain_spatial_runs_headless(qgis_process, scene, tmp_path):
 
 
 def test_bad_input_is_one_clear_line_not_a_traceback(qgis_process, scene, tmp_path):
-    completed, _ = qgis_process(
+    completed, _, _ = qgis_process(
         "hsilime:explain_spatial",
         INPUT=scene.raster, MODEL=scene.model, SEGMENTATION=0, OUTPUT=tmp_path / "out.tif",
     )
@@ -74,7 +44,7 @@ def test_bad_input_is_one_clear_line_not_a_traceback(qgis_process, scene, tmp_pa
 
 def test_graphical_model_chains_fix_geometries_into_explain_spatial(qgis_process, scene, tmp_path):
     model3 = Path(__file__).parent / "models" / "fix_then_explain.model3"
-    completed, result = qgis_process(
+    completed, result, _ = qgis_process(
         str(model3),
         raster=scene.raster, model=scene.model, fields=scene.fields, samples=120,
         **{"explain:attribution": tmp_path / "attribution.tif", "explain:segments": tmp_path / "segments.gpkg"},

@@ -1,23 +1,17 @@
 """hsilime:explain_spectral through processing.run and qgis_process: outputs, table layers, bad-input messages."""
-import json
-import os
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
 import rasterio
 from qgis.core import (
     QgsApplication,
-    QgsProcessingException,
-    QgsProcessingFeedback,
     QgsProject,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 
-from conftest import REPO_ROOT
 from hsi_lime_plugin.report import SUMMARY_COLUMNS, SUPERBAND_COLUMNS, read_table
+from qgis_helpers import RecordingFeedback, run_algorithm
 from synthetic import FIELDS, write_band_model
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
@@ -30,33 +24,8 @@ ALGORITHM = "hsilime:explain_spectral"
 OUTPUT_SUFFIXES = (".csv", ".csvt", ".gpkg", ".png")
 
 
-class RecordingFeedback(QgsProcessingFeedback):
-    """Keeps what the algorithm reported, to assert exact messages."""
-
-    def __init__(self):
-        super().__init__()
-        self.errors, self.warnings, self.infos = [], [], []
-
-    def reportError(self, error, fatalError=False):  # noqa: N802
-        self.errors.append(error)
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.warnings.append(warning)
-
-    def pushInfo(self, info):  # noqa: N802
-        self.infos.append(info)
-
-
 def run(parameters):
-    """processing.run with a recording feedback; returns (results or None, feedback)."""
-    import processing
-
-    feedback = RecordingFeedback()
-    try:
-        return processing.run(ALGORITHM, parameters, feedback=feedback), feedback
-    except QgsProcessingException as error:
-        feedback.errors.append(str(error))
-        return None, feedback
+    return run_algorithm(ALGORITHM, parameters)
 
 
 @pytest.fixture(scope="module")
@@ -274,31 +243,18 @@ def test_python_recipe_needs_allow_python_model(hsilime_provider, scene, band_mo
 
 # --------------------------------------------------------------------------- qgis_process
 
-QGIS_PROCESS = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
-
 
 @pytest.mark.qgis_process
-def test_explain_spectral_runs_through_qgis_process(scene, band_model, tmp_path):
-    if QGIS_PROCESS is None:
-        pytest.skip("qgis_process is not installed (apt-get install qgis)")
-    (tmp_path / "plugins").mkdir()
-    (tmp_path / "plugins" / "hsi_lime").symlink_to(REPO_ROOT)
-    env = dict(os.environ, QGIS_PLUGINPATH=str(tmp_path / "plugins"), QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"),
-               QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(tmp_path))
-    enabled = subprocess.run([QGIS_PROCESS, "plugins", "enable", "hsi_lime"], env=env, capture_output=True, text=True)
-    assert enabled.returncode == 0, enabled.stdout + enabled.stderr
+def test_explain_spectral_runs_through_qgis_process(qgis_process, scene, band_model, tmp_path):
     out = tmp_path / "out"
     arguments = dict(
         INPUT=scene.raster, MODEL=band_model, BAND_GROUPS=GROUPS, POLYGONS=scene.fields, ID_FIELD="name",
         N_SAMPLES=150, OUTPUT_TABLE=out / "importance.gpkg", OUTPUT_SUMMARY=out / "summary.csv",
         OUTPUT_PLOT=out / "importance.png",
     )
-    completed = subprocess.run(
-        [QGIS_PROCESS, "--json", "run", ALGORITHM, *[f"--{name}={value}" for name, value in arguments.items()]],
-        env=env, capture_output=True, text=True,
-    )
+    completed, result, _ = qgis_process(ALGORITHM, **arguments)
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    results = json.loads(completed.stdout)["results"]
+    results = result["results"]
     assert results["OUTPUT_TABLE"] == str(out / "importance.gpkg")
     table = read_table(out / "importance.gpkg")
     for (field, target), rows in table.groupby(["field_id", "target"]):
