@@ -69,6 +69,7 @@ def main() -> int:
     )
     parser.add_argument("--skip-peers", action="store_true", help="hsi-lime and forward-only only")
     parser.add_argument("--skip-sampling-error", action="store_true")
+    parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
     peer_repeats = args.peer_repeats or args.repeats
@@ -107,6 +108,10 @@ def main() -> int:
                     common + n + ["--kind", kind, "--repeats", str(peer_repeats), "--max-seconds", str(args.peer_max_seconds)],
                 )
         results[workload] = entry
+    if have_peers and not args.skip_peer_defaults:
+        # the peers as shipped (their full-image kernel and Lasso): context, not a goal
+        defaults = ["--kind", "spatial", "--repeats", "1", "--kernel", "default", "--surrogate", "default"]
+        results["W1_spatial_peer_defaults"] = {lib: peer(lib, common + n + defaults) for lib in ("meteors", "captum")}
     results["W3_forward_only"] = forward_only(results)
     results["W4_memory"] = ours("memory", common + ["--n-samples", str(args.agreement_samples)])
     for kind in ("spatial", "spectral"):
@@ -316,7 +321,7 @@ def kernels(results: dict) -> dict:
         for lib, entry in results.get(workload, {}).items():
             if "kernel" in entry:
                 found[lib] = {"kernel": entry["kernel"], "surrogate": entry.get("surrogate")}
-    found["peer defaults (not used)"] = {
+    found["peer defaults (goal rows: not used; W1_spatial_peer_defaults: used)"] = {
         "meteors": "exp(-d^2/(2*1.0^2)) on the cosine distance between full images; SkLearnLasso(alpha=0.08)",
         "captum": "exp(-d^2/(2*1.0^2)) on the cosine distance between full images; SkLearnLasso(alpha=0.01)",
     }
@@ -365,6 +370,14 @@ def goals(results: dict) -> list[dict]:
             rows.append(
                 _goal(f"{workload}: hsi-lime / forward-only ({layout} inputs)", ratios[f"ours_over_forward_{layout}"], "<=", GOALS["ours_over_forward"])
             )
+    if "W1_spatial_peer_defaults" in results:
+        entry = results["W1_spatial_peer_defaults"]
+        ours_entry = results["W1_spatial"]["hsi-lime"]
+        for lib, values in entry.items():
+            values["over_ours"] = values["median"] / ours_entry["median"]
+            values["spearman_vs_ours_per_target"] = [
+                spearman(o, m) for o, m in zip(ours_entry["coefficients"], values["coefficients"])
+            ]
     memory = results["W4_memory"]
     rows.append(_goal("W4: peak RSS over baseline, in batches of images", memory["peak_over_baseline_in_batches"], "<=", 4.0))
     if "spearman_per_target" in results.get("agreement", {}):
@@ -453,6 +466,10 @@ def print_table(results: dict) -> None:
             for layout in ours_entry["forward_only"]
         )
         print(f"{workload:<13} hsi-lime / forward-only: {text}")
+    for lib, values in results.get("W1_spatial_peer_defaults", {}).items():
+        print(f"{'W1 defaults':<13} {lib + ' as shipped':<22} {values['median']:>9.2f} {np.median(values['cpu_times']):>8.2f} "
+              f"{values['over_ours']:>8.2f}  {values['times'][0]:.2f} ({values['load_average'][0]:.1f}); Spearman vs hsi-lime "
+              + ", ".join(f"{v:.2f}" for v in values["spearman_vs_ours_per_target"]))
     memory = results["W4_memory"]
     gib = 1 << 30
     print(f"W4_memory     hsi-lime N={memory['n_samples']}: {memory['seconds']:.1f} s, RSS baseline "
