@@ -8,7 +8,7 @@ BUILD     := build
 DEMO      := $(BUILD)/demo
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help setup demo test install bench package translations clean
+.PHONY: help setup demo test install bench package translations update-translations clean
 
 help:
 	@echo "make demo     set up, build the demo scene and model, explain them with qgis_process"
@@ -16,6 +16,7 @@ help:
 	@echo "make install  link this folder into your QGIS profile as plugin hsi_lime and enable it"
 	@echo "make bench    speed and memory benchmarks against meteors and captum"
 	@echo "make package  build the plugin zip for the QGIS plugin repository"
+	@echo "make update-translations  refresh i18n/*.ts from the code"
 
 setup:
 	@bash scripts/setup.sh
@@ -23,10 +24,10 @@ setup:
 demo: setup
 	@bash scripts/run_demo.sh
 
-test: setup
+test: setup translations
 	$(PYTHON) -m pytest
 
-install: setup
+install: setup translations
 	@bash scripts/install_plugin.sh
 
 bench: setup
@@ -36,8 +37,13 @@ bench: setup
 package: setup translations
 	@bash scripts/package.sh
 
+# Compile i18n/*.ts into the .qm files the plugin loads for the user's locale.
 translations:
-	@command -v lrelease >/dev/null 2>&1 && for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease -silent "$$ts"; done || true
+	@for ts in i18n/*.ts; do lrelease -silent "$$ts"; done
+
+# Refresh i18n/*.ts from the tr() calls (new strings appear untranslated; translate them with linguist).
+update-translations:
+	pylupdate5 -noobsolete processing_algorithms/*.py plugin.py -ts i18n/hsi_lime_de.ts
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -83,7 +83,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             "OUTPUT_SEGMENTS", self.tr("Segments with attributions"), QgsProcessing.TypeVectorPolygon, optional=True
         )
         segments.setSupportsNonFileBasedOutput(False)
-        self.add(segments, self.tr("One polygon per segment with segment_id, attr_, se_ and r2_ per target."))
+        self.add(segments, self.tr("One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target."))
         self.addOutput(QgsProcessingOutputString("SCORES", self.tr("Surrogate R2 per target")))
 
     def run_workflow(self, parameters, context, feedback):
