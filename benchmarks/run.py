@@ -71,7 +71,15 @@ def main() -> int:
     parser.add_argument("--skip-sampling-error", action="store_true")
     parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--table-only", action="store_true", help="re-analyse --output and print the table, run nothing")
     args = parser.parse_args()
+    if args.table_only:
+        results = json.loads(Path(args.output).read_text())
+        results["kernels"] = kernels(results)
+        results["goals"] = goals(results)
+        Path(args.output).write_text(json.dumps(results, indent=1) + "\n")
+        print_table(results)
+        return 0
     peer_repeats = args.peer_repeats or args.repeats
     started = time.perf_counter()
 
@@ -279,9 +287,12 @@ AGREEMENT_ENVIRONMENT = {"MALLOC_MMAP_THRESHOLD_": str(4 << 20)}
 # --------------------------------------------------------------------------------------- analysis
 
 
-def spearman(a, b) -> float:
+def spearman(a, b) -> float | None:
+    """Spearman rank correlation; None when either side is constant (e.g. a Lasso that zeroed everything)."""
     from scipy.stats import spearmanr
 
+    if np.ptp(np.asarray(a)) == 0 or np.ptp(np.asarray(b)) == 0:
+        return None
     return float(spearmanr(a, b).statistic)
 
 
@@ -378,6 +389,7 @@ def goals(results: dict) -> list[dict]:
             values["spearman_vs_ours_per_target"] = [
                 spearman(o, m) for o, m in zip(ours_entry["coefficients"], values["coefficients"])
             ]
+            values["fraction_of_zero_coefficients"] = float(np.mean(np.asarray(values["coefficients"]) == 0))
     memory = results["W4_memory"]
     rows.append(_goal("W4: peak RSS over baseline, in batches of images", memory["peak_over_baseline_in_batches"], "<=", 4.0))
     if "spearman_per_target" in results.get("agreement", {}):
@@ -386,8 +398,8 @@ def goals(results: dict) -> list[dict]:
     return rows
 
 
-def _goal(name: str, value: float, relation: str, target: float) -> dict:
-    met = value >= target if relation == ">=" else value <= target
+def _goal(name: str, value: float | None, relation: str, target: float) -> dict:
+    met = value is not None and (value >= target if relation == ">=" else value <= target)
     return {"goal": name, "value": value, "target": f"{relation} {target:g}", "met": bool(met)}
 
 
@@ -469,7 +481,8 @@ def print_table(results: dict) -> None:
     for lib, values in results.get("W1_spatial_peer_defaults", {}).items():
         print(f"{'W1 defaults':<13} {lib + ' as shipped':<22} {values['median']:>9.2f} {np.median(values['cpu_times']):>8.2f} "
               f"{values['over_ours']:>8.2f}  {values['times'][0]:.2f} ({values['load_average'][0]:.1f}); Spearman vs hsi-lime "
-              + ", ".join(f"{v:.2f}" for v in values["spearman_vs_ours_per_target"]))
+              + ", ".join("undefined" if v is None else f"{v:.2f}" for v in values["spearman_vs_ours_per_target"])
+              + f"; {values['fraction_of_zero_coefficients']:.0%} of its coefficients are 0")
     memory = results["W4_memory"]
     gib = 1 << 30
     print(f"W4_memory     hsi-lime N={memory['n_samples']}: {memory['seconds']:.1f} s, RSS baseline "
@@ -480,13 +493,14 @@ def print_table(results: dict) -> None:
         print(f"agreement     FAILED: {results['agreement']['error'][:300]}")
     elif "agreement" in results:
         a = results["agreement"]
-        values = ", ".join(f"{v:.3f}" for v in a["spearman_per_target"])
+        values = ", ".join("undefined" if v is None else f"{v:.3f}" for v in a["spearman_per_target"])
         print(f"agreement     Spearman hsi-lime vs meteors, W1 N={a['n_samples']}, per target: {values} "
               f"(meteors took {a['meteors_seconds']:.0f} s)")
         small = a.get("spearman_per_target_at_n_samples")
         if small:
             for key in ("ours_vs_meteors", "ours_vs_captum", "meteors_vs_captum", "ours_n_vs_ours_large"):
-                print(f"              at N={small['n_samples']} {key}: " + ", ".join(f"{v:.3f}" for v in small[key]))
+                print(f"              at N={small['n_samples']} {key}: "
+                      + ", ".join("undefined" if v is None else f"{v:.3f}" for v in small[key]))
     for kind in ("spatial", "spectral"):
         profile = results.get(f"profile_{kind}")
         if profile:
@@ -499,7 +513,8 @@ def print_table(results: dict) -> None:
         print(f"  {lib}: {text}")
     print("goals:")
     for row in results["goals"]:
-        print(f"  [{'met' if row['met'] else 'MISSED'}] {row['goal']}: {row['value']:.3f} (goal {row['target']})")
+        value = "undefined" if row["value"] is None else f"{row['value']:.3f}"
+        print(f"  [{'met' if row['met'] else 'MISSED'}] {row['goal']}: {value} (goal {row['target']})")
     if "sampling_error" in results:
         print("sampling_error: merged into results.json under 'sampling_error'")
 
