@@ -159,3 +159,23 @@ def test_unknown_target_name_lists_valid_names(scene):
     )
     result = explain(model, image, labels, targets="mg, 0", n_samples=10)
     assert result.target_names == ["Mg", "P"]
+
+
+def test_images_reach_the_model_channels_last_and_view_models_fall_back(scene):
+    image, labels, weights = scene
+    inner = SegmentMeanModel(labels, weights)
+    layouts = []
+
+    def convolution_model(batch):
+        layouts.append(batch.is_contiguous(memory_format=torch.channels_last))
+        return inner(batch)
+
+    def view_model(batch):  # reshapes with view: needs the contiguous layout
+        flat = batch.view(batch.shape[0], -1)
+        return inner(flat.view(batch.shape))
+
+    fast = explain(convolution_model, image, labels, n_samples=64, batch_size=16, device="cpu")
+    assert layouts and all(layouts)
+    slow = explain(view_model, image, labels, n_samples=64, batch_size=16, device="cpu")
+    assert any("refused channels-last images" in note for note in slow.notes)
+    np.testing.assert_allclose(slow.coefficients, fast.coefficients, rtol=1e-5, atol=1e-7)
