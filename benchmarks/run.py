@@ -414,7 +414,11 @@ def sampling_error() -> dict | None:
     environment = dict(os.environ, HSI_LIME_BENCH_OUTPUT=str(output))
     print("bench: sampling_error.py ...", flush=True)
     started = time.perf_counter()
-    process = subprocess.run([PLUGIN_PYTHON, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=environment)
+    # write into build/ (not a tracked file) when the script takes --output
+    arguments = ["--output", str(output)] if '"--output"' in script.read_text() else []
+    process = subprocess.run(
+        [PLUGIN_PYTHON, str(script)] + arguments, cwd=ROOT, stdout=subprocess.PIPE, text=True, env=environment
+    )
     seconds = time.perf_counter() - started
     print(f"bench: sampling_error.py done in {seconds:.0f} s (exit {process.returncode})", flush=True)
     data = None
