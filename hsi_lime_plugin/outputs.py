@@ -58,15 +58,19 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 
 
-def vector_driver(path: str | os.PathLike, what: str) -> str:
-    """The OGR driver for a destination path, or an error listing the supported extensions."""
+def driver_for(path: str | os.PathLike, drivers: dict[str, str], what: str, problem: str, fix: str) -> str:
+    """The OGR driver ``drivers`` maps the destination's extension to, or an error saying which work."""
     suffix = Path(path).suffix.lower()
-    if suffix not in VECTOR_DRIVERS:
-        raise HsiLimeError(
-            f"{what}: cannot write '{suffix or Path(path).name}' files; use one of "
-            f"{', '.join(sorted(set(VECTOR_DRIVERS)))}."
-        )
-    return VECTOR_DRIVERS[suffix]
+    if suffix not in drivers:
+        raise HsiLimeError(f"{what}: {problem.format(suffix or Path(path).name)}; {fix}.")
+    return drivers[suffix]
+
+
+def vector_driver(path: str | os.PathLike, what: str) -> str:
+    """The OGR driver for a vector destination, or an error listing the supported extensions."""
+    return driver_for(
+        path, VECTOR_DRIVERS, what, "cannot write '{}' files", f"use one of {', '.join(sorted(VECTOR_DRIVERS))}"
+    )
 
 
 def write_vector(frame, path: str | os.PathLike, layer_name: str, driver: str) -> None:

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import HsiLimeError
+from .outputs import driver_for
 
 __all__ = [
     "TABLE_DRIVERS",
@@ -191,13 +191,10 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
 
 def table_driver(path: str | os.PathLike, what: str) -> str:
     """The OGR driver for a table destination, or an error naming the supported extensions."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in TABLE_DRIVERS:
-        raise HsiLimeError(
-            f"{what}: cannot write a table as '{suffix or Path(path).name}'; give a file name ending in "
-            f"{' or '.join(sorted(TABLE_DRIVERS))}."
-        )
-    return TABLE_DRIVERS[suffix]
+    return driver_for(
+        path, TABLE_DRIVERS, what, "cannot write a table as '{}'",
+        f"give a file name ending in {' or '.join(sorted(TABLE_DRIVERS))}",
+    )
 
 
 def _column_kind(series: pd.Series) -> str:

@@ -39,6 +39,19 @@ def scene(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def bare_raster(scene, tmp_path_factory):
+    """The scene's raster without any wavelength metadata."""
+    import rasterio
+
+    path = tmp_path_factory.mktemp("bare") / "bare.tif"
+    with rasterio.open(scene.raster) as source:
+        profile, data = source.profile, source.read()
+    with rasterio.open(path, "w", **profile) as target:
+        target.write(data)
+    return path
+
+
+@pytest.fixture(scope="session")
 def hsilime_plugin(qgis_processing):
     """The plugin loaded headless (iface None), as qgis_process loads it."""
     plugin = import_plugin_package().classFactory(None)

@@ -31,17 +31,6 @@ def band_model(tmp_path_factory):
     return write_band_model(tmp_path_factory.mktemp("model") / "band_means.pt", READS)
 
 
-@pytest.fixture(scope="module")
-def bare_raster(scene, tmp_path_factory):
-    """The scene's raster without any wavelength metadata."""
-    path = tmp_path_factory.mktemp("bare") / "bare.tif"
-    with rasterio.open(scene.raster) as source:
-        profile, data = source.profile, source.read()
-    with rasterio.open(path, "w", **profile) as target:
-        target.write(data)
-    return path
-
-
 def outputs(folder, suffix=".csv"):
     return dict(
         output_table=str(folder / f"table{suffix}"),

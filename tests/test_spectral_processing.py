@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import rasterio
 from qgis.core import (
     QgsApplication,
     QgsProject,
@@ -48,17 +47,6 @@ def spectral_parameters(scene, band_model, tmp_path, suffix=".csv", **overrides)
     }
     parameters.update(overrides)
     return parameters
-
-
-@pytest.fixture(scope="module")
-def bare_raster(scene, tmp_path_factory):
-    """The scene's raster without any wavelength metadata."""
-    path = tmp_path_factory.mktemp("bare") / "bare.tif"
-    with rasterio.open(scene.raster) as source:
-        profile, data = source.profile, source.read()
-    with rasterio.open(path, "w", **profile) as target:
-        target.write(data)
-    return path
 
 
 def test_algorithm_is_registered_with_its_parameters(hsilime_provider):
