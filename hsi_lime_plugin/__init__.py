@@ -9,10 +9,12 @@ Importable without QGIS (Dask workers and notebooks use it directly)::
     result.maps()   # (targets, height, width)
 """
 from .errors import Cancelled, HsiLimeError
-from .explain import Explanation, explain
+from .explanation import Explanation
+from .pipeline import explain
 from .models import ExplainableModel, load_model
 from .model_card import ModelCard
 from .raster import RasterCube, read_raster, write_raster
+from .reporting import RecordingReporter, Reporter
 
 __version__ = "0.1.0"
 
@@ -23,6 +25,8 @@ __all__ = [
     "HsiLimeError",
     "ModelCard",
     "RasterCube",
+    "RecordingReporter",
+    "Reporter",
     "explain",
     "load_model",
     "read_raster",

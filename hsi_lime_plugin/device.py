@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import torch
 
-from .errors import HsiLimeError
-
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
+from .errors import HsiLimeError, arg
+from .options import DEVICES
 
 #: Memory (bytes) a CPU run may spend on one batch of perturbed images and the model's
 #: activations. 1 GiB keeps a run far from the limits of an ordinary laptop.
@@ -40,13 +39,13 @@ def resolve_device(device: str | torch.device = "auto") -> tuple[torch.device, s
     if name.startswith("cuda"):
         if not torch.cuda.is_available():
             raise HsiLimeError(
-                "DEVICE: CUDA was requested but torch sees no CUDA GPU on this machine "
+                f"{arg('device')}: CUDA was requested but torch sees no CUDA GPU on this machine "
                 f"(torch {torch.__version__}); choose 'auto' or 'cpu'."
             )
         return torch.device(name), f"device {name}: as requested ({torch.cuda.get_device_name(torch.device(name))})"
     if name == "cpu":
         return torch.device("cpu"), "device cpu: as requested"
-    raise HsiLimeError(f"DEVICE: unknown device '{device}'; choose one of {', '.join(DEVICE_CHOICES)}.")
+    raise HsiLimeError(f"{arg('device')}: unknown device '{device}'; choose one of {', '.join(DEVICES)}.")
 
 
 def choose_batch_size(bytes_per_sample: int, n_samples: int, device: torch.device) -> int:

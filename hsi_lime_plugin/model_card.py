@@ -81,7 +81,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import HsiLimeError
+from .errors import HsiLimeError, arg
 
 FORMATS = ("torchscript", "onnx", "python")
 TASKS = ("regression", "classification", "segmentation")
@@ -174,7 +174,7 @@ class ModelCard:
         """Validate a parsed card; errors name the card and the field."""
 
         def fail(field_name: str, problem: str, fix: str) -> HsiLimeError:
-            return HsiLimeError(f"MODEL: the model card {source} field '{field_name}' {problem}; {fix}.")
+            return HsiLimeError(f"{arg('model')}: the model card {source} field '{field_name}' {problem}; {fix}.")
 
         if not isinstance(card, dict):
             raise fail("(top level)", "is not a JSON object", 'write {"task": ..., "targets": [...], "input": {...}}')
@@ -346,12 +346,12 @@ def parse_card_text(text: str | bytes, source: str) -> ModelCard:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
-            raise HsiLimeError(f"MODEL: the model card {source} is not UTF-8 text; save it as UTF-8 JSON.") from None
+            raise HsiLimeError(f"{arg('model')}: the model card {source} is not UTF-8 text; save it as UTF-8 JSON.") from None
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as error:
         raise HsiLimeError(
-            f"MODEL: the model card {source} is not valid JSON (line {error.lineno}, column {error.colno}: "
+            f"{arg('model')}: the model card {source} is not valid JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}); fix the card."
         ) from None
     return ModelCard.from_dict(parsed, source)
@@ -363,7 +363,7 @@ def read_card_file(path: str | Path) -> ModelCard:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise HsiLimeError(f"MODEL: the model card {path} cannot be read ({error.strerror}).") from None
+        raise HsiLimeError(f"{arg('model')}: the model card {path} cannot be read ({error.strerror}).") from None
     except UnicodeDecodeError:
-        raise HsiLimeError(f"MODEL: the model card {path} is not UTF-8 text; save it as UTF-8 JSON.") from None
+        raise HsiLimeError(f"{arg('model')}: the model card {path} is not UTF-8 text; save it as UTF-8 JSON.") from None
     return parse_card_text(text, str(path))

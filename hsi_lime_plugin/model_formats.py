@@ -24,7 +24,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 import uuid
-import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from .errors import HsiLimeError
+from .errors import HsiLimeError, arg
 from .model_card import ONNX_CARD_KEY, TORCHSCRIPT_CARD_NAME
 
 TORCHSCRIPT_SUFFIXES = (".pt", ".pth", ".ts", ".torchscript", ".jit")
@@ -85,7 +84,7 @@ def detect_format(path: Path, card_format: str | None = None) -> str:
     if head[:1] == b"\x08":  # an ONNX ModelProto starts with its ir_version field
         return "onnx"
     raise HsiLimeError(
-        f"MODEL: cannot tell the format of {path} from its extension '{path.suffix}'; name the file .pt or "
+        f"{arg('model')}: cannot tell the format of {path} from its extension '{path.suffix}'; name the file .pt or "
         ".torchscript (TorchScript), .onnx (ONNX) or .py (Python recipe), or set \"format\" in its model card."
     )
 
@@ -100,7 +99,7 @@ def load_network(
         return load_onnx(path, device, requested_device)
     if model_format == "python":
         return load_recipe(path, device, allow_python)
-    raise HsiLimeError(f"MODEL: unknown model format '{model_format}'; use torchscript, onnx or python.")
+    raise HsiLimeError(f"{arg('model')}: unknown model format '{model_format}'; use torchscript, onnx or python.")
 
 
 # --- TorchScript ---------------------------------------------------------------------------
@@ -126,12 +125,12 @@ def _is_pickle(path: Path) -> bool:
 
 def refuse_pickle(path: Path) -> HsiLimeError:
     return HsiLimeError(
-        f"MODEL: {path} is a pickled PyTorch checkpoint (torch.save), which hsi-lime does not load: unpickling runs "
+        f"{arg('model')}: {path} is a pickled PyTorch checkpoint (torch.save), which hsi-lime does not load: unpickling runs "
         "arbitrary code, and a state dict carries no architecture. Export the model where you trained it, e.g. "
         "model.eval(); torch.jit.save(torch.jit.script(model), 'model.pt') (or torch.jit.trace(model, example) "
         "for models that do not script), or torch.onnx.export(model, example, 'model.onnx'); or write a Python "
         "recipe (.py defining load_model(device) that builds the model and loads the state dict) and enable "
-        "ALLOW_PYTHON_MODEL."
+        f"{arg('allow_python')}."
     )
 
 
@@ -140,13 +139,10 @@ def load_torchscript(path: Path, device: torch.device) -> LoadedNetwork:
         raise refuse_pickle(path)
     extra = {TORCHSCRIPT_CARD_NAME: ""}
     try:
-        with warnings.catch_warnings():  # torch 2.9+ calls TorchScript deprecated; it is what users have
-            warnings.filterwarnings("ignore", message=r".*torch\.jit\.load.*", category=DeprecationWarning)
-            warnings.filterwarnings("ignore", message=r".*torch\.jit\.load.*", category=UserWarning)
-            network = torch.jit.load(str(path), map_location=device, _extra_files=extra)
+        network = torch.jit.load(str(path), map_location=device, _extra_files=extra)
     except (RuntimeError, ValueError) as error:
         raise HsiLimeError(
-            f"MODEL: {path} is not a TorchScript model (torch.jit.load says: {_first_line(error)}); export the model "
+            f"{arg('model')}: {path} is not a TorchScript model (torch.jit.load says: {_first_line(error)}); export the model "
             "with torch.jit.save(torch.jit.script(model), path) or torch.jit.trace, then choose that file."
         ) from None
     network.eval()
@@ -165,7 +161,7 @@ def import_onnxruntime(path: Path):
         import onnxruntime
     except ImportError:
         raise HsiLimeError(
-            f"MODEL: {path} is an ONNX model, which needs the Python package onnxruntime, and it is not installed; "
+            f"{arg('model')}: {path} is an ONNX model, which needs the Python package onnxruntime, and it is not installed; "
             f"install it with: {onnxruntime_install_command()} (onnxruntime-gpu for CUDA), then run again."
         ) from None
     return onnxruntime
@@ -219,7 +215,7 @@ def load_onnx(path: Path, device: torch.device, requested_device: str) -> Loaded
         providers = [("CUDAExecutionProvider", {"device_id": device.index or 0}), "CPUExecutionProvider"]
     elif device.type == "cuda" and str(requested_device).lower().startswith("cuda"):
         raise HsiLimeError(
-            f"DEVICE: CUDA was requested for the ONNX model {path}, but this onnxruntime "
+            f"{arg('device')}: CUDA was requested for the ONNX model {path}, but this onnxruntime "
             f"({onnxruntime.__version__}) has no CUDA execution provider (it has {', '.join(available)}); install "
             "onnxruntime-gpu, or choose 'auto' or 'cpu'."
         )
@@ -229,13 +225,13 @@ def load_onnx(path: Path, device: torch.device, requested_device: str) -> Loaded
         session = onnxruntime.InferenceSession(str(path), providers=providers)
     except Exception as error:  # InvalidProtobuf, NoSuchFile, Fail...
         raise HsiLimeError(
-            f"MODEL: {path} cannot be read as an ONNX model (onnxruntime says: {_first_line(error)}); export it "
+            f"{arg('model')}: {path} cannot be read as an ONNX model (onnxruntime says: {_first_line(error)}); export it "
             "with torch.onnx.export(model, example, path) and choose that file."
         ) from None
     if len(session.get_inputs()) != 1:
         names = ", ".join(i.name for i in session.get_inputs())
         raise HsiLimeError(
-            f"MODEL: the ONNX model {path} has {len(session.get_inputs())} inputs ({names}); hsi-lime feeds one "
+            f"{arg('model')}: the ONNX model {path} has {len(session.get_inputs())} inputs ({names}); hsi-lime feeds one "
             "image batch (batch x bands x height x width): export the model with a single input."
         )
     ran = session.get_providers()[0]
@@ -250,8 +246,8 @@ def load_onnx(path: Path, device: torch.device, requested_device: str) -> Loaded
 def load_recipe(path: Path, device: torch.device, allow_python: bool) -> LoadedNetwork:
     if not allow_python:
         raise HsiLimeError(
-            f"MODEL: {path} is a Python recipe, and loading it would run the code in it; recipes are refused unless "
-            "you allow them. If you trust this file, enable ALLOW_PYTHON_MODEL ('Allow Python model recipes'), or "
+            f"{arg('model')}: {path} is a Python recipe, and loading it would run the code in it; recipes are refused unless "
+            f"you allow them. If you trust this file, enable {arg('allow_python')} ('Allow Python model recipes'), or "
             "call load_model(..., allow_python=True); otherwise ask for a TorchScript or ONNX export."
         )
     folder = str(path.parent.resolve())
@@ -271,7 +267,7 @@ def load_recipe(path: Path, device: torch.device, allow_python: bool) -> LoadedN
         build = getattr(module, "load_model", None)
         if not callable(build):
             raise HsiLimeError(
-                f"MODEL: the Python recipe {path} defines no function load_model(device); define one that returns "
+                f"{arg('model')}: the Python recipe {path} defines no function load_model(device); define one that returns "
                 "the torch.nn.Module to explain (and optionally a MODEL_CARD dictionary)."
             )
         try:
@@ -285,13 +281,13 @@ def load_recipe(path: Path, device: torch.device, allow_python: bool) -> LoadedN
         network = network.to(device).eval()
     elif not callable(network):
         raise HsiLimeError(
-            f"MODEL: load_model(device) in the Python recipe {path} returned {type(network).__name__}; return the "
+            f"{arg('model')}: load_model(device) in the Python recipe {path} returned {type(network).__name__}; return the "
             "torch.nn.Module (or callable) that maps a batch (B, C, H, W) to its outputs."
         )
     card = getattr(module, "MODEL_CARD", None)
     if card is not None and not isinstance(card, (dict, str)):
         raise HsiLimeError(
-            f"MODEL: MODEL_CARD in the Python recipe {path} is a {type(card).__name__}; make it a dictionary laid "
+            f"{arg('model')}: MODEL_CARD in the Python recipe {path} is a {type(card).__name__}; make it a dictionary laid "
             "out as a model card JSON file."
         )
     return LoadedNetwork(network, "python", card, f"{path} (MODEL_CARD)", "Python recipe")
@@ -299,7 +295,7 @@ def load_recipe(path: Path, device: torch.device, allow_python: bool) -> LoadedN
 
 def _recipe_error(path: Path, where: str, error: Exception) -> HsiLimeError:
     return HsiLimeError(
-        f"MODEL: the Python recipe {path} failed {where} ({type(error).__name__}: {_first_line(error)}); fix the recipe."
+        f"{arg('model')}: the Python recipe {path} failed {where} ({type(error).__name__}: {_first_line(error)}); fix the recipe."
     )
 
 

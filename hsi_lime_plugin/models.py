@@ -41,7 +41,6 @@ reflectance", far outside what a standardised model was trained on.
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -50,9 +49,10 @@ import torch
 import torch.nn.functional as F
 
 from .device import resolve_device
-from .errors import HsiLimeError
+from .errors import HsiLimeError, arg
 from .model_card import ModelCard, card_path_for, parse_card_text, read_card_file
-from .model_formats import TORCHSCRIPT_SUFFIXES, detect_format, load_network  # noqa: F401 (re-exported)
+from .model_formats import detect_format, load_network
+from .reporting import Reporter, reporter_or_default
 
 #: Two wavelength lists closer than this everywhere (nm) are the same bands: no resampling.
 WAVELENGTH_TOLERANCE = 0.5
@@ -102,8 +102,9 @@ class ExplainableModel:
         self,
         n_bands: int,
         wavelengths=None,
-        what: str = "INPUT",
+        what: str = arg("raster"),
         refuse_resampling: bool = False,
+        reporter: Reporter | None = None,
     ) -> str:
         """Reconcile the raster's bands with the card's; set up resampling and standardisation.
 
@@ -118,6 +119,9 @@ class ExplainableModel:
         refuse_resampling : bool
             Raise instead of resampling when the wavelengths differ (also when the card
             says ``"spectral_resampling": "refuse"``).
+        reporter : Reporter, optional
+            Receives a warning when the raster is resampled (with the largest shift), or
+            has no wavelengths and its band count is assumed to be the card's.
 
         Returns
         -------
@@ -129,12 +133,6 @@ class ExplainableModel:
         HsiLimeError
             When the band counts cannot be reconciled (the message gives both lists'
             ranges), or resampling was refused.
-
-        Warns
-        -----
-        UserWarning
-            When the raster is resampled (with the largest shift), or has no wavelengths
-            and its band count is assumed to be the card's.
         """
         card = self.card
         raster = None if wavelengths is None else np.asarray(wavelengths, dtype=np.float64).reshape(-1)
@@ -165,14 +163,15 @@ class ExplainableModel:
                     f"{what}: the raster has no wavelength metadata; assuming its {n_bands} bands are the model "
                     f"card's ({_range(target)})."
                 )
-                warnings.warn(note, stacklevel=2)
             elif len(raster) != len(target) or np.max(np.abs(raster - target)) > WAVELENGTH_TOLERANCE:
                 resampling, note = self._plan_resampling(raster, target, what, refuse_resampling)
+        if note:
+            reporter_or_default(reporter).warning(note)
         self._set_up(n_bands, resampling, raster)
         self.resampling_note = note
         return note
 
-    def check_bands(self, n_bands: int, what: str = "INPUT", wavelengths=None) -> None:
+    def check_bands(self, n_bands: int, what: str = arg("raster"), wavelengths=None) -> None:
         """Refuse a raster whose bands cannot be matched to the card's (see :meth:`match_raster`)."""
         self.match_raster(n_bands, wavelengths, what)
 
@@ -208,7 +207,6 @@ class ExplainableModel:
             f"{what}: the raster's wavelengths differ from the model's ({both}); resampling the raster spectrally "
             f"to the card's wavelengths by linear interpolation ({largest})."
         )
-        warnings.warn(note, stacklevel=3)
         return resampling_matrix(raster, target), note
 
     def _set_up(self, n_bands: int, resampling: np.ndarray | None, raster: np.ndarray | None) -> None:
@@ -239,7 +237,7 @@ class ExplainableModel:
     def prepare(self, image: torch.Tensor) -> torch.Tensor:
         """Raw values (C, H, W) -> perturbation space: ``x * scale + offset - m`` (0 = absent)."""
         if self._n_bands != image.shape[0]:
-            self.match_raster(image.shape[0], None, what="image")
+            self.match_raster(image.shape[0], None, what=arg("image"))
         if self.card.scale != 1.0 or self.card.offset != 0.0:
             image = image * self.card.scale + self.card.offset
         if self._band_mean is not None:
@@ -276,7 +274,7 @@ class ExplainableModel:
             text = str(error).strip()
             first = text.splitlines()[0] if text else type(error).__name__
             raise HsiLimeError(
-                f"MODEL: the model failed on a batch of shape {tuple(inputs.shape)} (the raster after the "
+                f"{arg('model')}: the model failed on a batch of shape {tuple(inputs.shape)} (the raster after the "
                 f"preprocessing of the model card {self.card.source}): {first}; check 'input.bands', 'input.size' "
                 "and 'input.pad_to_square' in the card against what the model takes."
             ) from None
@@ -296,7 +294,7 @@ class ExplainableModel:
         axis = self.card.class_axis
         if not -output.ndim <= axis < output.ndim or axis % output.ndim == 0:
             raise HsiLimeError(
-                f"MODEL: the model card {self.card.source} field 'output.class_axis' is {axis}, but the model returns "
+                f"{arg('model')}: the model card {self.card.source} field 'output.class_axis' is {axis}, but the model returns "
                 f"shape {tuple(output.shape)}; give the axis of the classes (1 for batch x classes x ..., -1 for "
                 "channels last)."
             )
@@ -314,7 +312,7 @@ class ExplainableModel:
         pixels (hard) where it is the most likely class. Pixels of the square padding are left out."""
         if output.ndim != 4:
             raise HsiLimeError(
-                f"MODEL: the model card {self.card.source} says task 'segmentation', so the model should return "
+                f"{arg('model')}: the model card {self.card.source} says task 'segmentation', so the model should return "
                 f"(batch, classes, height, width) scores, but it returned shape {tuple(output.shape)}; fix 'task' "
                 "or 'output.class_axis' in the card."
             )
@@ -338,7 +336,7 @@ class ExplainableModel:
         extra = f", {self.card.reduction} reduction" if self.card.task == "segmentation" else ""
         activation = f", {self.card.activation} on the output" if self.card.activation != "none" else ""
         return (
-            f"MODEL: {self.format or 'callable'} model, card {self.card.source}: {self.card.task}, {what} "
+            f"{arg('model')}: {self.format or 'callable'} model, card {self.card.source}: {self.card.task}, {what} "
             f"{targets}{activation}{extra}"
         )
 
@@ -393,6 +391,7 @@ def load_model(
     path: str | Path,
     device: str | torch.device = "auto",
     allow_python: bool = False,
+    reporter: Reporter | None = None,
 ) -> ExplainableModel:
     """Load a model file and its card onto ``device``.
 
@@ -407,6 +406,8 @@ def load_model(
         error. ``ExplainableModel.device_note`` says what was picked and why.
     allow_python : bool
         Load Python recipes (running their code). Off by default.
+    reporter : Reporter, optional
+        Told which device runs the model and why, and warned when the card is missing.
 
     Returns
     -------
@@ -420,9 +421,10 @@ def load_model(
     (``torch.save``) are refused.
     """
     path = Path(path)
+    reporter = reporter_or_default(reporter)
     if not path.is_file():
         raise HsiLimeError(
-            f"MODEL: the model file {path} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
+            f"{arg('model')}: the model file {path} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
             "and Python recipes (.py) work too."
         )
     sidecar_path = card_path_for(path)
@@ -440,18 +442,18 @@ def load_model(
             card = parse_card_text(embedded, loaded.card_source)
     else:
         card = ModelCard.defaults()
-        warnings.warn(
-            f"MODEL: no model card for {path} (no sidecar {sidecar_path.name}, none embedded in the model); using "
+        reporter.warning(
+            f"{arg('model')}: no model card for {path} (no sidecar {sidecar_path.name}, none embedded in the model); using "
             "defaults: task regression, targets named t0, t1, ..., the raster's native size, no scaling (scale 1, "
             "offset 0), no standardisation, no activation, no spectral resampling (the raster's bands are taken "
-            "as they are).",
-            stacklevel=2,
+            "as they are)."
         )
     if card.format is not None and card.format != model_format:
         raise HsiLimeError(
-            f"MODEL: the model card {card.source} field 'format' is '{card.format}' but {path} is a {model_format} "
+            f"{arg('model')}: the model card {card.source} field 'format' is '{card.format}' but {path} is a {model_format} "
             f"model; fix 'format' or choose the right file."
         )
     if loaded.note and model_format == "onnx":
         note = f"{note}; {loaded.note}"
+    reporter.info(note)
     return ExplainableModel(loaded.network, card, torch_device, note, model_format)

@@ -12,9 +12,10 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-from .errors import HsiLimeError
+from .errors import HsiLimeError, arg
+from .options import FIGURE_EXTENSIONS, RASTER_EXTENSIONS, TABLE_DRIVERS, VECTOR_DRIVERS
 
 
 @contextlib.contextmanager
@@ -26,7 +27,7 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
     path : path-like
         The final destination. Its folder is created if missing.
     what : str
-        The parameter name used in error messages (e.g. ``"OUTPUT"``).
+        The argument named in error messages (an :func:`~hsi_lime_plugin.errors.arg` token).
 
     On any exception (including cancellation) the temporary files are removed and the
     destination is left untouched.
@@ -54,23 +55,97 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
                 piece.unlink(missing_ok=True)
 
 
-#: OGR driver for each vector file extension the outputs support.
-VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+#: What each kind of destination can be written as (extension -> driver), and the message
+#: for any other name: ``{suffix}`` is its extension, ``{name}`` the file name, ``{endings}``
+#: and ``{choices}`` the extensions that work.
+KINDS = {
+    "raster": ({suffix: "GTiff" for suffix in RASTER_EXTENSIONS},
+               "cannot write a raster as '{suffix}'; give a file name ending in {endings}"),
+    "vector": (VECTOR_DRIVERS, "cannot write '{suffix}' files; use one of {choices}"),
+    "table": (TABLE_DRIVERS, "cannot write a table as '{suffix}'; give a file name ending in {endings}"),
+    "figure": ({suffix: "PNG" for suffix in FIGURE_EXTENSIONS},
+               "the figure is written as PNG; give a file name ending in {endings}, not '{name}'"),
+}
 
 
-def driver_for(path: str | os.PathLike, drivers: dict[str, str], what: str, problem: str, fix: str) -> str:
-    """The OGR driver ``drivers`` maps the destination's extension to, or an error saying which work."""
-    suffix = Path(path).suffix.lower()
+def driver_for(path: str | os.PathLike, kind: str, what: str) -> str:
+    """The driver that writes a ``kind`` destination with ``path``'s extension, or an error naming those that work."""
+    drivers, problem = KINDS[kind]
+    path = Path(path)
+    suffix = path.suffix.lower()
     if suffix not in drivers:
-        raise HsiLimeError(f"{what}: {problem.format(suffix or Path(path).name)}; {fix}.")
+        extensions = sorted(drivers)
+        message = problem.format(suffix=suffix or path.name, name=path.name, endings=" or ".join(extensions),
+                                 choices=", ".join(extensions))
+        raise HsiLimeError(f"{what}: {message}.")
     return drivers[suffix]
 
 
-def vector_driver(path: str | os.PathLike, what: str) -> str:
-    """The OGR driver for a vector destination, or an error listing the supported extensions."""
-    return driver_for(
-        path, VECTOR_DRIVERS, what, "cannot write '{}' files", f"use one of {', '.join(sorted(VECTOR_DRIVERS))}"
-    )
+class OutputSet:
+    """Every destination of a run: checked before any work starts, written together, atomically.
+
+    Parameters
+    ----------
+    inputs : iterable of path-like
+        The run's input files; a destination equal to one of them is refused, so that
+        no input is ever overwritten.
+    """
+
+    def __init__(self, inputs=()):
+        self._inputs = {_key(path) for path in inputs if path}
+        self.paths: dict[str, Path] = {}
+        self.drivers: dict[str, str] = {}
+
+    def add(self, argument: str, path, kind: str) -> None:
+        """Check and register the destination of ``argument`` (skipped when ``path`` is empty).
+
+        Refuses an extension no driver writes, a path that is an input or another
+        output's, and a folder that cannot be written, each with its own message.
+        """
+        if not path:
+            return
+        what, path = arg(argument), Path(path)
+        self.drivers[argument] = driver_for(path, kind, what)
+        key = _key(path)
+        if key in self._inputs:
+            raise HsiLimeError(
+                f"{what}: {path} is an input of this run; writing there would destroy it. Choose another file."
+            )
+        for other, taken in self.paths.items():
+            if _key(taken) == key:
+                raise HsiLimeError(
+                    f"{what}: {path} is also the destination of {arg(other)}; give each output its own file."
+                )
+        _check_writable(path.parent, what)
+        self.paths[argument] = path
+
+    def __contains__(self, argument: str) -> bool:
+        return argument in self.paths
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Callable[[str], Path]]:
+        """Yield ``temporary(argument)``: the temporary path to write that output to.
+
+        Every output requested in the block is moved to its destination when the block
+        ends without an exception, and discarded otherwise (:func:`atomic_output`).
+        """
+        with contextlib.ExitStack() as stack:
+            yield lambda argument: stack.enter_context(atomic_output(self.paths[argument], arg(argument)))
+
+
+def _key(path) -> str:
+    return os.path.normcase(os.path.realpath(os.fspath(path)))
+
+
+def _check_writable(folder: Path, what: str) -> None:
+    """The nearest existing folder above the destination must be writable (missing ones are created)."""
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise HsiLimeError(
+            f"{what}: the folder {existing} cannot be written to; choose a destination in a writable folder."
+        )
 
 
 def write_vector(frame, path: str | os.PathLike, layer_name: str, driver: str) -> None:

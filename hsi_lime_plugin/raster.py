@@ -15,7 +15,7 @@ from rasterio.crs import CRS
 from rasterio.errors import RasterioIOError
 from rasterio.transform import Affine
 
-from .errors import HsiLimeError
+from .errors import HsiLimeError, arg
 from .wavelengths import read_wavelengths
 
 
@@ -71,7 +71,7 @@ def _open(path: str | os.PathLike, what: str):
 def read_raster(
     path: str | os.PathLike,
     window: rasterio.windows.Window | None = None,
-    what: str = "INPUT",
+    what: str = arg("raster"),
 ) -> RasterCube:
     """Read a hyperspectral raster (any GDAL format) into a :class:`RasterCube`.
 

@@ -13,7 +13,7 @@ import rasterio.features
 import shapely.geometry
 from skimage.segmentation import slic
 
-from .errors import HsiLimeError
+from .errors import HsiLimeError, arg
 from .raster import RasterCube
 
 #: Principal components SLIC clusters on: enough to separate soil, vegetation, water and
@@ -40,7 +40,7 @@ class PolygonSegments:
     empty: list
 
 
-def read_polygons(path: str, layer: str | None = None, what: str = "POLYGONS") -> gpd.GeoDataFrame:
+def read_polygons(path: str, layer: str | None = None, what: str = arg("polygons")) -> gpd.GeoDataFrame:
     """Read a polygon layer (any OGR format) with geopandas."""
     try:
         frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
@@ -53,7 +53,7 @@ def polygon_segments(
     polygons: gpd.GeoDataFrame,
     cube: RasterCube,
     id_field: str | None = None,
-    what: str = "POLYGONS",
+    what: str = arg("polygons"),
 ) -> PolygonSegments:
     """Burn field polygons into a label map on ``cube``'s grid.
 
@@ -74,14 +74,14 @@ def polygon_segments(
     if id_field:
         if id_field not in frame.columns:
             raise HsiLimeError(
-                f"ID_FIELD: '{id_field}' is not a field of {what}; its fields are "
+                f"{arg('id_field')}: '{id_field}' is not a field of {what}; its fields are "
                 f"{', '.join(c for c in frame.columns if c != frame.geometry.name)}."
             )
         ids = frame[id_field]
         if ids.isna().any() or ids.duplicated().any():
             raise HsiLimeError(
-                f"ID_FIELD: the values of '{id_field}' must be unique and not empty to identify each polygon; "
-                "choose another field or leave ID_FIELD empty to use the feature id."
+                f"{arg('id_field')}: the values of '{id_field}' must be unique and not empty to identify each polygon; "
+                f"choose another field or leave {arg('id_field')} empty to use the feature id."
             )
         frame["segment_id"] = ids.values
     elif "segment_id" not in frame.columns:
@@ -97,7 +97,7 @@ def polygon_segments(
     if not frame.intersects(footprint).any():
         xmin, ymin, xmax, ymax = frame.total_bounds
         raise HsiLimeError(
-            f"{what}: none of the {len(frame)} polygons overlaps the raster INPUT (raster extent "
+            f"{what}: none of the {len(frame)} polygons overlaps the raster ({arg('raster')}) (raster extent "
             f"{_extent_text(_ordered(bounds))}, polygon extent {_extent_text((xmin, ymin, xmax, ymax))}, both in "
             f"{_crs_text(cube.crs)}); choose polygons that cover the raster."
         )
@@ -112,7 +112,7 @@ def polygon_segments(
     present = np.bincount(labels.ravel(), minlength=len(frame) + 1)[1:] > 0
     if not present.any():
         raise HsiLimeError(
-            f"{what}: the polygons overlap the raster INPUT but cover no valid pixel centre; use polygons larger "
+            f"{what}: the polygons overlap the raster ({arg('raster')}) but cover no valid pixel centre; use polygons larger "
             "than a pixel over pixels that hold data."
         )
     frame = frame.reset_index(drop=True)
@@ -131,14 +131,14 @@ def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0
     """
     valid_count = int(cube.valid.sum())
     if n_segments < 1:
-        raise HsiLimeError(f"N_SEGMENTS: {n_segments} is not a valid number of segments; ask for at least 1.")
+        raise HsiLimeError(f"{arg('n_segments')}: {n_segments} is not a valid number of segments; ask for at least 1.")
     if n_segments > valid_count:
         raise HsiLimeError(
-            f"N_SEGMENTS: {n_segments} SLIC segments were asked for but INPUT has only {valid_count} valid "
+            f"{arg('n_segments')}: {n_segments} SLIC segments were asked for but {arg('raster')} has only {valid_count} valid "
             f"pixels; ask for at most {valid_count} segments."
         )
     if compactness <= 0:
-        raise HsiLimeError(f"COMPACTNESS: {compactness} must be positive; 0.3 is a good start.")
+        raise HsiLimeError(f"{arg('compactness')}: {compactness} must be positive; 0.3 is a good start.")
     components = _principal_components(cube.data, cube.valid, SLIC_COMPONENTS)
     labels = slic(
         components,
@@ -156,7 +156,7 @@ def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0
 def patch_segments(valid: np.ndarray, patch_size: int) -> np.ndarray:
     """Square patches of ``patch_size`` pixels; edge patches are smaller (no divisibility needed)."""
     if patch_size < 1:
-        raise HsiLimeError(f"PATCH_SIZE: {patch_size} pixels is not a patch size; use at least 1.")
+        raise HsiLimeError(f"{arg('patch_size')}: {patch_size} pixels is not a patch size; use at least 1.")
     height, width = valid.shape
     rows = np.arange(height) // patch_size
     cols = np.arange(width) // patch_size

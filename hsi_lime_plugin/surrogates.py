@@ -18,7 +18,6 @@ variance, so it is unbiased for a linear model with additive noise.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import torch
@@ -40,12 +39,16 @@ class SurrogateFit:
     standard_error : (T, K)
         Standard error of each coefficient (see :func:`fit_ridge`, :func:`fit_lasso`,
         :func:`fit_shapley`).
+    converged : bool
+        False when an iterative fit (the lasso) stopped at its iteration limit: the
+        coefficients may then be inexact, which the caller tells the user.
     """
 
     coefficients: torch.Tensor
     intercept: torch.Tensor
     score: torch.Tensor
     standard_error: torch.Tensor
+    converged: bool = True
 
 
 def weighted_r2(y: torch.Tensor, predicted: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -162,7 +165,7 @@ def fit_lasso(
         Stop when no coefficient violates the optimality conditions by more than
         ``tol`` times its target's largest correlation ``|Zc' W y| / sum w``.
     max_iter : int
-        Iteration limit; reaching it warns.
+        Iteration limit; reaching it sets ``converged`` to False.
 
     Notes
     -----
@@ -203,17 +206,11 @@ def fit_lasso(
         if iteration % 10 == 0 and bool((_lasso_violation(gram, correlation, beta, alpha).amax(0) <= limit).all()):
             converged = True
             break
-    if not converged:
-        warnings.warn(
-            f"surrogate lasso: the fit did not converge in {max_iter} iterations; the attributions may be "
-            "inexact. Use a larger alpha or the ridge surrogate.",
-            stacklevel=2,
-        )
     intercept = y_mean - z_mean @ beta
     predicted = zc @ beta
     score = weighted_r2(yc, predicted, weights)
     standard_error = _support_standard_error(zc, yc - predicted, weights, beta.T != 0)
-    return SurrogateFit(beta.T.contiguous(), intercept, score, standard_error)
+    return SurrogateFit(beta.T.contiguous(), intercept, score, standard_error, converged)
 
 
 def _lasso_violation(gram, correlation, beta, alpha) -> torch.Tensor:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .errors import HsiLimeError
+from .errors import HsiLimeError, arg
 
 
 def default_target_names(n_outputs: int) -> list[str]:
@@ -53,6 +53,6 @@ def _resolve_one(item: str | int, names: Sequence[str], lowered: dict[str, int])
     if isinstance(item, int) and not isinstance(item, bool) and 0 <= item < len(names):
         return item
     raise HsiLimeError(
-        f"TARGETS: '{item}' is not a target of this model; valid names are {', '.join(names)} "
-        f"(or indices 0 to {len(names) - 1}); leave TARGETS empty to explain them all."
+        f"{arg('targets')}: '{item}' is not a target of this model; valid names are {', '.join(names)} "
+        f"(or indices 0 to {len(names) - 1}); leave {arg('targets')} empty to explain them all."
     )

@@ -3,13 +3,15 @@
 An algorithm module declares its parameters with the helpers here (each with a short
 description that becomes its help), reads them, calls one engine workflow with plain
 Python values, and returns the outputs. This base turns the engine's contract into
-QGIS terms: ``HsiLimeError`` -> ``QgsProcessingException`` (the message unchanged),
-``progress``/``cancelled`` -> ``feedback.setProgress``/``feedback.isCanceled``, Python
-warnings -> ``feedback.pushWarning``.
+QGIS terms through one :class:`~hsi_lime_plugin.reporting.Reporter` per run: progress,
+cancel, information and warnings map onto the run's own feedback (so two runs in two
+threads never mix their messages), and ``HsiLimeError`` becomes ``QgsProcessingException``.
+The engine names arguments in its messages by their Python names; :func:`parameter_name`
+words them as this algorithm's parameters (``n_samples`` -> ``N_SAMPLES``,
+``segmentation='slic'`` -> ``SEGMENTATION=1``).
 """
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from qgis.core import (
@@ -28,11 +30,38 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from hsi_lime_plugin import Cancelled, HsiLimeError
+from hsi_lime_plugin.errors import Cancelled, HsiLimeError, render_arguments
+from hsi_lime_plugin.options import (
+    DEFAULT_BASELINE,
+    DEFAULT_KERNEL_WIDTH,
+    DEFAULT_N_SAMPLES,
+    DEVICES,
+    METHODS,
+    SEGMENTATIONS,
+    VECTOR_DRIVERS,
+)
+from hsi_lime_plugin.reporting import Reporter
 
 ICON = Path(__file__).resolve().parent.parent / "icon.svg"
-DEVICES = ("auto", "cpu", "cuda")
 CONTEXT = "HsiLimeAlgorithm"
+#: Engine arguments whose parameter is not simply the upper-case name.
+PARAMETERS = {"raster": "INPUT", "image": "INPUT", "allow_python": "ALLOW_PYTHON_MODEL"}
+#: Enumerated arguments: the parameter's value is the index of the engine's choice.
+ENUMS = {"segmentation": SEGMENTATIONS, "method": METHODS, "device": DEVICES}
+
+
+def parameter_name(argument: str, value: str | None = None) -> str:
+    """How an engine argument (with an enumerated value) reads in QGIS: ``SEGMENTATION=0``."""
+    name = PARAMETERS.get(argument, argument.upper())
+    if value is None:
+        return name
+    choices = ENUMS.get(argument, ())
+    return f"{name}={choices.index(value) if value in choices else value}"
+
+
+def in_parameter_names(message: str) -> str:
+    """An engine message with its arguments worded as QGIS parameters."""
+    return render_arguments(message, parameter_name)
 
 
 class HsiLimeAlgorithm(QgsProcessingAlgorithm):
@@ -148,8 +177,6 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
     def add_explanation_settings(self):
         """TARGETS, METHOD, N_SAMPLES, BASELINE, KERNEL_WIDTH, BATCH_SIZE, DEVICE and SEED: the
         settings every explanation shares."""
-        from hsi_lime_plugin.sampling import DEFAULT_KERNEL_WIDTH
-
         self.add(
             QgsProcessingParameterString("TARGETS", self.tr("Targets", CONTEXT), defaultValue="", optional=True),
             self.tr("Comma-separated target names or 0-based indices; empty: every target of the model.", CONTEXT),
@@ -167,12 +194,12 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber(
-                "N_SAMPLES", self.tr("Number of samples", CONTEXT), defaultValue=500, minValue=2
+                "N_SAMPLES", self.tr("Number of samples", CONTEXT), defaultValue=DEFAULT_N_SAMPLES, minValue=2
             ),
             self.tr("Perturbed images the model evaluates; more gives steadier attributions.", CONTEXT),
         )
         self.add(
-            QgsProcessingParameterString("BASELINE", self.tr("Baseline", CONTEXT), defaultValue="zero"),
+            QgsProcessingParameterString("BASELINE", self.tr("Baseline", CONTEXT), defaultValue=DEFAULT_BASELINE),
             self.tr(
                 "The value a removed feature takes, in model input units: zero, mean (the image's mean of "
                 "each band over valid pixels) or a number.",
@@ -204,7 +231,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterEnum(
-                "DEVICE", self.tr("Device", CONTEXT), options=["auto", "cpu", "cuda"], defaultValue=0
+                "DEVICE", self.tr("Device", CONTEXT), options=list(DEVICES), defaultValue=0
             ),
             self.tr("auto: the GPU when torch sees one, else the CPU. cuda without a GPU is an error.", CONTEXT),
             advanced=True,
@@ -221,7 +248,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         BASELINE becomes ``"zero"``, ``"mean"`` or a float; any other text goes to the
         engine as is, which names the parameter and the accepted values in its error.
         """
-        baseline = (self.parameterAsString(parameters, "BASELINE", context) or "zero").strip()
+        baseline = (self.parameterAsString(parameters, "BASELINE", context) or DEFAULT_BASELINE).strip()
         if baseline.lower() in ("zero", "mean"):
             baseline = baseline.lower()
         else:
@@ -231,7 +258,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
                 pass
         return dict(
             targets=self.parameterAsString(parameters, "TARGETS", context) or None,
-            method=("lime", "kernelshap")[self.parameterAsEnum(parameters, "METHOD", context)],
+            method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
             n_samples=self.parameterAsInt(parameters, "N_SAMPLES", context),
             baseline=baseline,
             kernel_width=self.parameterAsDouble(parameters, "KERNEL_WIDTH", context),
@@ -258,7 +285,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         if not parameters.get("POLYGONS"):
             return None, None
         path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
-            parameters, "POLYGONS", context, ["gpkg", "shp", "geojson"], "gpkg", feedback
+            parameters, "POLYGONS", context, [suffix[1:] for suffix in VECTOR_DRIVERS], "gpkg", feedback
         )
         return path, layer or None
 
@@ -293,30 +320,26 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         return self.parameterAsOutputLayer(parameters, name, context) or None
 
     # --- running --------------------------------------------------------------------------
-    def engine_callbacks(self, feedback) -> dict:
-        """``progress``, ``cancelled`` and ``log`` for the engine, bound to ``feedback``."""
-        return dict(
+    def reporter(self, feedback) -> Reporter:
+        """The engine's reporter for this run, bound to its ``feedback`` (messages in parameter names)."""
+        return Reporter(
             progress=lambda fraction: feedback.setProgress(100.0 * fraction),
             cancelled=feedback.isCanceled,
-            log=feedback.pushInfo,
+            info=feedback.pushInfo,
+            warning=feedback.pushWarning,
+            render=in_parameter_names,
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        """Run :meth:`run_workflow`, turning engine errors, cancellation and warnings into QGIS terms."""
-        def show(message, category, filename, lineno, file=None, line=None):
-            feedback.pushWarning(str(message))
+        """Run :meth:`run_workflow`, turning engine errors and cancellation into QGIS terms."""
+        try:
+            return self.run_workflow(parameters, context, feedback, self.reporter(feedback))
+        except HsiLimeError as error:
+            raise QgsProcessingException(error.render(parameter_name)) from None
+        except Cancelled:
+            feedback.pushInfo(self.tr("Cancelled: nothing was written.", CONTEXT))
+            return {}
 
-        with warnings.catch_warnings():  # restores showwarning and the filters afterwards
-            warnings.simplefilter("always")
-            warnings.showwarning = show
-            try:
-                return self.run_workflow(parameters, context, feedback)
-            except HsiLimeError as error:
-                raise QgsProcessingException(str(error)) from None
-            except Cancelled:
-                feedback.pushInfo(self.tr("Cancelled: nothing was written.", CONTEXT))
-                return {}
-
-    def run_workflow(self, parameters, context, feedback) -> dict:
-        """Read the parameters, call one engine workflow, return the outputs (subclasses)."""
+    def run_workflow(self, parameters, context, feedback, reporter: Reporter) -> dict:
+        """Read the parameters, call one engine workflow with ``reporter``, return the outputs (subclasses)."""
         raise NotImplementedError

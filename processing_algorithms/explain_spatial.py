@@ -10,7 +10,13 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from hsi_lime_plugin.workflows import SEGMENTATIONS, column_name, run_spatial
+from hsi_lime_plugin.options import (
+    DEFAULT_COMPACTNESS,
+    DEFAULT_N_SEGMENTS,
+    DEFAULT_PATCH_SIZE,
+    SEGMENTATIONS,
+)
+from hsi_lime_plugin.spatial import column_name, run_spatial
 
 from .base import HsiLimeAlgorithm
 from .styling import (
@@ -55,7 +61,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber(
-                "N_SEGMENTS", self.tr("Number of SLIC superpixels"), defaultValue=50, minValue=1
+                "N_SEGMENTS", self.tr("Number of SLIC superpixels"), defaultValue=DEFAULT_N_SEGMENTS, minValue=1
             ),
             self.tr("Approximate number of superpixels (SEGMENTATION=1)."),
         )
@@ -64,14 +70,14 @@ class ExplainSpatial(HsiLimeAlgorithm):
                 "COMPACTNESS",
                 self.tr("SLIC compactness"),
                 type=QgsProcessingParameterNumber.Double,
-                defaultValue=0.3,
+                defaultValue=DEFAULT_COMPACTNESS,
                 minValue=0.0,
             ),
             self.tr("Higher: squarer superpixels; lower: superpixels that follow spectral edges."),
             advanced=True,
         )
         self.add(
-            QgsProcessingParameterNumber("PATCH_SIZE", self.tr("Patch size (pixels)"), defaultValue=16, minValue=1),
+            QgsProcessingParameterNumber("PATCH_SIZE", self.tr("Patch size (pixels)"), defaultValue=DEFAULT_PATCH_SIZE, minValue=1),
             self.tr("Side of the square patches (SEGMENTATION=2); edge patches are smaller."),
         )
         self.add_explanation_settings()
@@ -86,7 +92,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
         self.add(segments, self.tr("One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target."))
         self.addOutput(QgsProcessingOutputString("SCORES", self.tr("Surrogate R2 per target")))
 
-    def run_workflow(self, parameters, context, feedback):
+    def run_workflow(self, parameters, context, feedback, reporter):
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         output_segments = self.parameterAsOutputLayer(parameters, "OUTPUT_SEGMENTS", context) or None
@@ -104,7 +110,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             output_segments=output_segments,
             **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
-            **self.engine_callbacks(feedback),
+            reporter=reporter,
         )
         first = column_name("attr", result.explanation.target_names[0])
         write_raster_style(output)

@@ -7,7 +7,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from hsi_lime_plugin.workflows import run_spectral
+from hsi_lime_plugin.spectral import run_spectral
 
 from .base import HsiLimeAlgorithm
 
@@ -100,7 +100,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             ),
         )
 
-    def run_workflow(self, parameters, context, feedback):
+    def run_workflow(self, parameters, context, feedback, reporter):
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         outputs = {
             name: self.table_output_path(parameters, name, context)
@@ -122,7 +122,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             output_plot=output_plot,
             **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
-            **self.engine_callbacks(feedback),
+            reporter=reporter,
         )
         scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
         feedback.pushInfo(self.tr("Surrogate R2 (mean over fields): {}").format(scores))

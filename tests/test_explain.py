@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from hsi_lime_plugin import Cancelled, HsiLimeError, explain
+from hsi_lime_plugin import Cancelled, HsiLimeError, RecordingReporter, explain
 
 
 def _segment_grid(height, width, rows, cols):
@@ -105,15 +105,16 @@ def test_same_seed_is_bit_identical_and_other_seed_differs(scene):
 def test_batches_have_one_shape_and_progress_reaches_one(scene):
     image, labels, weights = scene
     inner = SegmentMeanModel(labels, weights)
-    shapes, fractions = set(), []
+    shapes = set()
 
     def model(batch):
         shapes.add(tuple(batch.shape))
         return inner(batch)
 
-    explain(model, image, labels, n_samples=70, batch_size=32, device="cpu", progress=fractions.append)
+    reporter = RecordingReporter()
+    explain(model, image, labels, n_samples=70, batch_size=32, device="cpu", reporter=reporter)
     assert shapes == {(32, 6, 24, 30)}
-    assert fractions == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert reporter.fractions == pytest.approx([1 / 3, 2 / 3, 1.0])
 
 
 def test_cancel_stops_within_one_batch(scene):
@@ -126,7 +127,8 @@ def test_cancel_stops_within_one_batch(scene):
         return inner(batch)
 
     with pytest.raises(Cancelled):
-        explain(model, image, labels, n_samples=640, batch_size=32, device="cpu", cancelled=lambda: len(calls) >= 2)
+        explain(model, image, labels, n_samples=640, batch_size=32, device="cpu",
+                reporter=RecordingReporter(cancelled=lambda: len(calls) >= 2))
     assert len(calls) == 2
 
 
@@ -154,8 +156,8 @@ def test_unknown_target_name_lists_valid_names(scene):
     with pytest.raises(HsiLimeError) as error:
         explain(model, image, labels, targets="P,Zn", n_samples=10)
     assert str(error.value) == (
-        "TARGETS: 'Zn' is not a target of this model; valid names are P, K, Mg (or indices 0 to 2); "
-        "leave TARGETS empty to explain them all."
+        "targets: 'Zn' is not a target of this model; valid names are P, K, Mg (or indices 0 to 2); "
+        "leave targets empty to explain them all."
     )
     result = explain(model, image, labels, targets="mg, 0", n_samples=10)
     assert result.target_names == ["Mg", "P"]
@@ -176,6 +178,7 @@ def test_images_reach_the_model_channels_last_and_view_models_fall_back(scene):
 
     fast = explain(convolution_model, image, labels, n_samples=64, batch_size=16, device="cpu")
     assert layouts and all(layouts)
-    slow = explain(view_model, image, labels, n_samples=64, batch_size=16, device="cpu")
-    assert any("refused channels-last images" in note for note in slow.notes)
+    reporter = RecordingReporter()
+    slow = explain(view_model, image, labels, n_samples=64, batch_size=16, device="cpu", reporter=reporter)
+    assert any("refused channels-last images" in note for note in reporter.infos)
     np.testing.assert_allclose(slow.coefficients, fast.coefficients, rtol=1e-5, atol=1e-7)

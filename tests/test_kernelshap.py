@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from hsi_lime_plugin import HsiLimeError, explain
+from hsi_lime_plugin import HsiLimeError, RecordingReporter, explain
 
 
 def _segment_grid(height, width, rows, cols):
@@ -65,10 +65,12 @@ def scene():
 def test_all_coalitions_give_the_exact_shapley_values_of_a_nonlinear_model(scene):
     image, labels, model = scene
     truth, empty, full = exact_shapley(model, image, labels, baseline=0.0)
-    result = explain(model, image, labels, method="kernelshap", n_samples=1024, batch_size=128, device="cpu")
+    reporter = RecordingReporter()
+    result = explain(model, image, labels, method="kernelshap", n_samples=1024, batch_size=128, device="cpu",
+                     reporter=reporter)
     assert result.n_samples == 1024
     assert result.method == "kernelshap"
-    assert any("exact Shapley values" in note for note in result.notes)
+    assert any("exact Shapley values" in note for note in reporter.infos)
     assert result.coefficients.shape == (3, 10)
     np.testing.assert_allclose(result.coefficients, truth, atol=1e-5, rtol=0)
     np.testing.assert_allclose(result.intercept, empty, atol=1e-6)
@@ -190,5 +192,9 @@ def test_kernelshap_refuses_a_penalised_surrogate(scene):
 
 def test_too_few_samples_for_kernelshap_warn(scene):
     image, labels, model = scene
-    with pytest.warns(UserWarning, match="at least 40"):
-        explain(model, image, labels, method="kernelshap", n_samples=30, device="cpu")
+    reporter = RecordingReporter()
+    explain(model, image, labels, method="kernelshap", n_samples=30, device="cpu", reporter=reporter)
+    assert reporter.warnings == [
+        "n_samples: Kernel SHAP with 30 samples for 10 features is poorly determined (complement pairs give about "
+        "N/2 equations for K - 1 unknowns); use at least 40."
+    ]

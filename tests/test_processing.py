@@ -129,7 +129,7 @@ def assert_fails_with(parameters, expected, tmp_path):
 def test_polygons_that_do_not_overlap_the_raster(hsilime_provider, scene, tmp_path):
     assert_fails_with(
         spatial_parameters(scene, tmp_path, POLYGONS=str(scene.far), ID_FIELD=None),
-        "POLYGONS: none of the 1 polygons overlaps the raster INPUT (raster extent 368000.0, 5809100.0 : "
+        "POLYGONS: none of the 1 polygons overlaps the raster (INPUT) (raster extent 368000.0, 5809100.0 : "
         "369200.0, 5810000.0, polygon extent 0.0, 0.0 : 1000.0, 1000.0, both in EPSG:32633); choose polygons "
         "that cover the raster.",
         tmp_path,
@@ -140,7 +140,7 @@ def test_field_segmentation_without_polygons(hsilime_provider, scene, tmp_path):
     assert_fails_with(
         spatial_parameters(scene, tmp_path, POLYGONS=None, ID_FIELD=None),
         "POLYGONS: segmentation by field polygons (SEGMENTATION=0) needs a polygon layer; choose one in POLYGONS, "
-        "or choose SLIC superpixels (1) or regular patches (2).",
+        "or choose SLIC superpixels (SEGMENTATION=1) or regular patches (SEGMENTATION=2).",
         tmp_path,
     )
 

@@ -9,7 +9,7 @@ from matplotlib.image import imread
 
 from hsi_lime_plugin.bands import resolve_band_groups
 from hsi_lime_plugin.errors import HsiLimeError
-from hsi_lime_plugin.explain import Explanation
+from hsi_lime_plugin.explanation import Explanation
 from hsi_lime_plugin.report import (
     BAND_COLUMNS,
     SUMMARY_COLUMNS,

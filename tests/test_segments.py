@@ -17,7 +17,7 @@ def test_patches_of_any_size_cover_valid_pixels_with_smaller_edge_patches():
     assert len(np.unique(labels[labels > 0])) == 3 * 4
     sizes = np.bincount(labels.ravel())[1:]
     assert sizes.max() == 16 and sizes.min() == 2 * 1  # bottom-right patch: 2 rows x 1 column
-    with pytest.raises(HsiLimeError, match=r"^PATCH_SIZE: 0 pixels is not a patch size; use at least 1\.$"):
+    with pytest.raises(HsiLimeError, match=r"^patch_size: 0 pixels is not a patch size; use at least 1\.$"):
         patch_segments(valid, 0)
 
 
@@ -36,7 +36,7 @@ def test_unknown_id_field_lists_the_fields(scene):
     cube = read_raster(scene.raster)
     with pytest.raises(HsiLimeError) as error:
         polygon_segments(gpd.read_file(scene.fields), cube, id_field="field")
-    assert str(error.value) == "ID_FIELD: 'field' is not a field of POLYGONS; its fields are name, area_ha."
+    assert str(error.value) == "id_field: 'field' is not a field of polygons; its fields are name, area_ha."
 
 
 def test_tiny_polygon_inside_the_raster_covering_no_pixel_centre(scene):

@@ -8,11 +8,11 @@ import rasterio
 import rasterio.features
 import shapely.geometry
 
-from hsi_lime_plugin import Cancelled, HsiLimeError
-from hsi_lime_plugin import workflows
+from hsi_lime_plugin import Cancelled, HsiLimeError, RecordingReporter
+from hsi_lime_plugin import spectral
 from hsi_lime_plugin.bands import BandGroupWarning
 from hsi_lime_plugin.report import read_table
-from hsi_lime_plugin.workflows import run_spectral
+from hsi_lime_plugin.spectral import run_spectral
 from synthetic import BANDS, CRS, FIELDS, TRANSFORM, write_band_model
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
@@ -140,11 +140,11 @@ def test_overlapping_groups_warn(scene, band_model, tmp_path):
 
 
 def test_progress_spans_all_fields_and_cancel_leaves_nothing(scene, band_model, tmp_path):
-    fractions = []
+    reporter = RecordingReporter()
     run_spectral(str(scene.raster), str(band_model), band_groups=GROUPS, polygons=str(scene.fields),
-                 device="cpu", n_samples=64, batch_size=32, progress=fractions.append,
+                 device="cpu", n_samples=64, batch_size=32, reporter=reporter,
                  output_table=str(tmp_path / "done" / "t.csv"))
-    assert fractions == pytest.approx([(i + 1) / (2 * len(FIELDS)) for i in range(2 * len(FIELDS))])
+    assert reporter.fractions == pytest.approx([(i + 1) / (2 * len(FIELDS)) for i in range(2 * len(FIELDS))])
 
     calls = []
 
@@ -155,7 +155,8 @@ def test_progress_spans_all_fields_and_cancel_leaves_nothing(scene, band_model, 
     folder = tmp_path / "cancelled"
     with pytest.raises(Cancelled):
         run_spectral(str(scene.raster), str(band_model), band_groups=GROUPS, polygons=str(scene.fields),
-                     device="cpu", n_samples=64, batch_size=32, cancelled=cancel_in_second_field, **outputs(folder))
+                     device="cpu", n_samples=64, batch_size=32,
+                     reporter=RecordingReporter(cancelled=cancel_in_second_field), **outputs(folder))
     assert not folder.exists() or list(folder.iterdir()) == []
 
 
@@ -163,7 +164,7 @@ def test_failure_while_writing_leaves_no_output(scene, band_model, tmp_path, mon
     def broken_plot(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(workflows, "plot_spectral", broken_plot)
+    monkeypatch.setattr(spectral, "plot_spectral", broken_plot)
     with pytest.raises(RuntimeError, match="disk full"):
         run_spectral(str(scene.raster), str(band_model), band_groups=GROUPS, device="cpu", n_samples=50,
                      **outputs(tmp_path))
@@ -173,11 +174,11 @@ def test_failure_while_writing_leaves_no_output(scene, band_model, tmp_path, mon
 @pytest.mark.parametrize(
     "overrides, message",
     [
-        ({"output_table": "t.shp"}, "OUTPUT_TABLE: cannot write a table as '.shp'; give a file name ending in .csv "
+        ({"output_table": "t.shp"}, "output_table: cannot write a table as '.shp'; give a file name ending in .csv "
                                     "or .gpkg."),
-        ({"output_plot": "f.jpg"}, "OUTPUT_PLOT: the figure is written as PNG; give a file name ending in .png, not "
+        ({"output_plot": "f.jpg"}, "output_plot: the figure is written as PNG; give a file name ending in .png, not "
                                    "'f.jpg'."),
-        ({"output_summary": "t.csv"}, "OUTPUT_SUMMARY: {folder}/t.csv is also the destination of OUTPUT_TABLE; give "
+        ({"output_summary": "t.csv"}, "output_summary: {folder}/t.csv is also the destination of output_table; give "
                                       "each output its own file."),
     ],
 )

@@ -1,0 +1,38 @@
+"""Choices and defaults shared by the engine and the QGIS side, in one place.
+
+Nothing here imports numpy or torch: the QGIS side reads these when it declares its
+parameters, long before (and whether or not) an algorithm runs. Enumerated choices are
+tuples whose order is the order of the QGIS enum parameters (index = enum value).
+"""
+from __future__ import annotations
+
+#: Where the model runs: ``auto`` = CUDA when torch sees a GPU, else the CPU.
+DEVICES = ("auto", "cpu", "cuda")
+#: Attribution methods: a weighted linear surrogate, or Shapley values.
+METHODS = ("lime", "kernelshap")
+#: Where spatial segments come from.
+SEGMENTATIONS = ("polygons", "slic", "patches")
+#: What an explanation perturbs: regions of pixels, or groups of bands.
+KINDS = ("spatial", "spectral")
+#: LIME's surrogate models.
+SURROGATES = ("ridge", "lasso")
+
+DEFAULT_N_SAMPLES = 500
+DEFAULT_N_SEGMENTS = 50
+DEFAULT_COMPACTNESS = 0.3
+DEFAULT_PATCH_SIZE = 16
+#: Width of LIME's similarity kernel on the cosine distance (0 to 1) to the original image: the
+#: all-off sample keeps weight exp(-1/2) = 0.61, so every sample counts and close ones count most.
+DEFAULT_KERNEL_WIDTH = 1.0
+#: Ridge penalty of LIME's surrogate, in scikit-learn's units.
+DEFAULT_RIDGE_ALPHA = 1.0
+DEFAULT_BASELINE = "zero"
+
+#: OGR driver of each vector file extension the outputs support.
+VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+#: OGR driver of each table (no geometry) extension.
+TABLE_DRIVERS = {".csv": "CSV", ".gpkg": "GPKG"}
+#: Raster outputs are GeoTIFFs.
+RASTER_EXTENSIONS = (".tif", ".tiff")
+#: Figures are PNG.
+FIGURE_EXTENSIONS = (".png",)

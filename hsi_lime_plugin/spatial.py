@@ -1,0 +1,150 @@
+"""run_spatial(): which regions of a raster drive each prediction, from files to files."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import HsiLimeError, arg
+from .explanation import Explanation
+from .options import DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, SEGMENTATIONS
+from .outputs import OutputSet, write_vector
+from .raster import RasterCube, write_raster
+from .reporting import Reporter, reporter_or_default
+from .segments import patch_segments, polygon_segments, read_polygons, segment_polygons, slic_segments
+from .workflow import explain_regions, open_model, open_raster, whole_raster
+
+
+@dataclass
+class SpatialRun:
+    """What :func:`run_spatial` produced."""
+
+    explanation: Explanation
+    n_segments: int
+    output: str
+    output_segments: str | None
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Weighted R2 of the surrogate per target."""
+        return dict(zip(self.explanation.target_names, map(float, self.explanation.score)))
+
+
+def column_name(prefix: str, target: str) -> str:
+    """Attribute column for a target, e.g. ``attr_pH``; other characters become ``_``."""
+    return f"{prefix}_{re.sub(r'[^0-9A-Za-z_]', '_', target)}"
+
+
+def run_spatial(
+    raster: str,
+    model: str,
+    output: str,
+    *,
+    segmentation: str = "polygons",
+    polygons: str | None = None,
+    polygons_layer: str | None = None,
+    id_field: str | None = None,
+    n_segments: int = DEFAULT_N_SEGMENTS,
+    compactness: float = DEFAULT_COMPACTNESS,
+    patch_size: int = DEFAULT_PATCH_SIZE,
+    output_segments: str | None = None,
+    device: str = "auto",
+    allow_python: bool = False,
+    reporter: Reporter | None = None,
+    **explain_options,
+) -> SpatialRun:
+    """Explain which regions of a raster drive each prediction; write the attribution raster.
+
+    Parameters
+    ----------
+    raster, model : str
+        Paths of the hyperspectral raster and of the model (with its card beside it).
+    output : str
+        GeoTIFF destination: one Float32 band per explained target on the raster's grid.
+    segmentation : {"polygons", "slic", "patches"}
+        Where segments come from: field polygons (``polygons``, ``id_field``), SLIC
+        superpixels (``n_segments``, ``compactness``) or square patches (``patch_size``).
+    output_segments : str, optional
+        Vector destination (.gpkg, .shp, .geojson): one polygon per segment with
+        ``segment_id``, ``attr_<target>``, ``se_<target>`` (standard error),
+        ``low_<target>``/``high_<target>`` (95% interval) and ``r2_<target>``; for field
+        polygons, the input features with all their attributes.
+    device : {"auto", "cpu", "cuda"}
+        Where the model runs.
+    allow_python : bool
+        Accept a Python recipe as ``model`` (it runs the recipe's code).
+    reporter : Reporter, optional
+        Progress, cancel and messages (default: the ``hsi_lime`` logger).
+    **explain_options
+        Passed to :func:`hsi_lime_plugin.explain` (``targets``, ``method``, ``n_samples``,
+        ``batch_size``, ``seed``, ``baseline``, ...).
+    """
+    reporter = reporter_or_default(reporter)
+    if segmentation not in SEGMENTATIONS:
+        raise HsiLimeError(
+            f"{arg('segmentation')}: unknown segmentation '{segmentation}'; choose one of {', '.join(SEGMENTATIONS)}."
+        )
+    if segmentation == "polygons" and not polygons:
+        raise HsiLimeError(
+            f"{arg('polygons')}: segmentation by field polygons ({arg('segmentation', 'polygons')}) needs a polygon "
+            f"layer; choose one in {arg('polygons')}, or choose SLIC superpixels ({arg('segmentation', 'slic')}) or "
+            f"regular patches ({arg('segmentation', 'patches')})."
+        )
+    outputs = OutputSet(inputs=[raster, model, polygons])
+    outputs.add("output", output, "raster")
+    outputs.add("output_segments", output_segments, "vector")
+    with reporter.active():
+        cube = open_raster(raster, reporter)
+        explainable = open_model(model, cube, device=device, allow_python=allow_python, reporter=reporter)
+        labels, frame = _segments(cube, segmentation, polygons, polygons_layer, id_field, n_segments, compactness,
+                                  patch_size, reporter)
+        count = len(np.unique(labels[labels > 0]))
+        reporter.info(f"{count} segments; explaining with {explain_options.get('n_samples', 500)} samples")
+        result = explain_regions(explainable, cube, labels, whole_raster(cube), reporter, **explain_options)[None]
+        with outputs.writing() as temporary:
+            write_raster(temporary("output"), result.maps(), cube, result.target_names)
+            if "output_segments" in outputs:
+                table = _segment_layer(frame, labels, cube, result)
+                write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])
+    return SpatialRun(result, count, output, output_segments)
+
+
+def _segments(cube, segmentation, polygons, polygons_layer, id_field, n_segments, compactness, patch_size, reporter):
+    """The segment label map and, for field polygons, the polygons (row i burnt as label i + 1)."""
+    if segmentation == "slic":
+        return slic_segments(cube, n_segments, compactness), None
+    if segmentation == "patches":
+        return patch_segments(cube.valid, patch_size), None
+    burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field)
+    if burnt.empty:
+        reporter.info(
+            f"{arg('polygons')}: {len(burnt.empty)} polygons cover no valid pixel and are not explained: "
+            f"{burnt.empty[:10]}"
+        )
+    return burnt.labels, burnt.polygons
+
+
+def _segment_layer(frame, labels: np.ndarray, cube: RasterCube, result: Explanation):
+    """The segments as polygons with their attribution columns (superpixels and patches vectorised)."""
+    if frame is None:
+        frame = segment_polygons(labels, cube)
+        return segment_table(frame, frame["segment_id"].to_numpy(), result)
+    return segment_table(frame, np.arange(1, len(frame) + 1), result)
+
+
+def segment_table(frame, row_labels: np.ndarray, result: Explanation):
+    """Add ``attr_``, ``se_``, ``low_``, ``high_`` (95% interval) and ``r2_`` columns per target.
+
+    ``row_labels[i]`` is the label of row ``i`` in the explained label map; segments that
+    were not explained (no valid pixel) get empty (NaN) attributions.
+    """
+    table = frame.copy()
+    low, high = result.confidence_interval(0.95)
+    values = {"attr": result.coefficients, "se": result.standard_error, "low": low, "high": high}
+    per_row = {prefix: result.space.per_label(array, row_labels) for prefix, array in values.items()}
+    for t, name in enumerate(result.target_names):
+        for prefix, array in per_row.items():
+            table[column_name(prefix, name)] = array[t]
+        table[column_name("r2", name)] = float(result.score[t])
+    return table
