@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Callable, Iterator
@@ -30,7 +31,10 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
         The argument named in error messages (an :func:`~hsi_lime_plugin.errors.arg` token).
 
     On any exception (including cancellation) the temporary files are removed and the
-    destination is left untouched.
+    destination is left untouched. A process killed while writing cannot clean up: its
+    temporary files carry its process id (``.<name>.<pid>-<random>.partial``), and
+    :func:`remove_stale_partials` deletes those of dead processes at the next run into
+    the same folder.
     """
     final = Path(path)
     try:
@@ -40,7 +44,8 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
             f"{what}: cannot create the folder {final.parent} ({error.strerror}); "
             "choose a destination in a writable folder."
         ) from None
-    stem = f".{final.stem}.{secrets.token_hex(4)}.partial"
+    remove_stale_partials(final.parent)
+    stem = f".{final.stem}.{os.getpid()}-{secrets.token_hex(4)}.partial"
     temporary = final.parent / f"{stem}{final.suffix}"
     succeeded = False
     try:
@@ -53,6 +58,41 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
                 os.replace(piece, final.parent / (final.stem + piece.name[len(stem) :]))
             else:
                 piece.unlink(missing_ok=True)
+
+
+#: A temporary output's name: ``.<name>.<pid>-<random>.partial<suffixes>``.
+PARTIAL = re.compile(r"^\..+\.(\d+)-[0-9a-f]{8}\.partial(\..*)?$")
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Delete the temporary outputs in ``folder`` left by processes that no longer run."""
+    removed = []
+    for path in folder.iterdir():
+        match = PARTIAL.match(path.name)
+        if match and not _process_alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (when in doubt: yes, so its files are kept)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process on Windows
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if handle:
+            ctypes.windll.kernel32.CloseHandle(handle)
+        return bool(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's), or cannot tell: keep its files
+    return True
 
 
 #: What each kind of destination can be written as (extension -> driver), and the message

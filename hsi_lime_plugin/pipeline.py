@@ -145,6 +145,7 @@ def explain(
 
     names, chosen = _targets(model, outputs.shape[1], targets)
     outputs = outputs[:, chosen]
+    _check_finite(outputs, [names[i] for i in chosen])
     fit = part.fit(samples.to(model.device), outputs, reporter)
     return Explanation(
         kind=kind,
@@ -199,6 +200,22 @@ def _targets(model: ExplainableModel, n_outputs: int, requested) -> tuple[list[s
             f"the model returns {n_outputs} outputs; list one name per output in 'targets'."
         )
     return names, select_targets(names, requested)
+
+
+def _check_finite(outputs: torch.Tensor, names: list[str]) -> None:
+    """Refuse NaN or infinite model outputs: a surrogate fitted to them is meaningless."""
+    bad = ~torch.isfinite(outputs)
+    if not bool(bad.any()):
+        return
+    rows = torch.nonzero(bad.any(dim=1)).flatten()
+    targets = [name for name, column in zip(names, bad.any(dim=0).tolist()) if column]
+    where = "the unperturbed image" if int(rows[0]) == 0 else f"perturbed image {int(rows[0])}"
+    raise HsiLimeError(
+        f"{arg('model')}: the model returned NaN or infinite values for {len(rows)} of {len(outputs)} images "
+        f"(targets {', '.join(targets)}; the first on {where}); nothing was written. Check that the raster is "
+        "scaled as the model expects (input.scale, input.offset, input.mean and input.std in the model card) and "
+        f"that the model handles the {arg('baseline')} value of removed features."
+    )
 
 
 def _baseline(inputs: torch.Tensor, baseline, valid: np.ndarray | None) -> torch.Tensor | None:
