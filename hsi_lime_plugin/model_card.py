@@ -176,106 +176,17 @@ class ModelCard:
         def fail(field_name: str, problem: str, fix: str) -> HsiLimeError:
             return HsiLimeError(f"{arg('model')}: the model card {source} field '{field_name}' {problem}; {fix}.")
 
-        if not isinstance(card, dict):
-            raise fail("(top level)", "is not a JSON object", 'write {"task": ..., "targets": [...], "input": {...}}')
-        for key in card:
-            close = difflib.get_close_matches(str(key), STRUCTURAL_FIELDS, n=1, cutoff=0.75)
-            if close and key not in STRUCTURAL_FIELDS:
-                raise fail(str(key), "is not a card field", f"did you mean '{close[0]}'?")
-        card_format = card.get("format")
-        if card_format is not None and card_format not in FORMATS:
-            raise fail("format", f"is {card_format!r}", f"use one of {', '.join(FORMATS)}")
-        task = card.get("task", "regression")
-        if task not in TASKS:
-            raise fail("task", f"is {task!r}", f"use one of {', '.join(TASKS)}")
-        targets = card.get("targets")
-        if (
-            not isinstance(targets, list)
-            or not targets
-            or not all(isinstance(t, str) and t.strip() for t in targets)
-        ):
-            example = '["P", "K", "Mg", "pH"]' if task == "regression" else '["soil", "crop", "water"] (class names)'
-            raise fail("targets", "must be a non-empty list of names", f"write e.g. \"targets\": {example}")
-        if len(set(targets)) != len(targets):
-            raise fail("targets", "repeats a name", "give every output its own name")
-
+        card_format, task, targets = _read_header(card, fail)
         model_input = _section(card, "input", INPUT_FIELDS, fail)
-        bands = model_input.get("bands")
-        if bands is not None and (not isinstance(bands, int) or isinstance(bands, bool) or bands < 1):
-            raise fail("input.bands", f"is {bands!r}", "give the number of bands as a positive integer")
-        wavelengths = model_input.get("wavelengths")
-        if wavelengths is not None:
-            wavelengths = _numbers(wavelengths, "input.wavelengths", fail, "the band centres in nm, one per band")
-            if any(w <= 0 for w in wavelengths):
-                raise fail("input.wavelengths", "holds a value <= 0", "give the band centres in nm")
-            if max(wavelengths) < 100:
-                raise fail(
-                    "input.wavelengths", f"looks like micrometres (largest value {max(wavelengths):g})",
-                    "give the band centres in nanometres (multiply by 1000)",
-                )
-            if len(set(wavelengths)) != len(wavelengths):
-                raise fail("input.wavelengths", "repeats a wavelength", "give each band its own centre wavelength")
-            if bands is not None and len(wavelengths) != bands:
-                raise fail(
-                    "input.wavelengths", f"lists {len(wavelengths)} wavelengths but 'input.bands' is {bands}",
-                    "give one wavelength per band",
-                )
+        bands, wavelengths = _read_bands(model_input, fail)
         n_bands = bands if bands is not None else (len(wavelengths) if wavelengths is not None else None)
         scale = _number(model_input.get("scale", 1.0), "input.scale", fail)
         offset = _number(model_input.get("offset", 0.0), "input.offset", fail)
         if scale == 0:
             raise fail("input.scale", "is 0", "give the factor that maps raw values to model input")
-        statistics = {}
-        for name in ("mean", "std"):
-            value = model_input.get(name)
-            if value is None:
-                statistics[name] = None
-                continue
-            if isinstance(value, list):
-                values = _numbers(value, f"input.{name}", fail, "one number per band, or one number for all bands")
-                if n_bands is not None and len(values) not in (1, n_bands):
-                    raise fail(
-                        f"input.{name}", f"lists {len(values)} values but the model takes {n_bands} bands",
-                        "give one value per band (or one for all bands)",
-                    )
-                if n_bands is None and len(values) > 1:
-                    n_bands = len(values)
-            else:
-                values = (_number(value, f"input.{name}", fail),)
-            statistics[name] = values
-        mean, std = statistics["mean"], statistics["std"]
-        if mean is not None and std is not None and len(mean) > 1 and len(std) > 1 and len(mean) != len(std):
-            raise fail("input.std", f"lists {len(std)} values but 'input.mean' lists {len(mean)}", "give one per band")
-        if std is not None and any(s <= 0 for s in std):
-            raise fail("input.std", "holds a value <= 0", "give the standard deviation of each band (> 0)")
-        pad = model_input.get("pad_to_square", False)
-        if not isinstance(pad, bool):
-            raise fail("input.pad_to_square", f"is {pad!r}", "write true or false")
-        size = model_input.get("size")
-        if size is not None:
-            if (
-                not isinstance(size, list)
-                or len(size) != 2
-                or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in size)
-            ):
-                raise fail("input.size", f"is {size!r}", "write [height, width] in pixels, or null for native size")
-            size = (size[0], size[1])
-        interpolation = _choice(model_input, "interpolation", INTERPOLATIONS, "bilinear", "input.", fail)
-        spectral = _choice(model_input, "spectral_resampling", SPECTRAL_RESAMPLINGS, "linear", "input.", fail)
-
-        model_output = _section(card, "output", OUTPUT_FIELDS, fail)
-        activation = _choice(model_output, "activation", ACTIVATIONS, "none", "output.", fail)
-        reduction = model_output.get("reduction")
-        if reduction is not None and task != "segmentation":
-            raise fail("output.reduction", f"is given for task '{task}'", "remove it: it applies to segmentation only")
-        if task == "segmentation":
-            reduction = _choice(model_output, "reduction", REDUCTIONS, "soft", "output.", fail)
-        class_axis = model_output.get("class_axis", 1)
-        if not isinstance(class_axis, int) or isinstance(class_axis, bool) or class_axis == 0:
-            raise fail(
-                "output.class_axis", f"is {class_axis!r}",
-                "give the axis of the classes as a non-zero integer (1 for batch x classes x ..., -1 for channels last)",
-            )
+        mean, std = _read_statistics(model_input, n_bands, fail)
+        pad, size = _read_geometry(model_input, fail)
+        activation, reduction, class_axis = _read_output(card, task, fail)
         return cls(
             targets=list(targets),
             task=task,
@@ -290,12 +201,124 @@ class ModelCard:
             wavelengths=wavelengths,
             mean=mean,
             std=std,
-            interpolation=interpolation,
-            spectral_resampling=spectral,
+            interpolation=_choice(model_input, "interpolation", INTERPOLATIONS, "bilinear", "input.", fail),
+            spectral_resampling=_choice(
+                model_input, "spectral_resampling", SPECTRAL_RESAMPLINGS, "linear", "input.", fail
+            ),
             activation=activation,
             reduction=reduction,
             class_axis=class_axis,
         )
+
+
+def _read_header(card: Any, fail) -> tuple[str | None, str, list]:
+    """The card's ``format``, ``task`` and ``targets``, after checking it is an object with known fields."""
+    if not isinstance(card, dict):
+        raise fail("(top level)", "is not a JSON object", 'write {"task": ..., "targets": [...], "input": {...}}')
+    for key in card:
+        close = difflib.get_close_matches(str(key), STRUCTURAL_FIELDS, n=1, cutoff=0.75)
+        if close and key not in STRUCTURAL_FIELDS:
+            raise fail(str(key), "is not a card field", f"did you mean '{close[0]}'?")
+    card_format = card.get("format")
+    if card_format is not None and card_format not in FORMATS:
+        raise fail("format", f"is {card_format!r}", f"use one of {', '.join(FORMATS)}")
+    task = card.get("task", "regression")
+    if task not in TASKS:
+        raise fail("task", f"is {task!r}", f"use one of {', '.join(TASKS)}")
+    targets = card.get("targets")
+    if not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t.strip() for t in targets):
+        example = '["P", "K", "Mg", "pH"]' if task == "regression" else '["soil", "crop", "water"] (class names)'
+        raise fail("targets", "must be a non-empty list of names", f"write e.g. \"targets\": {example}")
+    if len(set(targets)) != len(targets):
+        raise fail("targets", "repeats a name", "give every output its own name")
+    return card_format, task, targets
+
+
+def _read_bands(model_input: dict, fail) -> tuple[int | None, tuple[float, ...] | None]:
+    """``input.bands`` and ``input.wavelengths`` (nm, distinct, one per band)."""
+    bands = model_input.get("bands")
+    if bands is not None and (not isinstance(bands, int) or isinstance(bands, bool) or bands < 1):
+        raise fail("input.bands", f"is {bands!r}", "give the number of bands as a positive integer")
+    wavelengths = model_input.get("wavelengths")
+    if wavelengths is None:
+        return bands, None
+    wavelengths = _numbers(wavelengths, "input.wavelengths", fail, "the band centres in nm, one per band")
+    if any(w <= 0 for w in wavelengths):
+        raise fail("input.wavelengths", "holds a value <= 0", "give the band centres in nm")
+    if max(wavelengths) < 100:
+        raise fail(
+            "input.wavelengths", f"looks like micrometres (largest value {max(wavelengths):g})",
+            "give the band centres in nanometres (multiply by 1000)",
+        )
+    if len(set(wavelengths)) != len(wavelengths):
+        raise fail("input.wavelengths", "repeats a wavelength", "give each band its own centre wavelength")
+    if bands is not None and len(wavelengths) != bands:
+        raise fail(
+            "input.wavelengths", f"lists {len(wavelengths)} wavelengths but 'input.bands' is {bands}",
+            "give one wavelength per band",
+        )
+    return bands, wavelengths
+
+
+def _read_statistics(model_input: dict, n_bands: int | None, fail) -> tuple:
+    """``input.mean`` and ``input.std``: one value per band, or one for all bands."""
+    statistics = {}
+    for name in ("mean", "std"):
+        value = model_input.get(name)
+        if value is None:
+            statistics[name] = None
+        elif isinstance(value, list):
+            values = _numbers(value, f"input.{name}", fail, "one number per band, or one number for all bands")
+            if n_bands is not None and len(values) not in (1, n_bands):
+                raise fail(
+                    f"input.{name}", f"lists {len(values)} values but the model takes {n_bands} bands",
+                    "give one value per band (or one for all bands)",
+                )
+            n_bands = len(values) if n_bands is None and len(values) > 1 else n_bands
+            statistics[name] = values
+        else:
+            statistics[name] = (_number(value, f"input.{name}", fail),)
+    mean, std = statistics["mean"], statistics["std"]
+    if mean is not None and std is not None and len(mean) > 1 and len(std) > 1 and len(mean) != len(std):
+        raise fail("input.std", f"lists {len(std)} values but 'input.mean' lists {len(mean)}", "give one per band")
+    if std is not None and any(s <= 0 for s in std):
+        raise fail("input.std", "holds a value <= 0", "give the standard deviation of each band (> 0)")
+    return mean, std
+
+
+def _read_geometry(model_input: dict, fail) -> tuple[bool, tuple[int, int] | None]:
+    """``input.pad_to_square`` and ``input.size`` ([height, width] or null)."""
+    pad = model_input.get("pad_to_square", False)
+    if not isinstance(pad, bool):
+        raise fail("input.pad_to_square", f"is {pad!r}", "write true or false")
+    size = model_input.get("size")
+    if size is None:
+        return pad, None
+    if (
+        not isinstance(size, list)
+        or len(size) != 2
+        or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in size)
+    ):
+        raise fail("input.size", f"is {size!r}", "write [height, width] in pixels, or null for native size")
+    return pad, (size[0], size[1])
+
+
+def _read_output(card: dict, task: str, fail) -> tuple[str, str | None, int]:
+    """``output.activation``, ``output.reduction`` (segmentation only) and ``output.class_axis``."""
+    model_output = _section(card, "output", OUTPUT_FIELDS, fail)
+    activation = _choice(model_output, "activation", ACTIVATIONS, "none", "output.", fail)
+    reduction = model_output.get("reduction")
+    if reduction is not None and task != "segmentation":
+        raise fail("output.reduction", f"is given for task '{task}'", "remove it: it applies to segmentation only")
+    if task == "segmentation":
+        reduction = _choice(model_output, "reduction", REDUCTIONS, "soft", "output.", fail)
+    class_axis = model_output.get("class_axis", 1)
+    if not isinstance(class_axis, int) or isinstance(class_axis, bool) or class_axis == 0:
+        raise fail(
+            "output.class_axis", f"is {class_axis!r}",
+            "give the axis of the classes as a non-zero integer (1 for batch x classes x ..., -1 for channels last)",
+        )
+    return activation, reduction, class_axis
 
 
 def _section(card: dict, name: str, known: tuple[str, ...], fail) -> dict:
