@@ -290,7 +290,7 @@ def _colours(labels: list[str]) -> dict[str, str]:
     """A distinct colour per superband (tab10, then tab20), grey for ``not_included``."""
     from matplotlib import colormaps
 
-    from .bands import REST_LABEL
+    from .band_grammar import REST_LABEL
 
     named = [label for label in labels if label != REST_LABEL]
     palette = colormaps["tab10" if len(named) <= 10 else "tab20"]

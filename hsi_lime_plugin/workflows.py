@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import scipy.ndimage
 
-from .bands import Superbands, parse_band_groups, resolve_band_groups
+from .band_grammar import parse_band_groups
+from .bands import Superbands, resolve_band_groups
 from .errors import Cancelled, HsiLimeError
 from .explain import Explanation, explain
 from .models import load_model
