@@ -26,7 +26,7 @@ from .outputs import atomic_output, vector_driver, write_vector
 from .raster import read_raster, write_raster
 from .report import band_table, plot_spectral, summarise, superband_table, table_driver, write_table
 from .segments import patch_segments, polygon_segments, read_polygons, segment_polygons, slic_segments
-from .wavelengths import parse_wavelengths
+from .wavelength_text import parse_wavelengths
 
 SEGMENTATIONS = ("polygons", "slic", "patches")
 
