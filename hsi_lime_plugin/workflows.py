@@ -24,7 +24,9 @@ from .explain import Explanation, explain
 from .models import load_model
 from .outputs import atomic_output, vector_driver, write_vector
 from .raster import read_raster, write_raster
-from .report import band_table, plot_spectral, summarise, superband_table, table_driver, write_table
+from .figures import plot_spectral
+from .table_files import table_driver, write_table
+from .tables import band_table, summarise, superband_table
 from .segments import patch_segments, polygon_segments, read_polygons, segment_polygons, slic_segments
 from .wavelength_text import parse_wavelengths
 

@@ -11,7 +11,7 @@ import shapely.geometry
 from hsi_lime_plugin import Cancelled, HsiLimeError
 from hsi_lime_plugin import workflows
 from hsi_lime_plugin.bands import BandGroupWarning
-from hsi_lime_plugin.report import read_table
+from hsi_lime_plugin.table_files import read_table
 from hsi_lime_plugin.workflows import run_spectral
 from synthetic import BANDS, CRS, FIELDS, TRANSFORM, write_band_model
 

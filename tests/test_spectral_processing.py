@@ -9,7 +9,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from hsi_lime_plugin.report import SUMMARY_COLUMNS, SUPERBAND_COLUMNS, read_table
+from hsi_lime_plugin.table_files import read_table
+from hsi_lime_plugin.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS
 from qgis_helpers import RecordingFeedback, run_algorithm
 from synthetic import FIELDS, write_band_model
 
