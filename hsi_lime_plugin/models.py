@@ -52,7 +52,7 @@ import torch.nn.functional as F
 from .device import resolve_device
 from .errors import HsiLimeError
 from .model_card import ModelCard, card_path_for, parse_card_text, read_card_file
-from .model_formats import TORCHSCRIPT_SUFFIXES, detect_format, load_network  # noqa: F401 (re-exported)
+from .model_formats import detect_format, load_network
 
 #: Two wavelength lists closer than this everywhere (nm) are the same bands: no resampling.
 WAVELENGTH_TOLERANCE = 0.5
@@ -85,7 +85,6 @@ class ExplainableModel:
         self.device = device
         self.device_note = device_note
         self.format = model_format
-        self.resampling_note = ""
         self._n_bands: int | None = None
         self._resampling: torch.Tensor | None = None  # (card bands, raster bands)
         self._band_mean: torch.Tensor | None = None  # (raster bands, 1, 1), subtracted in prepare
@@ -169,12 +168,7 @@ class ExplainableModel:
             elif len(raster) != len(target) or np.max(np.abs(raster - target)) > WAVELENGTH_TOLERANCE:
                 resampling, note = self._plan_resampling(raster, target, what, refuse_resampling)
         self._set_up(n_bands, resampling, raster)
-        self.resampling_note = note
         return note
-
-    def check_bands(self, n_bands: int, what: str = "INPUT", wavelengths=None) -> None:
-        """Refuse a raster whose bands cannot be matched to the card's (see :meth:`match_raster`)."""
-        self.match_raster(n_bands, wavelengths, what)
 
     def _plan_resampling(self, raster: np.ndarray, target: np.ndarray, what: str, refuse: bool):
         card = self.card

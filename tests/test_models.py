@@ -115,8 +115,15 @@ def test_onnx_model_with_a_fixed_batch_size_is_fed_in_chunks(tmp_path, image):
 def test_onnx_logs_its_provider_and_device_choice(tmp_path):
     path = save_onnx(SmallRegressor().eval(), tmp_path / "m.onnx", torch.zeros(1, 6, 8, 8), REGRESSION_CARD)
     model = load_model(path, "auto")
-    assert model.device_note.startswith("device auto: CUDA is not available, using the CPU; onnxruntime ")
-    assert model.device_note.endswith("runs the model with CPUExecutionProvider")
+    if torch.cuda.is_available():  # auto picks the GPU; onnxruntime runs there only with its CUDA provider
+        name = torch.cuda.get_device_name(0)
+        assert model.device_note.startswith(f"device auto: CUDA is available, using {name}; onnxruntime ")
+        assert ("runs the model with CUDAExecutionProvider" in model.device_note
+                or "runs the model with CPUExecutionProvider (this onnxruntime has no CUDA execution provider: "
+                in model.device_note)
+    else:
+        assert model.device_note.startswith("device auto: CUDA is not available, using the CPU; onnxruntime ")
+        assert model.device_note.endswith("runs the model with CPUExecutionProvider")
     assert load_model(path, "cpu").device_note.startswith("device cpu: as requested; onnxruntime")
 
 
@@ -463,7 +470,7 @@ def test_band_count_mismatch_without_wavelengths_names_both_lists():
         "card: 150 bands, no wavelengths: add 'input.wavelengths' to the card to let hsi-lime resample other "
         "sensors.)"
     )
-    counted.check_bands(150)  # the old name still works
+    counted.match_raster(150)  # the card's own band count is accepted
 
 
 def test_raster_without_wavelengths_but_the_cards_band_count_is_assumed_with_a_warning():
