@@ -1,10 +1,11 @@
-"""Shared fixtures: where the real data lives, and the repository root."""
+"""Shared fixtures: the real data, the synthetic scene, the plugin loaded headless, qgis_process."""
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+pytest.register_assert_rewrite("helpers")
+
+from helpers import REPO_ROOT, SHARED_DATA, import_plugin_package  # noqa: E402 (asserts rewritten first)
 
 
 @pytest.fixture(scope="session")
@@ -15,25 +16,10 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def import_plugin_package():
-    """Import the repository root as the package ``hsi_lime``, as QGIS does with the plugin folder."""
-    import importlib.util
-    import sys
-
-    if "hsi_lime" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "hsi_lime", REPO_ROOT / "__init__.py", submodule_search_locations=[str(REPO_ROOT)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hsi_lime"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hsi_lime"]
-
-
 @pytest.fixture(scope="session")
 def scene(tmp_path_factory):
-    """The small synthetic scene of tests/synthetic.py (raster, fields, model)."""
-    from synthetic import make_scene
+    """The small synthetic scene of tests/helpers/scene.py (raster, fields, model)."""
+    from helpers.scene import make_scene
 
     return make_scene(tmp_path_factory.mktemp("scene"))
 
@@ -75,7 +61,7 @@ def qgis_process(tmp_path_factory):
     import subprocess
     import time
 
-    from qgis_helpers import QGIS_PROCESS
+    from helpers.qgis import QGIS_PROCESS
 
     if QGIS_PROCESS is None:
         pytest.skip("qgis_process is not installed (apt-get install qgis)")

@@ -9,7 +9,7 @@ import rasterio
 import torch
 from rasterio.transform import from_origin
 
-from conftest import REPO_ROOT, SHARED_DATA
+from helpers import REPO_ROOT, SHARED_DATA
 from hsi_lime_plugin import HsiLimeError, explain, load_model, read_raster
 
 RECIPE = REPO_ROOT / "docs" / "examples" / "hyperview_vit.py"

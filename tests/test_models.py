@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import REPO_ROOT
+from helpers import REPO_ROOT
+from helpers.grids import grid_labels
 from hsi_lime_plugin import HsiLimeError, explain, load_model
 from hsi_lime_plugin.model_card import ModelCard
 from hsi_lime_plugin.models import ExplainableModel, resampling_matrix
@@ -63,12 +64,6 @@ def save_onnx(model, path, example, card=None, dynamic_batch=True):
         entry.key, entry.value = "model_card", json.dumps(card)
         onnx.save(proto, str(path))
     return path
-
-
-def grid_labels(height, width, rows, cols):
-    r = np.minimum(np.arange(height) * rows // height, rows - 1)
-    c = np.minimum(np.arange(width) * cols // width, cols - 1)
-    return (r[:, None] * cols + c[None, :] + 1).astype(np.int64)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from hsi_lime_plugin import workflows
 from hsi_lime_plugin.bands import BandGroupWarning
 from hsi_lime_plugin.table_files import read_table
 from hsi_lime_plugin.workflows import run_spectral
-from synthetic import BANDS, CRS, FIELDS, TRANSFORM, write_band_model
+from helpers.scene import BANDS, CRS, FIELDS, TRANSFORM, write_band_model
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
 
