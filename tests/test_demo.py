@@ -15,6 +15,7 @@ import torch
 from shapely.geometry import box
 
 from hsi_lime_plugin import demo
+from hsi_lime_plugin.bands import resolve_band_groups
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.load` is deprecated:DeprecationWarning")
 
@@ -78,14 +79,14 @@ def test_raster_is_georeferenced_with_wavelengths_and_nodata(built):
     assert reflectance.min() > 0 and reflectance.max() < 10000
 
 
-def test_band_groups_cover_the_planted_features():
-    assert list(demo.DEMO_FEATURES) == demo.DEMO_TARGETS == ["P", "K", "Mg", "pH"]
-    for group, (name, (lo, hi)) in zip(band_groups(), demo.DEMO_FEATURES.items()):
-        centre = demo.FEATURE_CENTRES[name]
-        assert lo + 3 * demo.FEATURE_SIGMA <= centre <= hi - 3 * demo.FEATURE_SIGMA
-        np.testing.assert_array_equal(group, demo.feature_bands(name))
-    windows = sorted(demo.DEMO_FEATURES.values())
-    assert all(previous[1] < following[0] for previous, following in zip(windows, windows[1:]))
+def test_band_groups_resolve_to_the_planted_feature_windows():
+    """DEMO_BAND_GROUPS, resolved by the engine on the demo's wavelengths, gives each target's window, no overlap."""
+    resolved = resolve_band_groups(demo.DEMO_BAND_GROUPS, demo.WAVELENGTHS, len(demo.WAVELENGTHS))
+    assert resolved.labels == [f"{name}_band" for name in ["P", "K", "Mg", "pH"]] + ["not_included"]
+    assert resolved.warnings == []
+    for bands, name in zip(resolved.band_indices, demo.DEMO_TARGETS):
+        np.testing.assert_array_equal(bands, demo.feature_bands(name))
+        assert demo.WAVELENGTHS[bands].min() < demo.FEATURE_CENTRES[name] < demo.WAVELENGTHS[bands].max()
 
 
 def test_fields_are_twelve_separate_polygons_inside_the_raster(built):
