@@ -11,6 +11,7 @@ word it in its own terms (``segmentation='polygons'`` or ``SEGMENTATION=0``).
 """
 from __future__ import annotations
 
+import ast
 import re
 from typing import Callable
 
@@ -24,8 +25,14 @@ def arg(name: str, value: str | None = None) -> str:
 
 
 def python_name(name: str, value: str | None) -> str:
-    """How a notebook user reads an argument token: ``n_samples`` or ``segmentation='slic'``."""
-    return name if value is None else f"{name}={value!r}"
+    """How a notebook user reads an argument token: ``n_samples``, ``segmentation='slic'``, ``allow_python=True``."""
+    if value is None:
+        return name
+    try:
+        ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return f"{name}={value!r}"
+    return f"{name}={value}"
 
 
 def render_arguments(message: str, name: Callable[[str, str | None], str] = python_name) -> str:

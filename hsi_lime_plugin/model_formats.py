@@ -247,8 +247,8 @@ def load_recipe(path: Path, device: torch.device, allow_python: bool) -> LoadedN
     if not allow_python:
         raise HsiLimeError(
             f"{arg('model')}: {path} is a Python recipe, and loading it would run the code in it; recipes are refused unless "
-            f"you allow them. If you trust this file, enable {arg('allow_python')} ('Allow Python model recipes'), or "
-            "call load_model(..., allow_python=True); otherwise ask for a TorchScript or ONNX export."
+            f"you allow them. If you trust this file, allow it with {arg('allow_python', 'True')}; otherwise ask for a "
+            "TorchScript or ONNX export."
         )
     folder = str(path.parent.resolve())
     added = folder not in sys.path

@@ -85,7 +85,6 @@ class ExplainableModel:
         self.device = device
         self.device_note = device_note
         self.format = model_format
-        self.resampling_note = ""
         self._n_bands: int | None = None
         self._resampling: torch.Tensor | None = None  # (card bands, raster bands)
         self._band_mean: torch.Tensor | None = None  # (raster bands, 1, 1), subtracted in prepare
@@ -168,12 +167,7 @@ class ExplainableModel:
         if note:
             reporter_or_default(reporter).warning(note)
         self._set_up(n_bands, resampling, raster)
-        self.resampling_note = note
         return note
-
-    def check_bands(self, n_bands: int, what: str = arg("raster"), wavelengths=None) -> None:
-        """Refuse a raster whose bands cannot be matched to the card's (see :meth:`match_raster`)."""
-        self.match_raster(n_bands, wavelengths, what)
 
     def _plan_resampling(self, raster: np.ndarray, target: np.ndarray, what: str, refuse: bool):
         card = self.card

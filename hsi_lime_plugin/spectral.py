@@ -7,10 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .bands import Superbands, parse_band_groups, resolve_band_groups
+from .band_grammar import parse_band_groups
+from .bands import Superbands, resolve_band_groups
 from .errors import HsiLimeError, arg
 from .outputs import OutputSet
-from .report import band_table, plot_spectral, summarise, superband_table, write_table
+from .figures import plot_spectral
+from .table_files import write_table
+from .tables import band_table, summarise, superband_table
 from .reporting import Reporter, reporter_or_default
 from .segments import polygon_segments, read_polygons
 from .workflow import Region, explain_regions, field_regions, open_model, open_raster, whole_raster
@@ -29,7 +32,7 @@ class SpectralRun:
         None for the whole raster.
     table, bands, summary : pandas.DataFrame
         The superband table, the band table and the summary across fields
-        (:mod:`hsi_lime_plugin.report`), whether or not they were written.
+        (:mod:`hsi_lime_plugin.tables`), whether or not they were written.
     seconds : float
         Engine time: the sum of the explanations' wall times.
     outputs : dict
@@ -87,15 +90,15 @@ def run_spectral(
     raster, model : str
         Paths of the hyperspectral raster and of the model (with its card beside it).
     band_groups : str
-        The grouping string (grammar in :mod:`hsi_lime_plugin.bands`), e.g.
+        The grouping string (grammar in :mod:`hsi_lime_plugin.band_grammar`), e.g.
         ``"R; G+B; BI; potassium=462-475,599-613; edge=i40-i60"``.
     output_table : str
         Superband table destination, ``.csv`` or ``.gpkg``
-        (columns in :func:`hsi_lime_plugin.report.superband_table`).
+        (columns in :func:`hsi_lime_plugin.tables.superband_table`).
     wavelengths : str, optional
         Band centres overriding or supplying the file's: a comma-separated list in nm
         (values below 100: micrometres), or the path of a text/CSV file
-        (:func:`hsi_lime_plugin.wavelengths.parse_wavelengths`).
+        (:func:`hsi_lime_plugin.wavelength_text.parse_wavelengths`).
     polygons, polygons_layer, id_field : str, optional
         Field polygons (any OGR format, any CRS), their layer, and the attribute that
         identifies each field (default: the feature id).
@@ -105,7 +108,7 @@ def run_spectral(
     output_bands, output_summary : str, optional
         Band table and summary across fields, ``.csv`` or ``.gpkg``.
     output_plot : str, optional
-        PNG figure (:func:`hsi_lime_plugin.report.plot_spectral`).
+        PNG figure (:func:`hsi_lime_plugin.figures.plot_spectral`).
     device : {"auto", "cpu", "cuda"}
     allow_python : bool
         Accept a Python recipe as ``model`` (it runs the recipe's code).
@@ -133,7 +136,7 @@ def run_spectral(
     parse_band_groups(band_groups)  # syntax errors before any data is read
     with reporter.active():
         cube = open_raster(raster, reporter, wavelengths)
-        superbands = resolve_band_groups(band_groups, cube.wavelengths, cube.shape[0], include_rest=include_rest)
+        superbands = resolve_band_groups(band_groups, cube.wavelengths, cube.shape[0], include_rest, reporter)
         reporter.info(_describe_superbands(superbands))
         explainable = open_model(model, cube, device=device, allow_python=allow_python, reporter=reporter)
         regions, skipped = _regions(cube, polygons, polygons_layer, id_field, reporter)

@@ -25,7 +25,7 @@ from .models import ExplainableModel, load_model
 from .pipeline import explain
 from .raster import RasterCube, read_raster
 from .reporting import Reporter
-from .wavelengths import parse_wavelengths
+from .wavelength_text import parse_wavelengths
 
 
 @dataclass

@@ -90,7 +90,7 @@ def main() -> int:
     application.initQgis()
     sys.path.append(str(Path(application.pkgDataPath()) / "python" / "plugins"))
     sys.path.insert(0, str(REPO_ROOT / "tests"))
-    from conftest import import_plugin_package
+    from helpers import import_plugin_package
     from processing.core.Processing import Processing
 
     Processing.initialize()

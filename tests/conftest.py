@@ -1,10 +1,26 @@
-"""Shared fixtures: where the real data lives, and the repository root."""
+"""Shared fixtures: the real data, the synthetic scene, the plugin loaded headless, qgis_process.
+
+Also the hypothesis profiles. A property test must never fail because the machine is busy:
+``hsi_lime`` (the default) is derandomised (the same examples on every run), has no deadline
+and no too-slow health check (the only timing-dependent checks hypothesis makes) and a fixed
+number of examples; ``ci`` (selected by ``.ci/run`` through ``HYPOTHESIS_PROFILE``) is the
+same without the example database, so a clean clone behaves exactly like every other run.
+"""
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+settings.register_profile(
+    "hsi_lime", derandomize=True, deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("ci", parent=settings.get_profile("hsi_lime"), database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "hsi_lime"))
+
+pytest.register_assert_rewrite("helpers")
+
+from helpers import REPO_ROOT, SHARED_DATA, import_plugin_package  # noqa: E402 (asserts rewritten first)
 
 
 @pytest.fixture(scope="session")
@@ -15,25 +31,10 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def import_plugin_package():
-    """Import the repository root as the package ``hsi_lime``, as QGIS does with the plugin folder."""
-    import importlib.util
-    import sys
-
-    if "hsi_lime" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "hsi_lime", REPO_ROOT / "__init__.py", submodule_search_locations=[str(REPO_ROOT)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hsi_lime"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["hsi_lime"]
-
-
 @pytest.fixture(scope="session")
 def scene(tmp_path_factory):
-    """The small synthetic scene of tests/synthetic.py (raster, fields, model)."""
-    from synthetic import make_scene
+    """The small synthetic scene of tests/helpers/scene.py (raster, fields, model)."""
+    from helpers.scene import make_scene
 
     return make_scene(tmp_path_factory.mktemp("scene"))
 
@@ -75,7 +76,7 @@ def qgis_process(tmp_path_factory):
     import subprocess
     import time
 
-    from qgis_helpers import QGIS_PROCESS
+    from helpers.qgis import QGIS_PROCESS
 
     if QGIS_PROCESS is None:
         pytest.skip("qgis_process is not installed (apt-get install qgis)")

@@ -1,18 +1,14 @@
 """Superbands from the BAND_GROUPS string: grammar, spyndex names, overlaps, messages."""
 import re
-import warnings
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hsi_lime_plugin.bands import (
-    BandGroupWarning,
-    GroupSpec,
-    parse_band_groups,
-    resolve_band_groups,
-)
+from hsi_lime_plugin.band_grammar import GroupSpec, parse_band_groups
+from hsi_lime_plugin import RecordingReporter
+from hsi_lime_plugin.bands import resolve_band_groups
 from hsi_lime_plugin.errors import HsiLimeError
 
 # 9 bands at 400, 450, ..., 800 nm (indices 0..8).
@@ -23,11 +19,15 @@ EXAMPLE = "R; G+B; BI; potassium=462-475,599-613; edge=i40-i60"
 
 
 def resolve(text, wavelengths=NINE, n_bands=None, include_rest=True):
-    """resolve_band_groups with its warnings swallowed (they are tested separately)."""
+    """resolve_band_groups with its warnings kept aside (they are tested separately)."""
     n_bands = len(wavelengths) if n_bands is None else n_bands
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", BandGroupWarning)
-        return resolve_band_groups(text, wavelengths, n_bands, include_rest=include_rest)
+    return resolve_band_groups(text, wavelengths, n_bands, include_rest=include_rest, reporter=RecordingReporter())
+
+
+def warnings_of(text, wavelengths, n_bands):
+    """The result of resolve_band_groups and the warnings it reported."""
+    reporter = RecordingReporter()
+    return resolve_band_groups(text, wavelengths, n_bands, reporter=reporter), reporter.warnings
 
 
 def error_of(text, wavelengths=NINE, n_bands=None, include_rest=True):
@@ -84,27 +84,25 @@ def test_example_string_on_vnir_grid():
 
 
 def test_example_string_warnings():
-    with pytest.warns(BandGroupWarning) as record:
-        result = resolve_band_groups(EXAMPLE, VNIR, 150)
-    assert [str(w.message) for w in record] == result.warnings
-    assert result.warnings == [
-        "BAND_GROUPS: band B of group 'G+B' covers 450-530 nm, which lies partly outside the raster "
+    _, messages = warnings_of(EXAMPLE, VNIR, 150)
+    assert messages == [
+        "band_groups: band B of group 'G+B' covers 450-530 nm, which lies partly outside the raster "
         "(462.1-938.4 nm); the group keeps the 22 bands inside.",
-        "BAND_GROUPS: band S1 of group 'BI' covers 1550-1750 nm, which lies outside the raster "
+        "band_groups: band S1 of group 'BI' covers 1550-1750 nm, which lies outside the raster "
         "(462.1-938.4 nm); the group gets no band from it.",
-        "BAND_GROUPS: band B of group 'BI' covers 450-530 nm, which lies partly outside the raster "
+        "band_groups: band B of group 'BI' covers 450-530 nm, which lies partly outside the raster "
         "(462.1-938.4 nm); the group keeps the 22 bands inside.",
-        "BAND_GROUPS: group 'BI' shares 22 bands with the earlier group 'R': i50-i71 (621.9-689.0 nm); "
+        "band_groups: group 'BI' shares 22 bands with the earlier group 'R': i50-i71 (621.9-689.0 nm); "
         "they stay in 'R', the first group that claims them.",
-        "BAND_GROUPS: group 'BI' shares 22 bands with the earlier group 'G+B': i0-i21 (462.1-529.2 nm); "
+        "band_groups: group 'BI' shares 22 bands with the earlier group 'G+B': i0-i21 (462.1-529.2 nm); "
         "they stay in 'G+B', the first group that claims them.",
-        "BAND_GROUPS: group 'potassium' shares 6 bands with the earlier group 'G+B': i0-i4 (462.1-474.9 nm), "
+        "band_groups: group 'potassium' shares 6 bands with the earlier group 'G+B': i0-i4 (462.1-474.9 nm), "
         "i43 (599.5 nm); they stay in 'G+B', the first group that claims them.",
-        "BAND_GROUPS: group 'edge' shares 11 bands with the earlier group 'R': i50-i60 (621.9-653.9 nm); "
+        "band_groups: group 'edge' shares 11 bands with the earlier group 'R': i50-i60 (621.9-653.9 nm); "
         "they stay in 'R', the first group that claims them.",
-        "BAND_GROUPS: group 'edge' shares 4 bands with the earlier group 'G+B': i40-i43 (589.9-599.5 nm); "
+        "band_groups: group 'edge' shares 4 bands with the earlier group 'G+B': i40-i43 (589.9-599.5 nm); "
         "they stay in 'G+B', the first group that claims them.",
-        "BAND_GROUPS: group 'edge' shares 4 bands with the earlier group 'potassium': i44-i47 "
+        "band_groups: group 'edge' shares 4 bands with the earlier group 'potassium': i44-i47 "
         "(602.7-612.3 nm); they stay in 'potassium', the first group that claims them.",
     ]
 
@@ -159,21 +157,17 @@ def test_single_wavelength_snaps_to_nearest_band():
 
 def test_snapping_across_a_gap_warns():
     gap = np.array([400.0, 410.0, 420.0, 430.0, 600.0, 610.0, 620.0])
-    with pytest.warns(BandGroupWarning) as record:
-        result = resolve_band_groups("x=500", gap, 7)
+    result, messages = warnings_of("x=500", gap, 7)
     assert result.band_indices[0] == [3]
-    assert result.warnings == [str(w.message) for w in record] == [
-        "BAND_GROUPS: wavelength 500 nm of group 'x' snapped to band i3 at 430 nm, 70.0 nm away "
+    assert messages == [
+        "band_groups: wavelength 500 nm of group 'x' snapped to band i3 at 430 nm, 70.0 nm away "
         "(the median band spacing is 10.0 nm)."]
 
 
 def test_overlap_first_group_wins_and_warns():
-    with pytest.warns(BandGroupWarning) as record:
-        result = resolve_band_groups("R; NDVI", NINE, 9)
+    result, messages = warnings_of("R; NDVI", NINE, 9)
     assert result.band_indices[:2] == [[5], [8]]
-    messages = [str(w.message) for w in record]
-    assert messages == result.warnings
-    assert ("BAND_GROUPS: group 'NDVI' shares 1 band with the earlier group 'R': i5 (650 nm); they stay in 'R', "
+    assert ("band_groups: group 'NDVI' shares 1 band with the earlier group 'R': i5 (650 nm); they stay in 'R', "
             "the first group that claims them.") in messages
 
 
@@ -216,19 +210,16 @@ def test_names_case_insensitive_only_when_unique():
 
 
 def test_partly_outside_band_warns():
-    with pytest.warns(BandGroupWarning) as record:
-        result = resolve_band_groups("N", NINE, 9)
+    result, messages = warnings_of("N", NINE, 9)
     assert result.band_indices[0] == [8]
-    assert [str(w.message) for w in record] == [
-        "BAND_GROUPS: band N of group 'N' covers 760-900 nm, which lies partly outside the raster (400-800 nm); "
+    assert messages == [
+        "band_groups: band N of group 'N' covers 760-900 nm, which lies partly outside the raster (400-800 nm); "
         "the group keeps the 1 band inside."]
 
 
 def test_no_warnings_when_everything_is_clean():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        result = resolve_band_groups("R; G", NINE, 9)
-    assert result.warnings == []
+    result, messages = warnings_of("R; G", NINE, 9)
+    assert result.labels == ["R", "G", "not_included"] and messages == []
 
 
 # --------------------------------------------------------------------------- errors (exact messages)
@@ -236,7 +227,7 @@ def test_no_warnings_when_everything_is_clean():
 
 def test_error_malformed_position_with_caret():
     assert error_of("R; G+B; potassium=-475") == (
-        "BAND_GROUPS: unexpected '-' at character 19: a wavelength range needs both ends and wavelengths are "
+        "band_groups: unexpected '-' at character 19: a wavelength range needs both ends and wavelengths are "
         "positive, as in 'potassium=462-475'.\n"
         "  R; G+B; potassium=-475\n"
         "                    ^")
@@ -244,7 +235,7 @@ def test_error_malformed_position_with_caret():
 
 def test_error_unknown_name_suggests_closest():
     assert error_of("R; NVDI") == (
-        "BAND_GROUPS: unknown band or index name 'NVDI' at character 4: did you mean 'NDVI', 'NMDI', 'NDYI', "
+        "band_groups: unknown band or index name 'NVDI' at character 4: did you mean 'NDVI', 'NMDI', 'NDYI', "
         "'NDWI', 'NDTI'? Band names are the spyndex bands (A, B, G, G1, N, N2, R, RE1, RE2, RE3, S1, S2, T, T1, "
         "T2, WV, Y); index names are the spyndex spectral indices such as NDVI, SAVI or EVI.\n"
         "  R; NVDI\n"
@@ -255,7 +246,7 @@ def test_error_unknown_name_suggests_closest():
 
 def test_error_ambiguous_case():
     assert error_of("bai") == (
-        "BAND_GROUPS: 'bai' at character 1 matches several names that differ only in case ('BAI', 'BaI'): "
+        "band_groups: 'bai' at character 1 matches several names that differ only in case ('BAI', 'BaI'): "
         "write the name with its exact capitals.\n"
         "  bai\n"
         "  ^")
@@ -263,7 +254,7 @@ def test_error_ambiguous_case():
 
 def test_error_constant_is_not_a_band():
     assert error_of("R+L") == (
-        "BAND_GROUPS: 'L' at character 3 is a spyndex constant, not a band: use band names (A, B, G, G1, N, N2, "
+        "band_groups: 'L' at character 3 is a spyndex constant, not a band: use band names (A, B, G, G1, N, N2, "
         "R, RE1, RE2, RE3, S1, S2, T, T1, T2, WV, Y) or index names such as NDVI.\n"
         "  R+L\n"
         "    ^")
@@ -271,20 +262,20 @@ def test_error_constant_is_not_a_band():
 
 def test_error_names_without_wavelengths():
     assert error_of("edge=i40-i60; NDVI", None, 150) == (
-        "BAND_GROUPS: the index name 'NDVI' at character 15 needs band wavelengths, but the raster has none: "
-        "give them with the WAVELENGTHS parameter (a comma-separated list of wavelengths in nm, one per band, "
+        "band_groups: the index name 'NDVI' at character 15 needs band wavelengths, but the raster has none: "
+        "give them with the wavelengths parameter (a comma-separated list of wavelengths in nm, one per band, "
         "or a text file that lists them), or group bands by band index, which needs no wavelengths, as in "
         "'edge=i40-i60'.\n"
         "  edge=i40-i60; NDVI\n"
         "                ^")
     assert error_of("x=500-600", None, 9).startswith(
-        "BAND_GROUPS: the wavelength group 'x' at character 1 needs band wavelengths, but the raster has none: "
-        "give them with the WAVELENGTHS parameter")
+        "band_groups: the wavelength group 'x' at character 1 needs band wavelengths, but the raster has none: "
+        "give them with the wavelengths parameter")
 
 
 def test_error_range_outside_sensor():
     assert error_of("R; swir=1000-1100", VNIR) == (
-        "BAND_GROUPS: the range 1000-1100 nm of group 'swir' at character 9 contains no band of the raster, "
+        "band_groups: the range 1000-1100 nm of group 'swir' at character 9 contains no band of the raster, "
         "which covers 462.1-938.4 nm with 150 bands: choose a range inside it.\n"
         "  R; swir=1000-1100\n"
         "          ^")
@@ -292,7 +283,7 @@ def test_error_range_outside_sensor():
 
 def test_error_range_between_bands():
     assert error_of("x=802-803", VNIR) == (
-        "BAND_GROUPS: the range 802-803 nm of group 'x' at character 3 contains no band of the raster, which "
+        "band_groups: the range 802-803 nm of group 'x' at character 3 contains no band of the raster, which "
         "covers 462.1-938.4 nm with 150 bands; it falls between band i106 (800.9 nm) and band i107 (804.1 nm): "
         "widen the range.\n"
         "  x=802-803\n"
@@ -301,7 +292,7 @@ def test_error_range_between_bands():
 
 def test_error_single_wavelength_outside_sensor():
     assert error_of("x=1200", VNIR) == (
-        "BAND_GROUPS: the wavelength 1200 nm of group 'x' at character 3 lies outside the raster, which covers "
+        "band_groups: the wavelength 1200 nm of group 'x' at character 3 lies outside the raster, which covers "
         "462.1-938.4 nm with 150 bands: choose a wavelength inside that range.\n"
         "  x=1200\n"
         "    ^")
@@ -310,7 +301,7 @@ def test_error_single_wavelength_outside_sensor():
 
 def test_error_name_group_with_no_band():
     assert error_of("S1+S2", VNIR) == (
-        "BAND_GROUPS: the group 'S1+S2' at character 1 has no band in the raster, which covers 462.1-938.4 nm "
+        "band_groups: the group 'S1+S2' at character 1 has no band in the raster, which covers 462.1-938.4 nm "
         "with 150 bands (S1 covers 1550-1750 nm; S2 covers 2080-2350 nm): choose bands or indices inside that "
         "range, or give wavelengths or band indices.\n"
         "  S1+S2\n"
@@ -319,7 +310,7 @@ def test_error_name_group_with_no_band():
 
 def test_error_radar_index():
     assert error_of("VVVHR") == (
-        "BAND_GROUPS: the index 'VVVHR' at character 1 uses no band with a wavelength range (its inputs are VV, "
+        "band_groups: the index 'VVVHR' at character 1 uses no band with a wavelength range (its inputs are VV, "
         "VH), so it cannot group the bands of a spectrum: choose another index or give wavelengths or band "
         "indices.\n"
         "  VVVHR\n"
@@ -328,62 +319,62 @@ def test_error_radar_index():
 
 def test_error_band_index_out_of_range():
     assert error_of("R; edge=i40-i160", VNIR) == (
-        "BAND_GROUPS: band index i160 at character 13 is out of range: the raster has 150 bands, i0 to i149.\n"
+        "band_groups: band index i160 at character 13 is out of range: the raster has 150 bands, i0 to i149.\n"
         "  R; edge=i40-i160\n"
         "              ^")
     assert error_of("x=i9") == (
-        "BAND_GROUPS: band index i9 at character 3 is out of range: the raster has 9 bands, i0 to i8.\n"
+        "band_groups: band index i9 at character 3 is out of range: the raster has 9 bands, i0 to i8.\n"
         "  x=i9\n"
         "    ^")
 
 
 def test_error_group_with_no_band_of_its_own():
     assert error_of("R; red=R") == (
-        "BAND_GROUPS: the group 'red' at character 4 has no band of its own: all its bands, i5 (650 nm), already "
+        "band_groups: the group 'red' at character 4 has no band of its own: all its bands, i5 (650 nm), already "
         "belong to the earlier group 'R': remove it or move it before them.\n"
         "  R; red=R\n"
         "     ^")
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("R;=500-600", "BAND_GROUPS: empty label before '=' at character 3: write a label, as in 'potassium=462-475', "
+    ("R;=500-600", "band_groups: empty label before '=' at character 3: write a label, as in 'potassium=462-475', "
                    "or remove the '='.\n  R;=500-600\n    ^"),
-    ("a=", "BAND_GROUPS: the group 'a' at character 1 has nothing after '=': give band or index names, wavelengths "
+    ("a=", "band_groups: the group 'a' at character 1 has nothing after '=': give band or index names, wavelengths "
            "or band indices, as in 'potassium=462-475'.\n  a=\n  ^"),
-    ("x=462..5", "BAND_GROUPS: '462..5' at character 3 is not a wavelength: write wavelengths in nm as plain "
+    ("x=462..5", "band_groups: '462..5' at character 3 is not a wavelength: write wavelengths in nm as plain "
                  "numbers such as 550 or 462.5.\n  x=462..5\n    ^"),
-    ("x=i4x", "BAND_GROUPS: 'i4x' at character 3 is not a band index: write a band index as 'i' followed by a "
+    ("x=i4x", "band_groups: 'i4x' at character 3 is not a band index: write a band index as 'i' followed by a "
               "0-based band number, as in 'i40'.\n  x=i4x\n    ^"),
-    ("R; 462-475", "BAND_GROUPS: the wavelength group starting '462' at character 4 needs a label: write it as "
+    ("R; 462-475", "band_groups: the wavelength group starting '462' at character 4 needs a label: write it as "
                    "'label=462...', as in 'potassium=462-475'.\n  R; 462-475\n     ^"),
-    ("i40-i60", "BAND_GROUPS: the band-index group starting 'i40' at character 1 needs a label: write it as "
+    ("i40-i60", "band_groups: the band-index group starting 'i40' at character 1 needs a label: write it as "
                 "'label=i40...', as in 'edge=i40-i60'.\n  i40-i60\n  ^"),
-    ("x=475-462", "BAND_GROUPS: the range 475-462 at character 3 runs backwards: write the lower bound first, "
+    ("x=475-462", "band_groups: the range 475-462 at character 3 runs backwards: write the lower bound first, "
                   "462-475.\n  x=475-462\n    ^"),
-    ("e=i60-i40", "BAND_GROUPS: the range i60-i40 at character 3 runs backwards: write the lower bound first, "
+    ("e=i60-i40", "band_groups: the range i60-i40 at character 3 runs backwards: write the lower bound first, "
                   "i40-i60.\n  e=i60-i40\n    ^"),
-    ("e=i40-60", "BAND_GROUPS: '60' at character 7 in a band-index group has no 'i' prefix: write every band index "
+    ("e=i40-60", "band_groups: '60' at character 7 in a band-index group has no 'i' prefix: write every band index "
                  "with its 'i', as in 'edge=i40-i60' (a number without 'i' is a wavelength in nm).\n"
                  "  e=i40-60\n        ^"),
-    ("x=500-i3", "BAND_GROUPS: the band index 'i3' at character 7 is in a group of wavelengths: a group holds band "
+    ("x=500-i3", "band_groups: the band index 'i3' at character 7 is in a group of wavelengths: a group holds band "
                  "or index names, wavelengths or band indices, never a mix; give it a group of its own.\n"
                  "  x=500-i3\n        ^"),
-    ("R G", "BAND_GROUPS: unexpected 'G' at character 3: join band and index names with '+' and separate groups "
+    ("R G", "band_groups: unexpected 'G' at character 3: join band and index names with '+' and separate groups "
             "with ';', as in 'R; G+B'.\n  R G\n    ^"),
-    ("R+", "BAND_GROUPS: expected a band or index name after '+' at character 3, found the end of the text: join "
+    ("R+", "band_groups: expected a band or index name after '+' at character 3, found the end of the text: join "
            "band and index names with '+' and separate groups with ';', as in 'R; G+B'.\n  R+\n    ^"),
-    ("x=500-;R", "BAND_GROUPS: expected a wavelength in nm after '-' at character 7, found the end of the group "
+    ("x=500-;R", "band_groups: expected a wavelength in nm after '-' at character 7, found the end of the group "
                  "(';'): write a range with both ends, as in 'potassium=462-475'.\n  x=500-;R\n        ^"),
-    ("a=b=c", "BAND_GROUPS: unexpected '=' at character 4: a group has at most one label; separate groups with "
+    ("a=b=c", "band_groups: unexpected '=' at character 4: a group has at most one label; separate groups with "
               "';'.\n  a=b=c\n     ^"),
-    ("R; (G)", "BAND_GROUPS: unexpected '(' at character 4: a group is band or index names ('R', 'G+B', 'NDVI'), "
+    ("R; (G)", "band_groups: unexpected '(' at character 4: a group is band or index names ('R', 'G+B', 'NDVI'), "
                "wavelengths in nm ('potassium=462-475,599-613') or band indices ('edge=i40-i60').\n"
                "  R; (G)\n     ^"),
-    ("a+b=R", "BAND_GROUPS: the label 'a+b' at character 2 contains '+': labels may not contain '+' or ','; write "
+    ("a+b=R", "band_groups: the label 'a+b' at character 2 contains '+': labels may not contain '+' or ','; write "
               "names without a label ('G+B') or choose another label.\n  a+b=R\n   ^"),
-    ("not_included=R", "BAND_GROUPS: the label 'not_included' at character 1 is reserved for the bands that are in "
+    ("not_included=R", "band_groups: the label 'not_included' at character 1 is reserved for the bands that are in "
                        "no group: choose another label.\n  not_included=R\n  ^"),
-    ("R; x=i1; R", "BAND_GROUPS: the label 'R' at character 10 is already used by the group at character 1: give "
+    ("R; x=i1; R", "band_groups: the label 'R' at character 10 is already used by the group at character 1: give "
                    "each group its own label, as in 'R; red2=R'.\n  R; x=i1; R\n           ^"),
 ])
 def test_syntax_errors_exact(text, expected):
@@ -394,17 +385,17 @@ def test_syntax_errors_exact(text, expected):
 
 def test_error_empty_string():
     assert error_of(" ; ") == (
-        "BAND_GROUPS is empty: give at least one group, as in 'R; G+B; potassium=462-475,599-613; edge=i40-i60'.")
+        "band_groups is empty: give at least one group, as in 'R; G+B; potassium=462-475,599-613; edge=i40-i60'.")
 
 
 def test_error_wavelengths_do_not_match_bands():
     assert error_of("R", NINE[:8], 9) == (
-        "WAVELENGTHS: 8 wavelengths for a raster of 9 bands: give exactly one wavelength in nm per band.")
+        "wavelengths: 8 wavelengths for a raster of 9 bands: give exactly one wavelength in nm per band.")
     bad = NINE.copy()
     bad[3] = np.nan
-    assert error_of("R", bad) == "WAVELENGTHS: band i3 has wavelength nan: every band needs a finite wavelength in nm."
+    assert error_of("R", bad) == "wavelengths: band i3 has wavelength nan: every band needs a finite wavelength in nm."
     assert error_of("R", ["x"] * 9) == (
-        "WAVELENGTHS: cannot read the wavelengths as numbers (could not convert string to float: 'x'): give one "
+        "wavelengths: cannot read the wavelengths as numbers (could not convert string to float: 'x'): give one "
         "wavelength in nm per band.")
 
 
@@ -430,11 +421,11 @@ def test_arbitrary_text_raises_only_hsilimeerror(text, with_wavelengths, include
     try:
         parse_band_groups(text)
     except HsiLimeError as error:
-        assert str(error).startswith("BAND_GROUPS: ")
+        assert str(error).startswith("band_groups: ")
     try:
         result = resolve(text, VNIR if with_wavelengths else None, 150, include_rest)
     except HsiLimeError as error:
-        assert re.match(r"(BAND_GROUPS|WAVELENGTHS)[: ]", str(error))
+        assert re.match(r"(band_groups|wavelengths)[: ]", str(error))
         lines = str(error).splitlines()
         if len(lines) > 1:  # a caret line under the (shown part of the) string
             assert re.fullmatch(r"  +\^", lines[-1])

@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from conftest import REPO_ROOT
+from helpers import REPO_ROOT
 
 BLOCK_QGIS = """
 import importlib, pkgutil, sys

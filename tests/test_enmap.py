@@ -8,7 +8,7 @@ import rasterio
 import torch
 
 from hsi_lime_plugin.raster import read_raster
-from hsi_lime_plugin.workflows import run_spatial
+from hsi_lime_plugin.spatial import run_spatial
 
 TREE = 4  # land-cover class of the planted model (1 roof, 2 pavement, 3 low vegetation, 4 tree, ...)
 

@@ -3,14 +3,8 @@ import numpy as np
 import pytest
 import torch
 
+from helpers.grids import grid_labels
 from hsi_lime_plugin import Cancelled, HsiLimeError, RecordingReporter, explain
-
-
-def _segment_grid(height, width, rows, cols):
-    """Labels 1..rows*cols on a regular grid of blocks."""
-    r = np.minimum(np.arange(height) * rows // height, rows - 1)
-    c = np.minimum(np.arange(width) * cols // width, cols - 1)
-    return (r[:, None] * cols + c[None, :] + 1).astype(np.int64)
 
 
 class SegmentMeanModel(torch.nn.Module):
@@ -31,7 +25,7 @@ class SegmentMeanModel(torch.nn.Module):
 def scene():
     generator = np.random.default_rng(1)
     image = generator.uniform(0.2, 1.0, size=(6, 24, 30)).astype(np.float32)
-    labels = _segment_grid(24, 30, 4, 5)
+    labels = grid_labels(24, 30, 4, 5)
     weights = generator.normal(size=(3, 20))
     return image, labels, weights
 

@@ -6,13 +6,8 @@ import numpy as np
 import pytest
 import torch
 
+from helpers.grids import grid_labels
 from hsi_lime_plugin import HsiLimeError, RecordingReporter, explain
-
-
-def _segment_grid(height, width, rows, cols):
-    r = np.minimum(np.arange(height) * rows // height, rows - 1)
-    c = np.minimum(np.arange(width) * cols // width, cols - 1)
-    return (r[:, None] * cols + c[None, :] + 1).astype(np.int64)
 
 
 class GroupModel(torch.nn.Module):
@@ -58,7 +53,7 @@ def exact_shapley(model, image, labels, baseline):
 def scene():
     generator = np.random.default_rng(3)
     image = generator.uniform(0.2, 1.0, size=(4, 12, 20)).astype(np.float32)
-    labels = _segment_grid(12, 20, 2, 5)  # K = 10
+    labels = grid_labels(12, 20, 2, 5)  # K = 10
     return image, labels, GroupModel(labels)
 
 

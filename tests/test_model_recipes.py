@@ -9,7 +9,7 @@ import rasterio
 import torch
 from rasterio.transform import from_origin
 
-from conftest import REPO_ROOT, SHARED_DATA
+from helpers import REPO_ROOT, SHARED_DATA
 from hsi_lime_plugin import HsiLimeError, explain, load_model, read_raster
 
 RECIPE = REPO_ROOT / "docs" / "examples" / "hyperview_vit.py"
@@ -143,7 +143,7 @@ def test_a_sidecar_card_beside_the_recipe_wins(tmp_path, recipe_module):
 
 
 def test_workflow_passes_allow_python_to_load_model(tmp_path):
-    from hsi_lime_plugin.workflows import run_spatial
+    from hsi_lime_plugin.spatial import run_spatial
 
     path, _, _ = hyperview_raster(tmp_path, "2" if (HYPERVIEW / "2.npz").is_file() else "0")
     with pytest.raises(HsiLimeError, match=r"is a Python recipe"):

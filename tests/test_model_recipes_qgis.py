@@ -9,8 +9,8 @@ import rasterio
 import torch
 from qgis.core import QgsApplication
 
-from qgis_helpers import run_algorithm
-from synthetic import TARGET_FIELD
+from helpers.qgis import assert_fails_with, run_algorithm
+from helpers.scene import TARGET_FIELD
 from test_model_recipes import RECIPE, TARGETS, hyperview_raster
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
@@ -54,10 +54,14 @@ def test_model_parameters(hsilime_provider):
 
 def test_recipe_is_refused_without_allow_python_model(hsilime_provider, scene, tmp_path):
     recipe = recipe_for(scene, tmp_path)
-    results, feedback = run(spatial_parameters(scene, tmp_path, MODEL=str(recipe)))
-    assert results is None
-    assert feedback.errors[-1].startswith(f"MODEL: {recipe} is a Python recipe, and loading it would run the code in it")
-    assert not (tmp_path / "attribution.tif").exists()
+    assert_fails_with(
+        SPATIAL,
+        spatial_parameters(scene, tmp_path, MODEL=str(recipe)),
+        f"MODEL: {recipe} is a Python recipe, and loading it would run the code in it; recipes are refused unless "
+        "you allow them. If you trust this file, allow it with ALLOW_PYTHON_MODEL=True; otherwise ask for a "
+        "TorchScript or ONNX export.",
+        tmp_path,
+    )
 
 
 def test_recipe_is_accepted_with_allow_python_model(hsilime_provider, scene, tmp_path):
@@ -90,9 +94,17 @@ def test_onnx_model_runs_and_its_provider_is_logged(hsilime_provider, scene, tmp
 def test_pickled_checkpoint_is_refused(hsilime_provider, scene, tmp_path):
     path = tmp_path / "checkpoint.pth"
     torch.save(torch.nn.Linear(8, 2).state_dict(), path)
-    results, feedback = run(spatial_parameters(scene, tmp_path, MODEL=str(path)))
-    assert results is None
-    assert feedback.errors[-1].startswith(f"MODEL: {path} is a pickled PyTorch checkpoint (torch.save)")
+    assert_fails_with(
+        SPATIAL,
+        spatial_parameters(scene, tmp_path, MODEL=str(path)),
+        f"MODEL: {path} is a pickled PyTorch checkpoint (torch.save), which hsi-lime does not load: unpickling runs "
+        "arbitrary code, and a state dict carries no architecture. Export the model where you trained it, e.g. "
+        "model.eval(); torch.jit.save(torch.jit.script(model), 'model.pt') (or torch.jit.trace(model, example) for "
+        "models that do not script), or torch.onnx.export(model, example, 'model.onnx'); or write a Python recipe "
+        "(.py defining load_model(device) that builds the model and loads the state dict) and enable "
+        "ALLOW_PYTHON_MODEL.",
+        tmp_path,
+    )
 
 
 def test_resampling_warning_reaches_the_feedback(hsilime_provider, scene, tmp_path):

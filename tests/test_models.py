@@ -1,5 +1,6 @@
 """Model files and cards: TorchScript, ONNX, recipes, pickles, tasks, spectral matching, normalisation."""
 import json
+import re
 import math
 import subprocess
 import sys
@@ -9,8 +10,9 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import REPO_ROOT
-from hsi_lime_plugin import HsiLimeError, explain, load_model
+from helpers import REPO_ROOT
+from helpers.grids import grid_labels
+from hsi_lime_plugin import HsiLimeError, RecordingReporter, explain, load_model
 from hsi_lime_plugin.model_card import ModelCard
 from hsi_lime_plugin.models import ExplainableModel, resampling_matrix
 
@@ -65,12 +67,6 @@ def save_onnx(model, path, example, card=None, dynamic_batch=True):
     return path
 
 
-def grid_labels(height, width, rows, cols):
-    r = np.minimum(np.arange(height) * rows // height, rows - 1)
-    c = np.minimum(np.arange(width) * cols // width, cols - 1)
-    return (r[:, None] * cols + c[None, :] + 1).astype(np.int64)
-
-
 @pytest.fixture(scope="module")
 def image():
     return np.random.default_rng(5).uniform(500, 4000, size=(6, 10, 14)).astype(np.float32)
@@ -115,8 +111,15 @@ def test_onnx_model_with_a_fixed_batch_size_is_fed_in_chunks(tmp_path, image):
 def test_onnx_logs_its_provider_and_device_choice(tmp_path):
     path = save_onnx(SmallRegressor().eval(), tmp_path / "m.onnx", torch.zeros(1, 6, 8, 8), REGRESSION_CARD)
     model = load_model(path, "auto")
-    assert model.device_note.startswith("device auto: CUDA is not available, using the CPU; onnxruntime ")
-    assert model.device_note.endswith("runs the model with CPUExecutionProvider")
+    if torch.cuda.is_available():  # auto picks the GPU; onnxruntime runs there only with its CUDA provider
+        name = torch.cuda.get_device_name(0)
+        assert model.device_note.startswith(f"device auto: CUDA is available, using {name}; onnxruntime ")
+        assert ("runs the model with CUDAExecutionProvider" in model.device_note
+                or "runs the model with CPUExecutionProvider (this onnxruntime has no CUDA execution provider: "
+                in model.device_note)
+    else:
+        assert model.device_note.startswith("device auto: CUDA is not available, using the CPU; onnxruntime ")
+        assert model.device_note.endswith("runs the model with CPUExecutionProvider")
     assert load_model(path, "cpu").device_note.startswith("device cpu: as requested; onnxruntime")
 
 
@@ -124,7 +127,7 @@ def test_cuda_without_cuda_is_an_error_not_a_fallback(tmp_path):
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     path = save_onnx(SmallRegressor().eval(), tmp_path / "m.onnx", torch.zeros(1, 6, 8, 8), REGRESSION_CARD)
-    with pytest.raises(HsiLimeError, match=r"^DEVICE: CUDA was requested but torch sees no CUDA GPU"):
+    with pytest.raises(HsiLimeError, match=r"^device: CUDA was requested but torch sees no CUDA GPU"):
         load_model(path, "cuda")
 
 
@@ -134,7 +137,7 @@ def test_onnx_without_onnxruntime_gives_the_pip_command(tmp_path, monkeypatch):
     with pytest.raises(HsiLimeError) as raised:
         load_model(path, "cpu")
     message = str(raised.value)
-    assert message.startswith(f"MODEL: {path} is an ONNX model, which needs the Python package onnxruntime")
+    assert message.startswith(f"model: {path} is an ONNX model, which needs the Python package onnxruntime")
     assert "-m pip install onnxruntime" in message
 
 
@@ -154,7 +157,7 @@ def test_engine_imports_and_loads_torchscript_without_onnxruntime(tmp_path):
 def test_not_an_onnx_file(tmp_path):
     fake = tmp_path / "broken.onnx"
     fake.write_bytes(b"\x08\x07 not really a protobuf")
-    with pytest.raises(HsiLimeError, match=r"^MODEL: .*broken\.onnx cannot be read as an ONNX model"):
+    with pytest.raises(HsiLimeError, match=r"^model: .*broken\.onnx cannot be read as an ONNX model"):
         load_model(fake, "cpu")
 
 
@@ -171,10 +174,10 @@ def test_sidecar_card_wins_over_the_embedded_one(tmp_path):
 
 def test_no_card_gives_defaults_and_a_warning_that_lists_them(tmp_path, image):
     path = save_torchscript(SmallRegressor().eval(), tmp_path / "bare.pt")
-    with pytest.warns(UserWarning) as caught:
-        model = load_model(path, "cpu")
-    message = str(caught[0].message)
-    assert message.startswith(f"MODEL: no model card for {path} (no sidecar bare.json, none embedded in the model)")
+    reporter = RecordingReporter()
+    model = load_model(path, "cpu", reporter=reporter)
+    message = reporter.warnings[0]
+    assert message.startswith(f"model: no model card for {path} (no sidecar bare.json, none embedded in the model)")
     for default in ("task regression", "targets named t0, t1", "native size", "scale 1, offset 0"):
         assert default in message
     result = explain(model, image, grid_labels(10, 14, 2, 2), n_samples=50, seed=0)
@@ -186,7 +189,7 @@ def test_card_format_must_match_the_file(tmp_path):
     with pytest.raises(HsiLimeError) as raised:
         load_model(path, "cpu")
     assert str(raised.value) == (
-        f"MODEL: the model card {path} (embedded model_card.json) field 'format' is 'onnx' but {path} is a "
+        f"model: the model card {path} (embedded model_card.json) field 'format' is 'onnx' but {path} is a "
         "torchscript model; fix 'format' or choose the right file."
     )
 
@@ -201,7 +204,7 @@ def test_unknown_extension_uses_the_cards_format_or_the_file_bytes(tmp_path):
 
 
 def test_missing_model_file(tmp_path):
-    with pytest.raises(HsiLimeError, match=r"^MODEL: the model file .* does not exist; choose an existing"):
+    with pytest.raises(HsiLimeError, match=r"^model: the model file .* does not exist; choose an existing"):
         load_model(tmp_path / "absent.onnx")
 
 
@@ -220,10 +223,10 @@ def test_pickled_checkpoints_are_refused(tmp_path, what, suffix):
     with pytest.raises(HsiLimeError) as raised:
         load_model(path, "cpu")
     message = str(raised.value)
-    assert message.startswith(f"MODEL: {path} is a pickled PyTorch checkpoint (torch.save), which hsi-lime does not load")
+    assert message.startswith(f"model: {path} is a pickled PyTorch checkpoint (torch.save), which hsi-lime does not load")
     assert "unpickling runs arbitrary code" in message
     assert "torch.jit.save(torch.jit.script(model), 'model.pt')" in message
-    assert "ALLOW_PYTHON_MODEL" in message
+    assert "allow_python" in message
 
 
 RECIPE = '''
@@ -248,8 +251,8 @@ def test_recipe_is_refused_without_permission_and_loaded_with_it(tmp_path, image
     with pytest.raises(HsiLimeError) as raised:
         load_model(path, "cpu")
     assert str(raised.value).startswith(
-        f"MODEL: {path} is a Python recipe, and loading it would run the code in it; recipes are refused unless "
-        "you allow them. If you trust this file, enable ALLOW_PYTHON_MODEL"
+        f"model: {path} is a Python recipe, and loading it would run the code in it; recipes are refused unless "
+        "you allow them. If you trust this file, allow it with allow_python=True"
     )
     assert not marker.exists()  # refused before any of its code ran
     model = load_model(path, "cpu", allow_python=True)
@@ -399,19 +402,19 @@ def test_resampling_matrix_interpolates_linearly_and_clamps():
 
 def test_same_wavelengths_need_no_resampling():
     model = card_model(wavelengths=[400.0, 500.0, 600.0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert model.match_raster(3, [400.2, 499.9, 600.0]) == ""
+    reporter = RecordingReporter()
+    assert model.match_raster(3, [400.2, 499.9, 600.0], reporter=reporter) == ""
+    assert reporter.warnings == []
 
 
 def test_other_sensor_is_resampled_with_a_warning_giving_the_largest_shift():
     model = card_model(wavelengths=[450.0, 500.0, 580.0])
     raster = np.array([400.0, 440.0, 480.0, 520.0, 560.0, 600.0])
-    with pytest.warns(UserWarning) as caught:
-        model.match_raster(6, raster)
-    message = str(caught[0].message)
+    reporter = RecordingReporter()
+    model.match_raster(6, raster, reporter=reporter)
+    message = reporter.warnings[0]
     assert message == (
-        "INPUT: the raster's wavelengths differ from the model's (raster: 6 bands, 400.00-600.00 nm; model card "
+        "raster: the raster's wavelengths differ from the model's (raster: 6 bands, 400.00-600.00 nm; model card "
         "card.json: 3 bands, 450.00-580.00 nm); resampling the raster spectrally to the card's wavelengths by linear "
         "interpolation (largest shift 20.00 nm: the card's band at 500.00 nm is nearest to the raster's band at "
         "480.00 nm)."
@@ -440,7 +443,7 @@ def test_bands_outside_the_rasters_range_cannot_be_resampled():
     with pytest.raises(HsiLimeError) as raised:
         model.match_raster(4, [400.0, 500.0, 600.0, 700.0])
     assert str(raised.value) == (
-        "INPUT: 2 of the model's 3 bands lie outside the raster's wavelength range (raster: 4 bands, "
+        "raster: 2 of the model's 3 bands lie outside the raster's wavelength range (raster: 4 bands, "
         "400.00-700.00 nm; model card card.json: 3 bands, 450.00-2200.00 nm); the raster cannot be resampled to "
         "them. Choose a raster that covers 450.00-2200.00 nm."
     )
@@ -451,25 +454,26 @@ def test_band_count_mismatch_without_wavelengths_names_both_lists():
     with pytest.raises(HsiLimeError) as raised:
         model.match_raster(8, None)
     assert str(raised.value).startswith(
-        "INPUT: the raster has 8 bands and no wavelength metadata, but the model card card.json takes 3 bands, "
+        "raster: the raster has 8 bands and no wavelength metadata, but the model card card.json takes 3 bands, "
         "450.00-580.00 nm; the bands cannot be matched."
     )
     counted = card_model(bands=150, targets=["x"])
     with pytest.raises(HsiLimeError) as raised:
         counted.match_raster(8, np.linspace(400, 750, 8))
     assert str(raised.value) == (
-        "INPUT: the raster has 8 bands but the model card card.json says the model takes 150 bands; choose the "
+        "raster: the raster has 8 bands but the model card card.json says the model takes 150 bands; choose the "
         "raster the model was trained for, or fix 'input.bands' in the card. (Raster: 8 bands, 400.00-750.00 nm; "
         "card: 150 bands, no wavelengths: add 'input.wavelengths' to the card to let hsi-lime resample other "
         "sensors.)"
     )
-    counted.check_bands(150)  # the old name still works
+    counted.match_raster(150)  # the card's own band count is accepted
 
 
 def test_raster_without_wavelengths_but_the_cards_band_count_is_assumed_with_a_warning():
     model = card_model(wavelengths=[450.0, 500.0, 580.0])
-    with pytest.warns(UserWarning, match=r"INPUT: the raster has no wavelength metadata; assuming its 3 bands"):
-        model.match_raster(3, None)
+    reporter = RecordingReporter()
+    model.match_raster(3, None, reporter=reporter)
+    assert reporter.warnings[0].startswith("raster: the raster has no wavelength metadata; assuming its 3 bands")
 
 
 def test_spectral_features_stay_on_the_rasters_bands_when_resampling(image):
@@ -477,8 +481,7 @@ def test_spectral_features_stay_on_the_rasters_bands_when_resampling(image):
     network = lambda batch: batch[:, 1].mean(dim=(1, 2))[:, None]  # noqa: E731
     card = ModelCard.from_dict({"targets": ["green"], "input": {"wavelengths": [450.0, 500.0, 580.0]}}, "c")
     model = ExplainableModel(network, card, CPU)
-    with pytest.warns(UserWarning):
-        model.match_raster(6, [400.0, 440.0, 480.0, 520.0, 560.0, 600.0])
+    model.match_raster(6, [400.0, 440.0, 480.0, 520.0, 560.0, 600.0], reporter=RecordingReporter())
     result = explain(model, image, np.arange(1, 7), kind="spectral", n_samples=400, seed=1, alpha=1e-6)
     assert result.features.shape == (6,)
     means = image.mean(axis=(1, 2))
@@ -507,8 +510,7 @@ def test_mean_std_with_resampling_is_exact_on_data_and_absent_is_zero():
     mean, std = [0.2, 0.3, 0.5], [0.1, 0.2, 0.4]
     raster = np.array([400.0, 440.0, 480.0, 520.0, 560.0, 600.0])
     model = card_model(wavelengths=card_wavelengths, mean=mean, std=std)
-    with pytest.warns(UserWarning):
-        model.match_raster(6, raster)
+    model.match_raster(6, raster, reporter=RecordingReporter())
     data = np.random.default_rng(0).uniform(0.1, 0.9, size=(6, 3, 4)).astype(np.float32)
     resampled = np.einsum("kc,chw->khw", resampling_matrix(raster, np.array(card_wavelengths)), data)
     expected = (resampled - np.array(mean)[:, None, None]) / np.array(std)[:, None, None]
@@ -522,8 +524,7 @@ def test_mean_std_with_fewer_raster_bands_is_exact_on_data_and_absent_is_near_ze
     mean = [0.10, 0.14, 0.19, 0.25, 0.32]  # a smooth spectrum
     raster = np.array([400.0, 500.0, 600.0])  # two of the card's bands were dropped
     model = card_model(wavelengths=card_wavelengths, mean=mean, std=0.1)
-    with pytest.warns(UserWarning):
-        model.match_raster(3, raster)
+    model.match_raster(3, raster, reporter=RecordingReporter())
     data = np.random.default_rng(0).uniform(0.1, 0.9, size=(3, 2, 2)).astype(np.float32)
     resampled = np.einsum("kc,chw->khw", resampling_matrix(raster, np.array(card_wavelengths)), data)
     expected = (resampled - np.array(mean)[:, None, None]) / 0.1
@@ -560,7 +561,7 @@ def test_a_model_that_fails_on_the_preprocessed_batch_gets_a_message():
     with pytest.raises(HsiLimeError) as raised:
         model(torch.zeros(2, 6, 3, 3))
     assert str(raised.value) == (
-        "MODEL: the model failed on a batch of shape (2, 6, 3, 3) (the raster after the preprocessing of the model "
+        "model: the model failed on a batch of shape (2, 6, 3, 3) (the raster after the preprocessing of the model "
         "card card.json): Given groups=1, weight of size [8, 150, 1, 1], expected input to have 150 channels; check "
         "'input.bands', 'input.size' and 'input.pad_to_square' in the card against what the model takes."
     )
@@ -602,7 +603,7 @@ def test_malformed_card_message_names_the_field(tmp_path, card, field, problem):
     path.with_suffix(".json").write_text(json.dumps(card))
     with pytest.raises(HsiLimeError) as raised:
         load_model(path, "cpu")
-    assert str(raised.value).startswith(f"MODEL: the model card {path.with_suffix('.json')} field '{field}' {problem}")
+    assert str(raised.value).startswith(f"model: the model card {path.with_suffix('.json')} field '{field}' {problem}")
 
 
 def test_malformed_embedded_card_is_named_as_embedded(tmp_path):
@@ -661,8 +662,9 @@ def test_full_card_segmentation_onnx_on_another_sensor_matches_torchscript(tmp_p
     results = []
     for path in (onnx_path, script_path):
         loaded = load_model(path, "cpu")
-        with pytest.warns(UserWarning, match=r"resampling the raster spectrally .* \(largest shift 15\.00 nm"):
-            loaded.match_raster(10, raster_wavelengths)
+        reporter = RecordingReporter()
+        loaded.match_raster(10, raster_wavelengths, reporter=reporter)
+        assert re.search(r"resampling the raster spectrally .* \(largest shift 15\.00 nm", reporter.warnings[0])
         results.append(explain(loaded, image, labels, n_samples=200, batch_size=50, seed=3))
     onnx_result, script_result = results
     assert onnx_result.target_names == ["soil", "crop", "water"]

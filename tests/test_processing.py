@@ -8,13 +8,16 @@ import rasterio
 import rasterio.features
 from qgis.core import QgsApplication, QgsProcessingException, QgsRasterLayer, QgsVectorLayer
 
-from conftest import import_plugin_package
-from qgis_helpers import RecordingFeedback, run_algorithm
-from synthetic import FIELDS, TARGET_FIELD
+from helpers import import_plugin_package
+from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm
+from helpers.scene import FIELDS, TARGET_FIELD
+
+
+SPATIAL = "hsilime:explain_spatial"
 
 
 def run(parameters):
-    return run_algorithm("hsilime:explain_spatial", parameters)
+    return run_algorithm(SPATIAL, parameters)
 
 
 def spatial_parameters(scene, tmp_path, **overrides):
@@ -115,19 +118,9 @@ def test_slic_and_patches_write_one_polygon_per_segment(hsilime_provider, scene,
     np.testing.assert_allclose(maps.compressed(), burnt[~maps.mask], rtol=1e-6)
 
 
-def _message(feedback):
-    return "\n".join(feedback.errors)
-
-
-def assert_fails_with(parameters, expected, tmp_path):
-    results, feedback = run(parameters)
-    assert results is None
-    assert expected in _message(feedback)
-    assert not [p for p in tmp_path.rglob("*") if p.suffix in (".tif", ".gpkg", ".qml")], "an output was left behind"
-
-
 def test_polygons_that_do_not_overlap_the_raster(hsilime_provider, scene, tmp_path):
     assert_fails_with(
+        SPATIAL,
         spatial_parameters(scene, tmp_path, POLYGONS=str(scene.far), ID_FIELD=None),
         "POLYGONS: none of the 1 polygons overlaps the raster (INPUT) (raster extent 368000.0, 5809100.0 : "
         "369200.0, 5810000.0, polygon extent 0.0, 0.0 : 1000.0, 1000.0, both in EPSG:32633); choose polygons "
@@ -138,6 +131,7 @@ def test_polygons_that_do_not_overlap_the_raster(hsilime_provider, scene, tmp_pa
 
 def test_field_segmentation_without_polygons(hsilime_provider, scene, tmp_path):
     assert_fails_with(
+        SPATIAL,
         spatial_parameters(scene, tmp_path, POLYGONS=None, ID_FIELD=None),
         "POLYGONS: segmentation by field polygons (SEGMENTATION=0) needs a polygon layer; choose one in POLYGONS, "
         "or choose SLIC superpixels (SEGMENTATION=1) or regular patches (SEGMENTATION=2).",
@@ -148,8 +142,10 @@ def test_field_segmentation_without_polygons(hsilime_provider, scene, tmp_path):
 def test_model_file_missing(hsilime_provider, scene, tmp_path):
     missing = tmp_path / "absent.pt"
     assert_fails_with(
+        SPATIAL,
         spatial_parameters(scene, tmp_path, MODEL=str(missing)),
-        f"MODEL: the model file {missing} does not exist; choose an existing TorchScript file.",
+        f"MODEL: the model file {missing} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
+        "and Python recipes (.py) work too.",
         tmp_path,
     )
 
@@ -157,13 +153,15 @@ def test_model_file_missing(hsilime_provider, scene, tmp_path):
 def test_model_file_not_torchscript(hsilime_provider, scene, tmp_path):
     fake = tmp_path / "notes.pt"
     fake.write_text("not a model")
-    results, feedback = run(spatial_parameters(scene, tmp_path, MODEL=str(fake)))
-    assert results is None
-    message = _message(feedback)
-    assert message.startswith(f"MODEL: {fake} is not a TorchScript model (torch.jit.load says: ")
-    assert message.endswith(
-        "); export the model with torch.jit.save(torch.jit.script(model), path) or torch.jit.trace, then choose "
-        "that file."
+    assert_fails_with(
+        SPATIAL,
+        spatial_parameters(scene, tmp_path, MODEL=str(fake)),
+        f"MODEL: {fake} is not a TorchScript model (torch.jit.load says: PytorchStreamReader failed reading zip "
+        "archive: not a ZIP archive. This is an internal miniz error. If you are seeing this error, there is a high "
+        "likelihood that your checkpoint file is corrupted. This can happen if the checkpoint was not saved "
+        "properly, was transferred incorrectly, or the file was modified after saving.); export the model with "
+        "torch.jit.save(torch.jit.script(model), path) or torch.jit.trace, then choose that file.",
+        tmp_path,
     )
 
 
@@ -174,15 +172,19 @@ def test_card_band_count_differs_from_raster(hsilime_provider, scene, tmp_path):
     card["input"]["bands"] = 150
     model.with_suffix(".json").write_text(json.dumps(card))
     assert_fails_with(
+        SPATIAL,
         spatial_parameters(scene, tmp_path, MODEL=str(model)),
         f"INPUT: the raster has 8 bands but the model card {model.with_suffix('.json')} says the model takes 150 "
-        "bands; choose the raster the model was trained for, or fix 'input.bands' in the card.",
+        "bands; choose the raster the model was trained for, or fix 'input.bands' in the card. (Raster: 8 bands, "
+        "400.00-750.00 nm; card: 150 bands, no wavelengths: add 'input.wavelengths' to the card to let hsi-lime "
+        "resample other sensors.)",
         tmp_path,
     )
 
 
 def test_target_not_in_card(hsilime_provider, scene, tmp_path):
     assert_fails_with(
+        SPATIAL,
         spatial_parameters(scene, tmp_path, TARGETS="one_field,pH"),
         "TARGETS: 'pH' is not a target of this model; valid names are one_field, everything (or indices 0 to 1); "
         "leave TARGETS empty to explain them all.",
@@ -192,6 +194,7 @@ def test_target_not_in_card(hsilime_provider, scene, tmp_path):
 
 def test_more_slic_segments_than_valid_pixels(hsilime_provider, scene, tmp_path):
     assert_fails_with(
+        SPATIAL,
         spatial_parameters(scene, tmp_path, SEGMENTATION=1, POLYGONS=None, N_SEGMENTS=5000),
         "N_SEGMENTS: 5000 SLIC segments were asked for but INPUT has only 1196 valid pixels; ask for at most 1196 "
         "segments.",
@@ -246,6 +249,7 @@ def test_baseline_mean_and_a_bad_baseline(hsilime_provider, scene, tmp_path):
     b = gpd.read_file(mean["OUTPUT_SEGMENTS"]).set_index("name")["attr_one_field"]
     assert b[TARGET_FIELD] < a[TARGET_FIELD]  # removing the field now leaves the band mean, not 0
     assert_fails_with(
+        SPATIAL,
         spatial_parameters(scene, tmp_path / "bad", BASELINE="average"),
         "BASELINE: unknown baseline 'average'; choose 'zero', 'mean' or a number (model input units).",
         tmp_path / "bad",

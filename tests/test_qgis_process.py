@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from conftest import REPO_ROOT
-from qgis_helpers import QGIS_PROCESS
-from synthetic import TARGET_FIELD
+from helpers import REPO_ROOT
+from helpers.qgis import QGIS_PROCESS
+from helpers.scene import TARGET_FIELD
 
 pytestmark = pytest.mark.qgis_process
 

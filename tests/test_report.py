@@ -10,19 +10,19 @@ from matplotlib.image import imread
 from hsi_lime_plugin.bands import resolve_band_groups
 from hsi_lime_plugin.errors import HsiLimeError
 from hsi_lime_plugin.explanation import Explanation
-from hsi_lime_plugin.report import (
+from hsi_lime_plugin.figures import plot_spectral
+from hsi_lime_plugin.table_files import read_table, table_driver, write_table
+from hsi_lime_plugin.tables import (
     BAND_COLUMNS,
     SUMMARY_COLUMNS,
     SUPERBAND_COLUMNS,
-    Z_95,
     band_table,
-    plot_spectral,
-    read_table,
     summarise,
     superband_table,
-    table_driver,
-    write_table,
 )
+
+#: Two-sided 95 % quantile of the normal distribution: ci_low / ci_high are attribution -+ Z_95 se.
+Z_95 = 1.959963984540054
 
 WAVELENGTHS = 400.0 + 50.0 * np.arange(8)  # 400..750 nm
 GROUPS = "low=400-450; mid=500-550; high=600-650"  # bands 0-1, 2-3, 4-5; 6-7 in no group

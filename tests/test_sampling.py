@@ -9,7 +9,6 @@ import torch
 from hsi_lime_plugin import HsiLimeError, explain
 from hsi_lime_plugin import device as device_module
 from hsi_lime_plugin.sampling import (
-    DEFAULT_SAMPLING,
     LIME_SAMPLINGS,
     SHAPLEY_SAMPLINGS,
     combinations,
@@ -169,7 +168,6 @@ def test_default_sampling_beats_independent_flips(scene):
         ])
         return np.sqrt(runs.var(axis=0).mean())
 
-    assert DEFAULT_SAMPLING["lime"] == "orthogonal"
     assert explain(model, image, labels, n_samples=16, device="cpu").sampling == "orthogonal"
     assert spread("orthogonal") < 0.8 * spread("bernoulli")
 

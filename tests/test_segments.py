@@ -6,7 +6,7 @@ import shapely.geometry
 
 from hsi_lime_plugin import HsiLimeError, read_raster
 from hsi_lime_plugin.segments import patch_segments, polygon_segments, segment_polygons, slic_segments
-from synthetic import FIELDS, HEIGHT, WIDTH
+from helpers.scene import FIELDS, HEIGHT, WIDTH
 
 
 def test_patches_of_any_size_cover_valid_pixels_with_smaller_edge_patches():

@@ -10,10 +10,9 @@ import shapely.geometry
 
 from hsi_lime_plugin import Cancelled, HsiLimeError, RecordingReporter
 from hsi_lime_plugin import spectral
-from hsi_lime_plugin.bands import BandGroupWarning
-from hsi_lime_plugin.report import read_table
+from hsi_lime_plugin.table_files import read_table
 from hsi_lime_plugin.spectral import run_spectral
-from synthetic import BANDS, CRS, FIELDS, TRANSFORM, write_band_model
+from helpers.scene import BANDS, CRS, FIELDS, TRANSFORM, write_band_model
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
 
@@ -128,14 +127,15 @@ def test_band_names_without_wavelengths(bare_raster, band_model, tmp_path):
     with pytest.raises(HsiLimeError) as error:
         run_spectral(str(bare_raster), str(band_model), band_groups="R; G", device="cpu",
                      output_table=str(tmp_path / "t.csv"))
-    assert "give them with the WAVELENGTHS parameter" in str(error.value)
+    assert "give them with the wavelengths parameter" in str(error.value)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_overlapping_groups_warn(scene, band_model, tmp_path):
-    with pytest.warns(BandGroupWarning, match="group 'mid' shares 1 band with the earlier group 'low'"):
-        result = run_spectral(str(scene.raster), str(band_model), band_groups="low=400-500; mid=500-550",
-                              device="cpu", n_samples=50, output_table=str(tmp_path / "t.csv"))
+    reporter = RecordingReporter()
+    result = run_spectral(str(scene.raster), str(band_model), band_groups="low=400-500; mid=500-550",
+                          device="cpu", n_samples=50, output_table=str(tmp_path / "t.csv"), reporter=reporter)
+    assert any("group 'mid' shares 1 band with the earlier group 'low'" in message for message in reporter.warnings)
     assert result.superbands.band_indices[:2] == [[0, 1, 2], [3]]
 
 

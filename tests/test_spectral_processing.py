@@ -9,9 +9,10 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from hsi_lime_plugin.report import SUMMARY_COLUMNS, SUPERBAND_COLUMNS, read_table
-from qgis_helpers import RecordingFeedback, run_algorithm
-from synthetic import FIELDS, write_band_model
+from hsi_lime_plugin.table_files import read_table
+from hsi_lime_plugin.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS
+from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm
+from helpers.scene import FIELDS, write_band_model
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
 
@@ -20,7 +21,6 @@ GROUPS = "low=400-450; mid=500-550; high=600-650"
 #: Bands each output of the band-reading model reads: its truth is that superband alone.
 READS = {"high": [4, 5], "low": [0, 1]}
 ALGORITHM = "hsilime:explain_spectral"
-OUTPUT_SUFFIXES = (".csv", ".csvt", ".gpkg", ".png")
 
 
 def run(parameters):
@@ -122,20 +122,9 @@ def test_whole_raster_without_polygons(hsilime_provider, scene, band_model, tmp_
     assert any(info.startswith("BAND_GROUPS: 3 superbands: low (2 bands, 400-450)") for info in feedback.infos)
 
 
-def _message(feedback):
-    return "\n".join(feedback.errors)
-
-
-def assert_fails_with(parameters, expected, tmp_path):
-    results, feedback = run(parameters)
-    assert results is None
-    assert _message(feedback) == expected
-    left = [p.name for p in tmp_path.rglob("*") if p.suffix in OUTPUT_SUFFIXES and p.name != "bare.tif"]
-    assert left == [], "an output was left behind"
-
-
 def test_band_names_without_wavelengths(hsilime_provider, scene, band_model, bare_raster, tmp_path):
     assert_fails_with(
+        ALGORITHM,
         spectral_parameters(scene, band_model, tmp_path, INPUT=str(bare_raster), BAND_GROUPS="R; G"),
         "BAND_GROUPS: the band name 'R' at character 1 needs band wavelengths, but the raster has none: give them "
         "with the WAVELENGTHS parameter (a comma-separated list of wavelengths in nm, one per band, or a text file "
@@ -156,6 +145,7 @@ def test_wavelengths_parameter_supplies_them(hsilime_provider, scene, band_model
 
 def test_wavelengths_parameter_with_the_wrong_count(hsilime_provider, scene, band_model, bare_raster, tmp_path):
     assert_fails_with(
+        ALGORITHM,
         spectral_parameters(
             scene, band_model, tmp_path, INPUT=str(bare_raster), BAND_GROUPS="R", WAVELENGTHS="400, 450"
         ),
@@ -166,6 +156,7 @@ def test_wavelengths_parameter_with_the_wrong_count(hsilime_provider, scene, ban
 
 def test_unknown_index_name_suggests_the_closest(hsilime_provider, scene, band_model, tmp_path):
     assert_fails_with(
+        ALGORITHM,
         spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="R; NDVX"),
         "BAND_GROUPS: unknown band or index name 'NDVX' at character 4: did you mean 'NDVI', 'RNDVI', 'NDVIT', "
         "'MNDVI', 'kNDVI'? Band names are the spyndex bands (A, B, G, G1, N, N2, R, RE1, RE2, RE3, S1, S2, T, T1, "
@@ -178,6 +169,7 @@ def test_unknown_index_name_suggests_the_closest(hsilime_provider, scene, band_m
 
 def test_range_outside_the_sensor(hsilime_provider, scene, band_model, tmp_path):
     assert_fails_with(
+        ALGORITHM,
         spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="R; swir=1200-1300"),
         "BAND_GROUPS: the range 1200-1300 nm of group 'swir' at character 9 contains no band of the raster, which "
         "covers 400-750 nm with 8 bands: choose a range inside it.\n"
@@ -189,6 +181,7 @@ def test_range_outside_the_sensor(hsilime_provider, scene, band_model, tmp_path)
 
 def test_malformed_grouping_string(hsilime_provider, scene, band_model, tmp_path):
     assert_fails_with(
+        ALGORITHM,
         spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="potassium=462-,599"),
         "BAND_GROUPS: expected a wavelength in nm after '-' at character 15, found ',': write a range with both "
         "ends, as in 'potassium=462-475'.\n"
@@ -209,6 +202,7 @@ def test_overlapping_groups_are_a_warning(hsilime_provider, scene, band_model, t
 
 def test_error_after_reading_leaves_no_output(hsilime_provider, scene, band_model, tmp_path):
     assert_fails_with(
+        ALGORITHM,
         spectral_parameters(scene, band_model, tmp_path, TARGETS="pH"),
         "TARGETS: 'pH' is not a target of this model; valid names are high, low (or indices 0 to 1); "
         "leave TARGETS empty to explain them all.",
@@ -220,9 +214,15 @@ def test_python_recipe_needs_allow_python_model(hsilime_provider, scene, band_mo
     recipe = tmp_path / "recipe.py"
     recipe.write_text(f"import torch\ndef load_model(device):\n    return torch.jit.load({str(band_model)!r})\n")
     recipe.with_suffix(".json").write_text(band_model.with_suffix(".json").read_text())
-    refused, feedback = run(spectral_parameters(scene, band_model, tmp_path / "refused", MODEL=str(recipe)))
-    assert refused is None
-    assert _message(feedback).startswith(f"MODEL: {recipe} is a Python recipe, and loading it would run the code")
+    refused = spectral_parameters(scene, band_model, tmp_path / "refused", MODEL=str(recipe))
+    assert_fails_with(
+        ALGORITHM,
+        refused,
+        f"MODEL: {recipe} is a Python recipe, and loading it would run the code in it; recipes are refused unless "
+        "you allow them. If you trust this file, allow it with ALLOW_PYTHON_MODEL=True; otherwise ask for a "
+        "TorchScript or ONNX export.",
+        tmp_path,
+    )
     results, feedback = run(spectral_parameters(scene, band_model, tmp_path / "allowed", MODEL=str(recipe),
                                                 ALLOW_PYTHON_MODEL=True))
     assert results is not None, feedback.errors

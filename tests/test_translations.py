@@ -2,7 +2,7 @@
 import pytest
 from qgis.PyQt.QtCore import QCoreApplication, QSettings
 
-from conftest import REPO_ROOT, import_plugin_package
+from helpers import REPO_ROOT, import_plugin_package
 
 
 @pytest.fixture()

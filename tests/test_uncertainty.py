@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+from helpers.grids import grid_labels
 from hsi_lime_plugin import HsiLimeError, explain
 
 TRIALS = 200
@@ -24,9 +25,7 @@ def linear_scene():
     on a model linear in the segments' band-averaged means: truth[t, s] = W[t, s] * mean_s."""
     generator = np.random.default_rng(0)
     height, width = 16, 20
-    rows = np.minimum(np.arange(height) * 4 // height, 3)
-    cols = np.minimum(np.arange(width) * 5 // width, 4)
-    labels = (rows[:, None] * 5 + cols[None, :] + 1).astype(np.int64)
+    labels = grid_labels(height, width, 4, 5)
     image = generator.uniform(0.2, 1.0, size=(3, height, width)).astype(np.float32)
     weights = generator.normal(size=(2, 20))
     means = np.array([image.mean(axis=0)[labels == s].mean() for s in range(1, 21)])

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from rasterio.transform import from_origin
 
 from hsi_lime_plugin.errors import HsiLimeError
-from hsi_lime_plugin.wavelengths import parse_wavelengths, read_wavelengths, to_nanometres
+from hsi_lime_plugin.wavelength_text import parse_wavelengths
+from hsi_lime_plugin.wavelengths import read_wavelengths, to_nanometres
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -316,7 +317,7 @@ def test_parse_count_mismatch_message():
     with pytest.raises(HsiLimeError) as caught:
         parse_wavelengths("1,2,3,4,5", n_bands=9)
     assert str(caught.value) == (
-        "WAVELENGTHS gives 5 values but the raster has 9 bands. "
+        "wavelengths gives 5 values but the raster has 9 bands. "
         "Give exactly one wavelength per band, in band order."
     )
 
@@ -325,7 +326,7 @@ def test_parse_bad_item_message():
     with pytest.raises(HsiLimeError) as caught:
         parse_wavelengths("400, 500, abc, 700")
     assert str(caught.value) == (
-        "WAVELENGTHS: item 3 'abc' is not a number. Give the band centre wavelengths as numbers "
+        "wavelengths: item 3 'abc' is not a number. Give the band centre wavelengths as numbers "
         'separated by commas (e.g. "462.08, 465.2, 468.4"), or the path of a text file that holds them.'
     )
 
@@ -345,14 +346,14 @@ def test_parse_rejects_values_that_are_not_positive_and_finite(text):
 
 def test_parse_missing_file(tmp_path):
     missing = tmp_path / "nowhere" / "wl.txt"
-    with pytest.raises(HsiLimeError, match=r"WAVELENGTHS: the file '.*wl.txt' does not exist"):
+    with pytest.raises(HsiLimeError, match=r"wavelengths: the file '.*wl.txt' does not exist"):
         parse_wavelengths(str(missing))
 
 
 def test_parse_folder_and_empty_inputs(tmp_path):
     with pytest.raises(HsiLimeError, match="is a folder, not a file"):
         parse_wavelengths(str(tmp_path))
-    with pytest.raises(HsiLimeError, match="WAVELENGTHS is empty"):
+    with pytest.raises(HsiLimeError, match="wavelengths is empty"):
         parse_wavelengths(" , ;")
     empty = tmp_path / "empty.txt"
     empty.write_text("\n# nothing\n")
@@ -387,7 +388,7 @@ def test_property_arbitrary_text_raises_only_user_errors(text):
     try:
         result = parse_wavelengths(text)
     except HsiLimeError as error:
-        assert "WAVELENGTHS" in str(error)
+        assert "wavelengths" in str(error)
     else:
         assert result.dtype == np.float64 and result.size > 0
         assert np.all(np.isfinite(result)) and np.all(result > 0)
@@ -416,7 +417,7 @@ def test_module_does_not_import_qgis():
         "        if name == 'qgis' or name.startswith('qgis.'):\n"
         "            raise ImportError('qgis is blocked')\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import hsi_lime_plugin.wavelengths\n"
+        "import hsi_lime_plugin.wavelengths, hsi_lime_plugin.wavelength_text\n"
         "assert not any(m == 'qgis' or m.startswith('qgis.') for m in sys.modules)\n"
     )
     completed = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True)

@@ -1,4 +1,4 @@
-"""What the QGIS-side tests share: a feedback that records messages, and processing.run around it."""
+"""What the QGIS-side tests share: a feedback that records messages, processing.run around it, exact failures."""
 import shutil
 
 from qgis.core import QgsProcessingException, QgsProcessingFeedback
@@ -34,3 +34,21 @@ def run_algorithm(algorithm, parameters, feedback=None):
     except QgsProcessingException as error:
         feedback.errors.append(str(error))
         return None, feedback
+
+
+def assert_fails_with(algorithm, parameters, expected_message, tmp_path):
+    """Assert that a run refuses its input with exactly ``expected_message`` and writes nothing.
+
+    The run must raise :class:`QgsProcessingException` whose message equals
+    ``expected_message`` to the letter, and no file may appear in ``tmp_path`` (outputs are
+    written to temporary files and renamed at the end, so a failed run leaves nothing).
+    """
+    import processing
+    import pytest
+
+    before = set(tmp_path.rglob("*"))
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run(algorithm, parameters, feedback=RecordingFeedback())
+    assert str(raised.value) == expected_message
+    left = sorted(str(path.relative_to(tmp_path)) for path in set(tmp_path.rglob("*")) - before)
+    assert left == [], "an output was left behind"
