@@ -82,7 +82,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hsi_lime_plugin.errors import HsiLimeError
+from .errors import HsiLimeError
 
 __all__ = [
     "BandGroupWarning",

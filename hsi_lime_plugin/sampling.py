@@ -42,11 +42,8 @@ import math
 import torch
 
 from .errors import HsiLimeError
+from .options import DEFAULT_KERNEL_WIDTH  # noqa: F401 (re-exported: explain imports it from here)
 
-#: Default kernel width of the LIME similarity kernel (cosine distance in the binary
-#: space, which lies in [0, 1]): the all-off sample keeps weight exp(-1/2) = 0.61, so
-#: every sample counts and samples close to the image count most.
-DEFAULT_KERNEL_WIDTH = 1.0
 #: Sampling schemes of LIME and of Kernel SHAP.
 LIME_SAMPLINGS = ("bernoulli", "antithetic", "stratified", "sobol", "orthogonal")
 SHAPLEY_SAMPLINGS = ("bernoulli", "antithetic", "stratified")

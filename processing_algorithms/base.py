@@ -6,6 +6,11 @@ Python values, and returns the outputs. This base turns the engine's contract in
 QGIS terms: ``HsiLimeError`` -> ``QgsProcessingException`` (the message unchanged),
 ``progress``/``cancelled`` -> ``feedback.setProgress``/``feedback.isCanceled``, Python
 warnings -> ``feedback.pushWarning``.
+
+Nothing heavy is imported here or in the algorithm modules at import time: the engine
+(``hsi_lime.hsi_lime_plugin``, imported relatively as part of the plugin package) and
+torch are imported in the run path only, so the provider registers in a QGIS without
+them, and each algorithm's ``canExecute()`` names what is missing and how to install it.
 """
 from __future__ import annotations
 
@@ -28,11 +33,25 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from hsi_lime_plugin import Cancelled, HsiLimeError
+from .. import dependencies
+from ..hsi_lime_plugin.options import DEFAULT_KERNEL_WIDTH
 
 ICON = Path(__file__).resolve().parent.parent / "icon.svg"
 DEVICES = ("auto", "cpu", "cuda")
 CONTEXT = "HsiLimeAlgorithm"
+
+
+def is_engine_error(error: BaseException) -> bool:
+    """Whether ``error`` is the engine's ``HsiLimeError``, whichever module identity raised it.
+
+    The plugin imports the engine as ``hsi_lime.hsi_lime_plugin``; a model recipe or a
+    notebook may import it as the top-level ``hsi_lime_plugin`` (``pip install .``): two
+    classes of the same name, both meaning "bad input the user can fix".
+    """
+    return any(
+        cls.__name__ == "HsiLimeError" and cls.__module__.endswith("hsi_lime_plugin.errors")
+        for cls in type(error).__mro__
+    )
 
 
 class HsiLimeAlgorithm(QgsProcessingAlgorithm):
@@ -41,6 +60,8 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
     ``run_workflow``."""
 
     summary = ""
+    #: Whether running needs the engine's dependencies (torch, spyndex, ...); the installer does not.
+    requires_engine = True
 
     def __init__(self):
         super().__init__()
@@ -148,8 +169,6 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
     def add_explanation_settings(self):
         """TARGETS, METHOD, N_SAMPLES, BASELINE, KERNEL_WIDTH, BATCH_SIZE, DEVICE and SEED: the
         settings every explanation shares."""
-        from hsi_lime_plugin.sampling import DEFAULT_KERNEL_WIDTH
-
         self.add(
             QgsProcessingParameterString("TARGETS", self.tr("Targets", CONTEXT), defaultValue="", optional=True),
             self.tr("Comma-separated target names or 0-based indices; empty: every target of the model.", CONTEXT),
@@ -301,8 +320,50 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             log=feedback.pushInfo,
         )
 
+    def missing_dependencies_message(self) -> str | None:
+        """What this algorithm cannot import and how to install it; None when nothing is missing."""
+        if not self.requires_engine:
+            return None
+        missing = dependencies.missing_packages()
+        if not missing:
+            return None
+        from .. import installer
+
+        return self.tr(
+            "hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the "
+            "algorithm 'Install or update Python dependencies' (Processing Toolbox, Hyperspectral explanations, "
+            "Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}",
+            CONTEXT,
+        ).format(
+            missing=", ".join(missing),
+            command=installer.manual_command(dependencies.dependencies_folder(), missing),
+        )
+
+    def canExecute(self):  # noqa: N802 (QGIS API name)
+        message = self.missing_dependencies_message()
+        return (False, message) if message else (True, "")
+
+    def log_torch(self, feedback) -> None:
+        """State the torch version and the device a run with DEVICE will use (the GPU's name for CUDA)."""
+        if "DEVICE" not in [p.name() for p in self.parameterDefinitions()]:
+            return
+        import torch
+
+        if torch.cuda.is_available():
+            device = self.tr("CUDA, {} (DEVICE auto and cuda use it)", CONTEXT).format(torch.cuda.get_device_name(0))
+        else:
+            device = self.tr("CPU (torch sees no CUDA GPU)", CONTEXT)
+        feedback.pushInfo(self.tr("torch {}, device: {}", CONTEXT).format(torch.__version__, device))
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         """Run :meth:`run_workflow`, turning engine errors, cancellation and warnings into QGIS terms."""
+        message = self.missing_dependencies_message()
+        if message:
+            raise QgsProcessingException(message)
+        if not self.requires_engine:
+            return self.run_workflow(parameters, context, feedback)
+        from ..hsi_lime_plugin.errors import Cancelled
+
         def show(message, category, filename, lineno, file=None, line=None):
             feedback.pushWarning(str(message))
 
@@ -310,12 +371,15 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             warnings.simplefilter("always")
             warnings.showwarning = show
             try:
+                self.log_torch(feedback)
                 return self.run_workflow(parameters, context, feedback)
-            except HsiLimeError as error:
-                raise QgsProcessingException(str(error)) from None
             except Cancelled:
                 feedback.pushInfo(self.tr("Cancelled: nothing was written.", CONTEXT))
                 return {}
+            except Exception as error:
+                if is_engine_error(error):
+                    raise QgsProcessingException(str(error)) from None
+                raise
 
     def run_workflow(self, parameters, context, feedback) -> dict:
         """Read the parameters, call one engine workflow, return the outputs (subclasses)."""

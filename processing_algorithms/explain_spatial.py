@@ -10,8 +10,6 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from hsi_lime_plugin.workflows import SEGMENTATIONS, column_name, run_spatial
-
 from .base import HsiLimeAlgorithm
 from .styling import (
     style_attribution_raster,
@@ -87,6 +85,8 @@ class ExplainSpatial(HsiLimeAlgorithm):
         self.addOutput(QgsProcessingOutputString("SCORES", self.tr("Surrogate R2 per target")))
 
     def run_workflow(self, parameters, context, feedback):
+        from ..hsi_lime_plugin.workflows import SEGMENTATIONS, column_name, run_spatial
+
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         output_segments = self.parameterAsOutputLayer(parameters, "OUTPUT_SEGMENTS", context) or None
