@@ -28,7 +28,7 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Callable, Iterable
 
 from .dependencies import CONSTRAINTS, OPTIONAL, REQUIRED, is_importable
@@ -72,10 +72,11 @@ def python_candidates(
     """Where the Python that runs QGIS may be, most likely first.
 
     Inside QGIS ``sys.executable`` is often the QGIS binary (``qgis-bin.exe``, ``QGIS.app/
-    Contents/MacOS/QGIS``), not a Python, so the candidates come from the interpreter's
-    prefix and the QGIS installation layout:
+    Contents/MacOS/QGIS``), not a Python, and ``sys._base_executable`` of an embedded Python
+    may be any ``python3`` on the PATH, so the candidates come first from the interpreter's
+    prefix and the QGIS installation layout (then those two, when they name a Python):
 
-    - Linux: ``sys._base_executable``, ``<exec_prefix>/bin/python3.X``, ``<exec_prefix>/bin/python3``.
+    - Linux: ``<exec_prefix>/bin/python3.X``, ``<exec_prefix>/bin/python3``.
     - Windows, OSGeo4W and the standalone installer (``<root>/bin/qgis-bin.exe``, Python in
       ``<root>/apps/Python3X``): ``<exec_prefix>/python.exe``, ``<root>/apps/Python3X/python.exe``,
       ``<root>/bin/python3.exe``, ``<root>/bin/python.exe``.
@@ -87,28 +88,33 @@ def python_candidates(
     base_executable = base_executable if base_executable is not None else getattr(sys, "_base_executable", "")
     prefix = prefix if prefix is not None else sys.exec_prefix
     major, minor = version or sys.version_info[:2]
+    # a Windows layout examined elsewhere (tests) needs Windows path rules
+    P = PureWindowsPath if platform.startswith("win") and os.name != "nt" else Path  # noqa: N806
+    named = [P(p) for p in (base_executable, executable) if p and _PYTHON_NAME.match(P(p).name)]
     candidates: list[Path] = []
-    for path in (base_executable, executable):
-        if path and _PYTHON_NAME.match(Path(path).name):
-            candidates.append(Path(path))
     if platform.startswith("win"):
-        root = Path(executable).parent.parent if executable else None
-        candidates += [Path(prefix) / "python.exe", Path(prefix) / "python3.exe"]
+        root = P(executable).parent.parent if executable else None
+        if prefix:
+            candidates += [P(prefix) / "python.exe", P(prefix) / "python3.exe"]
         if root is not None:
             candidates += [
                 root / "apps" / f"Python{major}{minor}" / "python.exe",
                 root / "bin" / "python3.exe",
                 root / "bin" / "python.exe",
             ]
+        candidates += named
     elif platform == "darwin":
-        macos = Path(executable).parent if executable else None
+        macos = P(executable).parent if executable else None
         if macos is not None:
             candidates += [macos / "bin" / "python3", macos / "bin" / f"python{major}.{minor}"]
-        candidates += [Path(prefix) / "bin" / f"python{major}.{minor}", Path(prefix) / "bin" / "python3"]
+        candidates += [P(prefix) / "bin" / f"python{major}.{minor}", P(prefix) / "bin" / "python3"]
         if macos is not None:
             candidates += [macos.parent / "Frameworks" / "bin" / "python3"]
+        candidates += named
     else:
-        candidates += [Path(prefix) / "bin" / f"python{major}.{minor}", Path(prefix) / "bin" / "python3"]
+        # the prefix first: embedded, sys._base_executable may be whatever "python3" is first on the PATH
+        candidates += [P(prefix) / "bin" / f"python{major}.{minor}", P(prefix) / "bin" / "python3"]
+        candidates += named
     unique: list[Path] = []
     for candidate in candidates:
         if candidate not in unique:
@@ -116,11 +122,37 @@ def python_candidates(
     return unique
 
 
-def find_python(exists: Callable[[Path], bool] = Path.is_file, **layout) -> Path:
-    """The first of :func:`python_candidates` (same arguments) that exists."""
+SAME_PYTHON_PROBE = "import sys; print('%d.%d' % sys.version_info[:2], sys.exec_prefix)"
+
+
+def is_this_python(candidate: Path, version: tuple[int, int] | None = None, prefix: str | None = None) -> bool:
+    """Whether ``candidate`` runs this Python version with this ``sys.exec_prefix`` (a pip there installs
+    wheels QGIS can import)."""
+    major, minor = version or sys.version_info[:2]
+    prefix = prefix if prefix is not None else sys.exec_prefix
+    try:
+        completed = subprocess.run([str(candidate), "-c", SAME_PYTHON_PROBE], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    found_version, _, found_prefix = completed.stdout.strip().partition(" ")
+    return (
+        completed.returncode == 0
+        and found_version == f"{major}.{minor}"
+        and os.path.normcase(os.path.realpath(found_prefix)) == os.path.normcase(os.path.realpath(prefix))
+    )
+
+
+def find_python(
+    exists: Callable[[Path], bool] = Path.is_file, verify: Callable[[Path], bool] | None = None, **layout
+) -> Path:
+    """The first of :func:`python_candidates` (same keyword arguments) that exists and is this
+    Python (``verify``, default :func:`is_this_python`)."""
     candidates = python_candidates(**layout)
+    if verify is None:
+        def verify(candidate):
+            return is_this_python(candidate, layout.get("version"), layout.get("prefix"))
     for candidate in candidates:
-        if exists(candidate):
+        if exists(candidate) and verify(candidate):
             return candidate
     raise InstallError(
         "Cannot find the Python interpreter of this QGIS (looked for: "
@@ -313,47 +345,49 @@ def run_pip(
     :class:`InstallCancelled` raised. Returns pip's exit code.
     """
     lines: queue.Queue = queue.Queue()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, bufsize=1,
         env=env, errors="replace",
-    )
+    ) as process:
 
-    def read():
-        for line in process.stdout:
-            lines.put(line.rstrip())
-        lines.put(None)
+        def read():
+            for line in process.stdout:
+                lines.put(line.rstrip())
+            lines.put(None)
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    fraction, steps = 0.0, 0
-    finished = False
-    while not finished:
-        if cancelled():
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+
+        def stop():
             process.kill()
             process.wait()
+            reader.join(timeout=5)
             raise InstallCancelled()
-        try:
-            line = lines.get(timeout=poll)
-        except queue.Empty:
-            continue
-        if line is None:
-            finished = True
-            continue
-        if "is ignored: it is neither a file nor a directory" in line:
-            continue  # a machine's pip configuration naming missing local indexes
-        log(line)
-        for marker, start, end in PHASES:
-            if line.lstrip().startswith(marker):
-                steps += 1
-                fraction = max(fraction, min(end, start + 0.01 * steps))
-                progress(fraction)
-    while process.poll() is None:
-        if cancelled():
-            process.kill()
-            process.wait()
-            raise InstallCancelled()
-        time.sleep(poll)
-    return process.returncode
+
+        fraction, steps = 0.0, 0
+        while True:
+            if cancelled():
+                stop()
+            try:
+                line = lines.get(timeout=poll)
+            except queue.Empty:
+                continue
+            if line is None:
+                break
+            if "is ignored: it is neither a file nor a directory" in line:
+                continue  # a machine's pip configuration naming missing local indexes
+            log(line)
+            for marker, start, end in PHASES:
+                if line.lstrip().startswith(marker):
+                    steps += 1
+                    fraction = max(fraction, min(end, start + 0.01 * steps))
+                    progress(fraction)
+        while process.poll() is None:
+            if cancelled():
+                stop()
+            time.sleep(poll)
+        reader.join(timeout=5)
+        return process.returncode
 
 
 def remove_distributions(folder: Path, keep: Callable[[str, str], bool]) -> list[tuple[str, str]]:
@@ -405,13 +439,14 @@ def install(
     progress: Callable[[float], None] = lambda fraction: None,
     cancelled: Callable[[], bool] = lambda: False,
     provided: dict[str, tuple[str, str]] | None = None,
-    command: list[str] | None = None,
+    command: Callable[[Path, Path], list[str]] | None = None,
 ) -> dict:
     """Install ``packages`` into ``folder`` (replacing what it held), keeping what QGIS provides.
 
     pip writes into a temporary sibling of ``folder``; only a successful run replaces
     ``folder`` (by renaming), so a failure or a cancel leaves the previous folder intact
-    and no temporary folder behind. ``command`` replaces pip's command line (tests).
+    and no temporary folder behind. ``command(staging, constraints)`` replaces pip's command
+line (tests).
 
     Returns ``{"installed": [(name, version)], "removed": [(name, version, qgis_version)]}``.
     """
@@ -424,9 +459,11 @@ def install(
         constraints = staging.parent / f"{staging.name}-constraints.txt"
         pins = write_constraints(constraints, provided)
         log("Kept from this QGIS (pinned): " + (", ".join(pins) or "nothing"))
-        command = command or pip_command(python, staging, constraints, packages, extra or [])
-        log("Running: " + " ".join(command))
-        returncode = run_pip(command, log=log, progress=progress, cancelled=cancelled)
+        line = (command or (lambda *_: pip_command(python, staging, constraints, packages, extra or [])))(
+            staging, constraints
+        )
+        log("Running: " + " ".join(line))
+        returncode = run_pip(line, log=log, progress=progress, cancelled=cancelled)
         if returncode != 0:
             raise InstallError(
                 f"pip failed (exit code {returncode}); its messages are in the log above. The previous "
