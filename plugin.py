@@ -42,7 +42,10 @@ class HsiLimePlugin:
     def initGui(self):  # noqa: N802 (QGIS API name)
         self.initProcessing()
         if self.iface is not None and self.install_action is None:
-            from qgis.PyQt.QtWidgets import QAction  # qgis.PyQt maps it to QtGui under Qt6
+            try:
+                from qgis.PyQt.QtGui import QAction  # Qt6
+            except ImportError:
+                from qgis.PyQt.QtWidgets import QAction  # Qt5
 
             self.install_action = QAction(
                 QCoreApplication.translate("HsiLimePlugin", "Install dependencies..."), self.iface.mainWindow()
