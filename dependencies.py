@@ -87,10 +87,10 @@ def add_folder(folder: Path | str) -> bool:
     Returns whether it was added (False when it is absent or already there).
     """
     folder = str(folder)
+    importlib.invalidate_caches()  # a folder replaced in place (the installer's rename) is read afresh
     if not os.path.isdir(folder) or folder in sys.path:
         return False
     sys.path.append(folder)
-    importlib.invalidate_caches()
     return True
 
 

@@ -17,6 +17,7 @@ temporary sibling folder that replaces the old one by renaming only at the end.
 """
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import os
 import queue
@@ -308,13 +309,19 @@ def pip_command(python: Path | str, target: Path, constraints: Path, packages: l
     ]
 
 
+@functools.lru_cache(maxsize=1)
+def this_python() -> str:
+    """:func:`find_python` for this QGIS, found once per session (it starts a Python per candidate)."""
+    try:
+        return str(find_python())
+    except InstallError:
+        return "python3"
+
+
 def manual_command(folder: Path | str | None, packages: list[str] | None = None, python: Path | str | None = None) -> str:
     """The shell command that installs ``packages`` (default: the required ones) by hand."""
     if python is None:
-        try:
-            python = find_python()
-        except InstallError:
-            python = "python3"
+        python = this_python()
     packages = packages or [r for r in REQUIRED.values()]
     target = folder or "<folder>"
     return f'"{python}" -m pip install --target "{target}" --constraint "{CONSTRAINTS}" ' + " ".join(packages)
@@ -479,7 +486,14 @@ line (tests).
             return True
 
         remove_distributions(staging, keep)
-        swap_in(staging, folder)
+        try:
+            swap_in(staging, folder)
+        except OSError as error:
+            raise InstallError(
+                f"Could not replace {folder} ({error}); its files are probably in use (Windows locks the "
+                "packages this QGIS session has loaded). Restart QGIS and run the installer before any hsi-lime "
+                "algorithm. The previous folder was left as it was."
+            ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
