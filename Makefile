@@ -4,18 +4,21 @@ SHELL := /bin/bash
 
 VENV      := .venv
 PYTHON    := $(VENV)/bin/python
+# gpu-check runs where there may be no .venv (a GPU machine without QGIS): .venv's Python if present
+GPU_PYTHON = $(if $(wildcard $(VENV)/bin/python),$(VENV)/bin/python,python3)
 BUILD     := build
 DEMO      := $(BUILD)/demo
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help setup demo test install bench package translations update-translations clean
+.PHONY: help setup demo test install bench package translations update-translations gpu-check clean
 
 help:
 	@echo "make demo     set up, build the demo scene and model, explain them with qgis_process"
 	@echo "make test     set up and run the whole test suite"
 	@echo "make install  link this folder into your QGIS profile as plugin hsi_lime and enable it"
 	@echo "make bench    speed and memory benchmarks against meteors and captum"
-	@echo "make package  build the plugin zip for the QGIS plugin repository"
+	@echo "make package  build the plugin zip (dist/hsi_lime-<version>.zip) for Plugins > Install from ZIP"
+	@echo "make gpu-check  the CUDA tests and a CUDA speed figure (build/gpu-check.json); needs no setup"
 	@echo "make update-translations  refresh i18n/*.ts from the code"
 
 setup:
@@ -32,10 +35,15 @@ install: setup translations
 
 bench: setup
 	@bash scripts/setup_peers.sh
+	$(PYTHON) benchmarks/startup.py
 	$(PYTHON) benchmarks/run.py
 
 package: setup translations
 	@bash scripts/package.sh
+
+# No dependency on setup: the GPU machine has neither QGIS nor a .venv.
+gpu-check:
+	$(GPU_PYTHON) scripts/gpu_check.py
 
 # Compile i18n/*.ts into the .qm files the plugin loads for the user's locale.
 translations:

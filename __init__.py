@@ -1,8 +1,10 @@
 """QGIS entry point of the hsi_lime plugin.
 
-QGIS imports this package as ``hsi_lime`` and calls :func:`classFactory`. Before that,
-the engine package ``hsi_lime_plugin`` (kept importable on its own, for Dask workers and
-notebooks) and the virtual environment holding torch and spyndex are made importable.
+QGIS imports this folder as the package ``hsi_lime`` and calls :func:`classFactory`. The
+engine is the subpackage ``hsi_lime.hsi_lime_plugin``, imported relatively and only when an
+algorithm runs (it stays importable on its own as ``hsi_lime_plugin`` after ``pip install .``).
+Loading the plugin only appends the dependency folder (see :mod:`.dependencies`) to
+``sys.path``: no heavy import, no change to what QGIS's own packages resolve to.
 """
 from .dependencies import make_dependencies_importable
 

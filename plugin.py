@@ -1,4 +1,5 @@
-"""The plugin object QGIS creates: it registers the Processing provider, nothing more."""
+"""The plugin object QGIS creates: it registers the Processing provider and, with a GUI, a menu entry
+that opens the dependency installer."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +10,8 @@ from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 from .processing_algorithms.provider import HsiLimeProvider
 
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
+#: The Plugins menu entry (not translated: other plugins find their menus by name).
+MENU = "hsi-lime"
 
 
 class HsiLimePlugin:
@@ -18,6 +21,7 @@ class HsiLimePlugin:
         self.iface = iface
         self.provider = None
         self.translator = None
+        self.install_action = None
         self._load_translation()
 
     def _load_translation(self) -> None:
@@ -37,8 +41,31 @@ class HsiLimePlugin:
 
     def initGui(self):  # noqa: N802 (QGIS API name)
         self.initProcessing()
+        if self.iface is not None and self.install_action is None:
+            try:
+                from qgis.PyQt.QtGui import QAction  # Qt6
+            except ImportError:
+                from qgis.PyQt.QtWidgets import QAction  # Qt5
+
+            self.install_action = QAction(
+                QCoreApplication.translate("HsiLimePlugin", "Install dependencies..."), self.iface.mainWindow()
+            )
+            self.install_action.triggered.connect(self.open_installer)
+            self.iface.addPluginToMenu(MENU, self.install_action)
+
+    def open_installer(self):
+        """Open the dialog of hsilime:install_dependencies."""
+        import processing
+
+        processing.execAlgorithmDialog("hsilime:install_dependencies", {})
 
     def unload(self):
+        if self.install_action is not None:
+            remove = getattr(self.iface, "removePluginMenu", None)  # test doubles of iface may lack it
+            if remove is not None:
+                remove(MENU, self.install_action)
+            self.install_action.deleteLater()
+            self.install_action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

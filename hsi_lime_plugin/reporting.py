@@ -130,10 +130,17 @@ def reporter_or_default(reporter: Reporter | None) -> Reporter:
 
 
 def _install_dispatcher() -> None:
-    """Chain the thread-aware dispatcher in front of ``warnings.showwarning``, once."""
+    """Chain the thread-aware dispatcher in front of ``warnings.showwarning``, once.
+
+    Once per copy of this module: the plugin imports the engine as ``hsi_lime.hsi_lime_plugin``
+    and a notebook or recipe as ``hsi_lime_plugin``, two copies with two context variables.
+    """
     with _INSTALL_LOCK:
-        if getattr(warnings.showwarning, "_hsi_lime_dispatcher", False):
-            return
+        handler = warnings.showwarning
+        while handler is not None:
+            if getattr(handler, "_hsi_lime_active", None) is _ACTIVE:
+                return
+            handler = getattr(handler, "_hsi_lime_previous", None)
         previous = warnings.showwarning
 
         def dispatch(message, category, filename, lineno, file=None, line=None):
@@ -143,5 +150,6 @@ def _install_dispatcher() -> None:
             elif not IGNORED_WARNINGS.search(str(message)):
                 reporter.warning(f"{category.__name__}: {message}")
 
-        dispatch._hsi_lime_dispatcher = True
+        dispatch._hsi_lime_active = _ACTIVE
+        dispatch._hsi_lime_previous = previous
         warnings.showwarning = dispatch

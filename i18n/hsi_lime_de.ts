@@ -4,97 +4,97 @@
 <context>
     <name>ExplainSpatial</name>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="39" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="37"/>
         <source>Explain spatial importance (LIME)</source>
         <translation>Räumliche Bedeutung erklären (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="44" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
         <source>Segments</source>
         <translation>Segmente</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="44" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="44" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
         <source>SLIC superpixels</source>
         <translation>SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="44" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
         <source>Regular patches</source>
         <translation>Regelmäßige Kacheln</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="44" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
         <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
         <translation>0: die Polygone aus POLYGONS; 1: SLIC-Superpixel des Rasters; 2: quadratische Kacheln.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="53" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
         <source>Polygons used as segments (required for SEGMENTATION=0), any CRS.</source>
         <translation>Polygone, die als Segmente dienen (für SEGMENTATION=0 erforderlich), beliebiges KBS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="56" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
         <source>Number of SLIC superpixels</source>
         <translation>Anzahl der SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="56" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
         <source>Approximate number of superpixels (SEGMENTATION=1).</source>
         <translation>Ungefähre Anzahl der Superpixel (SEGMENTATION=1).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="62" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="60"/>
         <source>SLIC compactness</source>
         <translation>SLIC-Kompaktheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="62" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="60"/>
         <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
         <translation>Höher: quadratischere Superpixel; niedriger: Superpixel, die spektralen Kanten folgen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="73" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="71"/>
         <source>Patch size (pixels)</source>
         <translation>Kachelgröße (Pixel)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="73" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="71"/>
         <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
         <translation>Seitenlänge der quadratischen Kacheln (SEGMENTATION=2); Randkacheln sind kleiner.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="78" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="76"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="78" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="76"/>
         <source>GeoTIFF on the input grid, one band per target (band description = target name).</source>
         <translation>GeoTIFF auf dem Eingaberaster, ein Kanal je Zielgröße (Kanalbeschreibung = Name der Zielgröße).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="82" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="80"/>
         <source>Segments with attributions</source>
         <translation>Segmente mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="87" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="85"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 des Ersatzmodells je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="116" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="116"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 des Ersatzmodells: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="86" />
+        <location filename="../processing_algorithms/explain_spatial.py" line="84"/>
         <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
         <translation>Ein Polygon je Segment mit segment_id, attr_ (Attribution), se_ (Standardfehler), low_ und high_ (95-%-Intervall) und r2_ je Zielgröße.</translation>
     </message>
@@ -102,77 +102,77 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="33" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="31"/>
         <source>Explain spectral importance (LIME)</source>
         <translation>Spektrale Bedeutung erklären (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="38" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
         <source>Band groups (superbands)</source>
         <translation>Kanalgruppen (Superbänder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="38" />
-        <source>Groups separated by ';', each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), '+' merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Example: R; G+B; BI; potassium=462-475,599-613; edge=i40-i60</source>
+        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
+        <source>Groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Example: R; G+B; BI; potassium=462-475,599-613; edge=i40-i60</source>
         <translation>Gruppen durch ';' getrennt, jede ein Superband. Namen: spyndex-Bänder (B, G, R, RE1, N, S1, ...) oder Spektralindizes (NDVI, BI, ...; ein Index steht für seine Bänder), '+' fasst Namen zusammen (G+B). Wellenlängen in nm: label=von-bis[,von-bis...] (eine einzelne Wellenlänge nimmt den nächsten Kanal). Kanalindizes, ab 0 gezählt, einschließlich: label=iK-iM[,iK...]. Ein Kanal gehört zur ersten Gruppe, die ihn nennt. Beispiel: R; G+B; BI; potassium=462-475,599-613; edge=i40-i60</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="49" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="47"/>
         <source>Keep bands in no group fixed</source>
         <translation>Kanäle ohne Gruppe unverändert lassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="49" />
-        <source>No: the bands in no group form one more superband, 'not_included', switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
+        <location filename="../processing_algorithms/explain_spectral.py" line="47"/>
+        <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nein: Die Kanäle ohne Gruppe bilden ein weiteres Superband, 'not_included', das wie die anderen ausgeschaltet wird. Ja: Sie behalten in jeder Stichprobe ihre Werte und erhalten keine Attribution.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="58" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="56"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Felder, die einzeln erklärt werden (beliebiges KBS); leer: das ganze Raster wird einmal erklärt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="63" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>Spectral importance</source>
         <translation>Spektrale Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="63" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>One row per field, target and superband: field_id (empty for the whole raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Superband: field_id (leer für das ganze Raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="71" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="71" />
-        <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband's). {}.</source>
+        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
+        <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband&apos;s). {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Kanal: field_id, target, band (ab 1 gezählt), wavelength_nm, superband, attribution (die seines Superbands). {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="80" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="78"/>
         <source>Spectral importance across fields</source>
         <translation>Spektrale Bedeutung über alle Felder</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="80" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="78"/>
         <source>One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_fields, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Superband: wavelengths_nm, n_bands, mean, std, median, min, max der Attribution über die Felder, n_fields, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="89" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="87"/>
         <source>Spectral importance figure</source>
         <translation>Abbildung der spektralen Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="89" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="87"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, eine Zeile je Zielgröße: Attribution entlang der Wellenlänge mit schattierten Superbändern und Balken je Superband (Boxplots über die Felder, wenn POLYGONS angegeben ist).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="128" />
+        <location filename="../processing_algorithms/explain_spectral.py" line="128"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 des Ersatzmodells (Mittel über die Felder): {}</translation>
     </message>
@@ -180,167 +180,318 @@
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="58" />
+        <location filename="../processing_algorithms/base.py" line="79"/>
         <source>Explanations</source>
         <translation>Erklärungen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="88" />
+        <location filename="../processing_algorithms/base.py" line="109"/>
         <source>Hyperspectral raster</source>
         <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="88" />
+        <location filename="../processing_algorithms/base.py" line="109"/>
         <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
         <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format), ein Kanal je Wellenlänge.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="97" />
+        <location filename="../processing_algorithms/base.py" line="118"/>
         <source>Model file</source>
         <translation>Modelldatei</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="97" />
+        <location filename="../processing_algorithms/base.py" line="118"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="114" />
-        <source>Allow Python model recipes (runs the recipe's code)</source>
+        <location filename="../processing_algorithms/base.py" line="135"/>
+        <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Python-Modellrezepte erlauben (führt den Code des Rezepts aus)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="114" />
+        <location filename="../processing_algorithms/base.py" line="135"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Ein Python-Rezept (.py mit load_model(device)) als MODEL akzeptieren. Standardmäßig aus, weil das Laden eines Rezepts seinen Code mit Ihren Rechten ausführt, wie ein Skript: nur für Rezepte einschalten, die Sie geschrieben haben oder denen Sie vertrauen. TorchScript- und ONNX-Dateien brauchen diese Erlaubnis nicht.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="132" />
+        <location filename="../processing_algorithms/base.py" line="153"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="138" />
+        <location filename="../processing_algorithms/base.py" line="159"/>
         <source>Field identifier</source>
         <translation>Feldkennung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="138" />
+        <location filename="../processing_algorithms/base.py" line="159"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Attribut, das jedes Feldpolygon kennzeichnet; leer: die Objekt-ID.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="153" />
+        <location filename="../processing_algorithms/base.py" line="172"/>
         <source>Targets</source>
         <translation>Zielgrößen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="153" />
+        <location filename="../processing_algorithms/base.py" line="172"/>
         <source>Comma-separated target names or 0-based indices; empty: every target of the model.</source>
         <translation>Kommagetrennte Namen der Zielgrößen oder Indizes ab 0; leer: alle Zielgrößen des Modells.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="157" />
+        <location filename="../processing_algorithms/base.py" line="176"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="157" />
+        <location filename="../processing_algorithms/base.py" line="176"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: ein lineares Ersatzmodell, das kleine Störungen stärker gewichtet. Kernel SHAP: Shapley-Werte, die sich zur Vorhersage minus der Vorhersage auf der Basislinie addieren (exakt, wenn die Anzahl der Stichproben 2^Merkmale erreicht).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="168" />
+        <location filename="../processing_algorithms/base.py" line="187"/>
         <source>Number of samples</source>
         <translation>Anzahl der Stichproben</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="168" />
+        <location filename="../processing_algorithms/base.py" line="187"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions.</source>
         <translation>Gestörte Bilder, die das Modell auswertet; mehr ergibt stabilere Attributionen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="174" />
+        <location filename="../processing_algorithms/base.py" line="193"/>
         <source>Baseline</source>
         <translation>Basislinie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="174" />
-        <source>The value a removed feature takes, in model input units: zero, mean (the image's mean of each band over valid pixels) or a number.</source>
+        <location filename="../processing_algorithms/base.py" line="193"/>
+        <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Der Wert, den ein entferntes Merkmal annimmt, in Einheiten der Modelleingabe: zero (null), mean (Mittel jedes Kanals über die gültigen Pixel) oder eine Zahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="182" />
+        <location filename="../processing_algorithms/base.py" line="201"/>
         <source>Kernel width (LIME)</source>
         <translation>Kernelbreite (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="182" />
-        <source>Width of LIME's similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original's weight. Kernel SHAP ignores it.</source>
+        <location filename="../processing_algorithms/base.py" line="201"/>
+        <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Breite des LIME-Ähnlichkeitskernels auf dem Kosinusabstand (0 bis 1) zwischen gestörtem Bild und Original; kleiner ist lokaler. Der Standardwert 1.0 gibt dem Bild, in dem alles entfernt ist, 0,61 des Gewichts des Originals. Kernel SHAP ignoriert ihn.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="198" />
+        <location filename="../processing_algorithms/base.py" line="217"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Stapelgröße (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="198" />
+        <location filename="../processing_algorithms/base.py" line="217"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Bilder je Vorwärtsdurchlauf; 0 wählt anhand des freien Speichers.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="205" />
+        <location filename="../processing_algorithms/base.py" line="224"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="205" />
+        <location filename="../processing_algorithms/base.py" line="224"/>
         <source>auto: the GPU when torch sees one, else the CPU. cuda without a GPU is an error.</source>
         <translation>auto: die GPU, wenn torch eine findet, sonst die CPU. cuda ohne GPU ist ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="212" />
+        <location filename="../processing_algorithms/base.py" line="231"/>
         <source>Random seed</source>
         <translation>Zufallsstartwert</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="212" />
+        <location filename="../processing_algorithms/base.py" line="231"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>Derselbe Startwert ergibt dieselben Stichproben und dieselben Attributionen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="247" />
+        <location filename="../processing_algorithms/base.py" line="266"/>
         <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
         <translation>INPUT: Es wurde kein Rasterlayer angegeben; wählen Sie ein hyperspektrales Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="249" />
-        <source>INPUT: the layer comes from the '{}' provider; choose a file-based (GDAL) raster.</source>
+        <location filename="../processing_algorithms/base.py" line="268"/>
+        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
         <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="267" />
+        <location filename="../processing_algorithms/base.py" line="286"/>
         <source>Band wavelengths (override)</source>
         <translation>Kanalwellenlängen (überschreiben)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="267" />
+        <location filename="../processing_algorithms/base.py" line="286"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="317" />
+        <location filename="../processing_algorithms/base.py" line="377"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="332"/>
+        <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
+        <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="353"/>
+        <source>CUDA, {} (DEVICE auto and cuda use it)</source>
+        <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="355"/>
+        <source>CPU (torch sees no CUDA GPU)</source>
+        <translation>CPU (torch sieht keine CUDA-GPU)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="356"/>
+        <source>torch {}, device: {}</source>
+        <translation>torch {}, Gerät: {}</translation>
+    </message>
+</context>
+<context>
+    <name>HsiLimePlugin</name>
+    <message>
+        <location filename="../plugin.py" line="50"/>
+        <source>Install dependencies...</source>
+        <translation>Abhängigkeiten installieren...</translation>
     </message>
 </context>
 <context>
     <name>HsiLimeProvider</name>
     <message>
-        <location filename="../processing_algorithms/provider.py" line="22" />
+        <location filename="../processing_algorithms/provider.py" line="23"/>
         <source>Hyperspectral explanations</source>
         <translation>Hyperspektrale Erklärungen</translation>
+    </message>
+</context>
+<context>
+    <name>InstallDependencies</name>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="29"/>
+        <source>Install or update Python dependencies</source>
+        <translation>Python-Abhängigkeiten installieren oder aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="32"/>
+        <source>Setup</source>
+        <translation>Einrichtung</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="38"/>
+        <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
+        <translation>Lädt die Python-Pakete herunter, die die hsi-lime-Algorithmen brauchen (torch, spyndex sowie rasterio, geopandas, scikit-image oder onnxruntime, wenn diesem QGIS sie fehlen), und installiert sie mit dem pip des Pythons, in dem QGIS läuft, in einen eigenen Ordner der Erweiterung. Pakete, die QGIS schon hat (numpy, GDAL, pandas, ...), bleiben, wie sie sind. Die Algorithmen funktionieren sofort danach, ohne QGIS neu zu starten. Braucht eine Internetverbindung; die CPU-Version von torch ist etwa 200 MB groß, die CUDA-Version mehrere GB.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="49"/>
+        <source>torch build</source>
+        <translation>torch-Version</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="49"/>
+        <source>Auto-detect</source>
+        <translation>Automatisch erkennen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="49"/>
+        <source>CPU only</source>
+        <translation>Nur CPU</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="49"/>
+        <source>NVIDIA CUDA</source>
+        <translation>NVIDIA CUDA</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="49"/>
+        <source>Auto-detect: the CUDA build when an NVIDIA driver is found (nvidia-smi or the driver library), else the CPU build. The log says which it chose and why.</source>
+        <translation>Automatisch erkennen: die CUDA-Version, wenn ein NVIDIA-Treiber gefunden wird (nvidia-smi oder die Treiberbibliothek), sonst die CPU-Version. Das Protokoll nennt die Wahl und den Grund.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="61"/>
+        <source>Include ONNX Runtime</source>
+        <translation>ONNX Runtime einschließen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="61"/>
+        <source>Also install onnxruntime, which ONNX (.onnx) models need.</source>
+        <translation>Auch onnxruntime installieren, das ONNX-Modelle (.onnx) brauchen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
+        <source>Dependency folder</source>
+        <translation>Ordner der Abhängigkeiten</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="65"/>
+        <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
+        <translation>Wohin die Pakete kommen. Leer: die Umgebungsvariable HSI_LIME_DEPENDENCIES, wenn gesetzt, sonst python/hsi_lime_dependencies/python3.X im aktiven QGIS-Profil. Der bisherige Inhalt wird nur ersetzt, wenn die Installation gelingt.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="79"/>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="92"/>
+        <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
+        <translation>FOLDER: hier ist kein QGIS-Profil bekannt; wählen Sie einen Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="102"/>
+        <source>Python of this QGIS: {}</source>
+        <translation>Python dieses QGIS: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="103"/>
+        <source>torch build: {}</source>
+        <translation>torch-Version: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="104"/>
+        <source>torch source: {}</source>
+        <translation>torch-Quelle: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="105"/>
+        <source>Installing into {}: {}</source>
+        <translation>Installation in {}: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="116"/>
+        <source>Cancelled: the previous dependency folder {} is unchanged.</source>
+        <translation>Abgebrochen: der bisherige Ordner der Abhängigkeiten {} ist unverändert.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="123"/>
+        <source>Installed into {} in {:.0f} s:</source>
+        <translation>In {} installiert, in {:.0f} s:</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="126"/>
+        <source>torch build chosen: {}</source>
+        <translation>Gewählte torch-Version: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="129"/>
+        <source>Kept this QGIS&apos;s own: {}</source>
+        <translation>Von diesem QGIS beibehalten: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="138"/>
+        <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
+        <translation>torch wurde in dieser Sitzung schon von anderswo geladen: starten Sie QGIS neu, um das neue zu verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="141"/>
+        <source>Still missing: {}</source>
+        <translation>Fehlt noch: {}</translation>
     </message>
 </context>
 </TS>

@@ -9,6 +9,12 @@ threads never mix their messages), and ``HsiLimeError`` becomes ``QgsProcessingE
 The engine names arguments in its messages by their Python names; :func:`parameter_name`
 words them as this algorithm's parameters (``n_samples`` -> ``N_SAMPLES``,
 ``segmentation='slic'`` -> ``SEGMENTATION=1``).
+
+Nothing heavy is imported here or in the algorithm modules at import time: the engine
+(``hsi_lime.hsi_lime_plugin``, imported relatively as part of the plugin package) and
+torch are imported in the run path only (its light modules, ``options``, ``errors`` and
+``reporting``, excepted), so the provider registers in a QGIS without them, and each
+algorithm's ``canExecute()`` names what is missing and how to install it.
 """
 from __future__ import annotations
 
@@ -30,8 +36,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
-from hsi_lime_plugin.errors import Cancelled, HsiLimeError, render_arguments
-from hsi_lime_plugin.options import (
+from .. import dependencies
+from ..hsi_lime_plugin.errors import render_arguments
+from ..hsi_lime_plugin.options import (
     DEFAULT_BASELINE,
     DEFAULT_KERNEL_WIDTH,
     DEFAULT_N_SAMPLES,
@@ -40,7 +47,7 @@ from hsi_lime_plugin.options import (
     SEGMENTATIONS,
     VECTOR_DRIVERS,
 )
-from hsi_lime_plugin.reporting import Reporter
+from ..hsi_lime_plugin.reporting import Reporter
 
 ICON = Path(__file__).resolve().parent.parent / "icon.svg"
 CONTEXT = "HsiLimeAlgorithm"
@@ -64,12 +71,27 @@ def in_parameter_names(message: str) -> str:
     return render_arguments(message, parameter_name)
 
 
+def is_engine_error(error: BaseException) -> bool:
+    """Whether ``error`` is the engine's ``HsiLimeError``, whichever module identity raised it.
+
+    The plugin imports the engine as ``hsi_lime.hsi_lime_plugin``; a model recipe or a
+    notebook may import it as the top-level ``hsi_lime_plugin`` (``pip install .``): two
+    classes of the same name, both meaning "bad input the user can fix".
+    """
+    return any(
+        cls.__name__ == "HsiLimeError" and cls.__module__.endswith("hsi_lime_plugin.errors")
+        for cls in type(error).__mro__
+    )
+
+
 class HsiLimeAlgorithm(QgsProcessingAlgorithm):
     """Shared behaviour of the hsi-lime algorithms; subclasses define ``name``,
     ``displayName``, ``summary``, ``initAlgorithm`` (through the ``add_*`` helpers) and
     ``run_workflow``."""
 
     summary = ""
+    #: Whether running needs the engine's dependencies (torch, spyndex, ...); the installer does not.
+    requires_engine = True
 
     def __init__(self):
         super().__init__()
@@ -330,15 +352,62 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             render=in_parameter_names,
         )
 
+    def missing_dependencies_message(self) -> str | None:
+        """What this algorithm cannot import and how to install it; None when nothing is missing."""
+        if not self.requires_engine:
+            return None
+        missing = dependencies.missing_packages()
+        if not missing:
+            return None
+        from .. import installer
+
+        return self.tr(
+            "hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the "
+            "algorithm 'Install or update Python dependencies' (Processing Toolbox, Hyperspectral explanations, "
+            "Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}",
+            CONTEXT,
+        ).format(
+            missing=", ".join(missing),
+            command=installer.manual_command(dependencies.dependencies_folder(), missing),
+        )
+
+    def canExecute(self):  # noqa: N802 (QGIS API name)
+        message = self.missing_dependencies_message()
+        return (False, message) if message else (True, "")
+
+    def log_torch(self, feedback) -> None:
+        """State the torch version and the device a run with DEVICE will use (the GPU's name for CUDA)."""
+        if "DEVICE" not in [p.name() for p in self.parameterDefinitions()]:
+            return
+        import torch
+
+        if torch.cuda.is_available():
+            device = self.tr("CUDA, {} (DEVICE auto and cuda use it)", CONTEXT).format(torch.cuda.get_device_name(0))
+        else:
+            device = self.tr("CPU (torch sees no CUDA GPU)", CONTEXT)
+        feedback.pushInfo(self.tr("torch {}, device: {}", CONTEXT).format(torch.__version__, device))
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        """Run :meth:`run_workflow`, turning engine errors and cancellation into QGIS terms."""
+        """Run :meth:`run_workflow` with a reporter bound to ``feedback``, turning missing packages,
+        engine errors and cancellation into QGIS terms."""
+        message = self.missing_dependencies_message()
+        if message:
+            raise QgsProcessingException(message)
+        reporter = self.reporter(feedback)
+        if not self.requires_engine:
+            return self.run_workflow(parameters, context, feedback, reporter)
+        from ..hsi_lime_plugin.errors import Cancelled
+
         try:
-            return self.run_workflow(parameters, context, feedback, self.reporter(feedback))
-        except HsiLimeError as error:
-            raise QgsProcessingException(error.render(parameter_name)) from None
+            self.log_torch(feedback)
+            return self.run_workflow(parameters, context, feedback, reporter)
         except Cancelled:
             feedback.pushInfo(self.tr("Cancelled: nothing was written.", CONTEXT))
             return {}
+        except Exception as error:
+            if is_engine_error(error):
+                raise QgsProcessingException(error.render(parameter_name)) from None
+            raise
 
     def run_workflow(self, parameters, context, feedback, reporter: Reporter) -> dict:
         """Read the parameters, call one engine workflow with ``reporter``, return the outputs (subclasses)."""

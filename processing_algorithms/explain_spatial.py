@@ -10,14 +10,12 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from hsi_lime_plugin.options import (
+from ..hsi_lime_plugin.options import (
     DEFAULT_COMPACTNESS,
     DEFAULT_N_SEGMENTS,
     DEFAULT_PATCH_SIZE,
     SEGMENTATIONS,
 )
-from hsi_lime_plugin.spatial import column_name, run_spatial
-
 from .base import HsiLimeAlgorithm
 from .styling import (
     style_attribution_raster,
@@ -93,6 +91,8 @@ class ExplainSpatial(HsiLimeAlgorithm):
         self.addOutput(QgsProcessingOutputString("SCORES", self.tr("Surrogate R2 per target")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
+        from ..hsi_lime_plugin.spatial import column_name, run_spatial
+
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         output_segments = self.parameterAsOutputLayer(parameters, "OUTPUT_SEGMENTS", context) or None

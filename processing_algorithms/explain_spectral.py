@@ -7,8 +7,6 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from hsi_lime_plugin.spectral import run_spectral
-
 from .base import HsiLimeAlgorithm
 
 TABLE_FORMATS = "CSV (.csv) or GeoPackage (.gpkg) table, by the file's extension"
@@ -101,6 +99,8 @@ class ExplainSpectral(HsiLimeAlgorithm):
         )
 
     def run_workflow(self, parameters, context, feedback, reporter):
+        from ..hsi_lime_plugin.spectral import run_spectral
+
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         outputs = {
             name: self.table_output_path(parameters, name, context)

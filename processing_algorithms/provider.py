@@ -8,8 +8,9 @@ from qgis.PyQt.QtGui import QIcon
 from .base import ICON
 from .explain_spatial import ExplainSpatial
 from .explain_spectral import ExplainSpectral
+from .install_dependencies import InstallDependencies
 
-ALGORITHMS = (ExplainSpatial, ExplainSpectral)
+ALGORITHMS = (ExplainSpatial, ExplainSpectral, InstallDependencies)
 
 
 class HsiLimeProvider(QgsProcessingProvider):

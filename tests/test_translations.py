@@ -21,6 +21,10 @@ def test_german_translation_is_installed_and_removed(german_locale):
     try:
         assert QCoreApplication.translate("HsiLimeProvider", "Hyperspectral explanations") == "Hyperspektrale Erklärungen"
         assert QCoreApplication.translate("HsiLimeAlgorithm", "Number of samples") == "Anzahl der Stichproben"
+        assert QCoreApplication.translate("InstallDependencies", "Install or update Python dependencies") == (
+            "Python-Abhängigkeiten installieren oder aktualisieren"
+        )
+        assert QCoreApplication.translate("HsiLimePlugin", "Install dependencies...") == "Abhängigkeiten installieren..."
     finally:
         plugin.unload()
     assert QCoreApplication.translate("HsiLimeProvider", "Hyperspectral explanations") == "Hyperspectral explanations"

@@ -1,0 +1,146 @@
+"""hsilime:install_dependencies: install torch, spyndex (and what else is missing) for this QGIS."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputFolder,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+)
+
+from .base import HsiLimeAlgorithm
+
+
+class InstallDependencies(HsiLimeAlgorithm):
+    """Runs the pip of QGIS's own Python into the plugin's dependency folder; needs only QGIS."""
+
+    requires_engine = False
+
+    def name(self):
+        return "install_dependencies"
+
+    def displayName(self):  # noqa: N802
+        return self.tr("Install or update Python dependencies")
+
+    def group(self):
+        return self.tr("Setup")
+
+    def groupId(self):  # noqa: N802
+        return "setup"
+
+    def summary_text(self):
+        return self.tr(
+            "Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and "
+            "rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the "
+            "Python QGIS runs, into a folder of the plugin's own. Packages QGIS already has (numpy, GDAL, "
+            "pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting "
+            "QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA "
+            "build several GB."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.summary = self.summary_text()
+        self.add(
+            QgsProcessingParameterEnum(
+                "DEVICE",
+                self.tr("torch build"),
+                options=[self.tr("Auto-detect"), self.tr("CPU only"), self.tr("NVIDIA CUDA")],
+                defaultValue=0,
+            ),
+            self.tr(
+                "Auto-detect: the CUDA build when an NVIDIA driver is found (nvidia-smi or the driver library), "
+                "else the CPU build. The log says which it chose and why."
+            ),
+        )
+        self.add(
+            QgsProcessingParameterBoolean("INCLUDE_ONNX", self.tr("Include ONNX Runtime"), defaultValue=True),
+            self.tr("Also install onnxruntime, which ONNX (.onnx) models need."),
+        )
+        self.add(
+            QgsProcessingParameterFile(
+                "FOLDER",
+                self.tr("Dependency folder"),
+                behavior=QgsProcessingParameterFile.Folder,
+                optional=True,
+            ),
+            self.tr(
+                "Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else "
+                "python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is "
+                "replaced only when the installation succeeds."
+            ),
+        )
+        self.addOutput(QgsProcessingOutputFolder("FOLDER", self.tr("Dependency folder")))
+        self.addOutput(QgsProcessingOutputString("REPORT", self.tr("Report")))
+
+    def shortHelpString(self):  # noqa: N802
+        if not self.summary:
+            self.summary = self.summary_text()
+        return super().shortHelpString()
+
+    def run_workflow(self, parameters, context, feedback, reporter):
+        from .. import dependencies, installer
+
+        folder_text = self.parameterAsFile(parameters, "FOLDER", context)
+        folder = Path(folder_text) if folder_text else dependencies.dependencies_folder()
+        if folder is None:
+            raise QgsProcessingException(self.tr("FOLDER: no QGIS profile is known here; choose a folder."))
+        choice = ("auto", "cpu", "cuda")[self.parameterAsEnum(parameters, "DEVICE", context)]
+        include_onnx = self.parameterAsBoolean(parameters, "INCLUDE_ONNX", context)
+        started = time.perf_counter()
+        try:
+            python = installer.find_python()
+            cuda = installer.detect_cuda()
+            device, why = installer.choose_device(choice, cuda)
+            extra, source = installer.torch_source(device)
+            packages = installer.requirements(include_onnx)
+            feedback.pushInfo(self.tr("Python of this QGIS: {}").format(python))
+            feedback.pushInfo(self.tr("torch build: {}").format(why))
+            feedback.pushInfo(self.tr("torch source: {}").format(source))
+            feedback.pushInfo(self.tr("Installing into {}: {}").format(folder, ", ".join(packages)))
+            result = installer.install(
+                folder,
+                packages,
+                python,
+                extra=extra,
+                log=feedback.pushConsoleInfo,
+                progress=lambda fraction: feedback.setProgress(100.0 * fraction),
+                cancelled=feedback.isCanceled,
+            )
+        except installer.InstallCancelled:
+            feedback.pushInfo(self.tr("Cancelled: the previous dependency folder {} is unchanged.").format(folder))
+            return {"FOLDER": str(folder), "REPORT": ""}
+        except installer.InstallError as error:
+            raise QgsProcessingException(str(error)) from None
+        dependencies.add_folder(folder)  # usable in this session, without a restart
+        torch_line = installer.probe_torch(python, folder)
+        lines = [
+            self.tr("Installed into {} in {:.0f} s:").format(folder, time.perf_counter() - started),
+            ", ".join(f"{name} {version}" for name, version in result["installed"]),
+            torch_line,
+            self.tr("torch build chosen: {}").format(why),
+        ]
+        if result["removed"]:
+            lines.append(
+                self.tr("Kept this QGIS's own: {}").format(
+                    ", ".join(
+                        f"{name} {qgis_version}" + ("" if qgis_version == version else f" (pip chose {version})")
+                        for name, version, qgis_version in result["removed"]
+                    )
+                )
+            )
+        if "torch" in sys.modules and not str(getattr(sys.modules["torch"], "__file__", "")).startswith(str(folder)):
+            lines.append(self.tr("torch was already loaded in this session from elsewhere: restart QGIS to use the new one."))
+        still_missing = dependencies.missing_packages()
+        if still_missing:
+            lines.append(self.tr("Still missing: {}").format(", ".join(still_missing)))
+        report = "\n".join(lines)
+        for line in lines:
+            feedback.pushInfo(line)
+        feedback.setProgress(100)
+        return {"FOLDER": str(folder), "REPORT": report}
