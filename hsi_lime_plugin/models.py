@@ -53,9 +53,14 @@ from .errors import HsiLimeError, arg
 from .model_card import ModelCard, card_path_for, parse_card_text, read_card_file
 from .model_formats import detect_format, load_network
 from .reporting import Reporter, reporter_or_default
+from .spectral_resampling import (
+    WAVELENGTH_TOLERANCE,
+    describe_bands,
+    plan_resampling,
+    raster_mean,
+    wavelength_range,
+)
 
-#: Two wavelength lists closer than this everywhere (nm) are the same bands: no resampling.
-WAVELENGTH_TOLERANCE = 0.5
 
 
 class ExplainableModel:
@@ -145,7 +150,7 @@ class ExplainableModel:
                 raise HsiLimeError(
                     f"{what}: the raster has {n_bands} bands but the model card {card.source} says the model "
                     f"takes {expected} bands; choose the raster the model was trained for, or fix 'input.bands' in "
-                    f"the card. (Raster: {_describe(n_bands, raster)}; card: {expected} bands, no wavelengths: add "
+                    f"the card. (Raster: {describe_bands(n_bands, raster)}; card: {expected} bands, no wavelengths: add "
                     "'input.wavelengths' to the card to let hsi-lime resample other sensors.)"
                 )
         else:
@@ -154,54 +159,20 @@ class ExplainableModel:
                 if n_bands != len(target):
                     raise HsiLimeError(
                         f"{what}: the raster has {n_bands} bands and no wavelength metadata, but the model card "
-                        f"{card.source} takes {_describe(len(target), target)}; the bands cannot be matched. Choose "
+                        f"{card.source} takes {describe_bands(len(target), target)}; the bands cannot be matched. Choose "
                         "the raster the model was trained for, or give the raster its wavelengths (ENVI header, band "
                         "tags or a sidecar) so that it can be resampled."
                     )
                 note = (
                     f"{what}: the raster has no wavelength metadata; assuming its {n_bands} bands are the model "
-                    f"card's ({_range(target)})."
+                    f"card's ({wavelength_range(target)})."
                 )
             elif len(raster) != len(target) or np.max(np.abs(raster - target)) > WAVELENGTH_TOLERANCE:
-                resampling, note = self._plan_resampling(raster, target, what, refuse_resampling)
+                resampling, note = plan_resampling(raster, target, self.card, what, refuse_resampling)
         if note:
             reporter_or_default(reporter).warning(note)
         self._set_up(n_bands, resampling, raster)
         return note
-
-    def _plan_resampling(self, raster: np.ndarray, target: np.ndarray, what: str, refuse: bool):
-        card = self.card
-        low, high = raster.min(), raster.max()
-        spacing = np.median(np.diff(np.sort(raster))) if len(raster) > 1 else WAVELENGTH_TOLERANCE
-        margin = max(float(spacing), WAVELENGTH_TOLERANCE)
-        outside = (target < low - margin) | (target > high + margin)
-        both = f"raster: {_describe(len(raster), raster)}; model card {card.source}: {_describe(len(target), target)}"
-        if outside.any():
-            raise HsiLimeError(
-                f"{what}: {int(outside.sum())} of the model's {len(target)} bands lie outside the raster's wavelength "
-                f"range ({both}); the raster cannot be resampled to them. Choose a raster that covers "
-                f"{_range(target)}."
-            )
-        distance = np.abs(target[:, None] - raster[None, :])
-        nearest = distance.argmin(axis=1)
-        shifts = distance[np.arange(len(target)), nearest]
-        worst = int(shifts.argmax())
-        largest = (
-            f"largest shift {shifts[worst]:.2f} nm: the card's band at {target[worst]:.2f} nm is nearest to the "
-            f"raster's band at {raster[nearest[worst]]:.2f} nm"
-        )
-        if refuse or card.spectral_resampling == "refuse":
-            why = "the card says \"spectral_resampling\": \"refuse\"" if card.spectral_resampling == "refuse" \
-                else "spectral resampling was refused"
-            raise HsiLimeError(
-                f"{what}: the raster's wavelengths differ from the model's ({both}; {largest}) and {why}; choose a "
-                "raster with the model's bands, or allow resampling."
-            )
-        note = (
-            f"{what}: the raster's wavelengths differ from the model's ({both}); resampling the raster spectrally "
-            f"to the card's wavelengths by linear interpolation ({largest})."
-        )
-        return resampling_matrix(raster, target), note
 
     def _set_up(self, n_bands: int, resampling: np.ndarray | None, raster: np.ndarray | None) -> None:
         card = self.card
@@ -218,7 +189,7 @@ class ExplainableModel:
             if resampling is None:
                 band_mean = mean
             else:
-                band_mean = _raster_mean(resampling, mean, raster, np.asarray(card.wavelengths, dtype=np.float64))
+                band_mean = raster_mean(resampling, mean, raster, np.asarray(card.wavelengths, dtype=np.float64))
                 correction = resampling @ band_mean - mean
                 if np.any(np.abs(correction) > 0):
                     self._correction = as_tensor(correction)
@@ -333,52 +304,6 @@ class ExplainableModel:
             f"{arg('model')}: {self.format or 'callable'} model, card {self.card.source}: {self.card.task}, {what} "
             f"{targets}{activation}{extra}"
         )
-
-
-def resampling_matrix(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """The (len(target), len(source)) matrix of linear interpolation from ``source`` to ``target`` wavelengths.
-
-    Row ``k`` holds the weights of the source bands that make target band ``k``: the two
-    source bands around it, or the nearest edge band outside the source range. Every row
-    sums to 1. ``source`` need not be sorted.
-    """
-    source = np.asarray(source, dtype=np.float64)
-    target = np.asarray(target, dtype=np.float64)
-    order = np.argsort(source, kind="stable")
-    sorted_source = source[order]
-    matrix = np.zeros((len(target), len(source)))
-    for k, wavelength in enumerate(target):
-        upper = int(np.searchsorted(sorted_source, wavelength, side="left"))
-        if upper <= 0:
-            matrix[k, order[0]] = 1.0
-        elif upper >= len(source):
-            matrix[k, order[-1]] = 1.0
-        elif sorted_source[upper] == wavelength:
-            matrix[k, order[upper]] = 1.0
-        else:
-            lower = upper - 1
-            fraction = (wavelength - sorted_source[lower]) / (sorted_source[upper] - sorted_source[lower])
-            matrix[k, order[lower]] += 1.0 - fraction
-            matrix[k, order[upper]] += fraction
-    return matrix
-
-
-def _raster_mean(resampling: np.ndarray, mean: np.ndarray, raster: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """A per-raster-band mean ``m`` close to the card's mean spectrum with ``resampling @ m == mean`` when solvable."""
-    order = np.argsort(target)
-    interpolated = np.interp(raster, target[order], mean[order])
-    residual = mean - resampling @ interpolated
-    return interpolated + np.linalg.lstsq(resampling, residual, rcond=None)[0]
-
-
-def _range(wavelengths: np.ndarray) -> str:
-    return f"{np.min(wavelengths):.2f}-{np.max(wavelengths):.2f} nm"
-
-
-def _describe(n_bands: int, wavelengths: np.ndarray | None) -> str:
-    if wavelengths is None:
-        return f"{n_bands} bands, no wavelengths"
-    return f"{n_bands} bands, {_range(wavelengths)}"
 
 
 def load_model(

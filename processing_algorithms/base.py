@@ -198,11 +198,22 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
 
     def add_explanation_settings(self):
         """TARGETS, METHOD, N_SAMPLES, BASELINE, KERNEL_WIDTH, BATCH_SIZE, DEVICE and SEED: the
-        settings every explanation shares."""
+        settings every perturbation explanation shares."""
+        self.add_targets()
+        self.add_method_settings()
+        self.add_baseline()
+        self.add_kernel_width()
+        self.add_runtime_settings()
+
+    def add_targets(self):
+        """TARGETS: which model outputs to explain."""
         self.add(
             QgsProcessingParameterString("TARGETS", self.tr("Targets", CONTEXT), defaultValue="", optional=True),
             self.tr("Comma-separated target names or 0-based indices; empty: every target of the model.", CONTEXT),
         )
+
+    def add_method_settings(self):
+        """METHOD (LIME or Kernel SHAP) and N_SAMPLES."""
         self.add(
             QgsProcessingParameterEnum(
                 "METHOD", self.tr("Method", CONTEXT), options=["LIME", "Kernel SHAP"], defaultValue=0
@@ -220,6 +231,9 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             ),
             self.tr("Perturbed images the model evaluates; more gives steadier attributions.", CONTEXT),
         )
+
+    def add_baseline(self):
+        """BASELINE: what a removed feature becomes."""
         self.add(
             QgsProcessingParameterString("BASELINE", self.tr("Baseline", CONTEXT), defaultValue=DEFAULT_BASELINE),
             self.tr(
@@ -228,6 +242,9 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
                 CONTEXT,
             ),
         )
+
+    def add_kernel_width(self):
+        """KERNEL_WIDTH (advanced): LIME's locality."""
         self.add(
             QgsProcessingParameterNumber(
                 "KERNEL_WIDTH",
@@ -244,6 +261,9 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             ),
             advanced=True,
         )
+
+    def add_runtime_settings(self):
+        """BATCH_SIZE, DEVICE and SEED (advanced): how the model runs, not what is explained."""
         self.add(
             QgsProcessingParameterNumber(
                 "BATCH_SIZE", self.tr("Batch size (0 = automatic)", CONTEXT), defaultValue=0, minValue=0
