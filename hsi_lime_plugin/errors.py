@@ -40,6 +40,11 @@ def render_arguments(message: str, name: Callable[[str, str | None], str] = pyth
     return TOKEN.sub(lambda match: name(match.group(1), match.group(2)), message)
 
 
+def plural(count: int, noun: str) -> str:
+    """``"1 band"``, ``"3 bands"``: a count with its noun, for messages."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class HsiLimeError(ValueError):
     """Bad input that the user can fix; the message says which input, what and how.
 

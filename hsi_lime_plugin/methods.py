@@ -52,6 +52,11 @@ class Lime:
         self.kernel_width, self.surrogate, self.alpha = float(kernel_width), surrogate, alpha
 
     def draw(self, n_samples: int, n_features: int, seed: int, reporter: Reporter) -> torch.Tensor:
+        if n_samples <= n_features:
+            reporter.warning(
+                f"{arg('n_samples')}: {n_samples} samples for {n_features} features cannot determine a surrogate (the "
+                f"attributions then reflect the penalty more than the model); use at least {2 * n_features}."
+            )
         return draw_lime(self.sampling, n_samples, n_features, seed)
 
     def fit(self, z: torch.Tensor, y: torch.Tensor, reporter: Reporter) -> SurrogateFit:

@@ -95,6 +95,13 @@ INPUT_FIELDS = (
 )
 OUTPUT_FIELDS = ("activation", "reduction", "class_axis")
 STRUCTURAL_FIELDS = ("format", "task", "targets", "input", "output")
+#: Fields that would make a card run code or load files. Cards are data: hsi-lime never
+#: executes or opens anything a card names, so a card that asks for it is refused rather
+#: than half-honoured (custom code belongs in a Python recipe, behind allow_python).
+EXECUTABLE_FIELDS = (
+    "code", "python", "script", "recipe", "module", "import", "loader", "load", "callable", "function",
+    "preprocess", "postprocess", "transform", "file", "path", "weights", "checkpoint", "state_dict", "url",
+)
 #: Name of the card inside a TorchScript file (extra file) and an ONNX file (metadata_props key).
 TORCHSCRIPT_CARD_NAME = "model_card.json"
 ONNX_CARD_KEY = "model_card"
@@ -216,6 +223,11 @@ def _read_header(card: Any, fail) -> tuple[str | None, str, list]:
     if not isinstance(card, dict):
         raise fail("(top level)", "is not a JSON object", 'write {"task": ..., "targets": [...], "input": {...}}')
     for key in card:
+        if str(key).lower() in EXECUTABLE_FIELDS:
+            raise fail(
+                str(key), "asks for code or a file to be loaded, and model cards are data only",
+                f"remove it; a model that needs code is loaded as a Python recipe (.py) with {arg('allow_python', 'True')}",
+            )
         close = difflib.get_close_matches(str(key), STRUCTURAL_FIELDS, n=1, cutoff=0.75)
         if close and key not in STRUCTURAL_FIELDS:
             raise fail(str(key), "is not a card field", f"did you mean '{close[0]}'?")

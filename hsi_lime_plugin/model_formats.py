@@ -300,5 +300,8 @@ def _recipe_error(path: Path, where: str, error: Exception) -> HsiLimeError:
 
 
 def _first_line(error: BaseException) -> str:
+    """The first line of a library's error, without the advice torch appends to archive errors
+    (it changes between releases and speaks of checkpoints, which hsi-lime does not load)."""
     text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    first = text.splitlines()[0] if text else type(error).__name__
+    return first.split(" This is an internal miniz error")[0]

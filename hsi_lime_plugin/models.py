@@ -49,7 +49,7 @@ import torch
 import torch.nn.functional as F
 
 from .device import resolve_device
-from .errors import HsiLimeError, arg
+from .errors import HsiLimeError, arg, plural
 from .model_card import ModelCard, card_path_for, parse_card_text, read_card_file
 from .model_formats import detect_format, load_network
 from .reporting import Reporter, reporter_or_default
@@ -148,7 +148,7 @@ class ExplainableModel:
         if card.wavelengths is None:
             if expected is not None and expected != n_bands:
                 raise HsiLimeError(
-                    f"{what}: the raster has {n_bands} bands but the model card {card.source} says the model "
+                    f"{what}: the raster has {plural(n_bands, 'band')} but the model card {card.source} says the model "
                     f"takes {expected} bands; choose the raster the model was trained for, or fix 'input.bands' in "
                     f"the card. (Raster: {describe_bands(n_bands, raster)}; card: {expected} bands, no wavelengths: add "
                     "'input.wavelengths' to the card to let hsi-lime resample other sensors.)"
@@ -158,7 +158,7 @@ class ExplainableModel:
             if raster is None:
                 if n_bands != len(target):
                     raise HsiLimeError(
-                        f"{what}: the raster has {n_bands} bands and no wavelength metadata, but the model card "
+                        f"{what}: the raster has {plural(n_bands, 'band')} and no wavelength metadata, but the model card "
                         f"{card.source} takes {describe_bands(len(target), target)}; the bands cannot be matched. Choose "
                         "the raster the model was trained for, or give the raster its wavelengths (ENVI header, band "
                         "tags or a sidecar) so that it can be resampled."
@@ -235,13 +235,13 @@ class ExplainableModel:
         inputs = self.model_input(batch)
         try:
             output = self.network(inputs)
-        except RuntimeError as error:
-            text = str(error).strip()
-            first = text.splitlines()[0] if text else type(error).__name__
+        except HsiLimeError:
+            raise
+        except Exception as error:  # noqa: BLE001 (whatever the model raises is the model's failure, told in one line)
             raise HsiLimeError(
                 f"{arg('model')}: the model failed on a batch of shape {tuple(inputs.shape)} (the raster after the "
-                f"preprocessing of the model card {self.card.source}): {first}; check 'input.bands', 'input.size' "
-                "and 'input.pad_to_square' in the card against what the model takes."
+                f"preprocessing of the model card {self.card.source}): {_model_error(error)}; check 'input.bands', "
+                "'input.size' and 'input.pad_to_square' in the card against what the model takes."
             ) from None
         if isinstance(output, (tuple, list)):
             output = output[0]
@@ -252,6 +252,12 @@ class ExplainableModel:
             return self._reduce_segmentation(output, height, width)
         if output.ndim == 1:
             output = output[:, None]
+        if sum(size > 1 for size in output.shape[1:]) > 1:
+            raise HsiLimeError(
+                f"{arg('model')}: the model returns outputs of shape {tuple(output.shape)} for a batch of "
+                f"{output.shape[0]}; a {self.card.task} model must return (batch, targets), one value per target "
+                "(for a score per pixel, set \"task\": \"segmentation\" in the model card)."
+            )
         output = self._activate(output)
         return output.reshape(output.shape[0], -1)
 
@@ -306,6 +312,15 @@ class ExplainableModel:
         )
 
 
+def _model_error(error: Exception) -> str:
+    """The line of a model's exception a user can act on: the first, or for TorchScript the last
+    (the interpreter's own first line says only that an operation failed)."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    return lines[-1] if "TorchScript interpreter" in lines[0] else lines[0]
+
+
 def load_model(
     path: str | Path,
     device: str | torch.device = "auto",
@@ -345,6 +360,10 @@ def load_model(
         raise HsiLimeError(
             f"{arg('model')}: the model file {path} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
             "and Python recipes (.py) work too."
+        )
+    if path.stat().st_size == 0:
+        raise HsiLimeError(
+            f"{arg('model')}: {path} is empty (0 bytes): the model was not saved completely; export it again."
         )
     sidecar_path = card_path_for(path)
     sidecar = read_card_file(sidecar_path) if sidecar_path.is_file() and sidecar_path != path else None

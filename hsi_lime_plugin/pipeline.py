@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from .device import choose_batch_size, resolve_device
+from .device import choose_batch_size, physical_memory, resolve_device
 from .errors import HsiLimeError, arg
 from .evaluator import Evaluator, Perturbation
 from .explanation import Explanation
@@ -137,6 +137,7 @@ def explain(
     if mask is not None:
         inputs = inputs * torch.as_tensor(mask, device=model.device)
 
+    _check_sample_count(int(n_samples), space.n_features, len(model.target_names or [None]))
     samples = part.draw(int(n_samples), space.n_features, seed, reporter)
     batch = batch_size or choose_batch_size(_sample_bytes(inputs, model), len(samples), model.device)
     batch = int(min(max(1, batch), len(samples)))
@@ -200,6 +201,24 @@ def _targets(model: ExplainableModel, n_outputs: int, requested) -> tuple[list[s
             f"the model returns {n_outputs} outputs; list one name per output in 'targets'."
         )
     return names, select_targets(names, requested)
+
+
+#: Bytes per sample and feature that drawing, evaluating and fitting hold at once: the float32
+#: samples on the CPU and the device, and the float64 design and weighted copy of the fit.
+BYTES_PER_SAMPLE_AND_FEATURE = 24
+
+
+def _check_sample_count(n_samples: int, n_features: int, n_targets: int) -> None:
+    """Refuse a sample count whose bookkeeping alone would exceed half the memory, before drawing any."""
+    per_sample = (n_features + 1) * BYTES_PER_SAMPLE_AND_FEATURE + 16 * n_targets
+    budget = physical_memory() // 2
+    if n_samples * per_sample > budget:
+        raise HsiLimeError(
+            f"{arg('n_samples')}: {n_samples} samples of {n_features} features need about "
+            f"{n_samples * per_sample / 2**30:.1f} GiB for the samples and the surrogate fit alone, more than half of "
+            f"this machine's {physical_memory() / 2**30:.0f} GiB of memory; use at most {budget // per_sample} "
+            "(500 to 4000 are typical)."
+        )
 
 
 def _check_finite(outputs: torch.Tensor, names: list[str]) -> None:

@@ -11,9 +11,12 @@ import geopandas as gpd
 import numpy as np
 import rasterio.features
 import shapely.geometry
+from shapely.ops import unary_union
+from shapely.validation import make_valid
 from skimage.segmentation import slic
 
 from .errors import HsiLimeError, arg
+from .reporting import Reporter, reporter_or_default
 from .raster import RasterCube
 
 #: Principal components SLIC clusters on: enough to separate soil, vegetation, water and
@@ -54,23 +57,25 @@ def polygon_segments(
     cube: RasterCube,
     id_field: str | None = None,
     what: str = arg("polygons"),
+    reporter: Reporter | None = None,
 ) -> PolygonSegments:
     """Burn field polygons into a label map on ``cube``'s grid.
 
     Polygons are reprojected to the raster's CRS first. A pixel belongs to the polygon
     that contains its centre; where polygons overlap, the later feature wins. The
     ``segment_id`` of each polygon is its ``id_field`` value, or its feature id (the
-    row position + 1, as QGIS numbers GeoPackage features) without ``id_field``.
+    row position + 1, as QGIS numbers GeoPackage features) without ``id_field``. Features
+    without a geometry are skipped and invalid polygons repaired (``shapely.make_valid``),
+    each with a warning to ``reporter`` naming them.
     """
-    frame = polygons[~polygons.geometry.isna() & ~polygons.geometry.is_empty].copy()
+    reporter = reporter_or_default(reporter)
+    frame = _with_geometry(polygons, what, reporter)
     geometry_types = set(frame.geometry.geom_type)
-    if not frame.empty and not geometry_types <= {"Polygon", "MultiPolygon"}:
+    if not geometry_types <= {"Polygon", "MultiPolygon"}:
         raise HsiLimeError(
             f"{what}: the layer holds {', '.join(sorted(geometry_types))} geometries; segments need polygons "
             "(choose a polygon layer, or buffer points and lines first)."
         )
-    if frame.empty:
-        raise HsiLimeError(f"{what}: the layer has no polygon with a geometry; choose a layer with field polygons.")
     if id_field:
         if id_field not in frame.columns:
             raise HsiLimeError(
@@ -119,6 +124,43 @@ def polygon_segments(
     return PolygonSegments(labels, frame, list(frame["segment_id"][~present]))
 
 
+def _with_geometry(polygons: gpd.GeoDataFrame, what: str, reporter: Reporter) -> gpd.GeoDataFrame:
+    """The features that have a geometry, invalid polygons repaired; a warning for each kind of change."""
+    missing = polygons.geometry.isna() | polygons.geometry.is_empty
+    if missing.all():
+        raise HsiLimeError(f"{what}: the layer has no feature with a geometry; choose a layer with field polygons.")
+    if missing.any():
+        reporter.warning(
+            f"{what}: {int(missing.sum())} features have no geometry and are skipped (feature ids "
+            f"{_ids_text(np.flatnonzero(missing) + 1)})."
+        )
+    frame = polygons[~missing].copy()
+    invalid = ~frame.geometry.is_valid
+    if invalid.any():
+        rows = np.flatnonzero(invalid.to_numpy())
+        repaired = [_polygonal(make_valid(geometry)) for geometry in frame.geometry[invalid]]
+        frame.loc[invalid, frame.geometry.name] = gpd.GeoSeries(repaired, index=frame.index[invalid], crs=frame.crs)
+        reporter.warning(
+            f"{what}: {len(rows)} invalid polygons (self-intersecting or badly ringed) were repaired before use "
+            f"(feature ids {_ids_text(frame.index.to_numpy()[rows] + 1)}); check them in QGIS with Vector > "
+            "Geometry Tools > Check Validity."
+        )
+    return frame
+
+
+def _polygonal(geometry):
+    """The polygon parts of a repaired geometry (make_valid may add lines or points where rings touched)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [part for part in getattr(geometry, "geoms", []) if part.geom_type in ("Polygon", "MultiPolygon")]
+    return unary_union(parts) if parts else geometry
+
+
+def _ids_text(ids, shown: int = 10) -> str:
+    ids = [str(i) for i in ids]
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+
+
 def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0.3) -> np.ndarray:
     """SLIC superpixels of a hyperspectral cube, computed on its first principal components.
 
@@ -130,8 +172,11 @@ def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0
     not colours: scikit-image's RGB-to-Lab conversion is switched off.
     """
     valid_count = int(cube.valid.sum())
-    if n_segments < 1:
-        raise HsiLimeError(f"{arg('n_segments')}: {n_segments} is not a valid number of segments; ask for at least 1.")
+    if n_segments < 2:
+        raise HsiLimeError(
+            f"{arg('n_segments')}: {n_segments} superpixel cannot show where the prediction comes from; ask for at "
+            "least 2 (50 is typical)."
+        )
     if n_segments > valid_count:
         raise HsiLimeError(
             f"{arg('n_segments')}: {n_segments} SLIC segments were asked for but {arg('raster')} has only {valid_count} valid "
@@ -158,6 +203,11 @@ def patch_segments(valid: np.ndarray, patch_size: int) -> np.ndarray:
     if patch_size < 1:
         raise HsiLimeError(f"{arg('patch_size')}: {patch_size} pixels is not a patch size; use at least 1.")
     height, width = valid.shape
+    if patch_size >= max(height, width):
+        raise HsiLimeError(
+            f"{arg('patch_size')}: one patch of {patch_size} pixels covers the whole {height} x {width} raster, which "
+            f"leaves nothing to compare; use at most {max(1, max(height, width) // 2)} pixels."
+        )
     rows = np.arange(height) // patch_size
     cols = np.arange(width) // patch_size
     n_cols = -(-width // patch_size)

@@ -116,7 +116,7 @@ def _segments(cube, segmentation, polygons, polygons_layer, id_field, n_segments
         return slic_segments(cube, n_segments, compactness), None
     if segmentation == "patches":
         return patch_segments(cube.valid, patch_size), None
-    burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field)
+    burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field, reporter=reporter)
     if burnt.empty:
         reporter.info(
             f"{arg('polygons')}: {len(burnt.empty)} polygons cover no valid pixel and are not explained: "

@@ -164,7 +164,7 @@ def _regions(cube, polygons, polygons_layer, id_field, reporter: Reporter) -> tu
     """The fields to explain one by one (or the whole raster), and the fields left out."""
     if not polygons:
         return whole_raster(cube), []
-    burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field)
+    burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field, reporter=reporter)
     skipped = list(burnt.empty)
     if skipped:
         reporter.info(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import HsiLimeError
+from .errors import HsiLimeError, plural
 
 #: Two wavelength lists closer than this everywhere (nm) are the same bands: no resampling.
 WAVELENGTH_TOLERANCE = 0.5
@@ -98,5 +98,5 @@ def wavelength_range(wavelengths: np.ndarray) -> str:
 def describe_bands(n_bands: int, wavelengths: np.ndarray | None) -> str:
     """"6 bands, 400.00-600.00 nm" (or "no wavelengths"), for messages."""
     if wavelengths is None:
-        return f"{n_bands} bands, no wavelengths"
-    return f"{n_bands} bands, {wavelength_range(wavelengths)}"
+        return f"{plural(n_bands, 'band')}, no wavelengths"
+    return f"{plural(n_bands, 'band')}, {wavelength_range(wavelengths)}"

@@ -20,19 +20,23 @@ def select_targets(names: Sequence[str], requested: str | Sequence[str | int] | 
         The model's output names, in output order.
     requested : str, sequence of (str or int), or None
         None or an empty string: every output. A string is split at commas; each item
-        is a target name (exact, then case-insensitive) or a 0-based output index.
+        is a target name (exact, then case-insensitive) or a 0-based output index; a
+        string of separators only (", ,") names nothing and is refused.
 
     Returns
     -------
     list of int
         Output indices in the requested order, without repeats.
     """
-    if requested is None:
+    if requested is None or (isinstance(requested, str) and not requested.strip()):
         return list(range(len(names)))
     items = [s.strip() for s in requested.split(",")] if isinstance(requested, str) else list(requested)
     items = [item for item in items if not (isinstance(item, str) and item == "")]
     if not items:
-        return list(range(len(names)))
+        raise HsiLimeError(
+            f"{arg('targets')}: '{requested}' names no target; give names or 0-based indices separated by commas "
+            f"({', '.join(names)}), or leave {arg('targets')} empty to explain them all."
+        )
     lowered = {name.lower(): i for i, name in enumerate(names)}
     chosen: list[int] = []
     for item in items:

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.ndimage
 
-from .errors import arg
+from .errors import HsiLimeError, arg
 from .explanation import Explanation
 from .models import ExplainableModel, load_model
 from .pipeline import explain
 from .raster import RasterCube, read_raster
 from .reporting import Reporter
 from .wavelength_text import parse_wavelengths
+from .wavelengths import PLAUSIBLE_NM
 
 
 @dataclass
@@ -48,22 +49,70 @@ class Region:
 
 
 def open_raster(path: str, reporter: Reporter, wavelengths: str | None = None) -> RasterCube:
-    """Read the raster and say what it holds; ``wavelengths`` (text or a file) overrides the file's."""
+    """Read the raster and say what it holds; ``wavelengths`` (text or a file) overrides the file's.
+
+    Refuses a raster without a single valid pixel; warns about what works but may surprise:
+    no coordinate reference system, wavelengths out of order, repeated or implausible.
+    """
     cube = read_raster(path)
-    reporter.info(
-        f"{arg('raster')}: {cube.shape[0]} bands, {cube.shape[1]} x {cube.shape[2]} pixels, "
-        f"{int(cube.valid.sum())} valid"
-    )
+    valid = int(cube.valid.sum())
+    if valid == 0:
+        raise HsiLimeError(
+            f"{arg('raster')}: every pixel of {path} is nodata (its nodata value, mask or NaN); choose a raster "
+            "with data, or fix its nodata value (Layer Properties > Transparency in QGIS)."
+        )
+    reporter.info(f"{arg('raster')}: {cube.shape[0]} bands, {cube.shape[1]} x {cube.shape[2]} pixels, {valid} valid")
+    if cube.crs is None:
+        reporter.warning(
+            f"{arg('raster')}: {path} has no coordinate reference system; the outputs will have none either (assign "
+            "one with Raster > Projections > Assign Projection to place them on the map)."
+        )
     if wavelengths is not None and str(wavelengths).strip():
         replaced = "replace the file's" if cube.wavelengths is not None else "supply the missing"
         cube.wavelengths = parse_wavelengths(str(wavelengths), cube.shape[0])
+        _check_plausible(cube.wavelengths, arg("wavelengths"), reporter, refuse=True)
         reporter.info(
             f"{arg('wavelengths')}: {cube.shape[0]} values from {_nm(cube.wavelengths[0])} to "
             f"{_nm(cube.wavelengths[-1])} nm {replaced} wavelengths"
         )
     elif cube.wavelengths is not None:
+        _check_plausible(cube.wavelengths, arg("raster"), reporter, refuse=False)
         reporter.info(f"{arg('raster')}: wavelengths {_nm(cube.wavelengths[0])} to {_nm(cube.wavelengths[-1])} nm")
     return cube
+
+
+def _check_plausible(wavelengths: np.ndarray, what: str, reporter: Reporter, refuse: bool) -> None:
+    """Wavelengths beyond any imaging spectrometer are refused (typed) or warned about (read from the file)."""
+    low, high = PLAUSIBLE_NM
+    if wavelengths.min() < low or wavelengths.max() > high:
+        message = (
+            f"{what}: the wavelengths run from {_nm(wavelengths.min())} to {_nm(wavelengths.max())} nm, outside "
+            f"{_nm(low)}-{_nm(high)} nm where imaging spectrometers measure; give them in nm (values below 100 "
+            "are read as micrometres)"
+        )
+        if refuse:
+            raise HsiLimeError(message + ".")
+        reporter.warning(message + f" with {arg('wavelengths')}.")
+    _check_order(wavelengths, what, reporter)
+
+
+def _check_order(wavelengths: np.ndarray, what: str, reporter: Reporter) -> None:
+    """Warn about bands out of order or sharing a wavelength (overlapping detectors, or a typing slip)."""
+    steps = np.diff(wavelengths)
+    if (steps < 0).any():
+        band = int(np.flatnonzero(steps < 0)[0]) + 1
+        reporter.warning(
+            f"{what}: the wavelengths are not in increasing order (band i{band} at {_nm(wavelengths[band])} nm follows "
+            f"{_nm(wavelengths[band - 1])} nm); groups by wavelength take the bands whose wavelengths fall inside "
+            "them, wherever they are."
+        )
+    unique, counts = np.unique(wavelengths, return_counts=True)
+    repeated = unique[counts > 1]
+    if repeated.size:
+        reporter.warning(
+            f"{what}: several bands share the wavelength{'s' if repeated.size > 1 else ''} "
+            f"{', '.join(_nm(w) for w in repeated[:5])} nm; check the wavelength list."
+        )
 
 
 def open_model(path: str, cube: RasterCube, *, device: str, allow_python: bool, reporter: Reporter) -> ExplainableModel:

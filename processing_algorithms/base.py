@@ -18,6 +18,7 @@ algorithm's ``canExecute()`` names what is missing and how to install it.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from qgis.core import (
@@ -32,6 +33,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
     QgsProcessingParameterField,
+    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
@@ -82,6 +84,37 @@ def is_engine_error(error: BaseException) -> bool:
         cls.__name__ == "HsiLimeError" and cls.__module__.endswith("hsi_lime_plugin.errors")
         for cls in type(error).__mro__
     )
+
+
+@contextlib.contextmanager
+def no_gdal_sidecars():
+    """In this thread only, keep GDAL from writing ``.aux.xml`` files beside the rasters it opens.
+
+    QGIS computes band statistics when it loads a raster as a layer, and GDAL saves them
+    in a sidecar beside the file: a run would change the folder of its input. The option
+    is thread-local and restored afterwards, so other threads and later work are unaffected.
+    """
+    from osgeo import gdal
+
+    previous = gdal.GetThreadLocalConfigOption("GDAL_PAM_ENABLED", None)
+    gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO")
+    try:
+        yield
+    finally:
+        gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", previous)
+
+
+def _gdal_reads(path: str) -> bool:
+    """Whether GDAL opens ``path`` as a raster (read-only: nothing is written beside it)."""
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        return gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY) is not None
+    except RuntimeError:  # when another plugin switched GDAL to exceptions
+        return False
+    finally:
+        gdal.PopErrorHandler()
 
 
 class HsiLimeAlgorithm(QgsProcessingAlgorithm):
@@ -309,8 +342,53 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             seed=self.parameterAsInt(parameters, "SEED", context),
         )
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        """Our own words for an unreadable INPUT and numbers out of range, then QGIS's checks."""
+        problem = self._input_problem(parameters, context) or self._number_problem(parameters)
+        if problem:
+            return False, problem
+        with no_gdal_sidecars():  # QGIS's own check loads INPUT as a layer
+            return super().checkParameterValues(parameters, context)
+
+    def _input_problem(self, parameters, context) -> str | None:
+        value = parameters.get("INPUT")
+        if self.parameterDefinition("INPUT") is None or not isinstance(value, str) or not value:
+            return None
+        if QgsProcessingUtils.mapLayerFromString(value, context, False) is not None:
+            return None
+        if not Path(value).exists():
+            return self.tr("INPUT: {} does not exist; choose an existing raster file.", CONTEXT).format(value)
+        if not _gdal_reads(value):
+            return self.tr(
+                "INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.", CONTEXT
+            ).format(value)
+        return None
+
+    def _number_problem(self, parameters) -> str | None:
+        for definition in self.parameterDefinitions():
+            if not isinstance(definition, QgsProcessingParameterNumber) or parameters.get(definition.name()) is None:
+                continue
+            try:
+                value = float(parameters[definition.name()])
+            except (TypeError, ValueError):
+                continue
+            if value < definition.minimum():
+                return self.tr("{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.", CONTEXT).format(
+                    definition.name(), parameters[definition.name()], definition.minimum()
+                )
+        return None
+
     def raster_path(self, parameters, context) -> str:
-        """The file behind INPUT (a GDAL data source name)."""
+        """The file behind INPUT (a GDAL data source name).
+
+        A path is used as it is: loading it as a QGIS layer would compute band statistics
+        that GDAL saves in an ``.aux.xml`` beside the input, and a run never changes the
+        folder of its inputs. A layer of the project gives its source.
+        """
+        value = parameters.get("INPUT")
+        if isinstance(value, str) and QgsProcessingUtils.mapLayerFromString(value, context, False) is None \
+                and Path(value).is_file():
+            return value
         layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
         if layer is None:
             raise QgsProcessingException(self.tr("INPUT: no raster layer was given; choose a hyperspectral raster.", CONTEXT))
@@ -420,7 +498,8 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
 
         try:
             self.log_torch(feedback)
-            return self.run_workflow(parameters, context, feedback, reporter)
+            with no_gdal_sidecars():
+                return self.run_workflow(parameters, context, feedback, reporter)
         except Cancelled:
             feedback.pushInfo(self.tr("Cancelled: nothing was written.", CONTEXT))
             return {}

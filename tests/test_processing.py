@@ -157,9 +157,7 @@ def test_model_file_not_torchscript(hsilime_provider, scene, tmp_path):
         SPATIAL,
         spatial_parameters(scene, tmp_path, MODEL=str(fake)),
         f"MODEL: {fake} is not a TorchScript model (torch.jit.load says: PytorchStreamReader failed reading zip "
-        "archive: not a ZIP archive. This is an internal miniz error. If you are seeing this error, there is a high "
-        "likelihood that your checkpoint file is corrupted. This can happen if the checkpoint was not saved "
-        "properly, was transferred incorrectly, or the file was modified after saving.); export the model with "
+        "archive: not a ZIP archive.); export the model with "
         "torch.jit.save(torch.jit.script(model), path) or torch.jit.trace, then choose that file.",
         tmp_path,
     )
