@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
+from .baseline import baseline_tensor, parse_baseline
 from .device import choose_batch_size, physical_memory, resolve_device
 from .errors import HsiLimeError, arg
 from .evaluator import Evaluator, Perturbation
@@ -141,7 +142,7 @@ def explain(
     samples = part.draw(int(n_samples), space.n_features, seed, reporter)
     batch = batch_size or choose_batch_size(_sample_bytes(inputs, model), len(samples), model.device)
     batch = int(min(max(1, batch), len(samples)))
-    perturbation = Perturbation(inputs, _baseline(inputs, baseline, mask), space, batch, torch.channels_last)
+    perturbation = Perturbation(inputs, baseline_tensor(inputs, parse_baseline(baseline), mask), space, batch, torch.channels_last)
     outputs = Evaluator(model, perturbation, autocast).evaluate(samples, reporter)
 
     names, chosen = _targets(model, outputs.shape[1], targets)
@@ -235,25 +236,6 @@ def _check_finite(outputs: torch.Tensor, names: list[str]) -> None:
         "scaled as the model expects (input.scale, input.offset, input.mean and input.std in the model card) and "
         f"that the model handles the {arg('baseline')} value of removed features."
     )
-
-
-def _baseline(inputs: torch.Tensor, baseline, valid: np.ndarray | None) -> torch.Tensor | None:
-    """The baseline in model units as a (C, 1, 1) tensor, or None for zero."""
-    if isinstance(baseline, str):
-        if baseline == "zero":
-            return None
-        if baseline == "mean":
-            if valid is None:
-                return inputs.mean(dim=(1, 2), keepdim=True)
-            weight = torch.as_tensor(valid, dtype=inputs.dtype, device=inputs.device)
-            return (inputs * weight).sum(dim=(1, 2), keepdim=True) / torch.clamp(weight.sum(), min=1.0)
-        raise HsiLimeError(
-            f"{arg('baseline')}: unknown baseline '{baseline}'; choose 'zero', 'mean' or a number (model input units)."
-        )
-    value = float(baseline)
-    if not np.isfinite(value):
-        raise HsiLimeError(f"{arg('baseline')}: {baseline} is not a finite number; give 'zero', 'mean' or a finite number.")
-    return None if value == 0.0 else torch.full((inputs.shape[0], 1, 1), value, dtype=inputs.dtype, device=inputs.device)
 
 
 def _sample_bytes(inputs: torch.Tensor, model: ExplainableModel) -> int:

@@ -318,19 +318,9 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
 
     def explanation_settings(self, parameters, context) -> dict:
-        """The shared settings as keyword arguments of the engine workflows.
-
-        BASELINE becomes ``"zero"``, ``"mean"`` or a float; any other text goes to the
-        engine as is, which names the parameter and the accepted values in its error.
-        """
-        baseline = (self.parameterAsString(parameters, "BASELINE", context) or DEFAULT_BASELINE).strip()
-        if baseline.lower() in ("zero", "mean"):
-            baseline = baseline.lower()
-        else:
-            try:
-                baseline = float(baseline)
-            except ValueError:
-                pass
+        """The shared settings as keyword arguments of the engine workflows (BASELINE as typed:
+        the engine parses it and names the accepted values in its error)."""
+        baseline = self.parameterAsString(parameters, "BASELINE", context) or DEFAULT_BASELINE
         return dict(
             targets=self.parameterAsString(parameters, "TARGETS", context) or None,
             method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
