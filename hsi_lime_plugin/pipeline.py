@@ -92,7 +92,7 @@ def explain(
         Shapley values, so it takes neither ``surrogate="lasso"`` nor ``alpha``.
     alpha : float or None
         Penalty of LIME's surrogate, in scikit-learn's units (``Ridge(alpha)``,
-        ``Lasso(alpha)``, the same for every target). None: 1.0 for ridge; for lasso 1%
+        ``Lasso(alpha)``, the same for every target). None: :data:`options.DEFAULT_RIDGE_ALPHA` (0.1) for ridge; for lasso 1%
         of each target's smallest penalty that sets every coefficient to zero (the
         targets' units may differ).
     reporter : Reporter, optional

@@ -99,8 +99,10 @@ def fit_ridge(z: torch.Tensor, y: torch.Tensor, weights: torch.Tensor, alpha: fl
     ``S = Zc' W^2 Zc`` and ``Zc`` the weighted-centred samples. ``sigma^2`` divides the
     weighted residual sum of squares by its expectation for unit noise,
     ``sum w - sum w^2 / sum w - 2 tr(A^-1 S) + tr(A^-1 G A^-1 S)`` (``G = Zc' W Zc``),
-    which reduces to ``N - K - 1`` without weights and penalty. The errors ignore the
-    penalty's bias, which is small when ``alpha`` is small against the diagonal of ``G``.
+    which reduces to ``N - K - 1`` without weights and penalty. The penalty shrinks the
+    coefficients by ``alpha A^-1 beta``; that bias, estimated at the fitted ``beta``, is added
+    in quadrature, so ``standard_error`` is the root mean squared error of each coefficient
+    and intervals built on it stay honest when the penalty matters (small N).
     """
     z = z.to(torch.float64)
     y = y.to(torch.float64)
@@ -124,8 +126,9 @@ def fit_ridge(z: torch.Tensor, y: torch.Tensor, weights: torch.Tensor, alpha: fl
         + torch.trace(inverse @ gram @ spread)
     )
     sigma2 = _noise_variance(yc - predicted, weights, expected)
-    variance = torch.diagonal(spread @ inverse)
-    standard_error = torch.sqrt(torch.clamp(variance, min=0.0))[None, :] * torch.sqrt(sigma2)[:, None]
+    variance = torch.diagonal(spread @ inverse)[None, :] * sigma2[:, None]
+    bias = alpha * (inverse @ beta).T  # the penalty's shrinkage, estimated at beta: E[beta_hat] - beta = -alpha A^-1 beta
+    standard_error = torch.sqrt(torch.clamp(variance, min=0.0) + bias**2)
     return SurrogateFit(beta.T.contiguous(), intercept, score, standard_error)
 
 
