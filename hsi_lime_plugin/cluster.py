@@ -46,7 +46,7 @@ def run_on_dask(
         shipped = client.scatter([bundle], broadcast=True, hash=True)[0]  # a list: a dict would scatter its values
         task = WorkerFunction("explain_unit")
         resources = {"GPU": 1} if gpu else None
-        pending = _as_completed()
+        pending = _as_completed(client)
         next_unit = 0
 
         def submit():
@@ -98,10 +98,10 @@ def connect(address: str):
         ) from None
 
 
-def _as_completed():
+def _as_completed(client):
     from distributed import as_completed
 
-    return as_completed()
+    return as_completed(loop=client.loop)
 
 
 def _result(future, unit: dict) -> dict:
