@@ -6,7 +6,7 @@ units run one after the other in the calling thread: no cluster, no threads, no 
 pool (QGIS must never start worker processes). On a cluster
 (``dask_scheduler="tcp://host:8786"``) the calling process connects to a scheduler that
 runs elsewhere (``dask scheduler``, ``dask worker ADDRESS --nthreads 1``), sends the model
-to every worker once (``scatter(broadcast=True)``), keeps a bounded number of units in
+to every worker once (:func:`ship_model`), keeps a bounded number of units in
 flight (memory stays bounded on both sides), gathers results with ``as_completed``,
 and on cancel stops submitting and cancels what is pending. A worker that dies loses
 its unit to another worker (Dask's rescheduling); a unit whose workers keep dying fails
@@ -43,7 +43,7 @@ def run_on_dask(
     try:
         threads = max(1, sum(client.nthreads().values()))
         reporter.info(f"{arg('dask_scheduler')}: {address}, {len(client.nthreads())} workers, {threads} threads")
-        shipped = client.scatter([bundle], broadcast=True, hash=True)[0]  # a list: a dict would scatter its values
+        shipped = ship_model(client, bundle)
         task = WorkerFunction("explain_unit")
         resources = {"GPU": 1} if gpu else None
         pending = _as_completed(client)
@@ -76,6 +76,16 @@ def run_on_dask(
         if futures:
             client.cancel([future for _, future in futures.values()])
         client.close()
+
+
+def ship_model(client, bundle: dict):
+    """The model bundle as a Dask future: each worker fetches it once, with the first unit it runs, and keeps it.
+
+    Not ``scatter``: scattered data whose worker dies cannot be recovered and fails every
+    unit that needs it, while a task's result (here ``dict(bundle)``, the bytes held in the
+    task's definition on the scheduler) is simply computed again.
+    """
+    return client.submit(dict, bundle, key=f"hsi-lime-model-{bundle['digest'][:16]}-{time.time_ns()}", pure=False)
 
 
 def connect(address: str):
