@@ -180,6 +180,7 @@ def test_requirements_add_only_what_qgis_lacks():
     importable = {"rasterio", "geopandas", "skimage", "scipy", "pandas", "matplotlib", "torch"}.__contains__
     assert installer.requirements(False, importable) == ["torch", "spyndex"]
     assert installer.requirements(True, importable) == ["torch", "spyndex", "onnxruntime"]
+    assert installer.requirements(False, importable, include_dask=True) == ["torch", "spyndex", "dask", "distributed"]
     assert installer.requirements(False, lambda m: False) == [
         "torch", "spyndex", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
     ]
