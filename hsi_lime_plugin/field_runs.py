@@ -144,7 +144,8 @@ def _outputs(raster, model, polygons, rasters, units, kind, output, output_folde
     if output and (kind != "spatial" or units == "rasters"):
         raise HsiLimeError(
             f"{arg('output')}: one attribution raster over the whole grid is written for the spatial kind with field "
-            f"polygons or tiles; with one raster per unit give {arg('output_folder')}, for the spectral kind the tables."
+            f"polygons or tiles; with one raster per unit give {arg('output_folder')}, for the spectral kind the "
+            "tables."
         )
     if output_folder and (kind != "spatial" or units != "rasters"):
         raise HsiLimeError(

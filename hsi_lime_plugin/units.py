@@ -79,7 +79,9 @@ def raster_grid(path: str, what: str = arg("raster")) -> dict:
 def tile_units(raster: str, tile_size: int) -> list[Unit]:
     """Square tiles of ``tile_size`` pixels on the raster's grid, row by row; edge tiles are smaller."""
     if int(tile_size) < 1:
-        raise HsiLimeError(f"{arg('tile_size')}: {tile_size} pixels is not a tile size; use at least 1 (256 is typical).")
+        raise HsiLimeError(
+            f"{arg('tile_size')}: {tile_size} pixels is not a tile size; use at least 1 (256 is typical)."
+        )
     grid = raster_grid(raster)
     size = int(tile_size)
     return [
@@ -150,7 +152,9 @@ def _polygon_frame(polygons, id_field: str | None, crs):
             "(choose a polygon layer, or buffer points and lines first)."
         )
     if frame.empty:
-        raise HsiLimeError(f"{arg('polygons')}: the layer has no polygon with a geometry; choose a layer with field polygons.")
+        raise HsiLimeError(
+            f"{arg('polygons')}: the layer has no polygon with a geometry; choose a layer with field polygons."
+        )
     if id_field:
         if id_field not in frame.columns:
             raise HsiLimeError(
