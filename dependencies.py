@@ -40,6 +40,8 @@ REQUIRED = {
 }
 #: Packages some models need (ONNX models need onnxruntime); the installer adds them on request.
 OPTIONAL = {"onnxruntime": "onnxruntime"}
+#: Running units on a Dask cluster (explain_fields with DASK_SCHEDULER); never needed to run in this process.
+DASK = {"dask": "dask", "distributed": "distributed"}
 
 
 def python_folder_name(version: tuple[int, int] | None = None) -> str:

@@ -32,7 +32,7 @@ import time
 from pathlib import Path, PureWindowsPath
 from typing import Callable, Iterable
 
-from .dependencies import CONSTRAINTS, OPTIONAL, REQUIRED, is_importable
+from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED, is_importable
 
 TORCH_VERSION = "2.13.0"
 #: PyTorch's own wheel indexes (CPU-only builds, and a CUDA build for Windows, where PyPI's torch is CPU-only).
@@ -279,13 +279,17 @@ def installed_outside(folders: Iterable[Path | str], path: list[str] | None = No
 
 
 def requirements(
-    include_onnx: bool, importable: Callable[[str], bool] = is_importable, always: Iterable[str] = ("torch", "spyndex")
+    include_onnx: bool, importable: Callable[[str], bool] = is_importable, always: Iterable[str] = ("torch", "spyndex"),
+    include_dask: bool = False,
 ) -> list[str]:
     """Top-level requirements: torch and spyndex always (install or update), the rest of
-    :data:`REQUIRED` (and onnxruntime) when QGIS cannot import them already."""
+    :data:`REQUIRED` (and onnxruntime, and dask with distributed for Dask clusters) when QGIS
+    cannot import them already."""
     names = dict(REQUIRED)
     if include_onnx:
         names.update(OPTIONAL)
+    if include_dask:
+        names.update(DASK)
     result = []
     for module, requirement in names.items():
         if requirement in always or not importable(module):

@@ -69,6 +69,7 @@ def main() -> int:
     )
     parser.add_argument("--skip-peers", action="store_true", help="hsi-lime and forward-only only")
     parser.add_argument("--skip-sampling-error", action="store_true")
+    parser.add_argument("--skip-fields", action="store_true", help="skip benchmarks/fields.py (map scale, Dask, memory)")
     parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--table-only", action="store_true", help="re-analyse --output and print the table, run nothing")
@@ -141,6 +142,8 @@ def main() -> int:
         sampling = sampling_error()
         if sampling is not None:
             results["sampling_error"] = sampling
+    if not args.skip_fields:
+        results["fields"] = fields_benchmark()
     results["total_seconds"] = time.perf_counter() - started
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
 
@@ -434,6 +437,22 @@ def sampling_error() -> dict | None:
         data = {"result": data}
     data.setdefault("_seconds", seconds)
     data.setdefault("_exit_code", process.returncode)
+    return data
+
+
+def fields_benchmark() -> dict:
+    """Run benchmarks/fields.py (explain_fields: speedup on 2 Dask workers, overhead per field, peak RSS)."""
+    output = WORK / "fields.json"
+    output.unlink(missing_ok=True)
+    print("bench: fields.py (200 fields in process and on 2 Dask workers; 4 GB scene memory) ...", flush=True)
+    started = time.perf_counter()
+    process = subprocess.run([PLUGIN_PYTHON, str(HERE / "fields.py"), "--output", str(output)], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - started
+    print(f"bench: fields.py done in {seconds:.0f} s (exit {process.returncode})", flush=True)
+    data = json.loads(output.read_text()) if output.is_file() else {"error": f"exit {process.returncode}",
+                                                                     "stdout_tail": process.stdout[-2000:]}
+    data["_seconds"] = seconds
     return data
 
 

@@ -38,3 +38,7 @@ TABLE_DRIVERS = {".csv": "CSV", ".gpkg": "GPKG"}
 RASTER_EXTENSIONS = (".tif", ".tiff")
 #: Figures are PNG.
 FIGURE_EXTENSIONS = (".png",)
+
+#: What a map-scale run (explain_fields) explains one by one: field polygons, regular tiles, or whole rasters.
+UNIT_KINDS = ("polygons", "tiles", "rasters")
+DEFAULT_TILE_SIZE = 256

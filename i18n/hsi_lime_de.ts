@@ -2,99 +2,322 @@
 <!DOCTYPE TS>
 <TS version="2.1">
 <context>
-    <name>ExplainSpatial</name>
+    <name>ExplainFields</name>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="37"/>
-        <source>Explain spatial importance (LIME)</source>
-        <translation>Räumliche Bedeutung erklären (LIME)</translation>
+        <location filename="../processing_algorithms/explain_fields.py" line="47"/>
+        <source>Explain every field or tile</source>
+        <translation>Jedes Feld oder jede Kachel erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
-        <source>Segments</source>
-        <translation>Segmente</translation>
+        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
+        <source>Hyperspectral raster</source>
+        <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
+        <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1).</source>
+        <translation>Die Szene, aus der die Felder oder Kacheln Fenster für Fenster gelesen werden (UNITS 0 und 1).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="146"/>
+        <source>Units</source>
+        <translation>Einheiten</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <source>Regular tiles</source>
+        <translation>Regelmäßige Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <source>One raster per unit</source>
+        <translation>Ein Raster je Einheit</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <source>What is explained one by one: the polygons of POLYGONS, tiles of TILE_SIZE pixels of INPUT, or each raster of RASTERS.</source>
+        <translation>Was einzeln erklärt wird: die Polygone aus POLYGONS, Kacheln von TILE_SIZE Pixeln aus INPUT oder jedes Raster aus RASTERS.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="63"/>
+        <source>Fields explained one by one (UNITS 0; any CRS). Polygons outside the raster or smaller than one pixel are skipped with one warning naming them; duplicate ids in ID_FIELD are an error.</source>
+        <translation>Felder, die einzeln erklärt werden (UNITS 0; beliebiges KBS). Polygone außerhalb des Rasters oder kleiner als ein Pixel werden mit einer Warnung, die sie nennt, übersprungen; doppelte Kennungen in ID_FIELD sind ein Fehler.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <source>Tile size (pixels)</source>
+        <translation>Kachelgröße (Pixel)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <source>UNITS 1: square tiles on the raster&apos;s grid, edge tiles smaller; tiles without a valid pixel are skipped.</source>
+        <translation>UNITS 1: quadratische Kacheln auf dem Gitter des Rasters, Randkacheln kleiner; Kacheln ohne gültiges Pixel werden übersprungen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <source>Rasters, one unit each</source>
+        <translation>Raster, je eine Einheit</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <source>UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image per field with its own nodata mask).</source>
+        <translation>UNITS 2: Rasterlayer oder -dateien, jede eine Einheit, benannt nach ihrem Dateinamen (z. B. ein kleines Bild je Feld mit eigener NoData-Maske).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <source>Dask scheduler address</source>
+        <translation>Adresse des Dask-Schedulers</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <source>e.g. tcp://10.0.0.5:8786: run the units on that Dask cluster (workers need hsi-lime installed with pip and the rasters on storage they can read). Empty: run in this process.</source>
+        <translation>z. B. tcp://10.0.0.5:8786: die Einheiten auf diesem Dask-Cluster rechnen (die Worker brauchen hsi-lime, mit pip installiert, und die Raster auf einem Speicher, den sie lesen können). Leer: in diesem Prozess rechnen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <source>Spatial</source>
+        <translation>Räumlich</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <source>Spectral</source>
+        <translation>Spektral</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <source>Spatial: which regions inside each unit drive the prediction. Spectral: which band groups.</source>
+        <translation>Räumlich: welche Bereiche in jeder Einheit die Vorhersage bestimmen. Spektral: welche Kanalgruppen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
+        <source>Segments inside each unit</source>
+        <translation>Segmente in jeder Einheit</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
+        <source>Field polygons (not available here)</source>
+        <translation>Feldpolygone (hier nicht verfügbar)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
         <source>SLIC superpixels</source>
         <translation>SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
         <source>Regular patches</source>
         <translation>Regelmäßige Kacheln</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="42"/>
-        <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
-        <translation>0: die Polygone aus POLYGONS; 1: SLIC-Superpixel des Rasters; 2: quadratische Kacheln.</translation>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
+        <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
+        <translation>Räumliche Art: SLIC-Superpixel (N_SEGMENTS, COMPACTNESS) oder quadratische Kacheln (PATCH_SIZE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
-        <source>Polygons used as segments (required for SEGMENTATION=0), any CRS.</source>
-        <translation>Polygone, die als Segmente dienen (für SEGMENTATION=0 erforderlich), beliebiges KBS.</translation>
+        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
+        <source>Number of SLIC segments</source>
+        <translation>Anzahl der SLIC-Segmente</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
-        <source>Number of SLIC superpixels</source>
-        <translation>Anzahl der SLIC-Superpixel</translation>
+        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
+        <source>SLIC segments per unit (at most one per pixel of a small unit).</source>
+        <translation>SLIC-Segmente je Einheit (höchstens eines je Pixel einer kleinen Einheit).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
-        <source>Approximate number of superpixels (SEGMENTATION=1).</source>
-        <translation>Ungefähre Anzahl der Superpixel (SEGMENTATION=1).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="60"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
         <source>SLIC compactness</source>
         <translation>SLIC-Kompaktheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="60"/>
-        <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
-        <translation>Höher: quadratischere Superpixel; niedriger: Superpixel, die spektralen Kanten folgen.</translation>
+        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
+        <source>Small: segments follow the spectra; large: square, regular segments.</source>
+        <translation>Klein: Segmente folgen den Spektren; groß: quadratische, regelmäßige Segmente.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="71"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="117"/>
         <source>Patch size (pixels)</source>
         <translation>Kachelgröße (Pixel)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="71"/>
-        <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
-        <translation>Seitenlänge der quadratischen Kacheln (SEGMENTATION=2); Randkacheln sind kleiner.</translation>
+        <location filename="../processing_algorithms/explain_fields.py" line="117"/>
+        <source>Side of the square patches inside each unit.</source>
+        <translation>Seitenlänge der quadratischen Kacheln in jeder Einheit.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="76"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <source>Band groups (superbands)</source>
+        <translation>Kanalgruppen (Superbänder)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <source>Spectral kind: groups separated by &apos;;&apos; (as in Explain spectral importance), e.g. R; G+B; NDVI.</source>
+        <translation>Spektrale Art: Gruppen durch &apos;;&apos; getrennt (wie bei Spektrale Bedeutung erklären), z. B. R; G+B; NDVI.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
+        <source>Keep bands in no group fixed</source>
+        <translation>Kanäle ohne Gruppe unverändert lassen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
+        <source>No: the bands in no group form the superband &apos;not_included&apos;. Yes: they keep their values.</source>
+        <translation>Nein: Die Kanäle ohne Gruppe bilden das Superband &apos;not_included&apos;. Ja: Sie behalten ihre Werte.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="135"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="76"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="135"/>
+        <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
+        <translation>Räumliche Art mit Feldern oder Kacheln: ein Float32-Kanal je Zielgröße über das ganze Eingaberaster, Einheiten mosaikiert, blockweise geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="141"/>
+        <source>Attribution rasters folder</source>
+        <translation>Ordner der Attributionsraster</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="141"/>
+        <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
+        <translation>Räumliche Art mit einem Raster je Einheit: &lt;name&gt;_attribution.tif je Eingabe, auf ihrem Gitter.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="146"/>
+        <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt;, r2_&lt;target&gt;.</source>
+        <translation>Ein Polygon je erklärter Einheit: unit_id, n_pixels, pred_&lt;target&gt;, r2_&lt;target&gt;.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="151"/>
+        <source>Attribution per unit</source>
+        <translation>Attribution je Einheit</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="151"/>
+        <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
+        <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="156"/>
+        <source>Attribution across units</source>
+        <translation>Attribution über alle Einheiten</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="156"/>
+        <source>One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.</source>
+        <translation>Eine Zeile je Zielgröße und Merkmal: mean, std, median, min, max, n_units, mean_r2. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="196"/>
+        <source>{} units explained, {} without valid pixels skipped</source>
+        <translation>{} Einheiten erklärt, {} ohne gültige Pixel übersprungen</translation>
+    </message>
+</context>
+<context>
+    <name>ExplainSpatial</name>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="43"/>
+        <source>Explain spatial importance (LIME)</source>
+        <translation>Räumliche Bedeutung erklären (LIME)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="48"/>
+        <source>Segments</source>
+        <translation>Segmente</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="48"/>
+        <source>Field polygons</source>
+        <translation>Feldpolygone</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="48"/>
+        <source>SLIC superpixels</source>
+        <translation>SLIC-Superpixel</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="48"/>
+        <source>Regular patches</source>
+        <translation>Regelmäßige Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="48"/>
+        <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
+        <translation>0: die Polygone aus POLYGONS; 1: SLIC-Superpixel des Rasters; 2: quadratische Kacheln.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="57"/>
+        <source>Polygons used as segments (required for SEGMENTATION=0), any CRS.</source>
+        <translation>Polygone, die als Segmente dienen (für SEGMENTATION=0 erforderlich), beliebiges KBS.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="60"/>
+        <source>Number of SLIC superpixels</source>
+        <translation>Anzahl der SLIC-Superpixel</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="60"/>
+        <source>Approximate number of superpixels (SEGMENTATION=1).</source>
+        <translation>Ungefähre Anzahl der Superpixel (SEGMENTATION=1).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="66"/>
+        <source>SLIC compactness</source>
+        <translation>SLIC-Kompaktheit</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="66"/>
+        <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
+        <translation>Höher: quadratischere Superpixel; niedriger: Superpixel, die spektralen Kanten folgen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="77"/>
+        <source>Patch size (pixels)</source>
+        <translation>Kachelgröße (Pixel)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="77"/>
+        <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
+        <translation>Seitenlänge der quadratischen Kacheln (SEGMENTATION=2); Randkacheln sind kleiner.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="82"/>
+        <source>Attribution raster</source>
+        <translation>Attributionsraster</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="82"/>
         <source>GeoTIFF on the input grid, one band per target (band description = target name).</source>
         <translation>GeoTIFF auf dem Eingaberaster, ein Kanal je Zielgröße (Kanalbeschreibung = Name der Zielgröße).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="80"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="86"/>
         <source>Segments with attributions</source>
         <translation>Segmente mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="85"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="91"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 des Ersatzmodells je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="116"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="122"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 des Ersatzmodells: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="90"/>
         <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
         <translation>Ein Polygon je Segment mit segment_id, attr_ (Attribution), se_ (Standardfehler), low_ und high_ (95-%-Intervall) und r2_ je Zielgröße.</translation>
     </message>
@@ -180,177 +403,177 @@
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="79"/>
+        <location filename="../processing_algorithms/base.py" line="111"/>
         <source>Explanations</source>
         <translation>Erklärungen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="109"/>
+        <location filename="../processing_algorithms/base.py" line="141"/>
         <source>Hyperspectral raster</source>
         <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="109"/>
+        <location filename="../processing_algorithms/base.py" line="141"/>
         <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
         <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format), ein Kanal je Wellenlänge.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="118"/>
+        <location filename="../processing_algorithms/base.py" line="150"/>
         <source>Model file</source>
         <translation>Modelldatei</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="118"/>
+        <location filename="../processing_algorithms/base.py" line="150"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="135"/>
+        <location filename="../processing_algorithms/base.py" line="167"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Python-Modellrezepte erlauben (führt den Code des Rezepts aus)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="135"/>
+        <location filename="../processing_algorithms/base.py" line="167"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Ein Python-Rezept (.py mit load_model(device)) als MODEL akzeptieren. Standardmäßig aus, weil das Laden eines Rezepts seinen Code mit Ihren Rechten ausführt, wie ein Skript: nur für Rezepte einschalten, die Sie geschrieben haben oder denen Sie vertrauen. TorchScript- und ONNX-Dateien brauchen diese Erlaubnis nicht.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="153"/>
+        <location filename="../processing_algorithms/base.py" line="185"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="159"/>
+        <location filename="../processing_algorithms/base.py" line="191"/>
         <source>Field identifier</source>
         <translation>Feldkennung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="159"/>
+        <location filename="../processing_algorithms/base.py" line="191"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Attribut, das jedes Feldpolygon kennzeichnet; leer: die Objekt-ID.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="172"/>
+        <location filename="../processing_algorithms/base.py" line="212"/>
         <source>Targets</source>
         <translation>Zielgrößen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="172"/>
+        <location filename="../processing_algorithms/base.py" line="212"/>
         <source>Comma-separated target names or 0-based indices; empty: every target of the model.</source>
         <translation>Kommagetrennte Namen der Zielgrößen oder Indizes ab 0; leer: alle Zielgrößen des Modells.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="176"/>
+        <location filename="../processing_algorithms/base.py" line="219"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="176"/>
+        <location filename="../processing_algorithms/base.py" line="219"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: ein lineares Ersatzmodell, das kleine Störungen stärker gewichtet. Kernel SHAP: Shapley-Werte, die sich zur Vorhersage minus der Vorhersage auf der Basislinie addieren (exakt, wenn die Anzahl der Stichproben 2^Merkmale erreicht).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="187"/>
+        <location filename="../processing_algorithms/base.py" line="230"/>
         <source>Number of samples</source>
         <translation>Anzahl der Stichproben</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="187"/>
+        <location filename="../processing_algorithms/base.py" line="230"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions.</source>
         <translation>Gestörte Bilder, die das Modell auswertet; mehr ergibt stabilere Attributionen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="193"/>
+        <location filename="../processing_algorithms/base.py" line="239"/>
         <source>Baseline</source>
         <translation>Basislinie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="193"/>
+        <location filename="../processing_algorithms/base.py" line="239"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Der Wert, den ein entferntes Merkmal annimmt, in Einheiten der Modelleingabe: zero (null), mean (Mittel jedes Kanals über die gültigen Pixel) oder eine Zahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="201"/>
+        <location filename="../processing_algorithms/base.py" line="250"/>
         <source>Kernel width (LIME)</source>
         <translation>Kernelbreite (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="201"/>
+        <location filename="../processing_algorithms/base.py" line="250"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Breite des LIME-Ähnlichkeitskernels auf dem Kosinusabstand (0 bis 1) zwischen gestörtem Bild und Original; kleiner ist lokaler. Der Standardwert 1.0 gibt dem Bild, in dem alles entfernt ist, 0,61 des Gewichts des Originals. Kernel SHAP ignoriert ihn.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="217"/>
+        <location filename="../processing_algorithms/base.py" line="269"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Stapelgröße (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="217"/>
+        <location filename="../processing_algorithms/base.py" line="269"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Bilder je Vorwärtsdurchlauf; 0 wählt anhand des freien Speichers.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="224"/>
+        <location filename="../processing_algorithms/base.py" line="276"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="224"/>
+        <location filename="../processing_algorithms/base.py" line="276"/>
         <source>auto: the GPU when torch sees one, else the CPU. cuda without a GPU is an error.</source>
         <translation>auto: die GPU, wenn torch eine findet, sonst die CPU. cuda ohne GPU ist ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="231"/>
+        <location filename="../processing_algorithms/base.py" line="283"/>
         <source>Random seed</source>
         <translation>Zufallsstartwert</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="231"/>
+        <location filename="../processing_algorithms/base.py" line="283"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>Derselbe Startwert ergibt dieselben Stichproben und dieselben Attributionen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="266"/>
+        <location filename="../processing_algorithms/base.py" line="318"/>
         <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
         <translation>INPUT: Es wurde kein Rasterlayer angegeben; wählen Sie ein hyperspektrales Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="268"/>
+        <location filename="../processing_algorithms/base.py" line="320"/>
         <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
         <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="286"/>
+        <location filename="../processing_algorithms/base.py" line="338"/>
         <source>Band wavelengths (override)</source>
         <translation>Kanalwellenlängen (überschreiben)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="286"/>
+        <location filename="../processing_algorithms/base.py" line="338"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="377"/>
+        <location filename="../processing_algorithms/base.py" line="427"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="332"/>
+        <location filename="../processing_algorithms/base.py" line="386"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="353"/>
+        <location filename="../processing_algorithms/base.py" line="407"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="355"/>
+        <location filename="../processing_algorithms/base.py" line="409"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch sieht keine CUDA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="356"/>
+        <location filename="../processing_algorithms/base.py" line="410"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, Gerät: {}</translation>
     </message>
@@ -366,7 +589,7 @@
 <context>
     <name>HsiLimeProvider</name>
     <message>
-        <location filename="../processing_algorithms/provider.py" line="23"/>
+        <location filename="../processing_algorithms/provider.py" line="24"/>
         <source>Hyperspectral explanations</source>
         <translation>Hyperspektrale Erklärungen</translation>
     </message>
@@ -424,74 +647,84 @@
         <translation>Auch onnxruntime installieren, das ONNX-Modelle (.onnx) brauchen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="83"/>
         <source>Dependency folder</source>
         <translation>Ordner der Abhängigkeiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="65"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="70"/>
         <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
         <translation>Wohin die Pakete kommen. Leer: die Umgebungsvariable HSI_LIME_DEPENDENCIES, wenn gesetzt, sonst python/hsi_lime_dependencies/python3.X im aktiven QGIS-Profil. Der bisherige Inhalt wird nur ersetzt, wenn die Installation gelingt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="79"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="84"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="92"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="97"/>
         <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
         <translation>FOLDER: hier ist kein QGIS-Profil bekannt; wählen Sie einen Ordner.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="102"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="108"/>
         <source>Python of this QGIS: {}</source>
         <translation>Python dieses QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="103"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="109"/>
         <source>torch build: {}</source>
         <translation>torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="104"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="110"/>
         <source>torch source: {}</source>
         <translation>torch-Quelle: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="105"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="111"/>
         <source>Installing into {}: {}</source>
         <translation>Installation in {}: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="116"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="122"/>
         <source>Cancelled: the previous dependency folder {} is unchanged.</source>
         <translation>Abgebrochen: der bisherige Ordner der Abhängigkeiten {} ist unverändert.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="123"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="129"/>
         <source>Installed into {} in {:.0f} s:</source>
         <translation>In {} installiert, in {:.0f} s:</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="126"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="132"/>
         <source>torch build chosen: {}</source>
         <translation>Gewählte torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="129"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="135"/>
         <source>Kept this QGIS&apos;s own: {}</source>
         <translation>Von diesem QGIS beibehalten: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="138"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="144"/>
         <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
         <translation>torch wurde in dieser Sitzung schon von anderswo geladen: starten Sie QGIS neu, um das neue zu verwenden.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="141"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="147"/>
         <source>Still missing: {}</source>
         <translation>Fehlt noch: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="65"/>
+        <source>Include Dask</source>
+        <translation>Dask einschließen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="65"/>
+        <source>Also install dask and distributed, which running &apos;Explain every field or tile&apos; on a Dask cluster (DASK_SCHEDULER) needs; not needed to run in this process.</source>
+        <translation>Auch dask und distributed installieren, die &apos;Jedes Feld oder jede Kachel erklären&apos; auf einem Dask-Cluster (DASK_SCHEDULER) braucht; für das Rechnen in diesem Prozess nicht nötig.</translation>
     </message>
 </context>
 </TS>

@@ -45,8 +45,10 @@ from ..hsi_lime_plugin.options import (
     DEFAULT_KERNEL_WIDTH,
     DEFAULT_N_SAMPLES,
     DEVICES,
+    KINDS,
     METHODS,
     SEGMENTATIONS,
+    UNIT_KINDS,
     VECTOR_DRIVERS,
 )
 from ..hsi_lime_plugin.reporting import Reporter
@@ -54,9 +56,9 @@ from ..hsi_lime_plugin.reporting import Reporter
 ICON = Path(__file__).resolve().parent.parent / "icon.svg"
 CONTEXT = "HsiLimeAlgorithm"
 #: Engine arguments whose parameter is not simply the upper-case name.
-PARAMETERS = {"raster": "INPUT", "image": "INPUT", "allow_python": "ALLOW_PYTHON_MODEL"}
+PARAMETERS = {"raster": "INPUT", "image": "INPUT", "allow_python": "ALLOW_PYTHON_MODEL", "include_rest": "KEEP_UNGROUPED"}
 #: Enumerated arguments: the parameter's value is the index of the engine's choice.
-ENUMS = {"segmentation": SEGMENTATIONS, "method": METHODS, "device": DEVICES}
+ENUMS = {"segmentation": SEGMENTATIONS, "method": METHODS, "device": DEVICES, "units": UNIT_KINDS, "kind": KINDS}
 
 
 def parameter_name(argument: str, value: str | None = None) -> str:

@@ -63,6 +63,11 @@ class InstallDependencies(HsiLimeAlgorithm):
             self.tr("Also install onnxruntime, which ONNX (.onnx) models need."),
         )
         self.add(
+            QgsProcessingParameterBoolean("INCLUDE_DASK", self.tr("Include Dask"), defaultValue=False),
+            self.tr("Also install dask and distributed, which running 'Explain every field or tile' on a Dask "
+                    "cluster (DASK_SCHEDULER) needs; not needed to run in this process."),
+        )
+        self.add(
             QgsProcessingParameterFile(
                 "FOLDER",
                 self.tr("Dependency folder"),
@@ -92,13 +97,14 @@ class InstallDependencies(HsiLimeAlgorithm):
             raise QgsProcessingException(self.tr("FOLDER: no QGIS profile is known here; choose a folder."))
         choice = ("auto", "cpu", "cuda")[self.parameterAsEnum(parameters, "DEVICE", context)]
         include_onnx = self.parameterAsBoolean(parameters, "INCLUDE_ONNX", context)
+        include_dask = self.parameterAsBoolean(parameters, "INCLUDE_DASK", context)
         started = time.perf_counter()
         try:
             python = installer.find_python()
             cuda = installer.detect_cuda()
             device, why = installer.choose_device(choice, cuda)
             extra, source = installer.torch_source(device)
-            packages = installer.requirements(include_onnx)
+            packages = installer.requirements(include_onnx, include_dask=include_dask)
             feedback.pushInfo(self.tr("Python of this QGIS: {}").format(python))
             feedback.pushInfo(self.tr("torch build: {}").format(why))
             feedback.pushInfo(self.tr("torch source: {}").format(source))

@@ -6,11 +6,12 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .base import ICON
+from .explain_fields import ExplainFields
 from .explain_spatial import ExplainSpatial
 from .explain_spectral import ExplainSpectral
 from .install_dependencies import InstallDependencies
 
-ALGORITHMS = (ExplainSpatial, ExplainSpectral, InstallDependencies)
+ALGORITHMS = (ExplainSpatial, ExplainSpectral, ExplainFields, InstallDependencies)
 
 
 class HsiLimeProvider(QgsProcessingProvider):

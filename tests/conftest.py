@@ -93,13 +93,24 @@ def qgis_process(tmp_path_factory):
     enabled = subprocess.run([QGIS_PROCESS, "plugins", "enable", "hsi_lime"], env=env, capture_output=True, text=True)
     assert enabled.returncode == 0, enabled.stdout + enabled.stderr
 
+    def command(algorithm, parameters):
+        """A list value repeats its parameter (several layers of a multiple-layer parameter)."""
+        arguments = [
+            f"--{name}={item}" for name, value in parameters.items()
+            for item in (value if isinstance(value, (list, tuple)) else [value])
+        ]
+        return [QGIS_PROCESS, "--json", "run", str(algorithm), *arguments]
+
     def run(algorithm, **parameters):
-        arguments = [f"--{name}={value}" for name, value in parameters.items()]
         started = time.perf_counter()
-        completed = subprocess.run(
-            [QGIS_PROCESS, "--json", "run", str(algorithm), *arguments], env=env, capture_output=True, text=True
-        )
+        completed = subprocess.run(command(algorithm, parameters), env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - started
         return completed, (json.loads(completed.stdout) if completed.returncode == 0 else None), seconds
 
+    def popen(algorithm, **parameters) -> subprocess.Popen:
+        """The same run, started in the background (stdout and stderr as text pipes)."""
+        return subprocess.Popen(command(algorithm, parameters), env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    run.popen = popen
     return run

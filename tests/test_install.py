@@ -55,7 +55,9 @@ def test_plugin_lists_every_algorithm_without_its_dependencies(user_qgis):
     listed = user_qgis("list")
     output = listed.stdout + listed.stderr
     assert listed.returncode == 0, output
-    for algorithm in ("hsilime:explain_spatial", "hsilime:explain_spectral", "hsilime:install_dependencies"):
+    for algorithm in (
+        "hsilime:explain_fields", "hsilime:explain_spatial", "hsilime:explain_spectral", "hsilime:install_dependencies"
+    ):
         assert algorithm in output
     assert "error starting plugin" not in output.lower() and "Traceback" not in output
 

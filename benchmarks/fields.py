@@ -1,0 +1,258 @@
+"""Map-scale benchmark of hsilime:explain_fields' engine (run_fields): speed on a cluster, memory on a big scene.
+
+speed   ``--fields`` square fields on a generated ``--bands`` x ``--size`` x ``--size`` int16 scene, the
+        small CNN of cnn.py (TorchScript, scale 1e-4), spatial kind, patches of ``--patch-size``:
+        (a) a plain loop: read each field's window, mask, patches, ``explain()`` (the floor);
+        (b) run_fields in this process; (c) run_fields on a local scheduler with 2 workers
+        (``dask worker --nthreads 1``, OMP_NUM_THREADS=1), after a warm-up run that loads torch
+        and the model on the workers. torch uses 1 thread in (a) and (b), like each worker.
+        Reports the speedup (b)/(c) (goal >= 1.6) and the overhead per field (b)/(a) - 1 (goal < 10 %).
+memory  a generated ``--memory-bands`` x ``--memory-size``^2 int16 tiled GeoTIFF (224 x 3000 x 3000: 4 GB),
+        ``--memory-fields`` fields, then tiles of ``--memory-tile`` pixels: peak RSS of a fresh process
+        running run_fields (goal < 1.5 GB), and wall time per field and per tile.
+
+``python benchmarks/fields.py`` prints one JSON object (last line) and writes it to ``--output``;
+benchmarks/run.py runs it and merges it into results.json under "fields".
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+WORK = ROOT / "build" / "bench" / "fields"
+GOALS = {"speedup": 1.6, "overhead_per_field": 0.10, "peak_rss_gb": 1.5}
+
+
+def make_scene(path: Path, bands: int, size: int, block: int = 256) -> Path:
+    """A tiled int16 GeoTIFF written block by block (never whole in memory), values 500-4000."""
+    import rasterio
+    from rasterio.transform import from_origin
+    from rasterio.windows import Window
+
+    if path.is_file():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    generator = np.random.default_rng(1)
+    profile = dict(driver="GTiff", width=size, height=size, count=bands, dtype="int16", crs="EPSG:32633",
+                   transform=from_origin(300_000.0, 5_800_000.0, 30.0, 30.0), nodata=-32768, tiled=True,
+                   blockxsize=block, blockysize=block, interleave="pixel", BIGTIFF="YES")
+    partial = path.with_suffix(".partial.tif")
+    with rasterio.open(partial, "w", **profile) as dataset:
+        for row in range(0, size, block):
+            for column in range(0, size, block):
+                height, width = min(block, size - row), min(block, size - column)
+                data = generator.integers(500, 4000, size=(bands, height, width), dtype=np.int16)
+                dataset.write(data, window=Window(column, row, width, height))
+    partial.rename(path)
+    return path
+
+
+def make_fields(path: Path, raster: Path, count: int) -> Path:
+    """``count`` square fields on a regular grid over the raster, each 3/4 of its cell."""
+    import geopandas as gpd
+    import rasterio
+    import shapely.geometry
+
+    with rasterio.open(raster) as dataset:
+        transform, size, crs = dataset.transform, dataset.width, dataset.crs
+    per_row = int(np.ceil(np.sqrt(count)))
+    cell = size // per_row
+    boxes = []
+    for k in range(count):
+        row, column = divmod(k, per_row)
+        x0, y0 = transform * (column * cell + cell // 8, row * cell + cell // 8)
+        x1, y1 = transform * (column * cell + cell // 8 + 3 * cell // 4, row * cell + cell // 8 + 3 * cell // 4)
+        boxes.append(shapely.geometry.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    gpd.GeoDataFrame({"field": [f"f{k}" for k in range(count)]}, geometry=boxes, crs=crs).to_file(path, driver="GPKG")
+    return path
+
+
+def make_model(path: Path, bands: int) -> Path:
+    import torch
+
+    from cnn import SmallCNN
+
+    torch.manual_seed(0)
+    torch.jit.save(torch.jit.script(SmallCNN(bands, 4).eval()), str(path))
+    card = {"task": "regression", "targets": ["P", "K", "Mg", "pH"], "input": {"bands": bands, "scale": 1e-4}}
+    path.with_suffix(".json").write_text(json.dumps(card))
+    return path
+
+
+def plain_loop(raster: Path, fields: Path, model: Path, settings: dict, options: dict) -> float:
+    """The floor: each field's window read, masked, cut into patches and explained, nothing else."""
+    import geopandas as gpd
+
+    from hsi_lime_plugin.fields import cached_model, model_bundle, read_unit, unit_features, unit_seed
+    from hsi_lime_plugin.pipeline import explain
+    from hsi_lime_plugin.units import polygon_units
+
+    units = polygon_units(str(raster), gpd.read_file(fields), "field")
+    started = time.perf_counter()
+    bundle = model_bundle(str(model), device="cpu", allow_python=False, ship=False)
+    for unit in units:
+        cube, inside = read_unit(unit.spec())
+        network = cached_model(bundle, cube.shape[0], cube.wavelengths)
+        explain(network, cube.data, unit_features(settings, cube, inside), kind="spatial", valid=inside,
+                **dict(options, seed=unit_seed(options["seed"], unit.id)))
+    return time.perf_counter() - started
+
+
+def timed_run(raster, fields, model, folder: Path, scheduler: str | None, settings: dict, options: dict) -> float:
+    from hsi_lime_plugin.field_runs import run_fields
+
+    started = time.perf_counter()
+    run_fields(str(raster), str(model), units="polygons", polygons=str(fields), id_field="field", kind="spatial",
+               segmentation="patches", patch_size=settings["patch_size"], output=str(folder / "attribution.tif"),
+               output_table=str(folder / "table.csv"), dask_scheduler=scheduler, **options)
+    return time.perf_counter() - started
+
+
+def start_cluster(folder: Path, workers: int = 2):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = Path(sys.executable).parent / "dask"
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONPATH=str(ROOT))
+    log = open(folder / "cluster.log", "w")
+    processes = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                   "--no-dashboard"], env=env, stdout=log, stderr=subprocess.STDOUT)]
+    processes += [subprocess.Popen([str(dask), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                                    "--host", "127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
+                  for _ in range(workers)]
+    from distributed import Client
+
+    with Client(address, timeout=60, set_as_default=False) as client:
+        client.wait_for_workers(workers, timeout=120)
+    return address, processes
+
+
+def stop_cluster(processes) -> None:
+    for process in reversed(processes):
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+def speed(args) -> dict:
+    import torch
+
+    torch.set_num_threads(1)
+    folder = WORK / f"speed_{args.bands}x{args.size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    raster = make_scene(folder / "scene.tif", args.bands, args.size)
+    fields = make_fields(folder / "fields.gpkg", raster, args.fields)
+    model = make_model(folder / "cnn.pt", args.bands)
+    settings = {"kind": "spatial", "segmentation": "patches", "patch_size": args.patch_size}
+    options = dict(n_samples=args.n_samples, batch_size=args.batch_size, device="cpu", seed=0)
+    plain_loop(raster, fields, model, settings, dict(options, n_samples=2 * args.batch_size))  # warm-up
+    loop = plain_loop(raster, fields, model, settings, options)
+    here = timed_run(raster, fields, model, folder, None, settings, options)
+    address, processes = start_cluster(folder)
+    try:
+        cold = timed_run(raster, fields, model, folder, address, settings, options)
+        warm = timed_run(raster, fields, model, folder, address, settings, options)
+    finally:
+        stop_cluster(processes)
+    return {
+        "fields": args.fields, "scene": [args.bands, args.size, args.size], "n_samples": args.n_samples,
+        "patch_size": args.patch_size, "seconds_plain_loop": loop, "seconds_in_process": here,
+        "seconds_dask_2_workers_cold": cold, "seconds_dask_2_workers": warm,
+        "speedup": here / warm, "overhead_per_field": here / loop - 1.0,
+        "seconds_per_field_in_process": here / args.fields, "seconds_per_field_dask": warm / args.fields,
+    }
+
+
+def memory_child(args) -> None:
+    """One run_fields in this (fresh) process; prints its peak RSS."""
+    from hsi_lime_plugin.field_runs import run_fields
+
+    folder = Path(args.folder)
+    started = time.perf_counter()
+    unit_options = (dict(units="polygons", polygons=str(folder / "fields.gpkg"), id_field="field")
+                    if args.units == "polygons" else dict(units="tiles", tile_size=args.memory_tile))
+    run = run_fields(str(folder / "scene.tif"), str(folder / "cnn.pt"), kind="spatial", segmentation="patches",
+                     patch_size=args.patch_size, output=str(folder / f"attribution_{args.units}.tif"),
+                     output_table=str(folder / f"table_{args.units}.csv"), n_samples=args.n_samples,
+                     batch_size=args.batch_size, device="cpu", seed=0, **unit_options)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"units": len(run.units), "seconds": seconds, "seconds_per_unit": seconds / len(run.units),
+                      "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
+
+
+def memory(args) -> dict:
+    folder = WORK / f"memory_{args.memory_bands}x{args.memory_size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    raster = make_scene(folder / "scene.tif", args.memory_bands, args.memory_size)
+    make_fields(folder / "fields.gpkg", raster, args.memory_fields)
+    make_model(folder / "cnn.pt", args.memory_bands)
+    result = {"scene": [args.memory_bands, args.memory_size, args.memory_size],
+              "scene_gb": raster.stat().st_size / 2**30, "seconds_to_generate": time.perf_counter() - started}
+    for units in ("polygons", "tiles"):
+        command = [sys.executable, __file__, "--memory-child", "--folder", str(folder), "--units", units,
+                   "--memory-tile", str(args.memory_tile), "--patch-size", str(args.patch_size),
+                   "--n-samples", str(args.n_samples), "--batch-size", str(args.batch_size)]
+        process = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="2"))
+        if process.returncode != 0:
+            result[units] = {"error": process.stderr[-2000:]}
+            continue
+        result[units] = json.loads(process.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fields", type=int, default=200)
+    parser.add_argument("--size", type=int, default=800)
+    parser.add_argument("--bands", type=int, default=64)
+    parser.add_argument("--patch-size", type=int, default=8)
+    parser.add_argument("--n-samples", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--memory-size", type=int, default=3000)
+    parser.add_argument("--memory-bands", type=int, default=224)
+    parser.add_argument("--memory-fields", type=int, default=100)
+    parser.add_argument("--memory-tile", type=int, default=128)
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--output", default=str(WORK / "fields.json"))
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--units", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child(args)
+        return 0
+    results = {"goals": GOALS, "machine": {"cpus": os.cpu_count(), "load_average_at_start": list(os.getloadavg())}}
+    if not args.skip_speed:
+        results["speed"] = speed(args)
+    if not args.skip_memory:
+        results["memory"] = memory(args)
+    results["machine"]["load_average_at_end"] = list(os.getloadavg())
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(results, indent=1) + "\n")
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,295 @@
+"""run_fields(): explain every field of a polygon layer, every tile of a scene, or every raster of a list.
+
+Map scale, memory-bounded: each unit (:mod:`hsi_lime_plugin.units`) is read through its
+own window and explained on its own (:func:`hsi_lime_plugin.fields.explain_unit`), in
+this process or on a Dask cluster (:mod:`hsi_lime_plugin.cluster`); the calling process
+writes every output as results arrive (the attribution raster window by window) and
+keeps only the small per-unit tables in memory. Results do not depend on the executor,
+the number of workers or the order in which units finish: each unit's seed comes from
+the run's seed and the unit's id, and the tables are sorted in unit order.
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import rasterio
+
+from .errors import HsiLimeError, arg
+from .field_outputs import TABLE_COLUMNS, Mosaic, result_rows, summary_table, unit_geometry, unit_raster, unit_record
+from .fields import cached_model, model_bundle
+from .options import (DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, DEFAULT_TILE_SIZE, KINDS,
+                      SEGMENTATIONS, UNIT_KINDS)
+from .outputs import OutputSet, atomic_output, write_vector
+from .reporting import Reporter, reporter_or_default
+from .units import named, polygon_units, raster_grid, raster_units, tile_units
+from .wavelength_text import parse_wavelengths
+from .wavelengths import read_wavelengths
+
+#: Seconds between two log lines about finished units (the rest are counted, not listed).
+LOG_EVERY = 5.0
+
+
+@dataclass
+class FieldsRun:
+    """What :func:`run_fields` produced: the tables (written or not), the units skipped and the times."""
+
+    table: pd.DataFrame
+    summary: pd.DataFrame
+    units: pd.DataFrame
+    skipped: list = field(default_factory=list)
+    seconds: float = 0.0
+    outputs: dict = field(default_factory=dict)
+
+
+def run_fields(
+    raster: str | None,
+    model: str,
+    *,
+    units: str = "polygons",
+    polygons=None,
+    polygons_layer: str | None = None,
+    id_field: str | None = None,
+    tile_size: int = DEFAULT_TILE_SIZE,
+    rasters: list[str] | None = None,
+    kind: str = "spatial",
+    segmentation: str = "slic",
+    n_segments: int = DEFAULT_N_SEGMENTS,
+    compactness: float = DEFAULT_COMPACTNESS,
+    patch_size: int = DEFAULT_PATCH_SIZE,
+    band_groups: str | None = None,
+    wavelengths: str | None = None,
+    include_rest: bool = True,
+    output: str | None = None,
+    output_folder: str | None = None,
+    output_units: str | None = None,
+    output_table: str | None = None,
+    output_summary: str | None = None,
+    dask_scheduler: str | None = None,
+    device: str = "auto",
+    allow_python: bool = False,
+    reporter: Reporter | None = None,
+    **explain_options,
+) -> FieldsRun:
+    """Explain every unit of a raster (fields or tiles) or of a list of rasters, and write the results.
+
+    Parameters
+    ----------
+    raster : str or None
+        The raster the fields or tiles are read from (``units`` "polygons" or "tiles").
+    model : str
+        The model file (its card beside it, or embedded).
+    units : {"polygons", "tiles", "rasters"}
+        Field ``polygons`` (a path or GeoDataFrame, with ``polygons_layer`` and ``id_field``),
+        square tiles of ``tile_size`` pixels, or every raster of ``rasters`` as one unit.
+    kind : {"spatial", "spectral"}
+        Spatial: SLIC superpixels (``n_segments``, ``compactness``) or ``patch_size`` patches
+        inside each unit. Spectral: the superbands of ``band_groups`` (``wavelengths``,
+        ``include_rest`` as in :func:`hsi_lime_plugin.run_spectral`).
+    output : str, optional
+        Spatial kind with fields or tiles: the attribution GeoTIFF over the whole grid.
+    output_folder : str, optional
+        Spatial kind with rasters: the folder that gets ``<name>_attribution.tif`` per raster.
+    output_units, output_table, output_summary : str, optional
+        The units layer (vector), the table per unit, target and feature, and the summary
+        across units (``.csv`` or ``.gpkg``); columns in :mod:`hsi_lime_plugin.field_outputs`.
+    dask_scheduler : str, optional
+        ``tcp://host:8786``: run the units on that Dask cluster; empty: in this process.
+    device, allow_python, reporter, **explain_options
+        As for :func:`hsi_lime_plugin.run_spatial` (``targets``, ``method``, ``n_samples``,
+        ``batch_size``, ``seed``, ``baseline``, ``kernel_width``).
+    """
+    reporter = reporter_or_default(reporter)
+    _check_choices(units, kind, segmentation)
+    rasters = [str(path) for path in (rasters or [])]
+    outputs = _outputs(raster, model, polygons, rasters, units, kind, output, output_folder, output_units,
+                       output_table, output_summary)
+    started = time.perf_counter()
+    with reporter.active():
+        plan = _units(raster, units, polygons, polygons_layer, id_field, tile_size, rasters, reporter)
+        first = plan[0].path
+        grid = raster_grid(first, arg("rasters") if units == "rasters" else arg("raster"))
+        settings, superband_labels = _settings(first, grid, kind, segmentation, n_segments, compactness,
+                                               patch_size, band_groups, wavelengths, include_rest, explain_options,
+                                               reporter)
+        bundle = model_bundle(model, device=device, allow_python=allow_python, ship=bool(dask_scheduler))
+        cached_model(dict(bundle, files=None), grid["count"], settings["band_wavelengths"], reporter)
+        reporter.info(f"explaining {len(plan)} {units} with {explain_options.get('n_samples', 500)} samples each"
+                      + (f" on the Dask cluster {dask_scheduler}" if dask_scheduler else " in this process"))
+        collected = _execute(plan, bundle, settings, outputs, grid, superband_labels, dask_scheduler, device,
+                             output_folder, reporter)
+    run = _finish(collected, plan, outputs, time.perf_counter() - started, reporter)
+    return run
+
+
+def _check_choices(units: str, kind: str, segmentation: str) -> None:
+    if units not in UNIT_KINDS:
+        raise HsiLimeError(f"{arg('units')}: unknown units '{units}'; choose one of {', '.join(UNIT_KINDS)}.")
+    if kind not in KINDS:
+        raise HsiLimeError(f"{arg('kind')}: unknown kind '{kind}'; choose one of {', '.join(KINDS)}.")
+    if kind == "spatial" and segmentation not in SEGMENTATIONS[1:]:
+        raise HsiLimeError(
+            f"{arg('segmentation')}: segments inside each unit come from SLIC superpixels "
+            f"({arg('segmentation', 'slic')}) or regular patches ({arg('segmentation', 'patches')}); the units "
+            f"themselves are the fields, not '{segmentation}'."
+        )
+
+
+def _outputs(raster, model, polygons, rasters, units, kind, output, output_folder, output_units, output_table,
+             output_summary) -> OutputSet:
+    """Every destination checked before any work, and the outputs that do not fit the run refused."""
+    if output and (kind != "spatial" or units == "rasters"):
+        raise HsiLimeError(
+            f"{arg('output')}: one attribution raster over the whole grid is written for the spatial kind with field "
+            f"polygons or tiles; with one raster per unit give {arg('output_folder')}, for the spectral kind the "
+            "tables."
+        )
+    if output_folder and (kind != "spatial" or units != "rasters"):
+        raise HsiLimeError(
+            f"{arg('output_folder')}: a raster per input is written for the spatial kind with one raster per unit "
+            f"({arg('units', 'rasters')}); for fields or tiles give {arg('output')}."
+        )
+    if not any((output, output_folder, output_units, output_table, output_summary)):
+        raise HsiLimeError(f"{arg('output_table')}: no output was requested; give at least the table destination.")
+    outputs = OutputSet(inputs=[raster, model, polygons if isinstance(polygons, (str, Path)) else None, *rasters])
+    outputs.add("output", output, "raster")
+    outputs.add("output_units", output_units, "vector")
+    outputs.add("output_table", output_table, "table")
+    outputs.add("output_summary", output_summary, "table")
+    if output_folder:
+        Path(output_folder).mkdir(parents=True, exist_ok=True)
+    return outputs
+
+
+def _units(raster, units, polygons, polygons_layer, id_field, tile_size, rasters, reporter) -> list:
+    if units == "rasters":
+        return raster_units(rasters)
+    if not raster:
+        raise HsiLimeError(
+            f"{arg('raster')}: fields and tiles are read from a raster; choose one, or explain a list of rasters "
+            f"({arg('units', 'rasters')})."
+        )
+    if units == "tiles":
+        return tile_units(raster, tile_size)
+    if polygons is None or (isinstance(polygons, str) and not polygons):
+        raise HsiLimeError(
+            f"{arg('polygons')}: explaining field by field ({arg('units', 'polygons')}) needs a polygon layer; choose "
+            f"one, or explain tiles ({arg('units', 'tiles')})."
+        )
+    if isinstance(polygons, (str, Path)):
+        from .segments import read_polygons
+
+        polygons = read_polygons(str(polygons), polygons_layer)
+    return polygon_units(raster, polygons, id_field, reporter)
+
+
+def _settings(first, grid, kind, segmentation, n_segments, compactness, patch_size, band_groups, wavelengths,
+              include_rest, explain_options, reporter) -> tuple[dict, list | None]:
+    """What every task needs besides its unit, as plain values; and the superband labels (spectral)."""
+    with rasterio.open(first) as dataset:
+        band_wavelengths = read_wavelengths(dataset)
+    if wavelengths:
+        band_wavelengths = parse_wavelengths(str(wavelengths), grid["count"])
+    settings = {"kind": kind, "segmentation": segmentation, "n_segments": int(n_segments),
+                "compactness": float(compactness), "patch_size": int(patch_size), "wavelengths": wavelengths,
+                "explain": dict(explain_options), "band_wavelengths": band_wavelengths}
+    if kind == "spatial":
+        return settings, None
+    from .bands import resolve_band_groups
+
+    if not band_groups:
+        raise HsiLimeError(f"{arg('band_groups')}: the spectral kind needs band groups, e.g. 'R; G+B; NDVI'.")
+    superbands = resolve_band_groups(band_groups, band_wavelengths, grid["count"], include_rest, reporter)
+    settings["features"] = superbands.features
+    return settings, list(superbands.labels)
+
+
+def _execute(plan, bundle, settings, outputs, grid, superband_labels, dask_scheduler, device, output_folder,
+             reporter) -> dict:
+    """Run every unit and write the outputs as results arrive; everything or nothing is kept."""
+    from .cluster import run_here, run_on_dask
+
+    specs = [unit.spec() for unit in plan]
+    collected = {"rows": {}, "records": {}, "empty": []}
+    log = _Log(reporter, len(plan))
+    with outputs.writing() as temporary, contextlib.ExitStack() as stack:
+        mosaic = None
+        if dask_scheduler:
+            results = run_on_dask(dask_scheduler, specs, bundle, settings, reporter, gpu=device == "cuda")
+        else:
+            results = run_here(specs, bundle, settings, reporter)
+        for done, (index, result) in enumerate(results, start=1):
+            if "error" in result:
+                raise HsiLimeError(result["error"])
+            if result.get("empty"):
+                collected["empty"].append(index)
+            else:
+                if "output" in outputs:
+                    if mosaic is None:
+                        mosaic = Mosaic(temporary("output"), grid, result["target_names"])
+                        stack.callback(mosaic.close)
+                    mosaic.write(plan[index].window, result)
+                if output_folder:
+                    target = Path(output_folder) / f"{plan[index].id}_attribution.tif"
+                    unit_raster(stack.enter_context(atomic_output(target, arg("output_folder"))), result,
+                                plan[index].path)
+                collected["rows"][index] = result_rows(result, superband_labels)
+                collected["records"][index] = unit_record(result)
+                log.unit(done, plan[index].id, result)
+            reporter.progress(done / len(plan))
+        _finish_tables(collected, plan, outputs, temporary, grid)
+    return collected
+
+
+def _finish_tables(collected, plan, outputs, temporary, grid) -> None:
+    """The table, the summary and the units layer in unit order, written inside the run's atomic block."""
+    import geopandas as gpd
+
+    from .table_files import write_table
+
+    order = sorted(collected["rows"])
+    rows = [row for index in order for row in collected["rows"][index]]
+    collected["table"] = table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    collected["summary"] = summary = summary_table(table)
+    records = [collected["records"][index] for index in order]
+    grids = {path: raster_grid(path) for path in {plan[index].path for index in order}}
+    collected["units"] = gpd.GeoDataFrame(
+        records, geometry=[unit_geometry(plan[index], grids[plan[index].path]) for index in order], crs=grid["crs"],
+    )
+    if "output_table" in outputs:
+        write_table(table, temporary("output_table"), "unit_attribution", outputs.drivers["output_table"])
+    if "output_summary" in outputs:
+        write_table(summary, temporary("output_summary"), "unit_summary", outputs.drivers["output_summary"])
+    if "output_units" in outputs:
+        write_vector(collected["units"], temporary("output_units"), "units", outputs.drivers["output_units"])
+
+
+def _finish(collected, plan, outputs, seconds, reporter) -> FieldsRun:
+    skipped = [plan[index].id for index in sorted(collected["empty"])]
+    if skipped:
+        reporter.info(f"{len(skipped)} of {len(plan)} units hold no valid pixel and were not explained: "
+                      f"{named(skipped)}")
+    explained = len(collected["rows"])
+    reporter.info(f"explained {explained} units in {seconds:.1f} s ({seconds / max(explained, 1):.2f} s per unit)")
+    written = {argument: str(path) for argument, path in outputs.paths.items()}
+    return FieldsRun(collected["table"], collected["summary"], collected["units"], skipped, seconds, written)
+
+
+class _Log:
+    """A line per finished unit, at most every :data:`LOG_EVERY` seconds; the units in between are counted."""
+
+    def __init__(self, reporter: Reporter, total: int):
+        self.reporter, self.total, self.done, self.last = reporter, total, 0, float("-inf")
+
+    def unit(self, done: int, unit_id, result: dict) -> None:
+        self.done = done
+        now = time.monotonic()
+        if now - self.last < LOG_EVERY and self.done < self.total:
+            return
+        self.last = now
+        scores = ", ".join(f"{name}={r2:.3f}" for name, r2 in zip(result["target_names"], result["score"]))
+        self.reporter.info(f"{self.done} of {self.total} units done; unit {unit_id}: {result['n_pixels']} pixels, "
+                           f"{result['seconds']:.2f} s, R2 {scores}")

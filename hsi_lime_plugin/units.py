@@ -1,0 +1,233 @@
+"""The units of a map-scale run: field polygons, regular tiles, or one raster per unit.
+
+A unit is explained on its own (:mod:`hsi_lime_plugin.fields`): its window of the raster
+is read alone, never the whole raster. Enumerating units reads only the raster's header
+(size, grid, CRS) and the polygons, so it costs the same for a 4 GB scene as for a small one.
+
+Unit policy (what is skipped, what is refused):
+
+* polygons outside the raster, and polygons that cover no pixel centre (smaller than
+  one pixel, or slivers), are skipped with ONE warning that counts and names them (the
+  first :data:`NAMED` ids); a run whose every polygon is skipped is an error;
+* duplicate or empty ids in ``id_field`` are an error naming them: results are keyed by
+  id, and a silent merge of two fields would be wrong;
+* tiles: the raster cut into ``tile_size`` squares on its grid, edge tiles smaller;
+  tiles (and fields) without a valid pixel are found when their window is read and are
+  skipped with one summarising message at the end of the run;
+* rasters: each file is a unit named by its file name without extension; two files of
+  the same name are an error.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+import rasterio.features
+import rasterio.windows
+from rasterio.errors import RasterioIOError
+
+from .errors import HsiLimeError, arg
+
+#: How many ids a message names before it says "and N more".
+NAMED = 20
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One field, tile or raster, explained on its own.
+
+    Attributes
+    ----------
+    id : object
+        The field's id (a plain Python value), the tile's ``r<row>c<column>`` or the raster's file name.
+    path : str
+        The raster it is read from.
+    window : tuple of int
+        ``(row_offset, column_offset, height, width)`` of its bounding box on that raster's grid.
+    geometry : bytes or None
+        Field polygon as WKB in the raster's CRS; None for tiles and whole rasters.
+    """
+
+    id: object
+    path: str
+    window: tuple[int, int, int, int]
+    geometry: bytes | None = None
+
+    def spec(self) -> dict:
+        """The unit as plain values (what a Dask task receives)."""
+        return {"id": self.id, "path": self.path, "window": tuple(int(v) for v in self.window),
+                "geometry": self.geometry}
+
+
+def raster_grid(path: str, what: str = arg("raster")) -> dict:
+    """Size, grid and CRS of a raster, from its header only."""
+    if not os.path.exists(path) and not str(path).startswith("/vsi"):
+        raise HsiLimeError(f"{what}: the raster file {path} does not exist; choose an existing raster layer or file.")
+    try:
+        with rasterio.open(path) as dataset:
+            return {"height": dataset.height, "width": dataset.width, "transform": dataset.transform,
+                    "crs": dataset.crs, "count": dataset.count}
+    except RasterioIOError as error:
+        raise HsiLimeError(
+            f"{what}: {path} cannot be read as a raster ({error}); give a GeoTIFF, ENVI or another GDAL format."
+        ) from None
+
+
+def tile_units(raster: str, tile_size: int) -> list[Unit]:
+    """Square tiles of ``tile_size`` pixels on the raster's grid, row by row; edge tiles are smaller."""
+    if int(tile_size) < 1:
+        raise HsiLimeError(
+            f"{arg('tile_size')}: {tile_size} pixels is not a tile size; use at least 1 (256 is typical)."
+        )
+    grid = raster_grid(raster)
+    size = int(tile_size)
+    return [
+        Unit(f"r{row // size}c{column // size}", str(raster),
+             (row, column, min(size, grid["height"] - row), min(size, grid["width"] - column)))
+        for row in range(0, grid["height"], size)
+        for column in range(0, grid["width"], size)
+    ]
+
+
+def raster_units(rasters: list[str]) -> list[Unit]:
+    """Each raster file is one unit, named by its file name without extension."""
+    if not rasters:
+        raise HsiLimeError(f"{arg('rasters')}: no raster was given; choose the rasters to explain, one unit each.")
+    names = [Path(str(path)).stem for path in rasters]
+    _refuse_duplicates(names, arg("rasters"), "file names", "rename the files or keep one of each name")
+    units = []
+    for name, path in zip(names, rasters):
+        grid = raster_grid(str(path), arg("rasters"))
+        units.append(Unit(name, str(path), (0, 0, grid["height"], grid["width"])))
+    return units
+
+
+def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=None) -> list[Unit]:
+    """One unit per field polygon: its bounding box on the raster's grid and its geometry.
+
+    Parameters
+    ----------
+    raster : str
+        The raster the fields are read from (its header only is read here).
+    polygons : geopandas.GeoDataFrame
+        The field polygons (any CRS; reprojected to the raster's).
+    id_field : str, optional
+        The attribute that identifies each field; default: the feature id (row + 1).
+    reporter : Reporter, optional
+        Receives the one warning about skipped polygons.
+    """
+    grid = raster_grid(raster)
+    frame = _polygon_frame(polygons, id_field, grid["crs"])
+    units, outside, too_small = [], [], []
+    for unit_id, geometry in zip(frame["unit_id"], frame.geometry):
+        window = _pixel_window(geometry.bounds, grid)
+        if window is None:
+            outside.append(unit_id)
+            continue
+        row, column, height, width = window
+        transform = rasterio.windows.transform(rasterio.windows.Window(column, row, width, height), grid["transform"])
+        burnt = rasterio.features.rasterize([(geometry, 1)], out_shape=(height, width), transform=transform,
+                                            fill=0, dtype="uint8")
+        rows, columns = np.nonzero(burnt)
+        if rows.size == 0:
+            too_small.append(unit_id)
+            continue
+        tight = (row + int(rows.min()), column + int(columns.min()), int(rows.max() - rows.min() + 1),
+                 int(columns.max() - columns.min() + 1))
+        units.append(Unit(_plain(unit_id), str(raster), tight, geometry.wkb))
+    _report_skipped(len(frame), outside, too_small, reporter)
+    return units
+
+
+def _polygon_frame(polygons, id_field: str | None, crs):
+    """The polygons with a geometry, ``unit_id`` set and checked, in the raster's CRS."""
+    frame = polygons[~polygons.geometry.isna() & ~polygons.geometry.is_empty].copy()
+    types = set(frame.geometry.geom_type)
+    if not types <= {"Polygon", "MultiPolygon"}:
+        raise HsiLimeError(
+            f"{arg('polygons')}: the layer holds {', '.join(sorted(types))} geometries; units need polygons "
+            "(choose a polygon layer, or buffer points and lines first)."
+        )
+    if frame.empty:
+        raise HsiLimeError(
+            f"{arg('polygons')}: the layer has no polygon with a geometry; choose a layer with field polygons."
+        )
+    if id_field:
+        if id_field not in frame.columns:
+            raise HsiLimeError(
+                f"{arg('id_field')}: '{id_field}' is not a field of {arg('polygons')}; its fields are "
+                f"{', '.join(c for c in frame.columns if c != frame.geometry.name)}."
+            )
+        ids = frame[id_field]
+        if ids.isna().any():
+            raise HsiLimeError(
+                f"{arg('id_field')}: {int(ids.isna().sum())} polygons have no value in '{id_field}'; give every field "
+                f"an id, or leave {arg('id_field')} empty to use the feature id."
+            )
+        _refuse_duplicates([_plain(v) for v in ids], arg("id_field"), f"values of '{id_field}'",
+                           f"choose a field with unique values, or leave {arg('id_field')} empty to use the feature id")
+        frame["unit_id"] = ids.values
+    else:
+        frame["unit_id"] = np.arange(1, len(polygons) + 1)[~polygons.geometry.isna() & ~polygons.geometry.is_empty]
+    if crs is not None:
+        frame = frame.set_crs(crs) if frame.crs is None else frame.to_crs(crs) if frame.crs != crs else frame
+    return frame
+
+
+def _pixel_window(bounds, grid: dict) -> tuple[int, int, int, int] | None:
+    """The pixel window (row, column, height, width) holding ``bounds``, cut to the raster; None outside it."""
+    window = rasterio.windows.from_bounds(*bounds, transform=grid["transform"])
+    row0, col0 = int(np.floor(window.row_off)), int(np.floor(window.col_off))
+    row1 = int(np.ceil(window.row_off + window.height))
+    col1 = int(np.ceil(window.col_off + window.width))
+    row0, col0 = max(row0, 0), max(col0, 0)
+    row1, col1 = min(row1, grid["height"]), min(col1, grid["width"])
+    if row1 <= row0 or col1 <= col0:
+        return None
+    return row0, col0, row1 - row0, col1 - col0
+
+
+def _report_skipped(total: int, outside: list, too_small: list, reporter) -> None:
+    """One warning for every skipped polygon; an error when none is left."""
+    if not outside and not too_small:
+        return
+    parts = []
+    if outside:
+        parts.append(f"{len(outside)} outside the raster ({arg('raster')}): {named(outside)}")
+    if too_small:
+        parts.append(f"{len(too_small)} cover no pixel centre (smaller than one pixel): {named(too_small)}")
+    skipped = len(outside) + len(too_small)
+    if skipped == total:
+        raise HsiLimeError(
+            f"{arg('polygons')}: none of the {total} polygons can be explained: {'; '.join(parts)}. Choose polygons "
+            "that cover pixels of the raster."
+        )
+    if reporter is not None:
+        reporter.warning(f"{arg('polygons')}: {skipped} of {total} polygons are not explained: {'; '.join(parts)}.")
+
+
+def named(ids: list) -> str:
+    """The first :data:`NAMED` ids, comma-separated, and how many more there are."""
+    text = ", ".join(str(v) for v in ids[:NAMED])
+    return text + (f" and {len(ids) - NAMED} more" if len(ids) > NAMED else "")
+
+
+def _refuse_duplicates(ids: list, what: str, values: str, fix: str) -> None:
+    seen, duplicates = set(), []
+    for value in ids:
+        if value in seen and value not in duplicates:
+            duplicates.append(value)
+        seen.add(value)
+    if duplicates:
+        raise HsiLimeError(
+            f"{what}: {len(duplicates)} {values} occur more than once ({named(duplicates)}); every unit needs its own "
+            f"id: {fix}."
+        )
+
+
+def _plain(value):
+    """A numpy scalar as the Python value (ids travel to workers and into tables)."""
+    return value.item() if isinstance(value, np.generic) else value

@@ -1,0 +1,47 @@
+"""Small inputs of map-scale runs: a raster with an all-nodata corner, and the HYPERVIEW fields as GeoTIFFs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.transform import from_origin
+
+from .scene import CRS, TRANSFORM
+
+HYPERVIEW_SCALE = 5419.0
+
+
+def write_tile_raster(path: Path, bands: int = 8, height: int = 20, width: int = 30, nodata_box=(0, 0, 8, 8)) -> Path:
+    """An int16 raster on the scene's grid whose pixels in ``nodata_box`` (row0, col0, row1, col1) are nodata."""
+    data = np.random.default_rng(3).integers(500, 4000, size=(bands, height, width)).astype(np.int16)
+    row0, col0, row1, col1 = nodata_box
+    data[:, row0:row1, col0:col1] = -32768
+    with rasterio.open(path, "w", driver="GTiff", width=width, height=height, count=bands, dtype="int16", crs=CRS,
+                       transform=TRANSFORM, nodata=-32768) as dataset:
+        dataset.write(data)
+        for band in range(bands):
+            dataset.update_tags(band + 1, wavelength=str(400 + 50 * band), wavelength_units="Nanometers")
+    return Path(path)
+
+
+def write_hyperview(folder: Path, shared_data: Path, samples=(2, 3, 4)) -> list[Path]:
+    """The HYPERVIEW samples as small GeoTIFFs (nodata outside each field), wavelengths in the band tags."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (shared_data / "hyperview" / "wavelengths.txt").read_text()
+    wavelengths = [float(value) for value in text.replace("\n", ",").split(",") if value.strip()]
+    paths = []
+    for index, sample in enumerate(samples):
+        with np.load(shared_data / "hyperview" / f"{sample}.npz") as npz:
+            data, outside = npz["data"].astype(np.int16), npz["mask"].astype(bool)
+        data = np.where(outside, np.int16(-32768), data)
+        path = folder / f"{sample}.tif"
+        transform = from_origin(500_000.0 + 1000.0 * index, 5_600_000.0, 2.0, 2.0)
+        with rasterio.open(path, "w", driver="GTiff", width=data.shape[2], height=data.shape[1], count=data.shape[0],
+                           dtype="int16", crs=CRS, transform=transform, nodata=-32768) as dataset:
+            dataset.write(data)
+            for band, wavelength in enumerate(wavelengths, start=1):
+                dataset.update_tags(band, wavelength=str(wavelength), wavelength_units="Nanometers")
+        paths.append(path)
+    return paths

@@ -1,0 +1,197 @@
+"""hsilime:explain_fields through qgis_process on a real Dask cluster on 127.0.0.1.
+
+The test starts a scheduler and two single-threaded workers (the ``dask`` command of the
+venv, torch on one thread), with the repository on the workers' PYTHONPATH (what ``pip
+install .`` gives a real worker: the engine as the top-level package ``hsi_lime_plugin``),
+while QGIS imports the engine as ``hsi_lime.hsi_lime_plugin``: the task must reach the
+workers by its top-level name. Every process is stopped by its id at the end.
+"""
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+
+from helpers import REPO_ROOT
+from helpers.scene import write_band_model
+from helpers.units import HYPERVIEW_SCALE, write_hyperview, write_tile_raster
+from hsi_lime_plugin.field_runs import run_fields
+
+pytestmark = pytest.mark.qgis_process
+DASK = Path(sys.executable).parent / "dask"
+COMMON = dict(N_SAMPLES=32, BATCH_SIZE=16, DEVICE=1, SEED=5)
+ENGINE = dict(n_samples=32, batch_size=16, device="cpu", seed=5)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def dask_cluster(folder: Path, workers: int = 2):
+    """A scheduler and ``workers`` single-threaded workers without nanny (a killed worker stays dead)."""
+    if not DASK.is_file():
+        pytest.skip(f"{DASK} is missing: pip install dask distributed (requirements.txt)")
+    from distributed import Client
+
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONPATH=str(REPO_ROOT),
+               DASK_DISTRIBUTED__WORKER__DAEMON="False")
+    processes = []
+    logs = contextlib.ExitStack()
+    try:
+        log = logs.enter_context(open(folder / "scheduler.log", "w"))
+        processes.append(subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port",
+                                           address.rsplit(":", 1)[1], "--no-dashboard"], env=env, stdout=log,
+                                          stderr=subprocess.STDOUT, cwd=folder))
+        for index in range(workers):
+            log = logs.enter_context(open(folder / f"worker{index}.log", "w"))
+            processes.append(subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--no-nanny",
+                                               "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=log,
+                                              stderr=subprocess.STDOUT, cwd=folder))
+        with Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address, processes
+    finally:
+        for process in reversed(processes):
+            _stop(process)
+        logs.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    with dask_cluster(tmp_path_factory.mktemp("dask")) as (address, _):
+        yield address
+
+
+@pytest.fixture(scope="module")
+def inputs(scene, shared_data, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fields_inputs")
+    hyperview = write_hyperview(folder / "hyperview", shared_data)
+    return {
+        "tiles": write_tile_raster(folder / "tiles.tif"),
+        "model": write_band_model(folder / "bands.pt", {"low": [0, 1, 2], "high": [5, 6]}),
+        "hyperview": hyperview,
+        "hyperview_model": write_band_model(folder / "hv.pt", {"P": list(range(0, 40)), "K": list(range(100, 150))},
+                                            bands=150, scale=1 / HYPERVIEW_SCALE),
+    }
+
+
+CASES = {
+    "polygons-spatial": (dict(UNITS=0, KIND=0, SEGMENTATION=1, N_SEGMENTS=5, ID_FIELD="name"),
+                         dict(units="polygons", kind="spatial", segmentation="slic", n_segments=5, id_field="name")),
+    "tiles-spectral": (dict(UNITS=1, TILE_SIZE=8, KIND=1, BAND_GROUPS="a=i0-i2; b=i3-i7"),
+                       dict(units="tiles", tile_size=8, kind="spectral", band_groups="a=i0-i2; b=i3-i7")),
+    "rasters-spatial": (dict(UNITS=2, KIND=0, SEGMENTATION=2, PATCH_SIZE=4),
+                        dict(units="rasters", kind="spatial", segmentation="patches", patch_size=4)),
+    "rasters-spectral": (dict(UNITS=2, KIND=1, BAND_GROUPS="blue=460-520; red=620-700; nir=750-900"),
+                         dict(units="rasters", kind="spectral", band_groups="blue=460-520; red=620-700; nir=750-900")),
+}
+
+
+def _case_inputs(case, scene, inputs):
+    if case.startswith("polygons"):
+        return dict(INPUT=scene.raster, POLYGONS=scene.fields, MODEL=inputs["model"]), \
+            dict(raster=str(scene.raster), polygons=str(scene.fields), model=str(inputs["model"]))
+    if case.startswith("tiles"):
+        return dict(INPUT=inputs["tiles"], MODEL=inputs["model"]), \
+            dict(raster=str(inputs["tiles"]), model=str(inputs["model"]))
+    rasters = [str(path) for path in inputs["hyperview"]]
+    return dict(RASTERS=rasters, MODEL=inputs["hyperview_model"]), \
+        dict(raster=None, rasters=rasters, model=str(inputs["hyperview_model"]))
+
+
+def _raster_outputs(case, folder: Path) -> tuple[dict, dict]:
+    if case == "rasters-spatial":
+        return dict(OUTPUT_FOLDER=folder / "rasters"), dict(output_folder=str(folder / "rasters"))
+    if case.endswith("spatial"):
+        return dict(OUTPUT=folder / "out.tif"), dict(output=str(folder / "out.tif"))
+    return {}, {}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_dask_cluster_gives_the_in_process_results(case, cluster, scene, inputs, qgis_process, tmp_path):
+    algorithm, engine = CASES[case]
+    qgis_inputs, engine_inputs = _case_inputs(case, scene, inputs)
+    here, there = tmp_path / "here", tmp_path / "there"
+    qgis_outputs, _ = _raster_outputs(case, there)
+    _, engine_outputs = _raster_outputs(case, here)
+    raster, model = engine_inputs.pop("raster"), engine_inputs.pop("model")
+    run_fields(raster, model, **engine, **engine_inputs, **engine_outputs, output_table=str(here / "table.csv"),
+               output_summary=str(here / "summary.csv"), **ENGINE)
+    completed, result, _ = qgis_process(
+        "hsilime:explain_fields", **algorithm, **qgis_inputs, **qgis_outputs, **COMMON, DASK_SCHEDULER=cluster,
+        OUTPUT_TABLE=there / "table.csv", OUTPUT_SUMMARY=there / "summary.csv", OUTPUT_UNITS=there / "units.gpkg",
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert f"on the Dask cluster {cluster}" in completed.stdout + completed.stderr
+    for name in ("table.csv", "summary.csv"):
+        expected, actual = pd.read_csv(here / name), pd.read_csv(there / name)
+        pd.testing.assert_frame_equal(actual, expected, check_exact=False, atol=1e-6, rtol=0)
+    for path in sorted(here.rglob("*.tif")):
+        with rasterio.open(path) as a, rasterio.open(there / path.relative_to(here)) as b:
+            assert a.transform == b.transform and a.descriptions == b.descriptions
+            np.testing.assert_allclose(b.read(), a.read(), atol=1e-6, rtol=0)
+    assert len(list(here.rglob("*.tif"))) == {"polygons-spatial": 1, "rasters-spatial": 3}.get(case, 0)
+
+
+def test_a_worker_killed_during_the_run(scene, inputs, qgis_process, tmp_path):
+    """One of two workers killed by its process id while it explains: Dask reschedules its unit on the other
+    worker and the run completes with the in-process results, or it fails with its message and writes nothing."""
+    from distributed import Client
+
+    raster, model = inputs["tiles"], inputs["model"]
+    here, there = tmp_path / "here", tmp_path / "there"
+    options = dict(units="tiles", tile_size=4, kind="spectral", band_groups="a=i0-i2; b=i3-i7")
+    run_fields(str(raster), str(model), **options, output_table=str(here / "table.csv"), **ENGINE)
+    with dask_cluster(tmp_path, workers=2) as (address, processes):
+        run = qgis_process.popen(
+            "hsilime:explain_fields", INPUT=raster, MODEL=model, UNITS=1, TILE_SIZE=4, KIND=1,
+            BAND_GROUPS=options["band_groups"], **COMMON, DASK_SCHEDULER=address, OUTPUT_TABLE=there / "table.csv",
+        )
+        try:
+            with Client(address, timeout=30, set_as_default=False) as client:
+                pids = client.run(os.getpid)
+                victim = _first_busy_worker(client, run)
+            os.kill(pids[victim], signal.SIGKILL)
+            stdout, stderr = run.communicate(timeout=300)
+        finally:
+            _stop(run)
+    if run.returncode == 0:
+        pd.testing.assert_frame_equal(pd.read_csv(there / "table.csv"), pd.read_csv(here / "table.csv"),
+                                      check_exact=False, atol=1e-6, rtol=0)
+    else:
+        assert "died" in stdout + stderr, stdout[-3000:] + stderr[-3000:]
+        assert not there.exists() or list(there.iterdir()) == []
+
+
+def _first_busy_worker(client, run, timeout: float = 120.0) -> str:
+    """The address of a worker that is processing a unit (bounded wait)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [worker for worker, keys in client.processing().items() if keys]
+        if busy:
+            return busy[0]
+        assert run.poll() is None, "the run ended before any unit reached a worker"
+        time.sleep(0.05)
+    raise AssertionError(f"no worker started a unit within {timeout} s")
