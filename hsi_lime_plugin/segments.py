@@ -203,11 +203,6 @@ def patch_segments(valid: np.ndarray, patch_size: int) -> np.ndarray:
     if patch_size < 1:
         raise HsiLimeError(f"{arg('patch_size')}: {patch_size} pixels is not a patch size; use at least 1.")
     height, width = valid.shape
-    if patch_size >= max(height, width):
-        raise HsiLimeError(
-            f"{arg('patch_size')}: one patch of {patch_size} pixels covers the whole {height} x {width} raster, which "
-            f"leaves nothing to compare; use at most {max(1, max(height, width) // 2)} pixels."
-        )
     rows = np.arange(height) // patch_size
     cols = np.arange(width) // patch_size
     n_cols = -(-width // patch_size)

@@ -115,6 +115,12 @@ def _segments(cube, segmentation, polygons, polygons_layer, id_field, n_segments
     if segmentation == "slic":
         return slic_segments(cube, n_segments, compactness), None
     if segmentation == "patches":
+        height, width = cube.valid.shape
+        if patch_size >= max(height, width):
+            raise HsiLimeError(
+                f"{arg('patch_size')}: one patch of {patch_size} pixels covers the whole {height} x {width} raster, "
+                f"which leaves nothing to compare; use at most {max(1, max(height, width) // 2)} pixels."
+            )
         return patch_segments(cube.valid, patch_size), None
     burnt = polygon_segments(read_polygons(polygons, polygons_layer), cube, id_field, reporter=reporter)
     if burnt.empty:
