@@ -45,6 +45,30 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+#: How many items a message lists before saying how many more there are.
+NAMED = 20
+
+
+def named(items: list) -> str:
+    """The first :data:`NAMED` items, comma-separated, and how many more there are."""
+    text = ", ".join(str(item) for item in items[:NAMED])
+    return text + (f" and {len(items) - NAMED} more" if len(items) > NAMED else "")
+
+
+def refuse_duplicates(values: list, what: str, described: str, fix: str) -> None:
+    """Raise when a value occurs twice: ``"{what}: 2 {described} occur more than once (a, b); ... {fix}."``"""
+    seen, duplicates = set(), []
+    for value in values:
+        if value in seen and value not in duplicates:
+            duplicates.append(value)
+        seen.add(value)
+    if duplicates:
+        raise HsiLimeError(
+            f"{what}: {len(duplicates)} {described} occur more than once ({named(duplicates)}); every field or unit "
+            f"needs its own id: {fix}."
+        )
+
+
 class HsiLimeError(ValueError):
     """Bad input that the user can fix; the message says which input, what and how.
 

@@ -18,14 +18,14 @@ from pathlib import Path
 import pandas as pd
 import rasterio
 
-from .errors import HsiLimeError, arg
+from .errors import HsiLimeError, arg, named
 from .field_outputs import TABLE_COLUMNS, Mosaic, result_rows, summary_table, unit_geometry, unit_raster, unit_record
 from .fields import cached_model, model_bundle
 from .options import (DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, DEFAULT_TILE_SIZE, KINDS,
                       SEGMENTATIONS, UNIT_KINDS)
 from .outputs import OutputSet, atomic_output, write_vector
 from .reporting import Reporter, reporter_or_default
-from .units import named, polygon_units, raster_grid, raster_units, tile_units
+from .units import polygon_units, raster_grid, raster_units, tile_units
 from .wavelength_text import parse_wavelengths
 from .wavelengths import read_wavelengths
 
@@ -180,7 +180,7 @@ def _units(raster, units, polygons, polygons_layer, id_field, tile_size, rasters
             f"one, or explain tiles ({arg('units', 'tiles')})."
         )
     if isinstance(polygons, (str, Path)):
-        from .segments import read_polygons
+        from .polygons import read_polygons
 
         polygons = read_polygons(str(polygons), polygons_layer)
     return polygon_units(raster, polygons, id_field, reporter)

@@ -11,12 +11,11 @@ import geopandas as gpd
 import numpy as np
 import rasterio.features
 import shapely.geometry
-from shapely.ops import unary_union
-from shapely.validation import make_valid
 from skimage.segmentation import slic
 
 from .errors import HsiLimeError, arg
-from .reporting import Reporter, reporter_or_default
+from .polygons import field_polygons
+from .reporting import Reporter
 from .raster import RasterCube
 
 #: Principal components SLIC clusters on: enough to separate soil, vegetation, water and
@@ -43,15 +42,6 @@ class PolygonSegments:
     empty: list
 
 
-def read_polygons(path: str, layer: str | None = None, what: str = arg("polygons")) -> gpd.GeoDataFrame:
-    """Read a polygon layer (any OGR format) with geopandas."""
-    try:
-        frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
-    except Exception as error:  # fiona raises many driver-specific types
-        raise HsiLimeError(f"{what}: {path} cannot be read as a vector layer ({error}); choose a polygon layer.") from None
-    return frame
-
-
 def polygon_segments(
     polygons: gpd.GeoDataFrame,
     cube: RasterCube,
@@ -68,34 +58,7 @@ def polygon_segments(
     without a geometry are skipped and invalid polygons repaired (``shapely.make_valid``),
     each with a warning to ``reporter`` naming them.
     """
-    reporter = reporter_or_default(reporter)
-    frame = _with_geometry(polygons, what, reporter)
-    geometry_types = set(frame.geometry.geom_type)
-    if not geometry_types <= {"Polygon", "MultiPolygon"}:
-        raise HsiLimeError(
-            f"{what}: the layer holds {', '.join(sorted(geometry_types))} geometries; segments need polygons "
-            "(choose a polygon layer, or buffer points and lines first)."
-        )
-    if id_field:
-        if id_field not in frame.columns:
-            raise HsiLimeError(
-                f"{arg('id_field')}: '{id_field}' is not a field of {what}; its fields are "
-                f"{', '.join(c for c in frame.columns if c != frame.geometry.name)}."
-            )
-        ids = frame[id_field]
-        if ids.isna().any() or ids.duplicated().any():
-            raise HsiLimeError(
-                f"{arg('id_field')}: the values of '{id_field}' must be unique and not empty to identify each polygon; "
-                f"choose another field or leave {arg('id_field')} empty to use the feature id."
-            )
-        frame["segment_id"] = ids.values
-    elif "segment_id" not in frame.columns:
-        frame["segment_id"] = frame.index.values + 1
-    if cube.crs is not None:
-        if frame.crs is None:
-            frame = frame.set_crs(cube.crs)
-        elif frame.crs != cube.crs:
-            frame = frame.to_crs(cube.crs)
+    frame = field_polygons(polygons, id_field, cube.crs, what, reporter).rename(columns={"field_id": "segment_id"})
     height, width = cube.data.shape[1:]
     bounds = rasterio.transform.array_bounds(height, width, cube.transform)
     footprint = shapely.geometry.box(*_ordered(bounds))
@@ -122,43 +85,6 @@ def polygon_segments(
         )
     frame = frame.reset_index(drop=True)
     return PolygonSegments(labels, frame, list(frame["segment_id"][~present]))
-
-
-def _with_geometry(polygons: gpd.GeoDataFrame, what: str, reporter: Reporter) -> gpd.GeoDataFrame:
-    """The features that have a geometry, invalid polygons repaired; a warning for each kind of change."""
-    missing = polygons.geometry.isna() | polygons.geometry.is_empty
-    if missing.all():
-        raise HsiLimeError(f"{what}: the layer has no feature with a geometry; choose a layer with field polygons.")
-    if missing.any():
-        reporter.warning(
-            f"{what}: {int(missing.sum())} features have no geometry and are skipped (feature ids "
-            f"{_ids_text(np.flatnonzero(missing) + 1)})."
-        )
-    frame = polygons[~missing].copy()
-    invalid = ~frame.geometry.is_valid
-    if invalid.any():
-        rows = np.flatnonzero(invalid.to_numpy())
-        repaired = [_polygonal(make_valid(geometry)) for geometry in frame.geometry[invalid]]
-        frame.loc[invalid, frame.geometry.name] = gpd.GeoSeries(repaired, index=frame.index[invalid], crs=frame.crs)
-        reporter.warning(
-            f"{what}: {len(rows)} invalid polygons (self-intersecting or badly ringed) were repaired before use "
-            f"(feature ids {_ids_text(frame.index.to_numpy()[rows] + 1)}); check them in QGIS with Vector > "
-            "Geometry Tools > Check Validity."
-        )
-    return frame
-
-
-def _polygonal(geometry):
-    """The polygon parts of a repaired geometry (make_valid may add lines or points where rings touched)."""
-    if geometry.geom_type in ("Polygon", "MultiPolygon"):
-        return geometry
-    parts = [part for part in getattr(geometry, "geoms", []) if part.geom_type in ("Polygon", "MultiPolygon")]
-    return unary_union(parts) if parts else geometry
-
-
-def _ids_text(ids, shown: int = 10) -> str:
-    ids = [str(i) for i in ids]
-    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0.3) -> np.ndarray:

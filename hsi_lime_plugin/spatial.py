@@ -12,7 +12,8 @@ from .options import DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE
 from .outputs import OutputSet, write_vector
 from .raster import RasterCube, write_raster
 from .reporting import Reporter, reporter_or_default
-from .segments import patch_segments, polygon_segments, read_polygons, segment_polygons, slic_segments
+from .polygons import read_polygons
+from .segments import patch_segments, polygon_segments, segment_polygons, slic_segments
 from .workflow import explain_regions, open_model, open_raster, whole_raster
 
 

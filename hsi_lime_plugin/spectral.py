@@ -15,7 +15,8 @@ from .figures import plot_spectral
 from .table_files import write_table
 from .tables import band_table, summarise, superband_table
 from .reporting import Reporter, reporter_or_default
-from .segments import polygon_segments, read_polygons
+from .polygons import read_polygons
+from .segments import polygon_segments
 from .workflow import Region, explain_regions, field_regions, open_model, open_raster, whole_raster
 
 

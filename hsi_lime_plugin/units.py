@@ -8,7 +8,7 @@ Unit policy (what is skipped, what is refused):
 
 * polygons outside the raster, and polygons that cover no pixel centre (smaller than
   one pixel, or slivers), are skipped with ONE warning that counts and names them (the
-  first :data:`NAMED` ids); a run whose every polygon is skipped is an error;
+  first :data:`hsi_lime_plugin.errors.NAMED` ids); a run whose every polygon is skipped is an error;
 * duplicate or empty ids in ``id_field`` are an error naming them: results are keyed by
   id, and a silent merge of two fields would be wrong;
 * tiles: the raster cut into ``tile_size`` squares on its grid, edge tiles smaller;
@@ -29,11 +29,8 @@ import rasterio.features
 import rasterio.windows
 from rasterio.errors import RasterioIOError
 
-from .errors import HsiLimeError, arg
-
-#: How many ids a message names before it says "and N more".
-NAMED = 20
-
+from .errors import HsiLimeError, arg, named, refuse_duplicates
+from .polygons import field_polygons
 
 @dataclass(frozen=True)
 class Unit:
@@ -97,7 +94,7 @@ def raster_units(rasters: list[str]) -> list[Unit]:
     if not rasters:
         raise HsiLimeError(f"{arg('rasters')}: no raster was given; choose the rasters to explain, one unit each.")
     names = [Path(str(path)).stem for path in rasters]
-    _refuse_duplicates(names, arg("rasters"), "file names", "rename the files or keep one of each name")
+    refuse_duplicates(names, arg("rasters"), "file names", "rename the files or keep one of each name")
     units = []
     for name, path in zip(names, rasters):
         grid = raster_grid(str(path), arg("rasters"))
@@ -120,9 +117,9 @@ def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=N
         Receives the one warning about skipped polygons.
     """
     grid = raster_grid(raster)
-    frame = _polygon_frame(polygons, id_field, grid["crs"])
+    frame = field_polygons(polygons, id_field, grid["crs"], reporter=reporter)
     units, outside, too_small = [], [], []
-    for unit_id, geometry in zip(frame["unit_id"], frame.geometry):
+    for unit_id, geometry in zip(frame["field_id"], frame.geometry):
         window = _pixel_window(geometry.bounds, grid)
         if window is None:
             outside.append(unit_id)
@@ -140,41 +137,6 @@ def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=N
         units.append(Unit(_plain(unit_id), str(raster), tight, geometry.wkb))
     _report_skipped(len(frame), outside, too_small, reporter)
     return units
-
-
-def _polygon_frame(polygons, id_field: str | None, crs):
-    """The polygons with a geometry, ``unit_id`` set and checked, in the raster's CRS."""
-    frame = polygons[~polygons.geometry.isna() & ~polygons.geometry.is_empty].copy()
-    types = set(frame.geometry.geom_type)
-    if not types <= {"Polygon", "MultiPolygon"}:
-        raise HsiLimeError(
-            f"{arg('polygons')}: the layer holds {', '.join(sorted(types))} geometries; units need polygons "
-            "(choose a polygon layer, or buffer points and lines first)."
-        )
-    if frame.empty:
-        raise HsiLimeError(
-            f"{arg('polygons')}: the layer has no polygon with a geometry; choose a layer with field polygons."
-        )
-    if id_field:
-        if id_field not in frame.columns:
-            raise HsiLimeError(
-                f"{arg('id_field')}: '{id_field}' is not a field of {arg('polygons')}; its fields are "
-                f"{', '.join(c for c in frame.columns if c != frame.geometry.name)}."
-            )
-        ids = frame[id_field]
-        if ids.isna().any():
-            raise HsiLimeError(
-                f"{arg('id_field')}: {int(ids.isna().sum())} polygons have no value in '{id_field}'; give every field "
-                f"an id, or leave {arg('id_field')} empty to use the feature id."
-            )
-        _refuse_duplicates([_plain(v) for v in ids], arg("id_field"), f"values of '{id_field}'",
-                           f"choose a field with unique values, or leave {arg('id_field')} empty to use the feature id")
-        frame["unit_id"] = ids.values
-    else:
-        frame["unit_id"] = np.arange(1, len(polygons) + 1)[~polygons.geometry.isna() & ~polygons.geometry.is_empty]
-    if crs is not None:
-        frame = frame.set_crs(crs) if frame.crs is None else frame.to_crs(crs) if frame.crs != crs else frame
-    return frame
 
 
 def _pixel_window(bounds, grid: dict) -> tuple[int, int, int, int] | None:
@@ -207,25 +169,6 @@ def _report_skipped(total: int, outside: list, too_small: list, reporter) -> Non
         )
     if reporter is not None:
         reporter.warning(f"{arg('polygons')}: {skipped} of {total} polygons are not explained: {'; '.join(parts)}.")
-
-
-def named(ids: list) -> str:
-    """The first :data:`NAMED` ids, comma-separated, and how many more there are."""
-    text = ", ".join(str(v) for v in ids[:NAMED])
-    return text + (f" and {len(ids) - NAMED} more" if len(ids) > NAMED else "")
-
-
-def _refuse_duplicates(ids: list, what: str, values: str, fix: str) -> None:
-    seen, duplicates = set(), []
-    for value in ids:
-        if value in seen and value not in duplicates:
-            duplicates.append(value)
-        seen.add(value)
-    if duplicates:
-        raise HsiLimeError(
-            f"{what}: {len(duplicates)} {values} occur more than once ({named(duplicates)}); every unit needs its own "
-            f"id: {fix}."
-        )
 
 
 def _plain(value):

@@ -65,10 +65,12 @@ def snapshot(folder: Path) -> dict:
 SAME_BANDS = ("the model card {card} says the model takes {takes} bands; choose the raster the model was trained for, "
               "or fix 'input.bands' in the card. (Raster: {raster}; card: {takes} bands, no wavelengths: add "
               "'input.wavelengths' to the card to let hsi-lime resample other sensors.)")
-POLYGON_TYPES = ("POLYGONS: the layer holds {} geometries; segments need polygons (choose a polygon layer, or buffer "
+POLYGON_TYPES = ("POLYGONS: the layer holds {} geometries; fields need polygons (choose a polygon layer, or buffer "
                  "points and lines first).")
-UNIQUE_IDS = ("ID_FIELD: the values of 'name' must be unique and not empty to identify each polygon; choose another "
-              "field or leave ID_FIELD empty to use the feature id.")
+MISSING_ID = ("ID_FIELD: 1 polygons have no value in 'name'; give every field an id, or leave ID_FIELD empty to use "
+              "the feature id.")
+DUPLICATE_ID = ("ID_FIELD: 1 values of 'name' occur more than once (a); every field or unit needs its own id: choose a "
+                "field with unique values, or leave ID_FIELD empty to use the feature id.")
 CARD_IS_DATA = ("MODEL: the model card {{folder}}/model.json field '{}' asks for code or a file to be loaded, and model "
                 "cards are data only; remove it; a model that needs code is loaded as a Python recipe (.py) with "
                 "ALLOW_PYTHON_MODEL=True.")
@@ -122,8 +124,8 @@ CASES = [
          "POLYGONS: 1 features have no geometry and are skipped (feature ids 1)."),
     Case("polygons-multipart", polygons_case(lambda: [shapely.geometry.MultiPolygon(make.field_boxes("ab"))] +
                                              make.field_boxes("c"), ["ab", "c"])),
-    Case("polygons-null-id", polygons_case(make.field_boxes, [None, "b", "c"]), UNIQUE_IDS),
-    Case("polygons-duplicate-id", polygons_case(make.field_boxes, ["a", "a", "c"]), UNIQUE_IDS),
+    Case("polygons-null-id", polygons_case(make.field_boxes, [None, "b", "c"]), MISSING_ID),
+    Case("polygons-duplicate-id", polygons_case(make.field_boxes, ["a", "a", "c"]), DUPLICATE_ID),
     Case("polygons-other-projected-crs", polygons_case(make.field_boxes, crs="EPSG:3035")),
     Case("polygons-geographic-crs", polygons_case(make.field_boxes, crs="EPSG:4326")),
     Case("polygons-points", polygons_case(lambda: [box.centroid for box in make.field_boxes()]),

@@ -83,7 +83,7 @@ def test_duplicate_ids_are_an_error_naming_them(scene):
     with pytest.raises(HsiLimeError) as raised:
         polygon_units(str(scene.raster), _fields(id_values=["a", "b", "a", "c", "c", "d"]), "name")
     assert str(raised.value) == (
-        "id_field: 2 values of 'name' occur more than once (a, c); every unit needs its own id: choose a field with "
+        "id_field: 2 values of 'name' occur more than once (a, c); every field or unit needs its own id: choose a field with "
         "unique values, or leave id_field empty to use the feature id."
     )
 
@@ -105,7 +105,7 @@ def test_rasters_of_the_same_name_are_an_error(scene, tmp_path):
     with pytest.raises(HsiLimeError) as raised:
         raster_units([str(scene.raster), str(copy)])
     assert str(raised.value) == (
-        "rasters: 1 file names occur more than once (scene); every unit needs its own id: rename the files or keep "
+        "rasters: 1 file names occur more than once (scene); every field or unit needs its own id: rename the files or keep "
         "one of each name."
     )
 

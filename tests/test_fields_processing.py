@@ -15,7 +15,7 @@ def test_duplicate_ids_are_refused_in_parameter_names(scene, hsilime_provider, t
     assert_fails_with("hsilime:explain_fields", {
         "INPUT": str(scene.raster), "MODEL": str(model), "UNITS": 0, "POLYGONS": str(inputs / "duplicates.gpkg"),
         "ID_FIELD": "name", "KIND": 0, "SEGMENTATION": 2, "OUTPUT_TABLE": str(tmp_path / "t.csv"),
-    }, "ID_FIELD: 2 values of 'name' occur more than once (a, c); every unit needs its own id: choose a field with "
+    }, "ID_FIELD: 2 values of 'name' occur more than once (a, c); every field or unit needs its own id: choose a field with "
        "unique values, or leave ID_FIELD empty to use the feature id.", tmp_path)
 
 
