@@ -44,6 +44,10 @@ class Explanation:
     method : {"lime", "kernelshap"}
     sampling : str
         The sampling scheme used (:mod:`hsi_lime_plugin.sampling`).
+    precision : float
+        The precision reached: for the least precise target, the half-width of the widest
+        95 % interval over the target's largest |attribution| (what ``n_samples=0`` drives
+        below its ``precision``).
     """
 
     kind: str
@@ -61,6 +65,7 @@ class Explanation:
     batch_size: int = 0
     method: str = "lime"
     sampling: str = ""
+    precision: float = float("nan")
 
     @property
     def space(self) -> FeatureSpace:
@@ -107,5 +112,12 @@ class Explanation:
         """
         if not 0.0 < level < 1.0:
             raise HsiLimeError(f"{arg('level')}: a confidence level lies strictly between 0 and 1, got {level}.")
-        half_width = statistics.NormalDist().inv_cdf((1.0 + level) / 2.0) * self.standard_error
-        return self.coefficients - half_width, self.coefficients + half_width
+        width = half_width(self.standard_error, level)
+        return self.coefficients - width, self.coefficients + width
+
+
+def half_width(standard_error, level: float = 0.95):
+    """Half-width of the normal ``level`` interval for ``standard_error`` (array or tensor): the one
+    definition of the interval, used by :meth:`Explanation.confidence_interval` and the automatic
+    sample count."""
+    return statistics.NormalDist().inv_cdf((1.0 + level) / 2.0) * standard_error

@@ -18,7 +18,7 @@ import torch
 from .errors import HsiLimeError, arg
 from .options import DEFAULT_KERNEL_WIDTH, DEFAULT_RIDGE_ALPHA, SURROGATES
 from .reporting import Reporter
-from .sampling import DEFAULT_SAMPLING, draw_lime, draw_shapley, lime_weights
+from .sampling import DEFAULT_SAMPLING, draw_lime, draw_shapley, lime_weights, stratified_weights
 from .surrogates import SurrogateFit, fit_lasso, fit_ridge, fit_shapley
 
 
@@ -107,8 +107,12 @@ class KernelShap:
         return samples
 
     def fit(self, z: torch.Tensor, y: torch.Tensor, reporter: Reporter) -> SurrogateFit:
-        weights = self.weights.to(z.device)
-        return fit_shapley(z, y, weights, full=y[0], empty=y[1], exact=self.exact)
+        """Fit on the first ``len(z)`` samples drawn (all of them, or a round of an automatic count)."""
+        if self.sampling == "stratified" and not self.exact:
+            weights = stratified_weights(z.cpu())
+        else:
+            weights = self.weights[: len(z)]
+        return fit_shapley(z, y, weights.to(z.device), full=y[0], empty=y[1], exact=self.exact)
 
 
 #: The perturbation methods by name.

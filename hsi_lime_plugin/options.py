@@ -18,6 +18,10 @@ KINDS = ("spatial", "spectral")
 SURROGATES = ("ridge", "lasso")
 
 DEFAULT_N_SAMPLES = 500
+#: With N_SAMPLES = 0 (automatic): sample until every 95 % interval half-width is below this
+#: fraction of its target's largest |attribution|, or MAX_SAMPLES images were evaluated.
+DEFAULT_PRECISION = 0.05
+DEFAULT_MAX_SAMPLES = 4000
 DEFAULT_N_SEGMENTS = 50
 DEFAULT_COMPACTNESS = 0.3
 DEFAULT_PATCH_SIZE = 16

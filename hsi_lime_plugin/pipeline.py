@@ -25,12 +25,18 @@ from .baseline import baseline_tensor, parse_baseline
 from .device import choose_batch_size, physical_memory, resolve_device
 from .errors import HsiLimeError, arg
 from .evaluator import Evaluator, Perturbation
-from .explanation import Explanation
+from .explanation import Explanation, half_width
 from .features import FeatureSpace
 from .methods import make_method
 from .model_card import ModelCard
 from .models import ExplainableModel
-from .options import DEFAULT_BASELINE, DEFAULT_KERNEL_WIDTH, DEFAULT_N_SAMPLES
+from .options import (
+    DEFAULT_BASELINE,
+    DEFAULT_KERNEL_WIDTH,
+    DEFAULT_MAX_SAMPLES,
+    DEFAULT_N_SAMPLES,
+    DEFAULT_PRECISION,
+)
 from .reporting import Reporter, reporter_or_default
 from .targets import default_target_names, select_targets
 
@@ -55,6 +61,8 @@ def explain(
     kernel_width: float = DEFAULT_KERNEL_WIDTH,
     sampling: str | None = None,
     autocast: bool = False,
+    precision: float = DEFAULT_PRECISION,
+    max_samples: int = DEFAULT_MAX_SAMPLES,
 ) -> Explanation:
     """Explain a model's prediction on one image by perturbing groups of pixels or bands.
 
@@ -77,7 +85,12 @@ def explain(
         kernel with the efficiency constraint (they sum to f(x) - f(baseline)); exact
         when ``n_samples >= 2**K`` (K <= 20), which then evaluates all 2**K coalitions.
     n_samples : int
-        Number of perturbed samples (model evaluations).
+        Number of perturbed samples (model evaluations); 0: automatic, in rounds that
+        reuse every sample until ``precision`` is reached or ``max_samples`` are used.
+    precision, max_samples : float, int
+        For ``n_samples=0``: stop when, for every target, the 95 % interval half-width of
+        each attribution is below ``precision`` times the target's largest |attribution|;
+        never evaluate more than ``max_samples`` images.
     batch_size : int or None
         Samples per forward pass; None chooses from the memory budget
         (:func:`hsi_lime_plugin.device.choose_batch_size`). Every batch has this size
@@ -124,10 +137,7 @@ def explain(
     started = time.perf_counter()
     reporter = reporter_or_default(reporter)
     part = make_method(method, sampling=sampling, kernel_width=kernel_width, surrogate=surrogate, alpha=alpha)
-    if int(n_samples) < 2:
-        raise HsiLimeError(
-            f"{arg('n_samples')}: {n_samples} samples cannot fit a surrogate; use at least 2 (500 is typical)."
-        )
+    budget = _sample_budget(n_samples, precision, max_samples)
     model = _explainable(model, device, reporter)
     if model.target_names:
         select_targets(model.target_names, targets)  # a wrong target fails before any forward pass
@@ -138,34 +148,91 @@ def explain(
     if mask is not None:
         inputs = inputs * torch.as_tensor(mask, device=model.device)
 
-    _check_sample_count(int(n_samples), space.n_features, len(model.target_names or [None]))
-    samples = part.draw(int(n_samples), space.n_features, seed, reporter)
+    _check_sample_count(budget, space.n_features, len(model.target_names or [None]))
+    samples = part.draw(budget, space.n_features, seed, reporter)
     batch = batch_size or choose_batch_size(_sample_bytes(inputs, model), len(samples), model.device)
     batch = int(min(max(1, batch), len(samples)))
-    perturbation = Perturbation(inputs, baseline_tensor(inputs, parse_baseline(baseline), mask), space, batch, torch.channels_last)
-    outputs = Evaluator(model, perturbation, autocast).evaluate(samples, reporter)
-
-    names, chosen = _targets(model, outputs.shape[1], targets)
-    outputs = outputs[:, chosen]
-    _check_finite(outputs, [names[i] for i in chosen])
-    fit = part.fit(samples.to(model.device), outputs, reporter)
+    base = baseline_tensor(inputs, parse_baseline(baseline), mask)
+    evaluator = Evaluator(model, Perturbation(inputs, base, space, batch, torch.channels_last), autocast)
+    rounds = _rounds(len(samples), space.n_features, batch) if int(n_samples) == 0 else [len(samples)]
+    fit, outputs, names, reached = _fit_in_rounds(part, evaluator, samples, rounds, model, targets, precision, reporter)
     return Explanation(
         kind=kind,
         coefficients=fit.coefficients.cpu().numpy(),
         intercept=fit.intercept.cpu().numpy(),
         score=fit.score.cpu().numpy(),
         standard_error=fit.standard_error.cpu().numpy(),
-        target_names=[names[i] for i in chosen],
+        target_names=names,
         feature_ids=space.ids,
         features=space.labels,
         prediction=outputs[0].cpu().numpy(),
-        n_samples=len(samples),
+        n_samples=len(outputs),
         seconds=time.perf_counter() - started,
         device=str(model.device),
         batch_size=batch,
         method=method,
         sampling=part.sampling,
+        precision=reached,
     )
+
+
+def _sample_budget(n_samples: int, precision: float, max_samples: int) -> int:
+    """How many samples to draw: ``n_samples``, or for 0 (automatic) the cap ``max_samples``."""
+    if int(n_samples) == 0:
+        if not 0.0 < float(precision) < 1.0:
+            raise HsiLimeError(
+                f"{arg('precision')}: {precision} is not a fraction of the largest attribution; give a value between "
+                "0 and 1 (0.05 is the default)."
+            )
+        if int(max_samples) < 16:
+            raise HsiLimeError(f"{arg('max_samples')}: {max_samples} samples cannot fit a surrogate; use at least 16.")
+        return int(max_samples)
+    if int(n_samples) < 2:
+        raise HsiLimeError(
+            f"{arg('n_samples')}: {n_samples} samples cannot fit a surrogate; use at least 2 (500 is typical), or 0 "
+            "to sample until the attributions are precise."
+        )
+    return int(n_samples)
+
+
+def _rounds(n_samples: int, n_features: int, batch: int) -> list[int]:
+    """Sample counts after each round of an automatic run: doubling from about 4 per feature (at
+    least 64, whole batches) up to every sample drawn."""
+    stop = max(64, 4 * n_features)
+    stop = -(-stop // batch) * batch
+    cuts = []
+    while stop < n_samples:
+        cuts.append(stop)
+        stop *= 2
+    return cuts + [n_samples]
+
+
+def _fit_in_rounds(part, evaluator, samples, rounds, model, targets, precision, reporter):
+    """Evaluate the samples round by round (reusing every one) and fit after each round, until the
+    attributions of every target are precise enough or the rounds run out (one round: a fixed N)."""
+    outputs, done = [], 0
+    for stop in rounds:
+        outputs.append(evaluator.evaluate(samples[done:stop], reporter.between(done / rounds[-1], stop / rounds[-1])))
+        done = stop
+        y = torch.cat(outputs)
+        names, chosen = _targets(model, y.shape[1], targets)
+        y = y[:, chosen]
+        _check_finite(y, [names[i] for i in chosen])
+        fit = part.fit(samples[:stop].to(y.device), y, reporter)
+        reached = precision_reached(fit.coefficients, fit.standard_error)
+        if len(rounds) > 1:
+            reporter.info(f"{stop} samples: precision {reached:.3f} (goal {precision:g})")
+        if reached <= precision:
+            break
+    return fit, y, [names[i] for i in chosen], reached
+
+
+def precision_reached(coefficients: torch.Tensor, standard_error: torch.Tensor) -> float:
+    """For the least precise target, the widest 95 % half-width over its largest |attribution|."""
+    width = torch.nan_to_num(half_width(standard_error), nan=0.0).amax(dim=1)
+    largest = coefficients.abs().amax(dim=1)
+    ratio = torch.where(largest > 0, width / largest.clamp(min=1e-300), torch.full_like(largest, float("inf")))
+    return float(ratio.max())
 
 
 def _explainable(model, device, reporter: Reporter) -> ExplainableModel:

@@ -92,9 +92,13 @@ class Reporter:
     def part(self, index: int, count: int) -> "Reporter":
         """A reporter for part ``index`` of ``count`` equal parts: its progress is scaled
         into that part's share of the whole; everything else goes here."""
+        return self.between(index / count, (index + 1) / count)
+
+    def between(self, low: float, high: float) -> "Reporter":
+        """A reporter whose progress 0..1 is reported here as ``low``..``high``; everything else goes here."""
         scaled = Reporter.__new__(Reporter)
         scaled.__dict__.update(self.__dict__)
-        scaled._progress = lambda fraction: self.progress((index + fraction) / count)
+        scaled._progress = lambda fraction: self.progress(low + fraction * (high - low))
         return scaled
 
     @contextlib.contextmanager

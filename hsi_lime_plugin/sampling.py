@@ -360,7 +360,21 @@ def draw_shapley(sampling: str, n_samples: int, n_features: int, seed: int) -> t
     middle = (sizes > 0) & (sizes < n_features)
     if sampling == "antithetic":
         return samples, middle.to(torch.float64), False
+    return samples, stratified_weights(samples), False
+
+
+def stratified_weights(samples: torch.Tensor) -> torch.Tensor:
+    """Kernel SHAP design weights of stratified coalitions: each size's kernel mass shared by the
+    samples of that size (0 for the all-on and all-off coalitions, which enter as constraints).
+
+    Computed from the samples themselves, so that any prefix of a stratified draw (the rounds
+    of an automatic sample count) weighs every size exactly its share.
+    """
+    n_features = samples.shape[1]
+    mass = shapley_size_distribution(n_features)
+    sizes = samples.sum(dim=1).to(torch.long)
+    middle = (sizes > 0) & (sizes < n_features)
     counts = torch.bincount(sizes[middle], minlength=n_features + 1).to(torch.float64)
     padded = torch.cat([torch.zeros(1, dtype=torch.float64), mass, torch.zeros(1, dtype=torch.float64)])
     share = padded / torch.clamp(counts, min=1.0) * middle.sum()
-    return samples, torch.where(middle, share[sizes], torch.zeros(len(sizes), dtype=torch.float64)), False
+    return torch.where(middle, share[sizes], torch.zeros(len(sizes), dtype=torch.float64))
