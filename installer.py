@@ -279,9 +279,9 @@ def installed_outside(folders: Iterable[Path | str], path: list[str] | None = No
 
 
 def requirements(
-    include_onnx: bool, importable: Callable[[str], bool] = is_importable, always: Iterable[str] = ("torch", "spyndex")
+    include_onnx: bool, importable: Callable[[str], bool] = is_importable, always: Iterable[str] = ("torch", "spyndex", "captum")
 ) -> list[str]:
-    """Top-level requirements: torch and spyndex always (install or update), the rest of
+    """Top-level requirements: torch, spyndex and captum always (install or update), the rest of
     :data:`REQUIRED` (and onnxruntime) when QGIS cannot import them already."""
     names = dict(REQUIRED)
     if include_onnx:

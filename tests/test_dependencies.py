@@ -178,10 +178,10 @@ def test_real_cuda_detection_agrees_with_torch():
 # --- what is installed -------------------------------------------------------------------------------
 def test_requirements_add_only_what_qgis_lacks():
     importable = {"rasterio", "geopandas", "skimage", "scipy", "pandas", "matplotlib", "torch"}.__contains__
-    assert installer.requirements(False, importable) == ["torch", "spyndex"]
-    assert installer.requirements(True, importable) == ["torch", "spyndex", "onnxruntime"]
+    assert installer.requirements(False, importable) == ["torch", "spyndex", "captum"]
+    assert installer.requirements(True, importable) == ["torch", "spyndex", "captum", "onnxruntime"]
     assert installer.requirements(False, lambda m: False) == [
-        "torch", "spyndex", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
+        "torch", "spyndex", "captum", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
     ]
 
 
