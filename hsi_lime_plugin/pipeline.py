@@ -69,7 +69,8 @@ def explain(
         ``kind="spectral"``; 0 = never perturbed, every other value = one feature.
     kind : {"spatial", "spectral"}
     targets : str, sequence or None
-        Output names or 0-based indices to explain; None = all.
+        Output names or 0-based indices to explain, or ``"top:K"`` (the K outputs the
+        model predicts highest for this image); None = all.
     method : {"lime", "kernelshap"}
         ``"lime"``: a weighted linear surrogate under the similarity kernel.
         ``"kernelshap"``: Shapley values, estimated by least squares under the Shapley
@@ -143,7 +144,7 @@ def explain(
     perturbation = Perturbation(inputs, _baseline(inputs, baseline, mask), space, batch, torch.channels_last)
     outputs = Evaluator(model, perturbation, autocast).evaluate(samples, reporter)
 
-    names, chosen = _targets(model, outputs.shape[1], targets)
+    names, chosen = _targets(model, outputs.shape[1], targets, outputs[0].cpu().numpy())
     outputs = outputs[:, chosen]
     _check_finite(outputs, [names[i] for i in chosen])
     fit = part.fit(samples.to(model.device), outputs, reporter)
@@ -191,7 +192,7 @@ def _valid_mask(valid, shape) -> np.ndarray | None:
     return mask
 
 
-def _targets(model: ExplainableModel, n_outputs: int, requested) -> tuple[list[str], list[int]]:
+def _targets(model: ExplainableModel, n_outputs: int, requested, prediction=None) -> tuple[list[str], list[int]]:
     """The output names (from the card, else t0, t1, ...) and the indices of the requested targets."""
     names = model.target_names or default_target_names(n_outputs)
     if len(names) != n_outputs:
@@ -199,7 +200,7 @@ def _targets(model: ExplainableModel, n_outputs: int, requested) -> tuple[list[s
             f"{arg('model')}: the model card {model.card.source} names {len(names)} targets ({', '.join(names)}) but "
             f"the model returns {n_outputs} outputs; list one name per output in 'targets'."
         )
-    return names, select_targets(names, requested)
+    return names, select_targets(names, requested, prediction)
 
 
 def _check_finite(outputs: torch.Tensor, names: list[str]) -> None:
