@@ -113,7 +113,7 @@ def attribute(
     noise_level : float
         Gaussian standard deviation as a fraction of the value range (SmoothGrad family),
         or the probability a band is switched to the baseline (band dropout).
-    integration : {"gausslegendre", "riemann_trapezoid"}
+    integration : {"gausslegendre", "riemann_middle"}
         Integrated Gradients' quadrature.
     window, stride : int, tuple or str
         Occlusion windows (:mod:`hsi_lime_plugin.occlusion`); default 8 pixels.
