@@ -82,3 +82,32 @@ def test_attribute_pixels_runs_headless(qgis_process, scene, tmp_path):
     assert np.ma.count(values) == 30 * 40 - 4  # every pixel but the 2 x 2 nodata corner
     bands = pd.read_csv(tmp_path / "bands.csv")
     assert list(bands["target"].unique()) == ["everything"] and len(bands) == 8
+
+
+def test_faithfulness_columns_on_the_explain_algorithms(hsilime_provider, scene, tmp_path):
+    result, feedback = run_algorithm("hsilime:explain_spatial", {
+        "INPUT": str(scene.raster), "MODEL": str(scene.model), "SEGMENTATION": 0, "POLYGONS": str(scene.fields),
+        "ID_FIELD": "name", "N_SAMPLES": 100, "FAITHFULNESS": True, "OUTPUT": str(tmp_path / "spatial.tif"),
+        "OUTPUT_SEGMENTS": str(tmp_path / "segments.gpkg"),
+    })
+    assert result is not None, feedback.errors
+    segments = gpd.read_file(tmp_path / "segments.gpkg")
+    for score in ("deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity"):
+        assert f"{score}_one_field" in segments and f"{score}_everything" in segments
+    assert segments["deletion_auc_one_field"].iloc[0] < segments["random_deletion_auc_one_field"].iloc[0]
+    assert result["FAITHFULNESS_SCORES"].startswith("one_field: deletion_auc ")
+    assert any(info.startswith("faithfulness one_field: deletion_auc") for info in feedback.infos)
+
+    result, feedback = run_algorithm("hsilime:explain_spectral", {
+        "INPUT": str(scene.raster), "MODEL": str(scene.model), "BAND_GROUPS": "b1=i0-i1; b2=i2-i3; b3=i4-i5; b4=i6-i7",
+        "N_SAMPLES": 50, "FAITHFULNESS": True,
+        "OUTPUT_TABLE": str(tmp_path / "spectral.csv"),
+    })
+    assert result is not None, feedback.errors
+    table = pd.read_csv(tmp_path / "spectral.csv")
+    assert {"deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity"} <= set(
+        table.columns)
+    assert table.groupby("target")["deletion_auc"].nunique().max() == 1
+    read = table[(table["target"] == "one_field") & (table["superband"] == "b2")].iloc[0]
+    assert read["deletion_auc"] < read["random_deletion_auc"]  # b2 holds band 3, the one the model reads
+    assert result["FAITHFULNESS_SCORES"].startswith("one_field: deletion_auc ")
