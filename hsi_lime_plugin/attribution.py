@@ -162,7 +162,7 @@ def attribute(
 
 def _gradients(model, inputs, base_image, chosen, method, noise, batch, reporter, **options) -> torch.Tensor:
     """Gradient attributions w.r.t. the raw pixels: g(d) = model(z0 + scale * d), d = (z - z0) / scale."""
-    scale = float(getattr(model, "card", None).scale) if hasattr(model, "card") else 1.0
+    scale = float(model.card.scale)
     if scale == 0.0:
         raise HsiLimeError(f"{arg('model')}: the model card's input.scale is 0; gradients need a non-zero scale.")
     difference = ((inputs - base_image) / scale).detach()

@@ -80,6 +80,8 @@ def feature_scores(result, features=None, valid=None) -> tuple[str, np.ndarray, 
         features = patch_segments(np.asarray(result.valid), DEFAULT_PATCH_SIZE)
     labels = np.asarray(features, dtype=np.int64)
     kind = "spectral" if labels.ndim == 1 else "spatial"
+    if kind == "spatial" and valid is not None:
+        labels = np.where(valid, labels, 0)  # as FeatureSpace does: nodata pixels belong to no feature
     grid = result.pixel_maps() if kind == "spatial" else result.band_profile()
     grid = np.nan_to_num(grid)
     ids = np.unique(labels[labels != 0])

@@ -125,7 +125,7 @@ def as_explanation(result: Attribution, kind: str, labels: np.ndarray) -> Explan
     """``result`` summed into segments or superbands, as an Explanation (no surrogate: NaN errors and R2)."""
     from .faithfulness import feature_scores
 
-    _, labels, sums = feature_scores(result, labels)
+    _, labels, sums = feature_scores(result, labels, result.valid)
     ids = np.unique(labels[labels != 0])
     nan = np.full_like(sums, np.nan)
     return Explanation(kind, sums, np.full(len(sums), np.nan), np.full(len(sums), np.nan), nan,
