@@ -9,142 +9,142 @@
         <translation>Pixel und Kanäle erklären (Gradienten, Okklusion)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="49"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="64"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="49"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="64"/>
         <source>Integrated Gradients: (value - baseline) x the mean gradient on the straight path from the baseline; the attributions add up to the prediction minus the prediction on the baseline (the log reports the gap). Saliency: |gradient|. Input x Gradient: (value - baseline) x gradient. Occlusion: the drop of the output when a window is set to the baseline. Gradients need a TorchScript or Python model.</source>
         <translation>Integrated Gradients: (Wert - Basislinie) x mittlerer Gradient auf dem geraden Weg von der Basislinie; die Attributionen addieren sich zur Vorhersage minus der Vorhersage auf der Basislinie (das Protokoll nennt die Abweichung). Saliency: |Gradient|. Input x Gradient: (Wert - Basislinie) x Gradient. Occlusion: der Rückgang der Ausgabe, wenn ein Fenster auf die Basislinie gesetzt wird. Gradienten brauchen ein TorchScript- oder Python-Modell.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="61"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="76"/>
         <source>Noise (gradient methods)</source>
         <translation>Rauschen (Gradientenmethoden)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="61"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="76"/>
         <source>Average the gradient method over N_NOISE noisy copies: Gaussian noise (SmoothGrad: mean, squared: mean of squares, VarGrad: variance), or copies with random bands set to the baseline (band dropout).</source>
         <translation>Die Gradientenmethode über N_NOISE verrauschte Kopien mitteln: Gaußsches Rauschen (SmoothGrad: Mittel, quadriert: Mittel der Quadrate, VarGrad: Varianz) oder Kopien, in denen zufällige Kanäle auf die Basislinie gesetzt sind (Kanal-Dropout).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="71"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Integration steps</source>
         <translation>Integrationsschritte</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="71"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Points on the path from the baseline (Integrated Gradients, Gauss-Legendre).</source>
         <translation>Punkte auf dem Weg von der Basislinie (Integrated Gradients, Gauß-Legendre).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="74"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="89"/>
         <source>Noisy samples</source>
         <translation>Verrauschte Stichproben</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="74"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="89"/>
         <source>Noisy copies per target (NOISE).</source>
         <translation>Verrauschte Kopien je Zielgröße (NOISE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="76"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="91"/>
         <source>Noise level</source>
         <translation>Rauschstärke</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="76"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="91"/>
         <source>Gaussian noise: standard deviation as a fraction of the value range. Band dropout: the probability that a band is switched to the baseline.</source>
         <translation>Gaußsches Rauschen: Standardabweichung als Anteil des Wertebereichs. Kanal-Dropout: die Wahrscheinlichkeit, dass ein Kanal auf die Basislinie gesetzt wird.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="83"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="98"/>
         <source>Occlusion window</source>
         <translation>Okklusionsfenster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="83"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="98"/>
         <source>Pixels (8: squares of 8 x 8 pixels, all bands) or bands,rows,columns with 0 for a whole axis (5,0,0: 5 bands of the whole image at a time).</source>
         <translation>Pixel (8: Quadrate von 8 x 8 Pixeln, alle Kanäle) oder Kanäle,Zeilen,Spalten mit 0 für eine ganze Achse (5,0,0: jeweils 5 Kanäle des ganzen Bildes).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
         <source>Occlusion stride</source>
         <translation>Okklusionsschrittweite</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
         <source>Step between windows, in the same form as WINDOW; empty: the window&apos;s size (no overlap).</source>
         <translation>Schritt zwischen den Fenstern, in derselben Form wie WINDOW; leer: die Fenstergröße (keine Überlappung).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="91"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="53"/>
         <source>Optional polygons: the attributions summed over each (OUTPUT_SEGMENTS), and the segments of FAITHFULNESS.</source>
         <translation>Optionale Polygone: die Attributionen je Polygon summiert (OUTPUT_SEGMENTS) und die Segmente für FAITHFULNESS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="55"/>
         <source>Band groups (superbands)</source>
         <translation>Kanalgruppen (Superbänder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="55"/>
         <source>Optional band groups, as in Explain spectral importance: the attributions summed over each (OUTPUT_GROUPS).</source>
         <translation>Optionale Kanalgruppen wie bei „Spektrale Bedeutung erklären“: die Attributionen je Gruppe summiert (OUTPUT_GROUPS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="98"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="106"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="98"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="106"/>
         <source>GeoTIFF on the input grid, one band per target (each pixel&apos;s attribution summed over its bands; band description = target name).</source>
         <translation>GeoTIFF auf dem Eingaberaster, ein Kanal je Zielgröße (die Attribution jedes Pixels über seine Kanäle summiert; Kanalbeschreibung = Name der Zielgröße).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="109"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="109"/>
         <source>One row per target and band: target, band (1-based), wavelength_nm, attribution (summed over the valid pixels). CSV or GeoPackage.</source>
         <translation>Eine Zeile je Zielgröße und Kanal: target, band (ab 1 gezählt), wavelength_nm, attribution (über die gültigen Pixel summiert). CSV oder GeoPackage.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="104"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="112"/>
         <source>Attribution cubes (folder)</source>
         <translation>Attributionswürfel (Ordner)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="104"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="112"/>
         <source>A folder: one GeoTIFF per target, attribution_&lt;target&gt;.tif, with one band per raster band.</source>
         <translation>Ein Ordner: ein GeoTIFF je Zielgröße, attribution_&lt;target&gt;.tif, mit einem Kanal je Rasterkanal.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="107"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="115"/>
         <source>Polygons with attributions</source>
         <translation>Polygone mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="119"/>
         <source>POLYGONS with attr_&lt;target&gt; (summed attributions) and, with FAITHFULNESS, the scores per target; the columns of Explain spatial importance.</source>
         <translation>POLYGONS mit attr_&lt;target&gt; (summierte Attributionen) und, mit FAITHFULNESS, den Bewertungen je Zielgröße; die Spalten von „Räumliche Bedeutung erklären“.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="113"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="121"/>
         <source>Band group attributions</source>
         <translation>Attributionen der Kanalgruppen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="113"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="121"/>
         <source>One row per target and band group, with the columns of Explain spectral importance.</source>
         <translation>Eine Zeile je Zielgröße und Kanalgruppe, mit den Spalten von „Spektrale Bedeutung erklären“.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="115"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="123"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>

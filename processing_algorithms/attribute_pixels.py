@@ -46,6 +46,21 @@ class AttributePixels(HsiLimeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_raster_input()
         self.add_model()
+        self.add_method_parameters()
+        self.add_targets()
+        self.add_baseline()
+        self.add_runtime_settings()
+        self.add_polygons(optional=True, help_text=self.tr(
+            "Optional polygons: the attributions summed over each (OUTPUT_SEGMENTS), and the segments of FAITHFULNESS."))
+        self.add(QgsProcessingParameterString("BAND_GROUPS", self.tr("Band groups (superbands)"), optional=True),
+                 self.tr("Optional band groups, as in Explain spectral importance: the attributions summed over each "
+                         "(OUTPUT_GROUPS)."))
+        self.add_wavelengths()
+        self.add_faithfulness()
+        self.add_outputs()
+
+    def add_method_parameters(self):
+        """METHOD, NOISE, N_STEPS, N_NOISE, NOISE_LEVEL, WINDOW and STRIDE."""
         self.add(
             QgsProcessingParameterEnum(
                 "METHOD", self.tr("Method"),
@@ -85,16 +100,9 @@ class AttributePixels(HsiLimeAlgorithm):
                          "axis (5,0,0: 5 bands of the whole image at a time)."))
         self.add(QgsProcessingParameterString("STRIDE", self.tr("Occlusion stride"), defaultValue="", optional=True),
                  self.tr("Step between windows, in the same form as WINDOW; empty: the window's size (no overlap)."))
-        self.add_targets()
-        self.add_baseline()
-        self.add_runtime_settings()
-        self.add_polygons(optional=True, help_text=self.tr(
-            "Optional polygons: the attributions summed over each (OUTPUT_SEGMENTS), and the segments of FAITHFULNESS."))
-        self.add(QgsProcessingParameterString("BAND_GROUPS", self.tr("Band groups (superbands)"), optional=True),
-                 self.tr("Optional band groups, as in Explain spectral importance: the attributions summed over each "
-                         "(OUTPUT_GROUPS)."))
-        self.add_wavelengths()
-        self.add_faithfulness()
+
+    def add_outputs(self):
+        """OUTPUT, OUTPUT_BANDS, OUTPUT_CUBE, OUTPUT_SEGMENTS, OUTPUT_GROUPS and FAITHFULNESS_SCORES."""
         self.add(QgsProcessingParameterRasterDestination("OUTPUT", self.tr("Attribution raster")),
                  self.tr("GeoTIFF on the input grid, one band per target (each pixel's attribution summed over its "
                          "bands; band description = target name)."))
