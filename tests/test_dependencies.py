@@ -320,7 +320,7 @@ LOAD = textwrap.dedent("""
     ids = sorted(a.id() for a in registry.providerById("hsilime").algorithms())
     for algorithm in registry.providerById("hsilime").algorithms():
         algorithm.canExecute(); algorithm.shortHelpString()
-    heavy = sorted(m for m in ("torch", "geopandas", "skimage", "spyndex", "rasterio", "onnxruntime", "pandas")
+    heavy = sorted(m for m in ("torch", "geopandas", "skimage", "spyndex", "rasterio", "onnxruntime", "pandas", "captum")
                    if m in sys.modules)
     print("ALGORITHMS", *ids)
     print("HEAVY", *heavy)
@@ -339,7 +339,8 @@ def test_loading_the_plugin_and_registering_the_provider_imports_nothing_heavy(t
     assert completed.returncode == 0, completed.stderr
     lines = dict(line.split(" ", 1) if " " in line else (line, "") for line in completed.stdout.splitlines())
     assert lines["ALGORITHMS"].split() == [
-        "hsilime:explain_spatial", "hsilime:explain_spectral", "hsilime:install_dependencies"
+        "hsilime:attribute_pixels", "hsilime:explain_spatial", "hsilime:explain_spectral",
+        "hsilime:install_dependencies",
     ]
     assert lines["HEAVY"] == "", f"imported at load: {lines['HEAVY']}"
     assert lines["PLUGIN_DIR_ON_PATH"] == "False"
