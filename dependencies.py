@@ -31,6 +31,7 @@ ENVIRONMENT_VARIABLE = "HSI_LIME_DEPENDENCIES"
 REQUIRED = {
     "torch": "torch",
     "spyndex": "spyndex",
+    "captum": "captum",
     "rasterio": "rasterio",
     "geopandas": "geopandas",
     "skimage": "scikit-image",

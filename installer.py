@@ -279,10 +279,10 @@ def installed_outside(folders: Iterable[Path | str], path: list[str] | None = No
 
 
 def requirements(
-    include_onnx: bool, importable: Callable[[str], bool] = is_importable, always: Iterable[str] = ("torch", "spyndex"),
-    include_dask: bool = False,
+    include_onnx: bool, importable: Callable[[str], bool] = is_importable,
+    always: Iterable[str] = ("torch", "spyndex", "captum"), include_dask: bool = False,
 ) -> list[str]:
-    """Top-level requirements: torch and spyndex always (install or update), the rest of
+    """Top-level requirements: torch, spyndex and captum always (install or update), the rest of
     :data:`REQUIRED` (and onnxruntime, and dask with distributed for Dask clusters) when QGIS
     cannot import them already."""
     names = dict(REQUIRED)

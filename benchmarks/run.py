@@ -15,6 +15,9 @@ W3 limit     the model alone on N=512 pre-built perturbed images at the same bat
              (contiguous N, C, H, W as specified, and channels-last, the CNN's fastest layout)
 W4 memory    hsi-lime W1 at N=4096 in a fresh process: peak RSS against one batch
 agreement    Spearman rank correlation per target, hsi-lime vs meteors, W1 at N=4096
+attribution  W1's image: Integrated Gradients (N_STEPS=32) and Occlusion (16 x 16 windows), hsi-lime's
+             attribute() against captum 0.9.0 called per target (benchmarks/attribution.py): time
+             ratio, peak RSS, largest relative difference of the attributions (goal for IG: < 1e-4)
 
 Writes benchmarks/results.json and prints a table. When benchmarks/sampling_error.py
 exists it is run too and its JSON is merged under "sampling_error" (see README.md).
@@ -70,6 +73,7 @@ def main() -> int:
     parser.add_argument("--skip-peers", action="store_true", help="hsi-lime and forward-only only")
     parser.add_argument("--skip-sampling-error", action="store_true")
     parser.add_argument("--skip-fields", action="store_true", help="skip benchmarks/fields.py (map scale, Dask, memory)")
+    parser.add_argument("--skip-attribution", action="store_true", help="skip IG and Occlusion against captum")
     parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--table-only", action="store_true", help="re-analyse --output and print the table, run nothing")
@@ -136,6 +140,10 @@ def main() -> int:
         except StepFailed as error:
             print(f"bench: {error}", file=sys.stderr)
             results["agreement"] = {"error": str(error)}
+    if not args.skip_attribution:
+        import attribution
+
+        results["attribution"] = attribution.compare(inputs_path, weights_path, args.batch_size, args.repeats, WORK)
     results["kernels"] = kernels(results)
     results["goals"] = goals(results)
     if not args.skip_sampling_error:
@@ -149,6 +157,11 @@ def main() -> int:
 
     Path(args.output).write_text(json.dumps(results, indent=1) + "\n")
     print_table(results)
+    if "attribution" in results:
+        import attribution
+
+        print()
+        attribution.print_table(results["attribution"])
     print(f"\nbench: wrote {args.output} in {results['total_seconds']:.0f} s")
     return 0
 
@@ -398,6 +411,10 @@ def goals(results: dict) -> list[dict]:
     if "spearman_per_target" in results.get("agreement", {}):
         for target, value in enumerate(results["agreement"]["spearman_per_target"]):
             rows.append(_goal(f"agreement target {target} (Spearman, N={results['agreement']['n_samples']})", value, ">=", GOALS["rank_agreement"]))
+    comparison = results.get("attribution", {}).get("integrated_gradients", {}).get("comparison")
+    if comparison:
+        rows.append(_goal("attribution: IG vs captum, max relative difference", comparison["max_relative_difference"],
+                          "<=", comparison["goal_max_relative_difference"]))
     return rows
 
 

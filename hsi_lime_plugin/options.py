@@ -14,6 +14,17 @@ METHODS = ("lime", "kernelshap")
 SEGMENTATIONS = ("polygons", "slic", "patches")
 #: What an explanation perturbs: regions of pixels, or groups of bands.
 KINDS = ("spatial", "spectral")
+#: Gradient and occlusion attribution methods (:func:`hsi_lime_plugin.attribute`).
+ATTRIBUTION_METHODS = ("integrated_gradients", "saliency", "input_x_gradient", "occlusion")
+#: The attribution methods that need gradients (TorchScript and Python models only).
+GRADIENT_METHODS = ("integrated_gradients", "saliency", "input_x_gradient")
+#: Noise around a gradient method: none, captum's NoiseTunnel (SmoothGrad, SmoothGrad
+#: squared, VarGrad), or band dropout (meteors' HyperNoiseTunnel: random bands set to the baseline).
+NOISE_TYPES = ("none", "smoothgrad", "smoothgrad_sq", "vargrad", "band_dropout")
+#: Integrated Gradients' quadrature (captum's ``method``): Gauss-Legendre, or the midpoint Riemann sum.
+#: Not captum 0.9.0's ``riemann_trapezoid``: its weights sum to (n - 1) / n, so its attributions
+#: of a linear model are (n - 1) / n of the truth (measured in tests/test_gradients.py).
+INTEGRATION_RULES = ("gausslegendre", "riemann_middle")
 #: LIME's surrogate models.
 SURROGATES = ("ridge", "lasso")
 
@@ -33,6 +44,17 @@ DEFAULT_KERNEL_WIDTH = 1.0
 #: time, tests/test_uncertainty.py), large enough to keep an underdetermined fit finite.
 DEFAULT_RIDGE_ALPHA = 0.1
 DEFAULT_BASELINE = "zero"
+DEFAULT_N_STEPS = 50
+DEFAULT_N_NOISE = 16
+#: SmoothGrad family: Gaussian standard deviation as a fraction of the image's value range
+#: (SmoothGrad's paper recommends 10-20%); band dropout: the probability a band is switched off.
+DEFAULT_NOISE_LEVEL = 0.15
+#: Occlusion window and stride (pixels) when none is given.
+DEFAULT_WINDOW = 8
+#: Random orders averaged in the random deletion and insertion curves.
+DEFAULT_N_RANDOM_ORDERS = 3
+#: Perturbations in the infidelity estimate.
+DEFAULT_N_PERTURBATIONS = 32
 
 #: OGR driver of each vector file extension the outputs support.
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}

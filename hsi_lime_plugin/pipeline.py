@@ -18,17 +18,16 @@ from __future__ import annotations
 import time
 from typing import Callable, Sequence
 
-import numpy as np
 import torch
 
 from .baseline import baseline_tensor, parse_baseline
-from .device import choose_batch_size, physical_memory, resolve_device
+from .device import choose_batch_size, physical_memory
 from .errors import HsiLimeError, arg
 from .evaluator import Evaluator, Perturbation
 from .explanation import Explanation, half_width
 from .features import FeatureSpace
 from .methods import make_method
-from .model_card import ModelCard
+from .model_inputs import check_finite, explainable, image_tensor, output_targets, sample_bytes, valid_mask
 from .models import ExplainableModel
 from .options import (
     DEFAULT_BASELINE,
@@ -38,7 +37,7 @@ from .options import (
     DEFAULT_PRECISION,
 )
 from .reporting import Reporter, reporter_or_default
-from .targets import default_target_names, select_targets
+from .targets import select_targets
 
 
 def explain(
@@ -78,7 +77,8 @@ def explain(
         ``kind="spectral"``; 0 = never perturbed, every other value = one feature.
     kind : {"spatial", "spectral"}
     targets : str, sequence or None
-        Output names or 0-based indices to explain; None = all.
+        Output names or 0-based indices to explain, or ``"top:K"`` (the K outputs the
+        model predicts highest for this image); None = all.
     method : {"lime", "kernelshap"}
         ``"lime"``: a weighted linear surrogate under the similarity kernel.
         ``"kernelshap"``: Shapley values, estimated by least squares under the Shapley
@@ -138,11 +138,11 @@ def explain(
     reporter = reporter_or_default(reporter)
     part = make_method(method, sampling=sampling, kernel_width=kernel_width, surrogate=surrogate, alpha=alpha)
     budget = _sample_budget(n_samples, precision, max_samples)
-    model = _explainable(model, device, reporter)
+    model = explainable(model, device, reporter)
     if model.target_names:
         select_targets(model.target_names, targets)  # a wrong target fails before any forward pass
-    pixels = _image_tensor(image, model.device)
-    mask = _valid_mask(valid, pixels.shape)
+    pixels = image_tensor(image, model.device)
+    mask = valid_mask(valid, pixels.shape)
     space = FeatureSpace.from_labels(features, tuple(pixels.shape), kind, mask)
     inputs = model.prepare(pixels)
     if mask is not None:
@@ -150,7 +150,7 @@ def explain(
 
     _check_sample_count(budget, space.n_features, len(model.target_names or [None]))
     samples = part.draw(budget, space.n_features, seed, reporter)
-    batch = batch_size or choose_batch_size(_sample_bytes(inputs, model), len(samples), model.device)
+    batch = batch_size or choose_batch_size(sample_bytes(inputs, model), len(samples), model.device)
     batch = int(min(max(1, batch), len(samples)))
     base = baseline_tensor(inputs, parse_baseline(baseline), mask)
     evaluator = Evaluator(model, Perturbation(inputs, base, space, batch, torch.channels_last), autocast)
@@ -215,9 +215,9 @@ def _fit_in_rounds(part, evaluator, samples, rounds, model, targets, precision, 
         outputs.append(evaluator.evaluate(samples[done:stop], reporter.between(done / rounds[-1], stop / rounds[-1])))
         done = stop
         y = torch.cat(outputs)
-        names, chosen = _targets(model, y.shape[1], targets)
+        names, chosen = output_targets(model, y.shape[1], targets, y[0].cpu().numpy())
         y = y[:, chosen]
-        _check_finite(y, [names[i] for i in chosen])
+        check_finite(y, [names[i] for i in chosen])
         fit = part.fit(samples[:stop].to(y.device), y, reporter)
         reached = precision_reached(fit.coefficients, fit.standard_error)
         if len(rounds) > 1:
@@ -235,40 +235,12 @@ def precision_reached(coefficients: torch.Tensor, standard_error: torch.Tensor) 
     return float(ratio.max())
 
 
-def _explainable(model, device, reporter: Reporter) -> ExplainableModel:
-    """``model`` as an ExplainableModel: a loaded one as is, a bare callable wrapped without card."""
-    if isinstance(model, ExplainableModel):
-        return model
-    torch_device, note = resolve_device(device)
-    reporter.info(note)
-    return ExplainableModel(model, ModelCard(targets=[], source="(a callable without card)"), torch_device, note)
 
 
-def _image_tensor(image, device: torch.device) -> torch.Tensor:
-    pixels = torch.as_tensor(np.asarray(image), dtype=torch.float32, device=device)
-    if pixels.ndim != 3:
-        raise HsiLimeError(f"{arg('image')}: expected a (bands, height, width) array, got shape {tuple(pixels.shape)}.")
-    return pixels
 
 
-def _valid_mask(valid, shape) -> np.ndarray | None:
-    if valid is None:
-        return None
-    mask = np.asarray(valid, dtype=bool)
-    if mask.shape != tuple(shape[1:]):
-        raise HsiLimeError(f"{arg('valid')}: mask shape {mask.shape} differs from the image's {tuple(shape[1:])}.")
-    return mask
 
 
-def _targets(model: ExplainableModel, n_outputs: int, requested) -> tuple[list[str], list[int]]:
-    """The output names (from the card, else t0, t1, ...) and the indices of the requested targets."""
-    names = model.target_names or default_target_names(n_outputs)
-    if len(names) != n_outputs:
-        raise HsiLimeError(
-            f"{arg('model')}: the model card {model.card.source} names {len(names)} targets ({', '.join(names)}) but "
-            f"the model returns {n_outputs} outputs; list one name per output in 'targets'."
-        )
-    return names, select_targets(names, requested)
 
 
 #: Bytes per sample and feature that drawing, evaluating and fitting hold at once: the float32
@@ -289,25 +261,4 @@ def _check_sample_count(n_samples: int, n_features: int, n_targets: int) -> None
         )
 
 
-def _check_finite(outputs: torch.Tensor, names: list[str]) -> None:
-    """Refuse NaN or infinite model outputs: a surrogate fitted to them is meaningless."""
-    bad = ~torch.isfinite(outputs)
-    if not bool(bad.any()):
-        return
-    rows = torch.nonzero(bad.any(dim=1)).flatten()
-    targets = [name for name, column in zip(names, bad.any(dim=0).tolist()) if column]
-    where = "the unperturbed image" if int(rows[0]) == 0 else f"perturbed image {int(rows[0])}"
-    raise HsiLimeError(
-        f"{arg('model')}: the model returned NaN or infinite values for {len(rows)} of {len(outputs)} images "
-        f"(targets {', '.join(targets)}; the first on {where}); nothing was written. Check that the raster is "
-        "scaled as the model expects (input.scale, input.offset, input.mean and input.std in the model card) and "
-        f"that the model handles the {arg('baseline')} value of removed features."
-    )
 
-
-def _sample_bytes(inputs: torch.Tensor, model: ExplainableModel) -> int:
-    """Bytes one perturbed sample occupies, before and after the card's resizing."""
-    channels, height, width = inputs.shape
-    if model.card.size is not None:
-        height, width = max(height, model.card.size[0]), max(width, model.card.size[1])
-    return int(channels * height * width * inputs.element_size() * 2)

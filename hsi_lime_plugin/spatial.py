@@ -14,7 +14,7 @@ from .raster import RasterCube, write_raster
 from .reporting import Reporter, reporter_or_default
 from .polygons import read_polygons
 from .segments import patch_segments, polygon_segments, segment_polygons, slic_segments
-from .workflow import explain_regions, open_model, open_raster, whole_raster
+from .workflow import explain_regions, open_model, open_raster, score_regions, whole_raster
 
 
 @dataclass
@@ -25,6 +25,7 @@ class SpatialRun:
     n_segments: int
     output: str
     output_segments: str | None
+    faithfulness: object = None
 
     @property
     def scores(self) -> dict[str, float]:
@@ -50,6 +51,7 @@ def run_spatial(
     compactness: float = DEFAULT_COMPACTNESS,
     patch_size: int = DEFAULT_PATCH_SIZE,
     output_segments: str | None = None,
+    faithfulness_scores: bool = False,
     device: str = "auto",
     allow_python: bool = False,
     reporter: Reporter | None = None,
@@ -71,6 +73,10 @@ def run_spatial(
         ``segment_id``, ``attr_<target>``, ``se_<target>`` (standard error),
         ``low_<target>``/``high_<target>`` (95% interval) and ``r2_<target>``; for field
         polygons, the input features with all their attributes.
+    faithfulness_scores : bool
+        Score the explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and added to
+        ``output_segments`` as ``deletion_auc_<target>``, ``insertion_auc_<target>``,
+        ``random_deletion_auc_<target>``, ``random_insertion_auc_<target>``, ``infidelity_<target>``.
     device : {"auto", "cpu", "cuda"}
         Where the model runs.
     allow_python : bool
@@ -102,13 +108,21 @@ def run_spatial(
                                   patch_size, reporter)
         count = len(np.unique(labels[labels > 0]))
         reporter.info(f"{count} segments; explaining with {explain_options.get('n_samples', 500)} samples")
-        result = explain_regions(explainable, cube, labels, whole_raster(cube), reporter, **explain_options)[None]
+        regions = whole_raster(cube)
+        result = explain_regions(explainable, cube, labels, regions, reporter, **explain_options)[None]
+        scores = None
+        if faithfulness_scores:
+            scores = score_regions(explainable, cube, {None: result}, regions, reporter, **explain_options)[None]
         with outputs.writing() as temporary:
             write_raster(temporary("output"), result.maps(), cube, result.target_names)
             if "output_segments" in outputs:
                 table = _segment_layer(frame, labels, cube, result)
+                if scores is not None:
+                    from .pixels import faithfulness_columns
+
+                    table = faithfulness_columns(table, scores, per_target_rows=False)
                 write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])
-    return SpatialRun(result, count, output, output_segments)
+    return SpatialRun(result, count, output, output_segments, scores)
 
 
 def _segments(cube, segmentation, polygons, polygons_layer, id_field, n_segments, compactness, patch_size, reporter):

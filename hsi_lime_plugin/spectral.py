@@ -17,7 +17,7 @@ from .tables import band_table, summarise, superband_table
 from .reporting import Reporter, reporter_or_default
 from .polygons import read_polygons
 from .segments import polygon_segments
-from .workflow import Region, explain_regions, field_regions, open_model, open_raster, whole_raster
+from .workflow import Region, explain_regions, field_regions, open_model, open_raster, score_regions, whole_raster
 
 
 @dataclass
@@ -40,6 +40,8 @@ class SpectralRun:
         Written files by argument name (``output_table``, ...).
     skipped : list
         Field ids that cover no valid pixel and were not explained.
+    faithfulness : dict
+        Field id -> :class:`~hsi_lime_plugin.faithfulness.Faithfulness` when scored, else empty.
     """
 
     superbands: Superbands
@@ -50,6 +52,7 @@ class SpectralRun:
     seconds: float
     outputs: dict
     skipped: list
+    faithfulness: dict = None
 
     @property
     def scores(self) -> dict[str, float]:
@@ -74,6 +77,7 @@ def run_spectral(
     output_bands: str | None = None,
     output_summary: str | None = None,
     output_plot: str | None = None,
+    faithfulness_scores: bool = False,
     device: str = "auto",
     allow_python: bool = False,
     reporter: Reporter | None = None,
@@ -110,6 +114,10 @@ def run_spectral(
         Band table and summary across fields, ``.csv`` or ``.gpkg``.
     output_plot : str, optional
         PNG figure (:func:`hsi_lime_plugin.figures.plot_spectral`).
+    faithfulness_scores : bool
+        Score each field's explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and
+        added to the superband table as the columns ``deletion_auc``, ``insertion_auc``,
+        ``random_deletion_auc``, ``random_insertion_auc`` and ``infidelity`` (the row's field and target).
     device : {"auto", "cpu", "cuda"}
     allow_python : bool
         Accept a Python recipe as ``model`` (it runs the recipe's code).
@@ -144,7 +152,9 @@ def run_spectral(
         reporter.info(f"explaining {len(regions)} {'fields' if polygons else 'raster'} with "
                       f"{explain_options.get('n_samples', 500)} samples each")
         explanations = explain_regions(explainable, cube, superbands.features, regions, reporter, **explain_options)
-        run = _tables(superbands, explanations, cube.wavelengths, outputs.paths, skipped)
+        scores = score_regions(explainable, cube, explanations, regions, reporter, **explain_options) \
+            if faithfulness_scores else {}
+        run = _tables(superbands, explanations, cube.wavelengths, outputs.paths, skipped, scores)
         title = f"Spectral importance: {Path(raster).name}" + (f", {len(explanations)} fields" if polygons else "")
         _write(run, outputs, title)
     return run
@@ -174,15 +184,20 @@ def _regions(cube, polygons, polygons_layer, id_field, reporter: Reporter) -> tu
     return field_regions(burnt.labels, list(burnt.polygons["segment_id"])), skipped
 
 
-def _tables(superbands, explanations: dict, wavelengths, paths: dict, skipped: list) -> SpectralRun:
-    """The superband, band and summary tables of all explained fields."""
-    table = pd.concat([superband_table(result, superbands, field_id) for field_id, result in explanations.items()],
-                      ignore_index=True)
+def _tables(superbands, explanations: dict, wavelengths, paths: dict, skipped: list, scores: dict) -> SpectralRun:
+    """The superband, band and summary tables of all explained fields (with faithfulness columns when scored)."""
+    from .pixels import faithfulness_columns
+
+    pieces = [superband_table(result, superbands, field_id) for field_id, result in explanations.items()]
+    if scores:
+        pieces = [faithfulness_columns(piece, scores[field_id], per_target_rows=True)
+                  for piece, field_id in zip(pieces, explanations)]
+    table = pd.concat(pieces, ignore_index=True)
     bands = pd.concat([band_table(result, superbands, wavelengths, field_id)
                        for field_id, result in explanations.items()], ignore_index=True)
     seconds = float(sum(result.seconds for result in explanations.values()))
     written = {argument: str(path) for argument, path in paths.items()}
-    return SpectralRun(superbands, explanations, table, bands, summarise(table), seconds, written, skipped)
+    return SpectralRun(superbands, explanations, table, bands, summarise(table), seconds, written, skipped, scores)
 
 
 def _write(run: SpectralRun, outputs: OutputSet, title: str) -> None:

@@ -1,7 +1,14 @@
-"""Which model outputs to explain: names or 0-based indices, validated against the model."""
+"""Which model outputs to explain: names, 0-based indices, or ``top:K``, validated against the model.
+
+``top:K`` (as SynapseML explains the top classes) means the K outputs the model predicts
+highest for this image (or field), highest first; it needs the model's prediction.
+"""
 from __future__ import annotations
 
+import re
 from typing import Sequence
+
+import numpy as np
 
 from .errors import HsiLimeError, arg
 
@@ -11,7 +18,28 @@ def default_target_names(n_outputs: int) -> list[str]:
     return [f"t{i}" for i in range(n_outputs)]
 
 
-def select_targets(names: Sequence[str], requested: str | Sequence[str | int] | None) -> list[int]:
+TOP = re.compile(r"^\s*top\s*:\s*(\S*)\s*$", re.IGNORECASE)
+
+
+def top_count(requested, n_outputs: int) -> int | None:
+    """K of a ``top:K`` request (checked against the number of outputs), or None for any other request."""
+    if not isinstance(requested, str):
+        return None
+    match = TOP.match(requested)
+    if match is None:
+        return None
+    text = match.group(1)
+    if not text.isdigit() or not 1 <= int(text) <= n_outputs:
+        raise HsiLimeError(
+            f"{arg('targets')}: '{requested.strip()}' asks for the top '{text}' classes, but the model has "
+            f"{n_outputs} outputs; write top:K with K from 1 to {n_outputs}, e.g. top:2."
+        )
+    return int(text)
+
+
+def select_targets(
+    names: Sequence[str], requested: str | Sequence[str | int] | None, prediction=None
+) -> list[int]:
     """Resolve requested targets to output indices.
 
     Parameters
@@ -27,7 +55,16 @@ def select_targets(names: Sequence[str], requested: str | Sequence[str | int] | 
     -------
     list of int
         Output indices in the requested order, without repeats.
+    prediction : array-like, optional
+        (n_outputs,) the model's output on the image: needed for ``top:K`` (the K highest,
+        highest first). Without it a ``top:K`` request is only checked and every output returned.
     """
+    k = top_count(requested, len(names))
+    if k is not None:
+        if prediction is None:
+            return list(range(len(names)))
+        order = np.argsort(-np.asarray(prediction, dtype=np.float64).reshape(-1), kind="stable")
+        return [int(i) for i in order[:k]]
     if requested is None or (isinstance(requested, str) and not requested.strip()):
         return list(range(len(names)))
     items = [s.strip() for s in requested.split(",")] if isinstance(requested, str) else list(requested)
@@ -58,5 +95,5 @@ def _resolve_one(item: str | int, names: Sequence[str], lowered: dict[str, int])
         return item
     raise HsiLimeError(
         f"{arg('targets')}: '{item}' is not a target of this model; valid names are {', '.join(names)} "
-        f"(or indices 0 to {len(names) - 1}); leave {arg('targets')} empty to explain them all."
+        f"(or indices 0 to {len(names) - 1}, or top:K); leave {arg('targets')} empty to explain them all."
     )

@@ -175,5 +175,32 @@ def explain_regions(
     return explanations
 
 
+def score_regions(
+    model: ExplainableModel,
+    cube: RasterCube,
+    explanations: dict,
+    regions: list[Region],
+    reporter: Reporter,
+    **explain_options,
+) -> dict:
+    """Faithfulness scores (:func:`hsi_lime_plugin.faithfulness`) of each region's explanation, on the
+    same window, valid pixels, baseline, batch size and seed as the explanation."""
+    from .faithfulness import faithfulness
+
+    common = {k: explain_options[k] for k in ("baseline", "batch_size", "seed") if k in explain_options}
+    scores = {}
+    for index, region in enumerate(regions):
+        reporter.check_cancelled()
+        rows, columns = region.window
+        scores[region.id] = score = faithfulness(
+            model, cube.data[:, rows, columns], explanations[region.id], valid=region.inside,
+            reporter=reporter.part(index, len(regions)), **common,
+        )
+        where = "" if region.id is None else f"field {region.id} "
+        for line in score.lines():
+            reporter.info(f"faithfulness {where}{line}")
+    return scores
+
+
 def _nm(value: float) -> str:
     return f"{value:.6g}"

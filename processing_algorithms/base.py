@@ -41,12 +41,14 @@ from qgis.PyQt.QtGui import QIcon
 from .. import dependencies
 from ..hsi_lime_plugin.errors import render_arguments
 from ..hsi_lime_plugin.options import (
+    ATTRIBUTION_METHODS,
     DEFAULT_BASELINE,
     DEFAULT_KERNEL_WIDTH,
     DEFAULT_N_SAMPLES,
     DEVICES,
     KINDS,
     METHODS,
+    NOISE_TYPES,
     SEGMENTATIONS,
     UNIT_KINDS,
     VECTOR_DRIVERS,
@@ -58,7 +60,13 @@ CONTEXT = "HsiLimeAlgorithm"
 #: Engine arguments whose parameter is not simply the upper-case name.
 PARAMETERS = {"raster": "INPUT", "image": "INPUT", "allow_python": "ALLOW_PYTHON_MODEL", "include_rest": "KEEP_UNGROUPED"}
 #: Enumerated arguments: the parameter's value is the index of the engine's choice.
-ENUMS = {"segmentation": SEGMENTATIONS, "method": METHODS, "device": DEVICES, "units": UNIT_KINDS, "kind": KINDS}
+ENUMS = {
+    "segmentation": SEGMENTATIONS, "method": METHODS, "device": DEVICES, "units": UNIT_KINDS, "kind": KINDS,
+    "noise": NOISE_TYPES,
+}
+#: Arguments whose choices differ between algorithms (disjoint names): METHOD of the explain
+#: algorithms (LIME, Kernel SHAP) and of attribute_pixels (gradients, occlusion).
+ENUM_ALTERNATIVES = {"method": (METHODS, ATTRIBUTION_METHODS)}
 
 
 def parameter_name(argument: str, value: str | None = None) -> str:
@@ -66,8 +74,10 @@ def parameter_name(argument: str, value: str | None = None) -> str:
     name = PARAMETERS.get(argument, argument.upper())
     if value is None:
         return name
-    choices = ENUMS.get(argument, ())
-    return f"{name}={choices.index(value) if value in choices else value}"
+    for choices in ENUM_ALTERNATIVES.get(argument, (ENUMS.get(argument, ()),)):
+        if value in choices:
+            return f"{name}={choices.index(value)}"
+    return f"{name}={value}"
 
 
 def in_parameter_names(message: str) -> str:
@@ -244,7 +254,11 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         """TARGETS: which model outputs to explain."""
         self.add(
             QgsProcessingParameterString("TARGETS", self.tr("Targets", CONTEXT), defaultValue="", optional=True),
-            self.tr("Comma-separated target names or 0-based indices; empty: every target of the model.", CONTEXT),
+            self.tr(
+                "Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts "
+                "highest for this image (or field); empty: every target of the model.",
+                CONTEXT,
+            ),
         )
 
     def add_method_settings(self):
@@ -319,10 +333,32 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             advanced=True,
         )
 
+    def add_faithfulness(self):
+        """FAITHFULNESS: score the explanation (deletion, insertion, infidelity) after it is made."""
+        from qgis.core import QgsProcessingParameterBoolean
+
+        self.add(
+            QgsProcessingParameterBoolean(
+                "FAITHFULNESS", self.tr("Score faithfulness (deletion, insertion, infidelity)", CONTEXT),
+                defaultValue=False,
+            ),
+            self.tr(
+                "After explaining, remove (or add) the features in order of attribution and in random orders and "
+                "record the model's output: deletion_auc (lower is better), insertion_auc (higher is better), the "
+                "same for random orders, and infidelity (lower is better), per target, in the outputs and the log. "
+                "Costs about 2 x (features + 1) x 4 more model evaluations.",
+                CONTEXT,
+            ),
+        )
+
+    def baseline_value(self, parameters, context) -> str:
+        """BASELINE as typed: the engine parses it (``parse_baseline``) and names the choices in its error."""
+        return self.parameterAsString(parameters, "BASELINE", context) or DEFAULT_BASELINE
+
     def explanation_settings(self, parameters, context) -> dict:
         """The shared settings as keyword arguments of the engine workflows (BASELINE as typed:
         the engine parses it and names the accepted values in its error)."""
-        baseline = self.parameterAsString(parameters, "BASELINE", context) or DEFAULT_BASELINE
+        baseline = self.baseline_value(parameters, context)
         return dict(
             targets=self.parameterAsString(parameters, "TARGETS", context) or None,
             method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],

@@ -79,6 +79,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             self.tr("Side of the square patches (SEGMENTATION=2); edge patches are smaller."),
         )
         self.add_explanation_settings()
+        self.add_faithfulness()
         self.add(
             QgsProcessingParameterRasterDestination("OUTPUT", self.tr("Attribution raster")),
             self.tr("GeoTIFF on the input grid, one band per target (band description = target name)."),
@@ -89,6 +90,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
         segments.setSupportsNonFileBasedOutput(False)
         self.add(segments, self.tr("One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target."))
         self.addOutput(QgsProcessingOutputString("SCORES", self.tr("Surrogate R2 per target")))
+        self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
         from ..hsi_lime_plugin.spatial import column_name, run_spatial
@@ -108,6 +110,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             compactness=self.parameterAsDouble(parameters, "COMPACTNESS", context),
             patch_size=self.parameterAsInt(parameters, "PATCH_SIZE", context),
             output_segments=output_segments,
+            faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
             **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
             reporter=reporter,
@@ -120,4 +123,6 @@ class ExplainSpatial(HsiLimeAlgorithm):
             style_when_loaded(context, output_segments, lambda layer: style_segments(layer, first))
         scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
         feedback.pushInfo(self.tr("Surrogate R2: {}").format(scores))
-        return {"OUTPUT": output, "OUTPUT_SEGMENTS": output_segments, "SCORES": scores}
+        faithfulness = "; ".join(result.faithfulness.lines()) if result.faithfulness is not None else ""
+        return {"OUTPUT": output, "OUTPUT_SEGMENTS": output_segments, "SCORES": scores,
+                "FAITHFULNESS_SCORES": faithfulness}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from qgis.core import (
+    QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
@@ -58,6 +59,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             help_text=self.tr("Fields explained one by one (any CRS); empty: the whole raster is explained once."),
         )
         self.add_explanation_settings()
+        self.add_faithfulness()
         self.add_table_output(
             "OUTPUT_TABLE",
             self.tr("Spectral importance"),
@@ -97,6 +99,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
                 "per superband (box plots across fields when POLYGONS is given)."
             ),
         )
+        self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
         from ..hsi_lime_plugin.spectral import run_spectral
@@ -120,10 +123,15 @@ class ExplainSpectral(HsiLimeAlgorithm):
             output_bands=outputs["OUTPUT_BANDS"],
             output_summary=outputs["OUTPUT_SUMMARY"],
             output_plot=output_plot,
+            faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
             **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
             reporter=reporter,
         )
         scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
         feedback.pushInfo(self.tr("Surrogate R2 (mean over fields): {}").format(scores))
-        return {**outputs, "OUTPUT_PLOT": output_plot}
+        faithfulness = "; ".join(
+            (f"field {field_id}: " if field_id is not None else "") + line
+            for field_id, score in (result.faithfulness or {}).items() for line in score.lines()
+        )
+        return {**outputs, "OUTPUT_PLOT": output_plot, "FAITHFULNESS_SCORES": faithfulness}

@@ -5,13 +5,14 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from .attribute_pixels import AttributePixels
 from .base import ICON
 from .explain_fields import ExplainFields
 from .explain_spatial import ExplainSpatial
 from .explain_spectral import ExplainSpectral
 from .install_dependencies import InstallDependencies
 
-ALGORITHMS = (ExplainSpatial, ExplainSpectral, ExplainFields, InstallDependencies)
+ALGORITHMS = (ExplainSpatial, ExplainSpectral, ExplainFields, AttributePixels, InstallDependencies)
 
 
 class HsiLimeProvider(QgsProcessingProvider):

@@ -190,7 +190,7 @@ CASES = [
         "targets": ["a", "b"], "weights": "/etc/passwd"})}, CARD_IS_DATA.format("weights")),
     # --- targets, device and destinations
     Case("targets-unknown", lambda f, s: {"TARGETS": "Zn"},
-         "TARGETS: 'Zn' is not a target of this model; valid names are one_field, everything (or indices 0 to 1); "
+         "TARGETS: 'Zn' is not a target of this model; valid names are one_field, everything (or indices 0 to 1, or top:K); "
          "leave TARGETS empty to explain them all."),
     Case("targets-empty-after-parsing", lambda f, s: {"TARGETS": " , ,"},
          "TARGETS: ' , ,' names no target; give names or 0-based indices separated by commas (one_field, "

@@ -178,11 +178,13 @@ def test_real_cuda_detection_agrees_with_torch():
 # --- what is installed -------------------------------------------------------------------------------
 def test_requirements_add_only_what_qgis_lacks():
     importable = {"rasterio", "geopandas", "skimage", "scipy", "pandas", "matplotlib", "torch"}.__contains__
-    assert installer.requirements(False, importable) == ["torch", "spyndex"]
-    assert installer.requirements(True, importable) == ["torch", "spyndex", "onnxruntime"]
-    assert installer.requirements(False, importable, include_dask=True) == ["torch", "spyndex", "dask", "distributed"]
+    assert installer.requirements(False, importable) == ["torch", "spyndex", "captum"]
+    assert installer.requirements(True, importable) == ["torch", "spyndex", "captum", "onnxruntime"]
+    assert installer.requirements(False, importable, include_dask=True) == [
+        "torch", "spyndex", "captum", "dask", "distributed"
+    ]
     assert installer.requirements(False, lambda m: False) == [
-        "torch", "spyndex", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
+        "torch", "spyndex", "captum", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
     ]
 
 
@@ -321,7 +323,7 @@ LOAD = textwrap.dedent("""
     ids = sorted(a.id() for a in registry.providerById("hsilime").algorithms())
     for algorithm in registry.providerById("hsilime").algorithms():
         algorithm.canExecute(); algorithm.shortHelpString()
-    heavy = sorted(m for m in ("torch", "geopandas", "skimage", "spyndex", "rasterio", "onnxruntime", "pandas")
+    heavy = sorted(m for m in ("torch", "geopandas", "skimage", "spyndex", "rasterio", "onnxruntime", "pandas", "captum")
                    if m in sys.modules)
     print("ALGORITHMS", *ids)
     print("HEAVY", *heavy)
@@ -340,7 +342,8 @@ def test_loading_the_plugin_and_registering_the_provider_imports_nothing_heavy(t
     assert completed.returncode == 0, completed.stderr
     lines = dict(line.split(" ", 1) if " " in line else (line, "") for line in completed.stdout.splitlines())
     assert lines["ALGORITHMS"].split() == [
-        "hsilime:explain_fields", "hsilime:explain_spatial", "hsilime:explain_spectral", "hsilime:install_dependencies"
+        "hsilime:attribute_pixels", "hsilime:explain_fields", "hsilime:explain_spatial", "hsilime:explain_spectral",
+        "hsilime:install_dependencies",
     ]
     assert lines["HEAVY"] == "", f"imported at load: {lines['HEAVY']}"
     assert lines["PLUGIN_DIR_ON_PATH"] == "False"

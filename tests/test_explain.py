@@ -150,7 +150,7 @@ def test_unknown_target_name_lists_valid_names(scene):
     with pytest.raises(HsiLimeError) as error:
         explain(model, image, labels, targets="P,Zn", n_samples=10)
     assert str(error.value) == (
-        "targets: 'Zn' is not a target of this model; valid names are P, K, Mg (or indices 0 to 2); "
+        "targets: 'Zn' is not a target of this model; valid names are P, K, Mg (or indices 0 to 2, or top:K); "
         "leave targets empty to explain them all."
     )
     result = explain(model, image, labels, targets="mg, 0", n_samples=10)

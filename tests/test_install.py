@@ -55,9 +55,8 @@ def test_plugin_lists_every_algorithm_without_its_dependencies(user_qgis):
     listed = user_qgis("list")
     output = listed.stdout + listed.stderr
     assert listed.returncode == 0, output
-    for algorithm in (
-        "hsilime:explain_fields", "hsilime:explain_spatial", "hsilime:explain_spectral", "hsilime:install_dependencies"
-    ):
+    for algorithm in ("hsilime:explain_spatial", "hsilime:explain_spectral", "hsilime:attribute_pixels",
+                      "hsilime:explain_fields", "hsilime:install_dependencies"):
         assert algorithm in output
     assert "error starting plugin" not in output.lower() and "Traceback" not in output
 
@@ -67,7 +66,7 @@ def test_an_algorithm_without_dependencies_says_how_to_install_them(user_qgis, s
                           "SEGMENTATION=2", f"OUTPUT={tmp_path / 'out.tif'}")
     output = completed.stdout + completed.stderr
     assert completed.returncode != 0
-    assert "hsi-lime needs Python packages that this QGIS cannot import: torch, spyndex" in output
+    assert "hsi-lime needs Python packages that this QGIS cannot import: torch, spyndex, captum" in output
     assert "Install or update Python dependencies" in output and "-m pip install --target" in output
     assert "Traceback" not in output
     assert not (tmp_path / "out.tif").exists()

@@ -184,7 +184,7 @@ def test_target_not_in_card(hsilime_provider, scene, tmp_path):
     assert_fails_with(
         SPATIAL,
         spatial_parameters(scene, tmp_path, TARGETS="one_field,pH"),
-        "TARGETS: 'pH' is not a target of this model; valid names are one_field, everything (or indices 0 to 1); "
+        "TARGETS: 'pH' is not a target of this model; valid names are one_field, everything (or indices 0 to 1, or top:K); "
         "leave TARGETS empty to explain them all.",
         tmp_path,
     )

@@ -204,7 +204,7 @@ def test_error_after_reading_leaves_no_output(hsilime_provider, scene, band_mode
     assert_fails_with(
         ALGORITHM,
         spectral_parameters(scene, band_model, tmp_path, TARGETS="pH"),
-        "TARGETS: 'pH' is not a target of this model; valid names are high, low (or indices 0 to 1); "
+        "TARGETS: 'pH' is not a target of this model; valid names are high, low (or indices 0 to 1, or top:K); "
         "leave TARGETS empty to explain them all.",
         tmp_path,
     )
