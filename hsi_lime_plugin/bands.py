@@ -47,7 +47,10 @@ from .band_grammar import (
 from .errors import HsiLimeError, arg
 from .reporting import Reporter, reporter_or_default
 
-__all__ = ["Superbands", "band_runs", "resolve_band_groups"]
+__all__ = ["DEFAULT_BAND_NAMES", "Superbands", "band_runs", "default_band_groups", "resolve_band_groups"]
+
+#: The spyndex standard bands a first run groups by, when BAND_GROUPS is left empty.
+DEFAULT_BAND_NAMES = ("B", "G", "R", "RE1", "RE2", "RE3", "N", "N2", "S1", "S2")
 
 
 @dataclass
@@ -260,6 +263,27 @@ def _empty_range_message(pos: int, low: float, high: float, label: str, grid: _G
                       f"i{after} ({grid.fmt(grid.values[after])} nm): widen the range.")
 
 
+def default_band_groups(wavelengths) -> str:
+    """The grouping used when none is given: the :data:`DEFAULT_BAND_NAMES` whose spyndex window
+    lies inside the raster's wavelength range (e.g. ``"B; G; R; RE1; RE2; RE3; N"`` for a VNIR sensor)."""
+    from .band_catalogue import catalogue
+
+    if wavelengths is None:
+        raise HsiLimeError(
+            f"{INPUT} is empty, and the raster has no wavelengths to choose standard bands by; give groups by band "
+            f"index (e.g. 'edge=i40-i60'), or the wavelengths with {arg('wavelengths')}."
+        )
+    low, high = float(np.min(wavelengths)), float(np.max(wavelengths))
+    windows = catalogue().bands
+    inside = [name for name in DEFAULT_BAND_NAMES if low <= windows[name][0] and windows[name][1] <= high]
+    if not inside:
+        raise HsiLimeError(
+            f"{INPUT} is empty, and none of the standard bands {', '.join(DEFAULT_BAND_NAMES)} lies inside the "
+            f"raster's {low:.0f}-{high:.0f} nm; give the groups (e.g. 'low=400-500; high=500-600')."
+        )
+    return "; ".join(inside)
+
+
 def resolve_band_groups(
     text: str, wavelengths, n_bands: int, include_rest: bool = True, reporter: Reporter | None = None
 ) -> Superbands:
@@ -267,8 +291,9 @@ def resolve_band_groups(
 
     Parameters
     ----------
-    text : str
+    text : str or None
         The grouping string (input ``BAND_GROUPS``); grammar in the module documentation.
+        Empty: :func:`default_band_groups`, the standard bands inside the raster's range.
     wavelengths : array-like of float, shape (n_bands,), or None
         Band centre wavelengths in nm, or None when the raster has none (then only
         band-index groups work).
@@ -296,6 +321,10 @@ def resolve_band_groups(
     """
     n_bands = int(n_bands)
     reporter = reporter_or_default(reporter)
+    if text is None or not str(text).strip():
+        _check_wavelengths(wavelengths, n_bands)
+        text = default_band_groups(wavelengths)
+        reporter.info(f"{INPUT}: empty, so the standard bands inside the raster's range: {text}")
     if n_bands < 1:
         raise ValueError(f"n_bands must be at least 1, got {n_bands}")
     groups = parse_band_groups(text)

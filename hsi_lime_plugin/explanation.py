@@ -44,6 +44,9 @@ class Explanation:
     method : {"lime", "kernelshap"}
     sampling : str
         The sampling scheme used (:mod:`hsi_lime_plugin.sampling`).
+    base_value : numpy.ndarray
+        (T,) the model's output with every feature removed (on the baseline): with
+        ``prediction``, the scale an attribution is read against.
     precision : float
         The precision reached: for the least precise target, the half-width of the widest
         95 % interval over the target's largest |attribution| (what ``n_samples=0`` drives
@@ -66,6 +69,11 @@ class Explanation:
     method: str = "lime"
     sampling: str = ""
     precision: float = float("nan")
+    base_value: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.base_value is None:  # built by hand (tests, older code): unknown
+            self.base_value = np.full(len(self.target_names), np.nan)
 
     @property
     def space(self) -> FeatureSpace:

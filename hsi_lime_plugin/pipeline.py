@@ -155,7 +155,10 @@ def explain(
     base = baseline_tensor(inputs, parse_baseline(baseline), mask)
     evaluator = Evaluator(model, Perturbation(inputs, base, space, batch, torch.channels_last), autocast)
     rounds = _rounds(len(samples), space.n_features, batch) if int(n_samples) == 0 else [len(samples)]
-    fit, outputs, names, reached = _fit_in_rounds(part, evaluator, samples, rounds, model, targets, precision, reporter)
+    fit, outputs, names, chosen, reached = _fit_in_rounds(
+        part, evaluator, samples, rounds, model, targets, precision, reporter
+    )
+    base_value = _on_the_baseline(part, fit, evaluator, space.n_features, chosen, reporter)
     return Explanation(
         kind=kind,
         coefficients=fit.coefficients.cpu().numpy(),
@@ -173,6 +176,7 @@ def explain(
         method=method,
         sampling=part.sampling,
         precision=reached,
+        base_value=base_value.cpu().numpy(),
     )
 
 
@@ -224,7 +228,14 @@ def _fit_in_rounds(part, evaluator, samples, rounds, model, targets, precision, 
             reporter.info(f"{stop} samples: precision {reached:.3f} (goal {precision:g})")
         if reached <= precision:
             break
-    return fit, y, [names[i] for i in chosen], reached
+    return fit, y, [names[i] for i in chosen], chosen, reached
+
+
+def _on_the_baseline(part, fit, evaluator, n_features: int, chosen: list[int], reporter: Reporter) -> torch.Tensor:
+    """The model with every feature removed: Kernel SHAP's intercept (imposed exactly), else one more image."""
+    if part.name == "kernelshap":
+        return fit.intercept
+    return evaluator.evaluate(torch.zeros((1, n_features)), reporter.without_progress())[0, chosen]
 
 
 def precision_reached(coefficients: torch.Tensor, standard_error: torch.Tensor) -> float:

@@ -101,6 +101,13 @@ class Reporter:
         scaled._progress = lambda fraction: self.progress(low + fraction * (high - low))
         return scaled
 
+    def without_progress(self) -> "Reporter":
+        """This reporter for work that does not advance the progress bar (cancel and messages still go here)."""
+        quiet = Reporter.__new__(Reporter)
+        quiet.__dict__.update(self.__dict__)
+        quiet._progress = None
+        return quiet
+
     @contextlib.contextmanager
     def active(self) -> Iterator["Reporter"]:
         """Within the block, Python warnings raised in this thread go to :meth:`warning`."""

@@ -155,7 +155,8 @@ def _segment_layer(frame, labels: np.ndarray, cube: RasterCube, result: Explanat
 
 
 def segment_table(frame, row_labels: np.ndarray, result: Explanation):
-    """Add ``attr_``, ``se_``, ``low_``, ``high_`` (95% interval) and ``r2_`` columns per target.
+    """Add ``attr_``, ``se_``, ``low_``, ``high_`` (95% interval), ``r2_``, ``pred_`` (the model on the
+    image) and ``base_`` (the model on the baseline) columns per target.
 
     ``row_labels[i]`` is the label of row ``i`` in the explained label map; segments that
     were not explained (no valid pixel) get empty (NaN) attributions.
@@ -168,4 +169,6 @@ def segment_table(frame, row_labels: np.ndarray, result: Explanation):
         for prefix, array in per_row.items():
             table[column_name(prefix, name)] = array[t]
         table[column_name("r2", name)] = float(result.score[t])
+        table[column_name("pred", name)] = float(result.prediction[t])
+        table[column_name("base", name)] = float(result.base_value[t])
     return table

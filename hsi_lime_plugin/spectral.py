@@ -67,7 +67,7 @@ def run_spectral(
     raster: str,
     model: str,
     *,
-    band_groups: str,
+    band_groups: str | None = None,
     output_table: str,
     wavelengths: str | None = None,
     polygons: str | None = None,
@@ -142,7 +142,8 @@ def run_spectral(
                            ("output_summary", output_summary)):
         outputs.add(argument, path, "table")
     outputs.add("output_plot", output_plot, "figure")
-    parse_band_groups(band_groups)  # syntax errors before any data is read
+    if band_groups and band_groups.strip():
+        parse_band_groups(band_groups)  # syntax errors before any data is read
     with reporter.active():
         cube = open_raster(raster, reporter, wavelengths)
         superbands = resolve_band_groups(band_groups, cube.wavelengths, cube.shape[0], include_rest, reporter)

@@ -44,6 +44,7 @@ INTERVAL_LEVEL = 0.95
 
 SUPERBAND_COLUMNS = [
     "field_id", "target", "superband", "wavelengths_nm", "n_bands", "attribution", "se", "ci_low", "ci_high", "r2",
+    "prediction", "base_value",
 ]
 BAND_COLUMNS = ["field_id", "target", "band", "wavelength_nm", "superband", "attribution"]
 SUMMARY_COLUMNS = [
@@ -56,13 +57,6 @@ SUMMARY_COLUMNS = [
 def plain_value(value):
     """A numpy scalar as the Python value (GeoPackage and CSV writers want plain types)."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _feature_columns(explanation, n_superbands: int) -> np.ndarray:
-    """Column of ``explanation.coefficients`` for superband ``k`` (0-based), -1 when absent."""
-    ids = np.asarray(explanation.feature_ids)
-    position = {int(label): column for column, label in enumerate(ids)}
-    return np.array([position.get(k + 1, -1) for k in range(n_superbands)], dtype=np.int64)
 
 
 def superband_table(explanation, superbands, field_id=None) -> pd.DataFrame:
@@ -82,7 +76,7 @@ def superband_table(explanation, superbands, field_id=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns :data:`SUPERBAND_COLUMNS`; rows target by target, superbands in their order.
     """
-    columns = _feature_columns(explanation, superbands.n_features)
+    columns = explanation.space.column_of(np.arange(1, superbands.n_features + 1))
     low, high = explanation.confidence_interval(INTERVAL_LEVEL)
     rows = []
     for t, target in enumerate(explanation.target_names):
@@ -96,7 +90,7 @@ def superband_table(explanation, superbands, field_id=None) -> pd.DataFrame:
                 float(explanation.standard_error[t, column]) if present else math.nan,
                 float(low[t, column]) if present else math.nan,
                 float(high[t, column]) if present else math.nan,
-                r2,
+                r2, float(explanation.prediction[t]), float(explanation.base_value[t]),
             ))
     return pd.DataFrame(rows, columns=SUPERBAND_COLUMNS)
 

@@ -172,7 +172,19 @@ def explain_regions(
     reporter.info(
         f"explained {len(first.target_names)} targets in {seconds:.2f} s (batch size {first.batch_size})"
     )
+    if len(explanations) == 1:
+        reporter.info(_reading(first))
     return explanations
+
+
+def _reading(result: Explanation) -> str:
+    """What each target's attributions are read against: the prediction, the model on the baseline, the
+    surrogate's R2, and the samples used with the precision they reached."""
+    targets = "; ".join(
+        f"{name}: prediction {result.prediction[t]:.4g}, base value {result.base_value[t]:.4g}, R2 {result.score[t]:.3f}"
+        for t, name in enumerate(result.target_names)
+    )
+    return f"{targets} ({result.n_samples} samples, precision {result.precision:.3f})"
 
 
 def score_regions(

@@ -44,7 +44,9 @@ from ..hsi_lime_plugin.options import (
     ATTRIBUTION_METHODS,
     DEFAULT_BASELINE,
     DEFAULT_KERNEL_WIDTH,
+    DEFAULT_MAX_SAMPLES,
     DEFAULT_N_SAMPLES,
+    DEFAULT_PRECISION,
     DEVICES,
     KINDS,
     METHODS,
@@ -276,9 +278,31 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber(
-                "N_SAMPLES", self.tr("Number of samples", CONTEXT), defaultValue=DEFAULT_N_SAMPLES, minValue=2
+                "N_SAMPLES", self.tr("Number of samples (0 = automatic)", CONTEXT), defaultValue=DEFAULT_N_SAMPLES,
+                minValue=0,
             ),
-            self.tr("Perturbed images the model evaluates; more gives steadier attributions.", CONTEXT),
+            self.tr(
+                "Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing "
+                "every image, until each attribution's 95 % interval is narrower than PRECISION times its target's "
+                "largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.",
+                CONTEXT,
+            ),
+        )
+        self.add(
+            QgsProcessingParameterNumber(
+                "PRECISION", self.tr("Precision (N_SAMPLES = 0)", CONTEXT), QgsProcessingParameterNumber.Double,
+                defaultValue=DEFAULT_PRECISION, minValue=0.001, maxValue=0.999,
+            ),
+            self.tr("Half-width of the 95 % intervals, as a fraction of each target's largest attribution.", CONTEXT),
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterNumber(
+                "MAX_SAMPLES", self.tr("Most samples (N_SAMPLES = 0)", CONTEXT), defaultValue=DEFAULT_MAX_SAMPLES,
+                minValue=16,
+            ),
+            self.tr("The automatic sample count never evaluates more images than this.", CONTEXT),
+            advanced=True,
         )
 
     def add_baseline(self):
@@ -363,6 +387,8 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             targets=self.parameterAsString(parameters, "TARGETS", context) or None,
             method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
             n_samples=self.parameterAsInt(parameters, "N_SAMPLES", context),
+            precision=self.parameterAsDouble(parameters, "PRECISION", context),
+            max_samples=self.parameterAsInt(parameters, "MAX_SAMPLES", context),
             baseline=baseline,
             kernel_width=self.parameterAsDouble(parameters, "KERNEL_WIDTH", context),
             batch_size=self.parameterAsInt(parameters, "BATCH_SIZE", context) or None,
@@ -372,7 +398,8 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
         """Our own words for an unreadable INPUT and numbers out of range, then QGIS's checks."""
-        problem = self._input_problem(parameters, context) or self._number_problem(parameters)
+        problem = (self._input_problem(parameters, context) or self._number_problem(parameters)
+                   or self._band_groups_problem(parameters))
         if problem:
             return False, problem
         with no_gdal_sidecars():  # QGIS's own check loads INPUT as a layer
@@ -390,6 +417,20 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             return self.tr(
                 "INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.", CONTEXT
             ).format(value)
+        return None
+
+    def _band_groups_problem(self, parameters) -> str | None:
+        """A BAND_GROUPS string that does not parse, pointing at the character, before anything runs."""
+        text = parameters.get("BAND_GROUPS")
+        if self.parameterDefinition("BAND_GROUPS") is None or not isinstance(text, str) or not text.strip():
+            return None
+        from ..hsi_lime_plugin.band_grammar import parse_band_groups
+        from ..hsi_lime_plugin.errors import HsiLimeError
+
+        try:
+            parse_band_groups(text)
+        except HsiLimeError as error:
+            return error.render(parameter_name)
         return None
 
     def _number_problem(self, parameters) -> str | None:

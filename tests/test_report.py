@@ -145,7 +145,7 @@ def test_csv_has_a_type_sidecar_and_empty_cells_for_missing_values(tmp_path):
     assert lines[1].startswith(",pH,low,400-450,2,1.0,0.5,")
     assert lines[2].startswith(",pH,mid,500-550,2,,0.5,,,")
     assert (tmp_path / "whole.csvt").read_text() == (
-        '"String","String","String","String","Integer64","Real","Real","Real","Real","Real"\n'
+        '"String","String","String","String","Integer64","Real","Real","Real","Real","Real","Real","Real"\n'
     )
 
 

@@ -179,11 +179,12 @@ def test_range_outside_the_sensor(hsilime_provider, scene, band_model, tmp_path)
     )
 
 
-def test_malformed_grouping_string(hsilime_provider, scene, band_model, tmp_path):
+def test_malformed_grouping_string_is_refused_when_the_parameters_are_checked(hsilime_provider, scene, band_model,
+                                                                             tmp_path):
     assert_fails_with(
         ALGORITHM,
         spectral_parameters(scene, band_model, tmp_path, BAND_GROUPS="potassium=462-,599"),
-        "BAND_GROUPS: expected a wavelength in nm after '-' at character 15, found ',': write a range with both "
+        "Unable to execute algorithm\nBAND_GROUPS: expected a wavelength in nm after '-' at character 15, found ',': write a range with both "
         "ends, as in 'potassium=462-475'.\n"
         "  potassium=462-,599\n"
         "                ^",
