@@ -64,6 +64,8 @@ TABLE_DRIVERS = {".csv": "CSV", ".gpkg": "GPKG"}
 RASTER_EXTENSIONS = (".tif", ".tiff")
 #: Figures are PNG.
 FIGURE_EXTENSIONS = (".png",)
+#: Reports are self-contained HTML.
+REPORT_EXTENSIONS = (".html", ".htm")
 
 #: What a map-scale run (explain_fields) explains one by one: field polygons, regular tiles, or whole rasters.
 UNIT_KINDS = ("polygons", "tiles", "rasters")

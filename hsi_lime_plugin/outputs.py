@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import HsiLimeError, arg
-from .options import FIGURE_EXTENSIONS, RASTER_EXTENSIONS, TABLE_DRIVERS, VECTOR_DRIVERS
+from .options import FIGURE_EXTENSIONS, RASTER_EXTENSIONS, REPORT_EXTENSIONS, TABLE_DRIVERS, VECTOR_DRIVERS
 
 
 @contextlib.contextmanager
@@ -105,6 +105,8 @@ KINDS = {
     "table": (TABLE_DRIVERS, "cannot write a table as '{suffix}'; give a file name ending in {endings}"),
     "figure": ({suffix: "PNG" for suffix in FIGURE_EXTENSIONS},
                "the figure is written as PNG; give a file name ending in {endings}, not '{name}'"),
+    "report": ({suffix: "HTML" for suffix in REPORT_EXTENSIONS},
+               "the report is written as HTML; give a file name ending in {endings}, not '{name}'"),
 }
 
 

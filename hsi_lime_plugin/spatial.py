@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .errors import HsiLimeError, arg
 from .explanation import Explanation
 from .options import DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, SEGMENTATIONS
+from .html_report import run_record, spatial_figures, write_report
 from .outputs import OutputSet, write_vector
 from .raster import RasterCube, write_raster
 from .reporting import Reporter, reporter_or_default
@@ -52,6 +55,7 @@ def run_spatial(
     patch_size: int = DEFAULT_PATCH_SIZE,
     output_segments: str | None = None,
     faithfulness_scores: bool = False,
+    output_report: str | None = None,
     device: str = "auto",
     allow_python: bool = False,
     reporter: Reporter | None = None,
@@ -81,6 +85,9 @@ def run_spatial(
         Where the model runs.
     allow_python : bool
         Accept a Python recipe as ``model`` (it runs the recipe's code).
+    output_report : str, optional
+        HTML report (:mod:`hsi_lime_plugin.html_report`): the run, the predictions and base
+        values, the image, the attribution maps and the strongest segments.
     reporter : Reporter, optional
         Progress, cancel and messages (default: the ``hsi_lime`` logger).
     **explain_options
@@ -98,9 +105,13 @@ def run_spatial(
             f"layer; choose one in {arg('polygons')}, or choose SLIC superpixels ({arg('segmentation', 'slic')}) or "
             f"regular patches ({arg('segmentation', 'patches')})."
         )
+    started = time.perf_counter()
+    settings = {"raster": raster, "model": model, "segmentation": segmentation, "polygons": polygons,
+                "id_field": id_field, "device": device, **explain_options}
     outputs = OutputSet(inputs=[raster, model, polygons])
     outputs.add("output", output, "raster")
     outputs.add("output_segments", output_segments, "vector")
+    outputs.add("output_report", output_report, "report")
     with reporter.active():
         cube = open_raster(raster, reporter)
         explainable = open_model(model, cube, device=device, allow_python=allow_python, reporter=reporter)
@@ -122,6 +133,11 @@ def run_spatial(
 
                     table = faithfulness_columns(table, scores, per_target_rows=False)
                 write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])
+            if "output_report" in outputs:
+                record = run_record(f"Spatial importance: {Path(raster).name}", settings, explainable, started)
+                names = None if frame is None else dict(enumerate(frame["segment_id"], start=1))
+                write_report(temporary("output_report"), record, {None: result},
+                             spatial_figures(cube, labels, result, names))
     return SpatialRun(result, count, output, output_segments, scores)
 
 

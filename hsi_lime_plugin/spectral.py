@@ -1,6 +1,7 @@
 """run_spectral(): which groups of bands (superbands) drive each prediction, from files to files."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .bands import Superbands, resolve_band_groups
 from .errors import HsiLimeError, arg
 from .outputs import OutputSet
 from .figures import plot_spectral
+from .html_report import run_record, spectral_figures, write_report
 from .table_files import write_table
 from .tables import band_table, summarise, superband_table
 from .reporting import Reporter, reporter_or_default
@@ -80,6 +82,7 @@ def run_spectral(
     faithfulness_scores: bool = False,
     device: str = "auto",
     allow_python: bool = False,
+    output_report: str | None = None,
     reporter: Reporter | None = None,
     **explain_options,
 ) -> SpectralRun:
@@ -121,6 +124,9 @@ def run_spectral(
     device : {"auto", "cpu", "cuda"}
     allow_python : bool
         Accept a Python recipe as ``model`` (it runs the recipe's code).
+    output_report : str, optional
+        HTML report (:mod:`hsi_lime_plugin.html_report`): the run, the predictions and base
+        values, the image and the spectral figure.
     reporter : Reporter, optional
         Progress across all fields, cancel (checked between fields and batches; a
         cancelled run raises :class:`Cancelled` and leaves no output) and messages,
@@ -142,6 +148,11 @@ def run_spectral(
                            ("output_summary", output_summary)):
         outputs.add(argument, path, "table")
     outputs.add("output_plot", output_plot, "figure")
+    outputs.add("output_report", output_report, "report")
+    started = time.perf_counter()
+    settings = {"raster": raster, "model": model, "band_groups": band_groups or "(the standard bands)",
+                "wavelengths": wavelengths, "polygons": polygons, "id_field": id_field, "device": device,
+                **explain_options}
     if band_groups and band_groups.strip():
         parse_band_groups(band_groups)  # syntax errors before any data is read
     with reporter.active():
@@ -157,7 +168,11 @@ def run_spectral(
             if faithfulness_scores else {}
         run = _tables(superbands, explanations, cube.wavelengths, outputs.paths, skipped, scores)
         title = f"Spectral importance: {Path(raster).name}" + (f", {len(explanations)} fields" if polygons else "")
-        _write(run, outputs, title)
+        report = None
+        if "output_report" in outputs:
+            report = (run_record(title, settings, explainable, started), spectral_figures(cube, run.table, run.bands,
+                                                                                         title))
+        _write(run, outputs, title, report)
     return run
 
 
@@ -201,8 +216,8 @@ def _tables(superbands, explanations: dict, wavelengths, paths: dict, skipped: l
     return SpectralRun(superbands, explanations, table, bands, summarise(table), seconds, written, skipped, scores)
 
 
-def _write(run: SpectralRun, outputs: OutputSet, title: str) -> None:
-    """Write every requested table and the figure, all or nothing."""
+def _write(run: SpectralRun, outputs: OutputSet, title: str, report=None) -> None:
+    """Write every requested table, the figure and the report (its record and figures), all or nothing."""
     layers = {"output_table": ("spectral_importance", run.table), "output_bands": ("band_attribution", run.bands),
               "output_summary": ("spectral_summary", run.summary)}
     with outputs.writing() as temporary:
@@ -211,3 +226,5 @@ def _write(run: SpectralRun, outputs: OutputSet, title: str) -> None:
                 write_table(frame, temporary(argument), layer_name, outputs.drivers[argument])
         if "output_plot" in outputs:
             plot_spectral(run.table, run.bands, temporary("output_plot"), title=title)
+        if report is not None:
+            write_report(temporary("output_report"), report[0], run.explanations, report[1])

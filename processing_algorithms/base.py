@@ -33,6 +33,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
     QgsProcessingParameterVectorLayer,
     QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
     QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -495,6 +496,25 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
     def wavelengths_override(self, parameters, context) -> str | None:
         """The WAVELENGTHS text, or None when it is empty."""
         return self.parameterAsString(parameters, "WAVELENGTHS", context).strip() or None
+
+    def add_report_output(self):
+        """OUTPUT_REPORT: the optional HTML report, shown in the Results Viewer when the run ends."""
+        self.add(
+            QgsProcessingParameterFileDestination(
+                "OUTPUT_REPORT", self.tr("Report", CONTEXT), self.tr("HTML files (*.html)", CONTEXT), optional=True,
+                createByDefault=False,
+            ),
+            self.tr(
+                "A self-contained HTML page: the parameters, the model card, the device, the time taken, per target "
+                "the prediction, the base value (the model with every feature removed) and the surrogate's R2, and "
+                "the figures.",
+                CONTEXT,
+            ),
+        )
+
+    def report_path(self, parameters, context) -> str | None:
+        """The OUTPUT_REPORT file, or None when no report was asked for."""
+        return self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context) or None
 
     def add_table_output(self, name: str, description: str, help_text: str, optional: bool = False):
         """A table destination (CSV or GeoPackage, no geometry) that loads into the project as a table layer."""

@@ -89,6 +89,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
         )
         segments.setSupportsNonFileBasedOutput(False)
         self.add(segments, self.tr("One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target."))
+        self.add_report_output()
         self.addOutput(QgsProcessingOutputString("SCORES", self.tr("Surrogate R2 per target")))
         self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
 
@@ -110,6 +111,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             compactness=self.parameterAsDouble(parameters, "COMPACTNESS", context),
             patch_size=self.parameterAsInt(parameters, "PATCH_SIZE", context),
             output_segments=output_segments,
+            output_report=self.report_path(parameters, context),
             faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
             **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
@@ -125,4 +127,5 @@ class ExplainSpatial(HsiLimeAlgorithm):
         feedback.pushInfo(self.tr("Surrogate R2: {}").format(scores))
         faithfulness = "; ".join(result.faithfulness.lines()) if result.faithfulness is not None else ""
         return {"OUTPUT": output, "OUTPUT_SEGMENTS": output_segments, "SCORES": scores,
+                "OUTPUT_REPORT": self.report_path(parameters, context),
                 "FAITHFULNESS_SCORES": faithfulness}

@@ -103,6 +103,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
                 "per superband (box plots across fields when POLYGONS is given)."
             ),
         )
+        self.add_report_output()
         self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
@@ -127,6 +128,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             output_bands=outputs["OUTPUT_BANDS"],
             output_summary=outputs["OUTPUT_SUMMARY"],
             output_plot=output_plot,
+            output_report=self.report_path(parameters, context),
             faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
             **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
@@ -138,4 +140,5 @@ class ExplainSpectral(HsiLimeAlgorithm):
             (f"field {field_id}: " if field_id is not None else "") + line
             for field_id, score in (result.faithfulness or {}).items() for line in score.lines()
         )
-        return {**outputs, "OUTPUT_PLOT": output_plot, "FAITHFULNESS_SCORES": faithfulness}
+        return {**outputs, "OUTPUT_PLOT": output_plot, "OUTPUT_REPORT": self.report_path(parameters, context),
+                "FAITHFULNESS_SCORES": faithfulness}

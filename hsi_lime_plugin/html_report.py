@@ -1,0 +1,159 @@
+"""A report a person reads at a glance: one self-contained HTML file per run.
+
+What was run (the parameters, the model card, the device and torch version, the time
+taken), what the model says for each target (the prediction, the base value: the model on
+the baseline, and the surrogate's R2, with the samples used and the precision reached),
+and the figures, embedded as PNG so the file stands alone: for spatial explanations the
+image, the attribution maps and the strongest segments; for spectral ones the attribution
+along the wavelength with the superbands and a bar (or box across fields) per superband.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import report_figures
+
+STYLE = """
+body { font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #222; line-height: 1.4; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; padding-bottom: .2em; }
+table { border-collapse: collapse; margin: .5em 0 1em; } td, th { border: 1px solid #ccc; padding: .25em .6em; }
+th { background: #f2f2f2; text-align: left; } td.number { text-align: right; font-variant-numeric: tabular-nums; }
+img { max-width: 100%; border: 1px solid #ddd; margin: .5em 0; } pre { background: #f7f7f7; padding: .6em; }
+.note { color: #555; font-size: .9em; }
+"""
+
+
+METHOD_NAMES = {"lime": "LIME", "kernelshap": "Kernel SHAP"}
+
+
+@dataclass
+class RunRecord:
+    """What the report says about a run besides its explanations."""
+
+    title: str
+    parameters: dict
+    card: dict
+    device: str
+    seconds: float
+    notes: list = field(default_factory=list)
+
+
+def write_report(path, record: RunRecord, explanations: dict, figures: list[tuple[str, bytes]]) -> None:
+    """Write the report to ``path`` (callers pass the temporary path of ``atomic_output``)."""
+    parts = [f"<h1>{_text(record.title)}</h1>", _run_section(record), _targets_section(explanations)]
+    parts.append("<h2>Figures</h2>")
+    for caption, image in figures:
+        encoded = base64.b64encode(image).decode("ascii")
+        parts.append(f'<figure><img alt="{_text(caption)}" src="data:image/png;base64,{encoded}">'
+                     f"<figcaption>{_text(caption)}</figcaption></figure>")
+    parts.append(_card_section(record.card))
+    document = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_text(record.title)}</title>'
+                f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n")
+    with open(os.fspath(path), "w", encoding="utf-8") as stream:
+        stream.write(document)
+
+
+def run_record(title: str, settings: dict, model, started: float) -> RunRecord:
+    """The run's description: its settings, the model's card and device, the time since ``started``."""
+    import dataclasses
+    import time
+
+    card = {name: value for name, value in dataclasses.asdict(model.card).items() if value not in (None, [], {}, ())}
+    return RunRecord(title, settings, card, model.device_note or str(model.device), time.perf_counter() - started)
+
+
+def spatial_figures(cube, labels: np.ndarray, result, names: dict | None = None) -> list[tuple[str, bytes]]:
+    """The image with the segments, the attribution maps and the strongest segments (named by ``names``)."""
+    return [
+        ("The explained image with the segments' outlines.", report_figures.image_figure(cube, labels)),
+        ("Attribution of each segment, per target: red raises the prediction, blue (hatched) lowers it.",
+         report_figures.maps_figure(result, labels)),
+        ("The strongest segments with their 95 % intervals (hatched bars lower the prediction).",
+         report_figures.strongest_figure(result, names)),
+    ]
+
+
+def spectral_figures(cube, table, bands, title: str) -> list[tuple[str, bytes]]:
+    """The image, and the spectral attribution figure (:func:`figures.plot_spectral`)."""
+    from .figures import plot_spectral
+
+    buffer = io.BytesIO()
+    plot_spectral(table, bands, buffer, title=title)
+    return [
+        ("The explained image.", report_figures.image_figure(cube)),
+        ("Attribution along the wavelength with the superbands shaded, and per superband (bars with 95 % intervals "
+         "for one image, box plots across fields).", buffer.getvalue()),
+    ]
+
+
+def _run_section(record: RunRecord) -> str:
+    rows = [("device used", record.device), ("torch", _torch_version()), ("time taken", f"{record.seconds:.2f} s")]
+    rows += [(name, value) for name, value in record.parameters.items() if value not in (None, "")]
+    notes = "".join(f'<p class="note">{_text(note)}</p>' for note in record.notes)
+    return "<h2>The run</h2>" + _table(["setting", "value"], rows) + notes
+
+
+def _targets_section(explanations: dict) -> str:
+    """Per target: the prediction and base value (mean over fields when there are several)."""
+    results = list(explanations.values())
+    first = results[0]
+    rows = []
+    for t, name in enumerate(first.target_names):
+        prediction = np.mean([r.prediction[t] for r in results])
+        base = np.mean([r.base_value[t] for r in results])
+        r2 = np.mean([r.score[t] for r in results])
+        rows.append((name, _number(prediction), _number(base), _number(prediction - base), f"{r2:.3f}"))
+    label = "mean over the fields" if len(results) > 1 else "the image"
+    samples = ", ".join(sorted({str(r.n_samples) for r in results}))
+    precision = max(float(r.precision) for r in results)
+    return (f"<h2>What the model says ({label})</h2>"
+            + _table(["target", "prediction", "base value (all features removed)", "difference", "surrogate R2"], rows)
+            + f'<p class="note">Attributions share out the difference between the prediction and the base value '
+            f"({METHOD_NAMES.get(first.method, first.method)}, {samples} samples, precision reached {precision:.3f}: the widest 95 % interval "
+            "half-width over the target's largest attribution).</p>")
+
+
+def _card_section(card: dict) -> str:
+    return "<h2>The model card</h2><pre>" + _text(json.dumps(card, indent=2, default=str)) + "</pre>"
+
+
+def _table(header: list, rows: list) -> str:
+    head = "".join(f"<th>{_text(cell)}</th>" for cell in header)
+    body = "".join(
+        "<tr>" + "".join(_cell(cell) for cell in row) + "</tr>" for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _cell(value) -> str:
+    text = _text(value)
+    return f'<td class="number">{text}</td>' if _is_number(text) else f"<td>{text}</td>"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _text(value) -> str:
+    return html.escape(str(value))
+
+
+def _torch_version() -> str:
+    import torch
+
+    return torch.__version__
