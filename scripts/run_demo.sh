@@ -24,14 +24,14 @@ run() {  # run ALGORITHM TITLE PARAMETERS...: one timed qgis_process run on the 
 }
 
 run hsilime:explain_spatial "field polygons" SEGMENTATION=0 POLYGONS="$DEMO/demo_fields.gpkg" ID_FIELD=field_id \
-  OUTPUT="$OUT/fields_attribution.tif" OUTPUT_SEGMENTS="$OUT/fields_segments.gpkg"
+  OUTPUT="$OUT/fields_attribution.tif" OUTPUT_SEGMENTS="$OUT/fields_segments.gpkg" OUTPUT_REPORT="$OUT/fields_report.html"
 run hsilime:explain_spatial "SLIC superpixels" SEGMENTATION=1 N_SEGMENTS=50 \
   OUTPUT="$OUT/slic_attribution.tif" OUTPUT_SEGMENTS="$OUT/slic_segments.gpkg"
 run hsilime:explain_spectral "superbands, field by field" BAND_GROUPS="$BAND_GROUPS" \
   POLYGONS="$DEMO/demo_fields.gpkg" ID_FIELD=field_id OUTPUT_TABLE="$OUT/spectral_importance.csv" \
   OUTPUT_BANDS="$OUT/band_attribution.csv" OUTPUT_SUMMARY="$OUT/spectral_summary.csv" \
-  OUTPUT_PLOT="$OUT/spectral_importance.png"
+  OUTPUT_PLOT="$OUT/spectral_importance.png" OUTPUT_REPORT="$OUT/spectral_report.html"
 
 echo
 echo "Demo outputs (open them in QGIS: the layers carry their diverging attribution style):"
-ls -1 "$OUT"/*.tif "$OUT"/*.gpkg "$OUT"/*.csv "$OUT"/*.png
+ls -1 "$OUT"/*.tif "$OUT"/*.gpkg "$OUT"/*.csv "$OUT"/*.png "$OUT"/*.html
