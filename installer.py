@@ -17,38 +17,27 @@ temporary sibling folder that replaces the old one by renaming only at the end.
 """
 from __future__ import annotations
 
-import functools
 import importlib.metadata
 import os
 import queue
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED, is_importable
+from .platforms import InstallError, this_python
 
-TORCH_VERSION = "2.13.0"
-#: PyTorch's own wheel indexes (CPU-only builds, and a CUDA build for Windows, where PyPI's torch is CPU-only).
-TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
-TORCH_CUDA_INDEX = "https://download.pytorch.org/whl/cu128"
 #: Binary packages QGIS installations ship (normalised names): pinned to QGIS's versions.
 SHARED = (
     "numpy", "scipy", "pandas", "matplotlib", "pillow", "shapely", "pyproj", "gdal", "fiona", "rasterio",
     "geopandas", "scikit-image", "scikit-learn", "pyqt5", "pyqt6", "h5py", "netcdf4", "psycopg2",
 )
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
-
-
-class InstallError(RuntimeError):
-    """The installation failed; the message says why and what to do."""
-
 
 class InstallCancelled(Exception):
     """The user cancelled; the previous folder is untouched."""
@@ -60,212 +49,6 @@ def normalise(name: str) -> str:
 
 
 # --- the interpreter -----------------------------------------------------------------------
-_PYTHON_NAME = re.compile(r"^python(3(\.\d+)?)?(\.exe)?$", re.IGNORECASE)
-
-
-def python_candidates(
-    platform: str | None = None,
-    executable: str | None = None,
-    base_executable: str | None = None,
-    prefix: str | None = None,
-    version: tuple[int, int] | None = None,
-) -> list[Path]:
-    """Where the Python that runs QGIS may be, most likely first.
-
-    Inside QGIS ``sys.executable`` is often the QGIS binary (``qgis-bin.exe``, ``QGIS.app/
-    Contents/MacOS/QGIS``), not a Python, and ``sys._base_executable`` of an embedded Python
-    may be any ``python3`` on the PATH, so the candidates come first from the interpreter's
-    prefix and the QGIS installation layout (then those two, when they name a Python):
-
-    - Linux: ``<exec_prefix>/bin/python3.X``, ``<exec_prefix>/bin/python3``.
-    - Windows, OSGeo4W and the standalone installer (``<root>/bin/qgis-bin.exe``, Python in
-      ``<root>/apps/Python3X``): ``<exec_prefix>/python.exe``, ``<root>/apps/Python3X/python.exe``,
-      ``<root>/bin/python3.exe``, ``<root>/bin/python.exe``.
-    - macOS (``QGIS.app/Contents/MacOS/QGIS``): ``Contents/MacOS/bin/python3``, the
-      framework's ``<exec_prefix>/bin/python3.X``, ``Contents/Frameworks/bin/python3``.
-    """
-    platform = platform or sys.platform
-    executable = executable if executable is not None else sys.executable
-    base_executable = base_executable if base_executable is not None else getattr(sys, "_base_executable", "")
-    prefix = prefix if prefix is not None else sys.exec_prefix
-    major, minor = version or sys.version_info[:2]
-    # a Windows layout examined elsewhere (tests) needs Windows path rules
-    P = PureWindowsPath if platform.startswith("win") and os.name != "nt" else Path  # noqa: N806
-    named = [P(p) for p in (base_executable, executable) if p and _PYTHON_NAME.match(P(p).name)]
-    candidates: list[Path] = []
-    if platform.startswith("win"):
-        root = P(executable).parent.parent if executable else None
-        if prefix:
-            candidates += [P(prefix) / "python.exe", P(prefix) / "python3.exe"]
-        if root is not None:
-            candidates += [
-                root / "apps" / f"Python{major}{minor}" / "python.exe",
-                root / "bin" / "python3.exe",
-                root / "bin" / "python.exe",
-            ]
-        candidates += named
-    elif platform == "darwin":
-        macos = P(executable).parent if executable else None
-        if macos is not None:
-            candidates += [macos / "bin" / "python3", macos / "bin" / f"python{major}.{minor}"]
-        candidates += [P(prefix) / "bin" / f"python{major}.{minor}", P(prefix) / "bin" / "python3"]
-        if macos is not None:
-            candidates += [macos.parent / "Frameworks" / "bin" / "python3"]
-        candidates += named
-    else:
-        # the prefix first: embedded, sys._base_executable may be whatever "python3" is first on the PATH
-        candidates += [P(prefix) / "bin" / f"python{major}.{minor}", P(prefix) / "bin" / "python3"]
-        candidates += named
-    unique: list[Path] = []
-    for candidate in candidates:
-        if candidate not in unique:
-            unique.append(candidate)
-    return unique
-
-
-SAME_PYTHON_PROBE = "import sys; print('%d.%d' % sys.version_info[:2], sys.exec_prefix)"
-
-
-def is_this_python(candidate: Path, version: tuple[int, int] | None = None, prefix: str | None = None) -> bool:
-    """Whether ``candidate`` runs this Python version with this ``sys.exec_prefix`` (a pip there installs
-    wheels QGIS can import)."""
-    major, minor = version or sys.version_info[:2]
-    prefix = prefix if prefix is not None else sys.exec_prefix
-    try:
-        completed = subprocess.run([str(candidate), "-c", SAME_PYTHON_PROBE], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    found_version, _, found_prefix = completed.stdout.strip().partition(" ")
-    return (
-        completed.returncode == 0
-        and found_version == f"{major}.{minor}"
-        and os.path.normcase(os.path.realpath(found_prefix)) == os.path.normcase(os.path.realpath(prefix))
-    )
-
-
-def find_python(
-    exists: Callable[[Path], bool] = Path.is_file, verify: Callable[[Path], bool] | None = None, **layout
-) -> Path:
-    """The first of :func:`python_candidates` (same keyword arguments) that exists and is this
-    Python (``verify``, default :func:`is_this_python`)."""
-    candidates = python_candidates(**layout)
-    if verify is None:
-        def verify(candidate):
-            return is_this_python(candidate, layout.get("version"), layout.get("prefix"))
-    for candidate in candidates:
-        if exists(candidate) and verify(candidate):
-            return candidate
-    raise InstallError(
-        "Cannot find the Python interpreter of this QGIS (looked for: "
-        + ", ".join(str(c) for c in candidates)
-        + "). Install the packages by hand with that Python's pip (see the README, section Install)."
-    )
-
-
-# --- CUDA --------------------------------------------------------------------------------
-def _cuda_libraries(platform: str) -> list[Path]:
-    if platform.startswith("win"):
-        system_root = os.environ.get("SystemRoot", r"C:\Windows")
-        return [Path(system_root) / "System32" / "nvcuda.dll"]
-    return [
-        Path("/usr/lib/x86_64-linux-gnu/libcuda.so.1"),
-        Path("/usr/lib/aarch64-linux-gnu/libcuda.so.1"),
-        Path("/usr/lib64/libcuda.so.1"),
-        Path("/usr/lib/libcuda.so.1"),
-        Path("/usr/lib/wsl/lib/libcuda.so.1"),
-    ]
-
-
-def detect_cuda(
-    platform: str | None = None,
-    which: Callable[[str], str | None] = shutil.which,
-    exists: Callable[[Path], bool] = Path.exists,
-    run: Callable = subprocess.run,
-) -> tuple[bool, str]:
-    """Whether an NVIDIA driver is present, and a sentence saying how this was decided.
-
-    ``nvidia-smi`` on the PATH (its GPU list is quoted), else the driver's library
-    (``libcuda.so.1``, ``nvcuda.dll``). macOS has no CUDA.
-    """
-    platform = platform or sys.platform
-    if platform == "darwin":
-        return False, "macOS has no CUDA (torch uses the CPU, or Apple's GPU through MPS)"
-    smi = which("nvidia-smi")
-    if smi:
-        try:
-            listed = run(
-                [smi, "--query-gpu=name,driver_version", "--format=csv,noheader"],
-                capture_output=True, text=True, timeout=20,
-            )
-            gpus = "; ".join(line.strip() for line in listed.stdout.splitlines() if line.strip())
-            if listed.returncode == 0 and gpus:
-                return True, f"nvidia-smi lists an NVIDIA GPU ({gpus})"
-            return False, f"nvidia-smi is installed ({smi}) but lists no GPU (exit code {listed.returncode})"
-        except (OSError, subprocess.SubprocessError) as error:
-            return False, f"nvidia-smi ({smi}) failed: {error}"
-    for library in _cuda_libraries(platform):
-        if exists(library):
-            return True, f"the NVIDIA driver library {library} is present"
-    return False, "no NVIDIA driver found (no nvidia-smi on the PATH, no CUDA driver library)"
-
-
-def reachable(url: str, timeout: float = 3.0) -> bool:
-    """Whether a TCP connection to the host of ``url`` (https) opens within ``timeout`` seconds."""
-    host = re.sub(r"^https?://", "", url).split("/")[0]
-    try:
-        with socket.create_connection((host, 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def torch_source(
-    device: str, platform: str | None = None, index_reachable: Callable[[str], bool] = reachable
-) -> tuple[list[str], str]:
-    """pip arguments that select the torch build for ``device`` ("cpu" or "cuda"), and why.
-
-    - Linux: PyPI's ``torch`` is the CUDA build (with NVIDIA's runtime wheels, about 3 GB
-      installed); the CPU build (about 0.7 GB) comes from PyTorch's CPU index when it can
-      be reached, else PyPI's build is used (it runs on the CPU too).
-    - Windows: PyPI's ``torch`` is the CPU build; the CUDA build comes from PyTorch's CUDA index.
-    - macOS: PyPI's ``torch`` (CPU and Apple's MPS); there is no CUDA build.
-    """
-    platform = platform or sys.platform
-    if platform == "darwin":
-        return [], "macOS: torch from PyPI (CPU, and Apple GPUs through MPS; there is no CUDA build)"
-    windows = platform.startswith("win")
-    if device == "cuda":
-        if not windows:
-            return [], "CUDA build of torch from PyPI (it brings NVIDIA's CUDA runtime as wheels)"
-        if index_reachable(TORCH_CUDA_INDEX):
-            return ["--extra-index-url", TORCH_CUDA_INDEX], f"CUDA build of torch from {TORCH_CUDA_INDEX}"
-        raise InstallError(
-            f"The CUDA build of torch for Windows comes from {TORCH_CUDA_INDEX}, which cannot be reached "
-            "from this computer; choose 'CPU only', or install it by hand (see the README, section Install)."
-        )
-    if windows:
-        return [], "CPU build of torch from PyPI"
-    if index_reachable(TORCH_CPU_INDEX):
-        return ["--extra-index-url", TORCH_CPU_INDEX], f"CPU build of torch from {TORCH_CPU_INDEX}"
-    return [], (
-        f"{TORCH_CPU_INDEX} cannot be reached: torch from PyPI or pip's configured indexes (on Linux PyPI's "
-        "build is the larger CUDA build, which also runs on the CPU)"
-    )
-
-
-def choose_device(choice: str, cuda: tuple[bool, str]) -> tuple[str, str]:
-    """"cpu" or "cuda" for the DEVICE choice ("auto", "cpu", "cuda") and the CUDA detection; and why."""
-    present, reason = cuda
-    if choice == "cuda":
-        return "cuda", f"NVIDIA CUDA as requested ({reason})"
-    if choice == "cpu":
-        return "cpu", "CPU only, as requested"
-    if present:
-        return "cuda", f"auto-detect chose NVIDIA CUDA: {reason}"
-    return "cpu", f"auto-detect chose CPU only: {reason}"
-
-
-# --- what to install ---------------------------------------------------------------------------
 def installed_outside(folders: Iterable[Path | str], path: list[str] | None = None) -> dict[str, tuple[str, str]]:
     """Distributions importable without ``folders`` (what QGIS provides): normalised name -> (name, version)."""
     excluded = {os.path.realpath(str(f)) for f in folders}
@@ -311,15 +94,6 @@ def pip_command(python: Path | str, target: Path, constraints: Path, packages: l
         str(python), "-m", "pip", "install", "--target", str(target), "--no-input", "--disable-pip-version-check",
         "--progress-bar", "off", "--constraint", str(constraints), *extra, *packages,
     ]
-
-
-@functools.lru_cache(maxsize=1)
-def this_python() -> str:
-    """:func:`find_python` for this QGIS, found once per session (it starts a Python per candidate)."""
-    try:
-        return str(find_python())
-    except InstallError:
-        return "python3"
 
 
 def manual_command(folder: Path | str | None, packages: list[str] | None = None, python: Path | str | None = None) -> str:

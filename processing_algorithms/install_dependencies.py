@@ -89,7 +89,7 @@ class InstallDependencies(HsiLimeAlgorithm):
         return super().shortHelpString()
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from .. import dependencies, installer
+        from .. import dependencies, installer, platforms
 
         folder_text = self.parameterAsFile(parameters, "FOLDER", context)
         folder = Path(folder_text) if folder_text else dependencies.dependencies_folder()
@@ -100,10 +100,10 @@ class InstallDependencies(HsiLimeAlgorithm):
         include_dask = self.parameterAsBoolean(parameters, "INCLUDE_DASK", context)
         started = time.perf_counter()
         try:
-            python = installer.find_python()
-            cuda = installer.detect_cuda()
-            device, why = installer.choose_device(choice, cuda)
-            extra, source = installer.torch_source(device)
+            python = platforms.find_python()
+            cuda = platforms.detect_cuda()
+            device, why = platforms.choose_device(choice, cuda)
+            extra, source = platforms.torch_source(device)
             packages = installer.requirements(include_onnx, include_dask=include_dask)
             feedback.pushInfo(self.tr("Python of this QGIS: {}").format(python))
             feedback.pushInfo(self.tr("torch build: {}").format(why))
@@ -121,7 +121,7 @@ class InstallDependencies(HsiLimeAlgorithm):
         except installer.InstallCancelled:
             feedback.pushInfo(self.tr("Cancelled: the previous dependency folder {} is unchanged.").format(folder))
             return {"FOLDER": str(folder), "REPORT": ""}
-        except installer.InstallError as error:
+        except platforms.InstallError as error:
             raise QgsProcessingException(str(error)) from None
         dependencies.add_folder(folder)  # usable in this session, without a restart
         torch_line = installer.probe_torch(python, folder)

@@ -11,7 +11,7 @@ import pytest
 from helpers import REPO_ROOT, import_plugin_package
 
 plugin_package = import_plugin_package()
-from hsi_lime import dependencies, installer  # noqa: E402 (the package is registered by the line above)
+from hsi_lime import dependencies, installer, platforms  # noqa: E402 (the package is registered by the line above)
 
 
 # --- the dependency folder ----------------------------------------------------------------
@@ -49,7 +49,7 @@ def test_a_folder_is_appended_never_prepended_and_counts_at_once(tmp_path, monke
 
 # --- the interpreter ----------------------------------------------------------------------------
 def find(existing, **layout):
-    return installer.find_python(exists=lambda p: str(p) in existing, verify=lambda p: True, **layout)
+    return platforms.find_python(exists=lambda p: str(p) in existing, verify=lambda p: True, **layout)
 
 
 def test_linux_qgis_binary_uses_the_prefix_python_not_the_path_one():
@@ -103,13 +103,13 @@ def test_macos_framework_python_when_the_bundle_has_no_bin():
 
 
 def test_no_interpreter_is_a_clear_error():
-    with pytest.raises(installer.InstallError, match="Cannot find the Python interpreter of this QGIS"):
+    with pytest.raises(platforms.InstallError, match="Cannot find the Python interpreter of this QGIS"):
         find(set(), platform="linux", executable="/usr/bin/qgis", base_executable="", prefix="/nowhere", version=(3, 11))
 
 
 def test_a_python_of_another_version_is_not_taken(tmp_path):
-    assert installer.is_this_python(Path(sys.executable))
-    assert not installer.is_this_python(Path(sys.executable), version=(2, 7))
+    assert platforms.is_this_python(Path(sys.executable))
+    assert not platforms.is_this_python(Path(sys.executable), version=(2, 7))
 
 
 # --- CUDA -----------------------------------------------------------------------------------------
@@ -119,56 +119,56 @@ class Completed:
 
 
 def test_cuda_detected_by_nvidia_smi_names_the_gpu():
-    present, reason = installer.detect_cuda(
+    present, reason = platforms.detect_cuda(
         platform="linux", which=lambda name: "/usr/bin/nvidia-smi",
         run=lambda *a, **k: Completed("NVIDIA H200, 565.57.01\n"),
     )
     assert present and "NVIDIA H200" in reason
-    device, why = installer.choose_device("auto", (present, reason))
+    device, why = platforms.choose_device("auto", (present, reason))
     assert device == "cuda" and "auto-detect chose NVIDIA CUDA" in why and "H200" in why
 
 
 def test_cuda_detected_by_the_driver_library():
-    present, reason = installer.detect_cuda(
+    present, reason = platforms.detect_cuda(
         platform="linux", which=lambda name: None, exists=lambda p: p.name == "libcuda.so.1"
     )
     assert present and "libcuda.so.1" in reason
 
 
 def test_cuda_on_windows_by_nvcuda():
-    present, reason = installer.detect_cuda(platform="win32", which=lambda name: None,
+    present, reason = platforms.detect_cuda(platform="win32", which=lambda name: None,
                                             exists=lambda p: p.name == "nvcuda.dll")
     assert present and "nvcuda.dll" in reason
 
 
 def test_no_driver_means_cpu_and_says_so():
-    cuda = installer.detect_cuda(platform="linux", which=lambda name: None, exists=lambda p: False)
+    cuda = platforms.detect_cuda(platform="linux", which=lambda name: None, exists=lambda p: False)
     assert cuda[0] is False
-    device, why = installer.choose_device("auto", cuda)
+    device, why = platforms.choose_device("auto", cuda)
     assert device == "cpu" and "no NVIDIA driver found" in why
-    assert installer.detect_cuda(platform="darwin")[0] is False
+    assert platforms.detect_cuda(platform="darwin")[0] is False
 
 
 def test_nvidia_smi_without_a_gpu_is_no_cuda():
-    present, reason = installer.detect_cuda(platform="linux", which=lambda name: "/usr/bin/nvidia-smi",
+    present, reason = platforms.detect_cuda(platform="linux", which=lambda name: "/usr/bin/nvidia-smi",
                                             run=lambda *a, **k: Completed("", 9))
     assert not present and "lists no GPU" in reason
 
 
 def test_torch_source_per_platform():
-    assert installer.torch_source("cpu", "linux", lambda url: True)[0] == ["--extra-index-url", installer.TORCH_CPU_INDEX]
-    extra, why = installer.torch_source("cpu", "linux", lambda url: False)
+    assert platforms.torch_source("cpu", "linux", lambda url: True)[0] == ["--extra-index-url", platforms.TORCH_CPU_INDEX]
+    extra, why = platforms.torch_source("cpu", "linux", lambda url: False)
     assert extra == [] and "cannot be reached" in why
-    assert installer.torch_source("cuda", "linux", lambda url: True)[0] == []
-    assert installer.torch_source("cuda", "win32", lambda url: True)[0] == ["--extra-index-url", installer.TORCH_CUDA_INDEX]
-    assert installer.torch_source("cpu", "win32", lambda url: True)[0] == []
-    assert installer.torch_source("cuda", "darwin", lambda url: True)[0] == []
+    assert platforms.torch_source("cuda", "linux", lambda url: True)[0] == []
+    assert platforms.torch_source("cuda", "win32", lambda url: True)[0] == ["--extra-index-url", platforms.TORCH_CUDA_INDEX]
+    assert platforms.torch_source("cpu", "win32", lambda url: True)[0] == []
+    assert platforms.torch_source("cuda", "darwin", lambda url: True)[0] == []
 
 
 def test_real_cuda_detection_agrees_with_torch():
     """On a machine with a driver (make gpu-check) the detection must say so; elsewhere it must not claim one."""
     torch = pytest.importorskip("torch")
-    present, reason = installer.detect_cuda()
+    present, reason = platforms.detect_cuda()
     if torch.cuda.is_available():
         assert present, reason
     elif torch.version.cuda is None:
@@ -243,7 +243,7 @@ def test_install_swaps_in_the_new_folder_and_drops_what_qgis_provides(tmp_path):
 
 def test_failed_pip_leaves_the_previous_folder(tmp_path):
     folder = old_folder(tmp_path)
-    with pytest.raises(installer.InstallError, match="pip failed .exit code 3.*left as it was"):
+    with pytest.raises(platforms.InstallError, match="pip failed .exit code 3.*left as it was"):
         installer.install(folder, ["fakepkg"], sys.executable, log=lambda line: None, provided={}, command=fake_pip(3))
     assert (folder / "old_marker.txt").read_text() == "previous installation"
     assert sorted(p.name for p in folder.parent.iterdir()) == ["python3.11"]

@@ -33,7 +33,7 @@ def plugin_zip():
 def test_zip_holds_only_the_plugin(plugin_zip):
     names = zipfile.ZipFile(plugin_zip).namelist()
     assert all(name.startswith("hsi_lime/") for name in names)
-    for needed in ("metadata.txt", "__init__.py", "plugin.py", "dependencies.py", "installer.py",
+    for needed in ("metadata.txt", "__init__.py", "plugin.py", "dependencies.py", "installer.py", "platforms.py",
                    "hsi_lime_constraints.txt", "icon.svg", "processing_algorithms/install_dependencies.py",
                    "hsi_lime_plugin/workflow.py", "hsi_lime_plugin/options.py"):
         assert f"hsi_lime/{needed}" in names, needed
