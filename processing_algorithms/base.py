@@ -364,7 +364,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber(
-                "PRECISION", self.tr("Precision (N_SAMPLES = 0)", CONTEXT), QgsProcessingParameterNumber.Double,
+                "PRECISION", self.tr("Precision of the automatic sample count", CONTEXT), QgsProcessingParameterNumber.Double,
                 defaultValue=DEFAULT_PRECISION, minValue=0.001, maxValue=0.999,
             ),
             self.tr("Half-width of the 95 % intervals, as a fraction of each target's largest attribution.", CONTEXT),
@@ -372,7 +372,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber(
-                "MAX_SAMPLES", self.tr("Most samples (N_SAMPLES = 0)", CONTEXT), defaultValue=DEFAULT_MAX_SAMPLES,
+                "MAX_SAMPLES", self.tr("Most samples of the automatic sample count", CONTEXT), defaultValue=DEFAULT_MAX_SAMPLES,
                 minValue=16,
             ),
             self.tr("The automatic sample count never evaluates more images than this.", CONTEXT),

@@ -90,7 +90,7 @@ class ExplainFields(HsiLimeAlgorithm):
         """KIND, and its settings: SEGMENTATION, N_SEGMENTS, COMPACTNESS, PATCH_SIZE or BAND_GROUPS, WAVELENGTHS,
         KEEP_UNGROUPED."""
         self.add(
-            QgsProcessingParameterEnum("KIND", self.tr("Kind"), options=[self.tr("Spatial"), self.tr("Spectral")],
+            QgsProcessingParameterEnum("KIND", self.tr("Kind of explanation"), options=[self.tr("Spatial"), self.tr("Spectral")],
                                        defaultValue=0),
             self.tr("Spatial: which regions inside each unit drive the prediction. Spectral: which band groups."),
         )
@@ -103,7 +103,7 @@ class ExplainFields(HsiLimeAlgorithm):
             self.tr("Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE)."),
         )
         self.add(
-            QgsProcessingParameterNumber("N_SEGMENTS", self.tr("Number of SLIC segments"),
+            QgsProcessingParameterNumber("N_SEGMENTS", self.tr("Number of SLIC superpixels"),
                                          defaultValue=DEFAULT_N_SEGMENTS, minValue=1),
             self.tr("SLIC segments per unit (at most one per pixel of a small unit)."),
         )
@@ -145,7 +145,7 @@ class ExplainFields(HsiLimeAlgorithm):
             self.tr("Spatial kind with one raster per unit: <name>_attribution.tif per input, on its grid."),
         )
         self.add(
-            QgsProcessingParameterVectorDestination("OUTPUT_UNITS", self.tr("Units"), QgsProcessing.TypeVectorPolygon,
+            QgsProcessingParameterVectorDestination("OUTPUT_UNITS", self.tr("Unit polygons"), QgsProcessing.TypeVectorPolygon,
                                                     optional=True, createByDefault=False),
             self.tr("One polygon per explained unit: unit_id, n_pixels, pred_<target>, r2_<target>."),
         )

@@ -42,7 +42,7 @@ class InstallDependencies(HsiLimeAlgorithm):
         self.add(
             QgsProcessingParameterEnum(
                 "DEVICE",
-                self.tr("torch build"),
+                self.tr("PyTorch build"),
                 options=[self.tr("Auto-detect"), self.tr("CPU only"), self.tr("NVIDIA CUDA")],
                 defaultValue=0,
             ),
