@@ -32,7 +32,7 @@ class InstallDependencies(HsiLimeAlgorithm):
         "Python QGIS runs, into a folder of the plugin's own. Packages QGIS already has (numpy, GDAL, "
         "pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting "
         "QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA "
-        "build several GB.",
+        "build several GB."  # no trailing comma: pylupdate5 then skips the literal
     )
 
     def name(self):
