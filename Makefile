@@ -49,9 +49,11 @@ gpu-check:
 translations:
 	@for ts in i18n/*.ts; do lrelease -silent "$$ts"; done
 
-# Refresh i18n/*.ts from the tr() calls (new strings appear untranslated; translate them with linguist).
+# Refresh every i18n/*.ts from the tr() calls and QT_TRANSLATE_NOOP marks of the QGIS side (new strings
+# appear untranslated; translate them with linguist). A new language: touch i18n/hsi_lime_<lang>.ts first.
+TS_FILES = $(wildcard i18n/*.ts)
 update-translations:
-	pylupdate5 -noobsolete processing_algorithms/*.py plugin.py -ts i18n/hsi_lime_de.ts
+	pylupdate5 -noobsolete processing_algorithms/*.py plugin.py __init__.py -ts $(TS_FILES)
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

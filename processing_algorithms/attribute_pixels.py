@@ -12,6 +12,8 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+
 from ..hsi_lime_plugin.options import (
     ATTRIBUTION_METHODS,
     DEFAULT_N_NOISE,
@@ -28,7 +30,9 @@ from .styling import style_attribution_raster, style_segments, style_when_loaded
 class AttributePixels(HsiLimeAlgorithm):
     """Gradient and occlusion attributions on the raster's own pixels and bands, all targets at once."""
 
-    summary = (
+    title = QT_TRANSLATE_NOOP("AttributePixels", "Explain pixels and bands (gradients, occlusion)")
+    summary = QT_TRANSLATE_NOOP(
+        "AttributePixels",
         "Attributes a hyperspectral model's prediction to every pixel and band: Integrated Gradients, Saliency or "
         "Input x Gradient (through captum, for TorchScript and Python models; optionally smoothed by SmoothGrad, "
         "SmoothGrad squared, VarGrad or band dropout), or Occlusion of sliding windows of pixels or bands (any "
@@ -39,9 +43,6 @@ class AttributePixels(HsiLimeAlgorithm):
 
     def name(self):
         return "attribute_pixels"
-
-    def displayName(self):  # noqa: N802
-        return self.tr("Explain pixels and bands (gradients, occlusion)")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_raster_input()
@@ -64,7 +65,8 @@ class AttributePixels(HsiLimeAlgorithm):
         self.add(
             QgsProcessingParameterEnum(
                 "METHOD", self.tr("Method"),
-                options=["Integrated Gradients", "Saliency", "Input x Gradient", "Occlusion"], defaultValue=0,
+                options=[self.tr("Integrated Gradients"), self.tr("Saliency"), self.tr("Input x Gradient"),
+                         self.tr("Occlusion")], defaultValue=0,
             ),
             self.tr(
                 "Integrated Gradients: (value - baseline) x the mean gradient on the straight path from the baseline; "
@@ -76,7 +78,8 @@ class AttributePixels(HsiLimeAlgorithm):
         self.add(
             QgsProcessingParameterEnum(
                 "NOISE", self.tr("Noise (gradient methods)"),
-                options=["None", "SmoothGrad", "SmoothGrad squared", "VarGrad", "Band dropout"], defaultValue=0,
+                options=[self.tr("None"), self.tr("SmoothGrad"), self.tr("SmoothGrad squared"), self.tr("VarGrad"),
+                         self.tr("Band dropout")], defaultValue=0,
             ),
             self.tr(
                 "Average the gradient method over N_NOISE noisy copies: Gaussian noise (SmoothGrad: mean, squared: "
@@ -85,9 +88,9 @@ class AttributePixels(HsiLimeAlgorithm):
         )
         self.add(QgsProcessingParameterNumber("N_STEPS", self.tr("Integration steps"), defaultValue=DEFAULT_N_STEPS,
                                               minValue=2),
-                 self.tr("Points on the path from the baseline (Integrated Gradients, Gauss-Legendre)."))
+                 self.tr("Points on the path from the baseline (Integrated Gradients, Gauss-Legendre)."), advanced=True)
         self.add(QgsProcessingParameterNumber("N_NOISE", self.tr("Noisy samples"), defaultValue=DEFAULT_N_NOISE,
-                                              minValue=1), self.tr("Noisy copies per target (NOISE)."))
+                                              minValue=1), self.tr("Noisy copies per target (NOISE)."), advanced=True)
         self.add(
             QgsProcessingParameterNumber("NOISE_LEVEL", self.tr("Noise level"), type=QgsProcessingParameterNumber.Double,
                                          defaultValue=DEFAULT_NOISE_LEVEL, minValue=0.0),
@@ -99,7 +102,8 @@ class AttributePixels(HsiLimeAlgorithm):
                  self.tr("Pixels (8: squares of 8 x 8 pixels, all bands) or bands,rows,columns with 0 for a whole "
                          "axis (5,0,0: 5 bands of the whole image at a time)."))
         self.add(QgsProcessingParameterString("STRIDE", self.tr("Occlusion stride"), defaultValue="", optional=True),
-                 self.tr("Step between windows, in the same form as WINDOW; empty: the window's size (no overlap)."))
+                 self.tr("Step between windows, in the same form as WINDOW; empty: the window's size (no overlap)."),
+                 advanced=True)
 
     def add_outputs(self):
         """OUTPUT, OUTPUT_BANDS, OUTPUT_CUBE, OUTPUT_SEGMENTS, OUTPUT_GROUPS and FAITHFULNESS_SCORES."""

@@ -19,9 +19,13 @@ algorithm's ``canExecute()`` names what is missing and how to install it.
 from __future__ import annotations
 
 import contextlib
+import html
+import re
+import unicodedata
 from pathlib import Path
 
 from qgis.core import (
+    QgsApplication,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -60,6 +64,8 @@ from ..hsi_lime_plugin.reporting import Reporter
 
 ICON = Path(__file__).resolve().parent.parent / "icon.svg"
 CONTEXT = "HsiLimeAlgorithm"
+#: The README the help links point at (one section per algorithm, headed ``hsilime:<name> — <title>``).
+README_URL = "https://github.com/hsi-lime/hsi-lime"
 #: Engine arguments whose parameter is not simply the upper-case name.
 PARAMETERS = {"raster": "INPUT", "image": "INPUT", "allow_python": "ALLOW_PYTHON_MODEL", "include_rest": "KEEP_UNGROUPED"}
 #: Enumerated arguments: the parameter's value is the index of the engine's choice.
@@ -132,18 +138,46 @@ def _gdal_reads(path: str) -> bool:
         gdal.PopErrorHandler()
 
 
-class HsiLimeAlgorithm(QgsProcessingAlgorithm):
-    """Shared behaviour of the hsi-lime algorithms; subclasses define ``name``,
-    ``displayName``, ``summary``, ``initAlgorithm`` (through the ``add_*`` helpers) and
-    ``run_workflow``."""
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens.
 
+    ``hsilime:explain_spatial — Explain spatial importance`` ->
+    ``hsilimeexplain_spatial--explain-spatial-importance`` (the dash goes, both spaces stay).
+    """
+    text = heading.replace("`", "").strip().lower()
+    kept = "".join(
+        character for character in text
+        if character in " -_" or unicodedata.category(character)[0] in "LN"
+    )
+    return kept.replace(" ", "-")
+
+
+def plain_text(markup: str) -> str:
+    """HTML help as text for a terminal: tags dropped, entities decoded, one paragraph per line."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def in_qgis_process() -> bool:
+    """Whether this process is ``qgis_process`` (which prints the help as it is, with no HTML rendering)."""
+    return QgsApplication.platform() == "qgis_process"
+
+
+class HsiLimeAlgorithm(QgsProcessingAlgorithm):
+    """Shared behaviour of the hsi-lime algorithms; subclasses define ``name``, ``title`` and
+    ``summary`` (English literals marked with ``QT_TRANSLATE_NOOP`` in the class's context),
+    ``group_id``, ``initAlgorithm`` (through the ``add_*`` helpers) and ``run_workflow``."""
+
+    #: The display name in English (translated by :meth:`displayName`; the README heading).
+    title = ""
     summary = ""
+    #: The toolbox group: ``explain_raster``, ``map_scale`` or ``setup`` (names in :meth:`group`).
+    group_id = "explain_raster"
     #: Whether running needs the engine's dependencies (torch, spyndex, ...); the installer does not.
     requires_engine = True
 
     def __init__(self):
         super().__init__()
-        self._parameter_help: list[tuple[str, str]] = []
+        self._parameter_help: list[tuple[str, str, str, bool]] = []
 
     # --- identity -----------------------------------------------------------------------
     def tr(self, text: str, context: str = "") -> str:
@@ -153,25 +187,64 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802 (QGIS API name)
         return type(self)()
 
+    def displayName(self):  # noqa: N802
+        return self.tr(self.title)
+
     def group(self):
-        return self.tr("Explanations", CONTEXT)
+        names = {
+            "explain_raster": self.tr("Explain a raster", CONTEXT),
+            "map_scale": self.tr("Map scale", CONTEXT),
+            "setup": self.tr("Setup", CONTEXT),
+        }
+        return names[self.group_id]
 
     def groupId(self):  # noqa: N802
-        return "explanations"
+        return self.group_id
 
     def icon(self):
         return QIcon(str(ICON))
 
+    def summary_text(self) -> str:
+        """The summary in the user's language."""
+        return self.tr(self.summary)
+
     def shortHelpString(self):  # noqa: N802
-        """The summary and every parameter's description, as HTML for the dialog."""
-        items = "".join(f"<li><b>{name}</b>: {text}</li>" for name, text in self._parameter_help)
-        return f"<p>{self.summary}</p><ul>{items}</ul>"
+        """The help: HTML for the dialog (one paragraph per line), plain text for ``qgis_process help``.
+
+        The dialog shows the whole summary and one line per parameter (its label, its name as
+        the log and ``qgis_process`` spell it, and its help; advanced ones last). ``qgis_process
+        help`` prints :meth:`shortDescription` (the summary's first sentence) and this text as
+        they are, then lists every parameter with its help by itself: there, this text is the
+        rest of the summary and the link to the README, without tags.
+        """
+        if in_qgis_process():
+            rest = self.summary_text().partition(". ")[2]
+            return "\n".join(line for line in (rest, self.tr("More: {}", CONTEXT).format(self.helpUrl())) if line)
+        return self.html_help()
+
+    def html_help(self) -> str:
+        """The dialog's help: summary, then a line per parameter (the dialog makes each line a paragraph)."""
+        lines = [html.escape(self.summary_text(), quote=False)]
+        for advanced in (False, True):
+            items = [item for item in self._parameter_help if item[3] == advanced]
+            if advanced and items:
+                lines.append("<b>{}</b>".format(html.escape(self.tr("Advanced parameters", CONTEXT), quote=False)))
+            lines += [
+                "<b>{}</b> <i>({})</i>: {}".format(
+                    html.escape(description, quote=False), name, html.escape(text, quote=False)
+                )
+                for name, description, text, _ in items
+            ]
+        return "\n".join(lines)
 
     def shortDescription(self):  # noqa: N802
-        return self.summary.split(". ")[0]
+        """The summary's first sentence (the toolbox tooltip; the first line of ``qgis_process help``)."""
+        first, separator, _ = self.summary_text().partition(". ")
+        return first + "." if separator else first
 
     def helpUrl(self):  # noqa: N802
-        return "https://github.com/hsi-lime/hsi-lime#readme"
+        """The README section of this algorithm (the anchor GitHub gives its heading)."""
+        return f"{README_URL}#{github_anchor(f'hsilime:{self.name()} — {self.title}')}"
 
     # --- parameter helpers ----------------------------------------------------------------
     def add(self, parameter, help_text: str, advanced: bool = False):
@@ -180,7 +253,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         if advanced:
             parameter.setFlags(parameter.flags() | parameter.FlagAdvanced)
         self.addParameter(parameter)
-        self._parameter_help.append((parameter.description(), help_text))
+        self._parameter_help.append((parameter.name(), parameter.description(), help_text, advanced))
         return parameter
 
     def add_raster_input(self):
@@ -268,7 +341,8 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         """METHOD (LIME or Kernel SHAP) and N_SAMPLES."""
         self.add(
             QgsProcessingParameterEnum(
-                "METHOD", self.tr("Method", CONTEXT), options=["LIME", "Kernel SHAP"], defaultValue=0
+                "METHOD", self.tr("Method", CONTEXT),
+                options=[self.tr("LIME", CONTEXT), self.tr("Kernel SHAP", CONTEXT)], defaultValue=0,
             ),
             self.tr(
                 "LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, "
@@ -291,7 +365,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber(
-                "PRECISION", self.tr("Precision (N_SAMPLES = 0)", CONTEXT), QgsProcessingParameterNumber.Double,
+                "PRECISION", self.tr("Precision of the automatic sample count", CONTEXT), QgsProcessingParameterNumber.Double,
                 defaultValue=DEFAULT_PRECISION, minValue=0.001, maxValue=0.999,
             ),
             self.tr("Half-width of the 95 % intervals, as a fraction of each target's largest attribution.", CONTEXT),
@@ -299,7 +373,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber(
-                "MAX_SAMPLES", self.tr("Most samples (N_SAMPLES = 0)", CONTEXT), defaultValue=DEFAULT_MAX_SAMPLES,
+                "MAX_SAMPLES", self.tr("Most samples of the automatic sample count", CONTEXT), defaultValue=DEFAULT_MAX_SAMPLES,
                 minValue=16,
             ),
             self.tr("The automatic sample count never evaluates more images than this.", CONTEXT),
@@ -336,6 +410,16 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
             advanced=True,
         )
 
+    def device_options(self) -> list[str]:
+        """The DEVICE choices in the order of ``DEVICES`` (auto, cpu, cuda), in the user's language."""
+        labels = {"auto": self.tr("Automatic", CONTEXT), "cpu": self.tr("CPU", CONTEXT),
+                  "cuda": self.tr("CUDA (NVIDIA GPU)", CONTEXT)}
+        return [labels[device] for device in DEVICES]
+
+    def table_formats(self) -> str:
+        """How a table output's format is chosen (the end of its help)."""
+        return self.tr("CSV (.csv) or GeoPackage (.gpkg) table, by the file's extension", CONTEXT)
+
     def add_runtime_settings(self):
         """BATCH_SIZE, DEVICE and SEED (advanced): how the model runs, not what is explained."""
         self.add(
@@ -347,9 +431,9 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
         )
         self.add(
             QgsProcessingParameterEnum(
-                "DEVICE", self.tr("Device", CONTEXT), options=list(DEVICES), defaultValue=0
+                "DEVICE", self.tr("Device", CONTEXT), options=self.device_options(), defaultValue=0
             ),
-            self.tr("auto: the GPU when torch sees one, else the CPU. cuda without a GPU is an error.", CONTEXT),
+            self.tr("Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.", CONTEXT),
             advanced=True,
         )
         self.add(
@@ -491,6 +575,7 @@ class HsiLimeAlgorithm(QgsProcessingAlgorithm):
                 "raster.",
                 CONTEXT,
             ),
+            advanced=True,
         )
 
     def wavelengths_override(self, parameters, context) -> str | None:

@@ -14,6 +14,8 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+
 from ..hsi_lime_plugin.options import (
     DEFAULT_COMPACTNESS,
     DEFAULT_N_SEGMENTS,
@@ -25,13 +27,14 @@ from ..hsi_lime_plugin.options import (
 )
 from .base import HsiLimeAlgorithm
 
-TABLE_FORMATS = "CSV (.csv) or GeoPackage (.gpkg) table, by the file's extension"
-
 
 class ExplainFields(HsiLimeAlgorithm):
     """Map scale: one explanation per field polygon, tile or raster, in this process or on a Dask cluster."""
 
-    summary = (
+    title = QT_TRANSLATE_NOOP("ExplainFields", "Explain every field or tile")
+    group_id = "map_scale"
+    summary = QT_TRANSLATE_NOOP(
+        "ExplainFields",
         "Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its "
         "own: only the unit's window of the raster is read (pixels outside the field masked and never perturbed), "
         "and each unit's seed derives from SEED and its id, so results do not depend on the order or the number of "
@@ -42,9 +45,6 @@ class ExplainFields(HsiLimeAlgorithm):
 
     def name(self):
         return "explain_fields"
-
-    def displayName(self):  # noqa: N802
-        return self.tr("Explain every field or tile")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
@@ -90,7 +90,7 @@ class ExplainFields(HsiLimeAlgorithm):
         """KIND, and its settings: SEGMENTATION, N_SEGMENTS, COMPACTNESS, PATCH_SIZE or BAND_GROUPS, WAVELENGTHS,
         KEEP_UNGROUPED."""
         self.add(
-            QgsProcessingParameterEnum("KIND", self.tr("Kind"), options=[self.tr("Spatial"), self.tr("Spectral")],
+            QgsProcessingParameterEnum("KIND", self.tr("Kind of explanation"), options=[self.tr("Spatial"), self.tr("Spectral")],
                                        defaultValue=0),
             self.tr("Spatial: which regions inside each unit drive the prediction. Spectral: which band groups."),
         )
@@ -103,7 +103,7 @@ class ExplainFields(HsiLimeAlgorithm):
             self.tr("Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE)."),
         )
         self.add(
-            QgsProcessingParameterNumber("N_SEGMENTS", self.tr("Number of SLIC segments"),
+            QgsProcessingParameterNumber("N_SEGMENTS", self.tr("Number of SLIC superpixels"),
                                          defaultValue=DEFAULT_N_SEGMENTS, minValue=1),
             self.tr("SLIC segments per unit (at most one per pixel of a small unit)."),
         )
@@ -128,6 +128,7 @@ class ExplainFields(HsiLimeAlgorithm):
             QgsProcessingParameterBoolean("KEEP_UNGROUPED", self.tr("Keep bands in no group fixed"),
                                           defaultValue=False),
             self.tr("No: the bands in no group form the superband 'not_included'. Yes: they keep their values."),
+            advanced=True,
         )
 
     def add_outputs(self):
@@ -144,19 +145,19 @@ class ExplainFields(HsiLimeAlgorithm):
             self.tr("Spatial kind with one raster per unit: <name>_attribution.tif per input, on its grid."),
         )
         self.add(
-            QgsProcessingParameterVectorDestination("OUTPUT_UNITS", self.tr("Units"), QgsProcessing.TypeVectorPolygon,
+            QgsProcessingParameterVectorDestination("OUTPUT_UNITS", self.tr("Unit polygons"), QgsProcessing.TypeVectorPolygon,
                                                     optional=True, createByDefault=False),
             self.tr("One polygon per explained unit: unit_id, n_pixels, pred_<target>, r2_<target>."),
         )
         self.add_table_output(
             "OUTPUT_TABLE", self.tr("Attribution per unit"),
             self.tr("One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, "
-                    "ci_high (95 %), r2. {}.").format(TABLE_FORMATS),
+                    "ci_high (95 %), r2. {}.").format(self.table_formats()),
         )
         self.add_table_output(
             "OUTPUT_SUMMARY", self.tr("Attribution across units"),
             self.tr("One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.").format(
-                TABLE_FORMATS),
+                self.table_formats()),
             optional=True,
         )
 

@@ -10,6 +10,8 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
+
 from ..hsi_lime_plugin.options import (
     DEFAULT_COMPACTNESS,
     DEFAULT_N_SEGMENTS,
@@ -27,9 +29,11 @@ from .styling import (
 
 
 class ExplainSpatial(HsiLimeAlgorithm):
-    """LIME over segments of the raster: one attribution band per target."""
+    """LIME or Kernel SHAP over segments of the raster: one attribution band per target."""
 
-    summary = (
+    title = QT_TRANSLATE_NOOP("ExplainSpatial", "Explain spatial importance")
+    summary = QT_TRANSLATE_NOOP(
+        "ExplainSpatial",
         "Explains a hyperspectral model's prediction by switching off regions of the image (field polygons, "
         "SLIC superpixels or square patches) and fitting a weighted linear surrogate for every target at once. "
         "Writes a georeferenced attribution raster (one band per target) and, optionally, the segments as "
@@ -38,9 +42,6 @@ class ExplainSpatial(HsiLimeAlgorithm):
 
     def name(self):
         return "explain_spatial"
-
-    def displayName(self):  # noqa: N802
-        return self.tr("Explain spatial importance (LIME)")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_raster_input()

@@ -8,15 +8,17 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import HsiLimeAlgorithm
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-TABLE_FORMATS = "CSV (.csv) or GeoPackage (.gpkg) table, by the file's extension"
+from .base import HsiLimeAlgorithm
 
 
 class ExplainSpectral(HsiLimeAlgorithm):
-    """LIME over superbands: one attribution per target and superband, per field and across fields."""
+    """LIME or Kernel SHAP over superbands: one attribution per target and superband, per field and across fields."""
 
-    summary = (
+    title = QT_TRANSLATE_NOOP("ExplainSpectral", "Explain spectral importance")
+    summary = QT_TRANSLATE_NOOP(
+        "ExplainSpectral",
         "Explains a hyperspectral model's prediction by switching off groups of bands (superbands: spectral band "
         "or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target "
         "at once. Without polygons the whole raster is explained once; with field polygons each field is "
@@ -27,9 +29,6 @@ class ExplainSpectral(HsiLimeAlgorithm):
 
     def name(self):
         return "explain_spectral"
-
-    def displayName(self):  # noqa: N802
-        return self.tr("Explain spectral importance (LIME)")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_raster_input()
@@ -57,6 +56,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
                 "No: the bands in no group form one more superband, 'not_included', switched off like the others. "
                 "Yes: they keep their values in every sample and get no attribution."
             ),
+            advanced=True,
         )
         self.add_polygons(
             optional=True,
@@ -70,7 +70,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             self.tr(
                 "One row per field, target and superband: field_id (empty for the whole raster), target, "
                 "superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}."
-            ).format(TABLE_FORMATS),
+            ).format(self.table_formats()),
         )
         self.add_table_output(
             "OUTPUT_BANDS",
@@ -78,7 +78,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             self.tr(
                 "One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, "
                 "attribution (its superband's). {}."
-            ).format(TABLE_FORMATS),
+            ).format(self.table_formats()),
             optional=True,
         )
         self.add_table_output(
@@ -87,7 +87,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
             self.tr(
                 "One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the "
                 "attribution across fields, n_fields, mean_r2. {}."
-            ).format(TABLE_FORMATS),
+            ).format(self.table_formats()),
             optional=True,
         )
         self.add(

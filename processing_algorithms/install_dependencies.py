@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from .base import HsiLimeAlgorithm
 
@@ -22,34 +23,26 @@ class InstallDependencies(HsiLimeAlgorithm):
 
     requires_engine = False
 
+    title = QT_TRANSLATE_NOOP("InstallDependencies", "Install or update Python dependencies")
+    group_id = "setup"
+    summary = QT_TRANSLATE_NOOP(
+        "InstallDependencies",
+        "Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and "
+        "rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the "
+        "Python QGIS runs, into a folder of the plugin's own. Packages QGIS already has (numpy, GDAL, "
+        "pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting "
+        "QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA "
+        "build several GB."  # no trailing comma: pylupdate5 then skips the literal
+    )
+
     def name(self):
         return "install_dependencies"
 
-    def displayName(self):  # noqa: N802
-        return self.tr("Install or update Python dependencies")
-
-    def group(self):
-        return self.tr("Setup")
-
-    def groupId(self):  # noqa: N802
-        return "setup"
-
-    def summary_text(self):
-        return self.tr(
-            "Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and "
-            "rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the "
-            "Python QGIS runs, into a folder of the plugin's own. Packages QGIS already has (numpy, GDAL, "
-            "pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting "
-            "QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA "
-            "build several GB."
-        )
-
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.summary = self.summary_text()
         self.add(
             QgsProcessingParameterEnum(
                 "DEVICE",
-                self.tr("torch build"),
+                self.tr("PyTorch build"),
                 options=[self.tr("Auto-detect"), self.tr("CPU only"), self.tr("NVIDIA CUDA")],
                 defaultValue=0,
             ),
@@ -79,14 +72,10 @@ class InstallDependencies(HsiLimeAlgorithm):
                 "python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is "
                 "replaced only when the installation succeeds."
             ),
+            advanced=True,
         )
         self.addOutput(QgsProcessingOutputFolder("FOLDER", self.tr("Dependency folder")))
         self.addOutput(QgsProcessingOutputString("REPORT", self.tr("Report")))
-
-    def shortHelpString(self):  # noqa: N802
-        if not self.summary:
-            self.summary = self.summary_text()
-        return super().shortHelpString()
 
     def run_workflow(self, parameters, context, feedback, reporter):
         from .. import dependencies, installer, platforms

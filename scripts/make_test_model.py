@@ -52,7 +52,7 @@ def build_model() -> QgsProcessingModelAlgorithm:
 
     explain = QgsProcessingModelChildAlgorithm("hsilime:explain_spatial")
     explain.setChildId("explain")
-    explain.setDescription("Explain spatial importance (LIME)")
+    explain.setDescription("Explain spatial importance")
     explain.setPosition(QPointF(640, 150))
     wired = {
         "INPUT": QgsProcessingModelChildParameterSource.fromModelParameter("raster"),

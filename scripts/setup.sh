@@ -7,6 +7,7 @@
 # 2. A virtual environment at .venv/ made from the system Python with
 #    --system-site-packages, so it sees PyQGIS and Debian's packages, plus what Debian
 #    does not ship: torch (the CPU wheel pinned below), spyndex and the test tools.
+#    xvfb lets tests/test_dialogs.py open the algorithm dialogs in a QGIS desktop without a display.
 # Each step is skipped when its result is already there; a stamp file records the
 # requirements the venv was built from, so editing them triggers a re-install.
 set -euo pipefail
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(qgis python3-qgis qgis-providers python3-rasterio python3-geopandas
   python3-sklearn python3-skimage python3-matplotlib python3-pandas python3-scipy
-  python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools)
+  python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

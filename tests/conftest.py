@@ -113,4 +113,6 @@ def qgis_process(tmp_path_factory):
                                 stderr=subprocess.PIPE, text=True)
 
     run.popen = popen
+    run.env = env  # the isolated profile with the plugin enabled, for other qgis_process commands
+    run.folder = folder
     return run

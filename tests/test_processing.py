@@ -44,7 +44,7 @@ def test_life_cycle_registers_the_provider_once_and_unload_removes_it(qgis_iface
     assert [p.id() for p in registry.providers()].count("hsilime") == 1
     provider = registry.providerById("hsilime")
     assert provider.name() == "Hyperspectral explanations"
-    assert registry.algorithmById("hsilime:explain_spatial").displayName() == "Explain spatial importance (LIME)"
+    assert registry.algorithmById("hsilime:explain_spatial").displayName() == "Explain spatial importance"
     plugin.unload()
     assert registry.providerById("hsilime") is None
 

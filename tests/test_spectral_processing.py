@@ -51,7 +51,7 @@ def spectral_parameters(scene, band_model, tmp_path, suffix=".csv", **overrides)
 
 def test_algorithm_is_registered_with_its_parameters(hsilime_provider):
     algorithm = QgsApplication.processingRegistry().algorithmById(ALGORITHM)
-    assert algorithm.displayName() == "Explain spectral importance (LIME)"
+    assert algorithm.displayName() == "Explain spectral importance"
     names = [parameter.name() for parameter in algorithm.parameterDefinitions()]
     for name in ("INPUT", "MODEL", "BAND_GROUPS", "WAVELENGTHS", "POLYGONS", "ID_FIELD", "TARGETS", "N_SAMPLES",
                  "BATCH_SIZE", "DEVICE", "SEED", "KEEP_UNGROUPED", "OUTPUT_TABLE", "OUTPUT_BANDS", "OUTPUT_SUMMARY",

@@ -1,0 +1,98 @@
+"""The algorithms are at home in QGIS: names that fit their choices, toolbox groups, tuning knobs
+under Advanced, help that reads well in the dialog (HTML) and in ``qgis_process help`` (text),
+and help links that land on the README section of each algorithm."""
+import re
+import subprocess
+
+import pytest
+from qgis.core import QgsApplication, QgsProcessingParameterDefinition
+
+from helpers import REPO_ROOT
+
+EXPECTED = {
+    "explain_spatial": ("Explain spatial importance", "explain_raster", "Explain a raster"),
+    "explain_spectral": ("Explain spectral importance", "explain_raster", "Explain a raster"),
+    "attribute_pixels": ("Explain pixels and bands (gradients, occlusion)", "explain_raster", "Explain a raster"),
+    "explain_fields": ("Explain every field or tile", "map_scale", "Map scale"),
+    "install_dependencies": ("Install or update Python dependencies", "setup", "Setup"),
+}
+#: Tuning knobs: folded under Advanced wherever an algorithm has them.
+ADVANCED = {"BATCH_SIZE", "KERNEL_WIDTH", "DEVICE", "SEED", "PRECISION", "MAX_SAMPLES", "COMPACTNESS", "WAVELENGTHS",
+            "KEEP_UNGROUPED", "N_STEPS", "N_NOISE", "NOISE_LEVEL", "STRIDE", "DASK_SCHEDULER", "FOLDER"}
+#: What a first run needs: never hidden under Advanced.
+ESSENTIAL = {"INPUT", "MODEL", "POLYGONS", "TARGETS", "METHOD", "N_SAMPLES", "SEGMENTATION", "UNITS", "KIND", "OUTPUT"}
+
+
+def algorithms():
+    registry = QgsApplication.processingRegistry()
+    return {name: registry.algorithmById(f"hsilime:{name}") for name in EXPECTED}
+
+
+def test_names_and_groups_fit(hsilime_provider):
+    for name, algorithm in algorithms().items():
+        title, group_id, group = EXPECTED[name]
+        assert algorithm.displayName() == title
+        assert (algorithm.groupId(), algorithm.group()) == (group_id, group)
+        assert "(LIME)" not in algorithm.displayName()
+
+
+def test_tuning_knobs_are_advanced_and_essentials_are_not(hsilime_provider):
+    advanced_flag = QgsProcessingParameterDefinition.FlagAdvanced
+    seen = set()
+    for name, algorithm in algorithms().items():
+        for parameter in algorithm.parameterDefinitions():
+            is_advanced = bool(parameter.flags() & advanced_flag)
+            if parameter.name() in ADVANCED and not (name == "install_dependencies" and parameter.name() == "DEVICE"):
+                assert is_advanced, f"{name}: {parameter.name()} should be under Advanced"
+                seen.add(parameter.name())
+            if parameter.name() in ESSENTIAL:
+                assert not is_advanced, f"{name}: {parameter.name()} should not be hidden"
+    assert seen == ADVANCED
+
+
+def readme_anchors() -> dict:
+    """GitHub's anchor of every README heading, computed independently of the plugin's code."""
+    anchors = {}
+    for line in (REPO_ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"#+ (.*)", line)
+        if match:
+            text = match.group(1).replace("`", "").lower()
+            anchors[re.sub(r"[^\w\- ]", "", text).replace(" ", "-")] = match.group(1)
+    return anchors
+
+
+def test_help_links_land_on_the_readme_section_of_the_algorithm(hsilime_provider):
+    anchors = readme_anchors()
+    for name, algorithm in algorithms().items():
+        url = algorithm.helpUrl()
+        base, _, anchor = url.partition("#")
+        assert base == "https://github.com/hsi-lime/hsi-lime"
+        assert anchors.get(anchor) == f"`hsilime:{name}` — {algorithm.displayName()}", url
+    assert algorithms()["explain_spatial"].helpUrl().endswith("#hsilimeexplain_spatial--explain-spatial-importance")
+
+
+def test_dialog_help_is_html_with_every_parameter_and_its_name(hsilime_provider):
+    for name, algorithm in algorithms().items():
+        text = algorithm.shortHelpString()
+        assert text.startswith(algorithm.shortDescription()[:-1])
+        for parameter in algorithm.parameterDefinitions():
+            line = f"<b>{parameter.description()}</b> <i>({parameter.name()})</i>: "
+            assert line in text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&"), (name, line)
+        lines = text.split("\n")
+        advanced = [i for i, line in enumerate(lines) if "<i>(SEED)</i>" in line or "<i>(FOLDER)</i>" in line]
+        assert lines.index("<b>Advanced parameters</b>") < advanced[0]
+        assert "<ul>" not in text and "<li>" not in text  # the dialog makes each line a paragraph
+
+
+def test_qgis_process_help_is_plain_text(qgis_process):
+    from helpers.qgis import QGIS_PROCESS
+
+    env = qgis_process.env
+    for name in EXPECTED:
+        completed = subprocess.run([QGIS_PROCESS, "help", f"hsilime:{name}"], env=env, capture_output=True, text=True)
+        assert completed.returncode == 0, completed.stderr
+        description = completed.stdout.split("Description\n----------------\n")[1].split("\n----------------")[0]
+        assert "<" not in description and "&amp;" not in description, description
+        lines = description.strip().split("\n")
+        assert lines[0].endswith(".") and lines[-1].startswith("More: https://github.com/hsi-lime/hsi-lime#")
+        assert f"{EXPECTED[name][0]} (hsilime:{name})" in completed.stdout
