@@ -525,17 +525,17 @@
         <translation>Jeden poligon na segment z segment_id, attr_ (atrybucja), se_ (błąd standardowy), low_ i high_ (przedział 95%) oraz r2_ dla każdej zmiennej docelowej.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="93"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="94"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 modelu zastępczego na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="94"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="95"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="126"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="128"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 modelu zastępczego: {}</translation>
     </message>
@@ -618,12 +618,12 @@
         <translation>PNG, jeden wiersz na zmienną docelową: atrybucja wzdłuż długości fali z zacienionymi superkanałami oraz słupki na superkanał (wykresy pudełkowe dla pól, gdy podano POLYGONS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="106"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="107"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="136"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="138"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 modelu zastępczego (średnia po polach): {}</translation>
     </message>
@@ -631,274 +631,289 @@
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="194"/>
+        <location filename="../processing_algorithms/base.py" line="195"/>
         <source>Explain a raster</source>
         <translation>Wyjaśnij raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="195"/>
+        <location filename="../processing_algorithms/base.py" line="196"/>
         <source>Map scale</source>
         <translation>Skala mapy</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="196"/>
+        <location filename="../processing_algorithms/base.py" line="197"/>
         <source>Setup</source>
         <translation>Konfiguracja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="221"/>
+        <location filename="../processing_algorithms/base.py" line="222"/>
         <source>More: {}</source>
         <translation>Więcej: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="230"/>
+        <location filename="../processing_algorithms/base.py" line="231"/>
         <source>Advanced parameters</source>
         <translation>Parametry zaawansowane</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="259"/>
+        <location filename="../processing_algorithms/base.py" line="260"/>
         <source>Hyperspectral raster</source>
         <translation>Raster hiperspektralny</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="259"/>
+        <location filename="../processing_algorithms/base.py" line="260"/>
         <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
         <translation>Obraz czytany przez model (GeoTIFF, ENVI lub dowolny format GDAL), jeden kanał na długość fali.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="268"/>
+        <location filename="../processing_algorithms/base.py" line="269"/>
         <source>Model file</source>
         <translation>Plik modelu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="268"/>
+        <location filename="../processing_algorithms/base.py" line="269"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="285"/>
+        <location filename="../processing_algorithms/base.py" line="286"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Zezwalaj na przepisy modeli w Pythonie (uruchamia kod przepisu)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="285"/>
+        <location filename="../processing_algorithms/base.py" line="286"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Akceptuje przepis w Pythonie (.py definiujący load_model(device)) jako MODEL. Domyślnie wyłączone, ponieważ wczytanie przepisu uruchamia jego kod z Twoimi uprawnieniami, jak uruchomienie skryptu: włącz tylko dla przepisów napisanych przez siebie lub zaufanych. Pliki TorchScript i ONNX nie wymagają takiej zgody.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="303"/>
+        <location filename="../processing_algorithms/base.py" line="304"/>
         <source>Field polygons</source>
         <translation>Poligony pól</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="309"/>
+        <location filename="../processing_algorithms/base.py" line="310"/>
         <source>Field identifier</source>
         <translation>Identyfikator pola</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="309"/>
+        <location filename="../processing_algorithms/base.py" line="310"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Atrybut identyfikujący każdy poligon pola; puste: identyfikator obiektu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="330"/>
+        <location filename="../processing_algorithms/base.py" line="331"/>
         <source>Targets</source>
         <translation>Zmienne docelowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="330"/>
+        <location filename="../processing_algorithms/base.py" line="331"/>
         <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
         <translation>Nazwy zmiennych docelowych lub indeksy liczone od 0, rozdzielone przecinkami, albo top:K dla K klas, którym model przypisuje najwyższą predykcję dla tego obrazu (lub pola); puste: wszystkie zmienne docelowe modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="341"/>
+        <location filename="../processing_algorithms/base.py" line="342"/>
         <source>Method</source>
         <translation>Metoda</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="341"/>
+        <location filename="../processing_algorithms/base.py" line="342"/>
         <source>LIME</source>
         <translation>LIME</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="341"/>
+        <location filename="../processing_algorithms/base.py" line="342"/>
         <source>Kernel SHAP</source>
         <translation>Kernel SHAP</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="341"/>
+        <location filename="../processing_algorithms/base.py" line="342"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: liniowy model zastępczy ważony w stronę małych zaburzeń. Kernel SHAP: wartości Shapleya, które sumują się do predykcji minus predykcja dla wartości bazowej (dokładne, gdy liczba próbek osiąga 2^cech).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="353"/>
+        <location filename="../processing_algorithms/base.py" line="354"/>
         <source>Number of samples (0 = automatic)</source>
         <translation>Liczba próbek (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="353"/>
+        <location filename="../processing_algorithms/base.py" line="354"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
         <translation>Zaburzone obrazy oceniane przez model; więcej daje stabilniejsze atrybucje. 0: próbkowanie w rundach, z ponownym użyciem każdego obrazu, aż przedział 95 % każdej atrybucji będzie węższy niż PRECISION razy największa atrybucja jej zmiennej docelowej lub zostanie ocenionych MAX_SAMPLES obrazów; dziennik podaje, ile użyto.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="365"/>
+        <location filename="../processing_algorithms/base.py" line="366"/>
         <source>Precision of the automatic sample count</source>
         <translation>Dokładność automatycznej liczby próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="365"/>
+        <location filename="../processing_algorithms/base.py" line="366"/>
         <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
         <translation>Połowa szerokości przedziałów 95 %, jako ułamek największej atrybucji każdej zmiennej docelowej.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="373"/>
+        <location filename="../processing_algorithms/base.py" line="374"/>
         <source>Most samples of the automatic sample count</source>
         <translation>Największa automatyczna liczba próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="373"/>
+        <location filename="../processing_algorithms/base.py" line="374"/>
         <source>The automatic sample count never evaluates more images than this.</source>
         <translation>Automatyczna liczba próbek nigdy nie ocenia więcej obrazów niż ta wartość.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="384"/>
+        <location filename="../processing_algorithms/base.py" line="385"/>
         <source>Baseline</source>
         <translation>Wartość bazowa</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="384"/>
+        <location filename="../processing_algorithms/base.py" line="385"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Wartość, którą przyjmuje usunięta cecha, w jednostkach wejścia modelu: zero, mean (średnia obrazu w każdym kanale po poprawnych pikselach) lub liczba.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="395"/>
+        <location filename="../processing_algorithms/base.py" line="396"/>
         <source>Kernel width (LIME)</source>
         <translation>Szerokość jądra (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="395"/>
+        <location filename="../processing_algorithms/base.py" line="396"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Szerokość jądra podobieństwa LIME na odległości kosinusowej (od 0 do 1) między zaburzonym obrazem a oryginałem; mniejsza jest bardziej lokalna. Domyślne 1.0 daje obrazowi z usuniętymi wszystkimi cechami wagę 0.61 wagi oryginału. Kernel SHAP ją pomija.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="414"/>
+        <location filename="../processing_algorithms/base.py" line="415"/>
         <source>Automatic</source>
         <translation>Automatycznie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="414"/>
+        <location filename="../processing_algorithms/base.py" line="415"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="415"/>
+        <location filename="../processing_algorithms/base.py" line="416"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA (GPU NVIDIA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="420"/>
+        <location filename="../processing_algorithms/base.py" line="421"/>
         <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
         <translation>tabela CSV (.csv) lub GeoPackage (.gpkg), według rozszerzenia pliku</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="424"/>
+        <location filename="../processing_algorithms/base.py" line="425"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Rozmiar partii (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="424"/>
+        <location filename="../processing_algorithms/base.py" line="425"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Obrazy na jedno przejście modelu; 0 dobiera według wolnej pamięci.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="431"/>
+        <location filename="../processing_algorithms/base.py" line="432"/>
         <source>Device</source>
         <translation>Urządzenie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="431"/>
+        <location filename="../processing_algorithms/base.py" line="432"/>
         <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
         <translation>Automatycznie: GPU, gdy torch je widzi, w przeciwnym razie CPU. CUDA bez GPU jest błędem.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="438"/>
+        <location filename="../processing_algorithms/base.py" line="439"/>
         <source>Random seed</source>
         <translation>Ziarno losowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="438"/>
+        <location filename="../processing_algorithms/base.py" line="439"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>To samo ziarno daje te same próbki i te same atrybucje.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="448"/>
+        <location filename="../processing_algorithms/base.py" line="449"/>
         <source>Score faithfulness (deletion, insertion, infidelity)</source>
         <translation>Oceń wierność (usuwanie, wstawianie, niewierność)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="448"/>
+        <location filename="../processing_algorithms/base.py" line="449"/>
         <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
         <translation>Po wyjaśnieniu usuwa (lub dodaje) cechy w kolejności atrybucji i w kolejnościach losowych i zapisuje wynik modelu: deletion_auc (mniej znaczy lepiej), insertion_auc (więcej znaczy lepiej), to samo dla kolejności losowych oraz infidelity (mniej znaczy lepiej), dla każdej zmiennej docelowej, w wynikach i dzienniku. Kosztuje około 2 x (cechy + 1) x 4 dodatkowych ocen modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="499"/>
+        <location filename="../processing_algorithms/base.py" line="500"/>
         <source>INPUT: {} does not exist; choose an existing raster file.</source>
         <translation>INPUT: {} nie istnieje; wybierz istniejący plik rastrowy.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="501"/>
+        <location filename="../processing_algorithms/base.py" line="502"/>
         <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
         <translation>INPUT: {} nie jest rastrem czytelnym dla GDAL; wybierz raster GeoTIFF, ENVI lub inny raster GDAL.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="529"/>
+        <location filename="../processing_algorithms/base.py" line="530"/>
         <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
         <translation>{0}: {1} jest mniejsze niż {2:g}, najmniejsza dopuszczalna wartość; podaj co najmniej {2:g}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="547"/>
+        <location filename="../processing_algorithms/base.py" line="548"/>
         <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
         <translation>INPUT: nie podano warstwy rastrowej; wybierz raster hiperspektralny.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="549"/>
+        <location filename="../processing_algorithms/base.py" line="550"/>
         <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
         <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="567"/>
+        <location filename="../processing_algorithms/base.py" line="568"/>
         <source>Band wavelengths (override)</source>
         <translation>Długości fal kanałów (zastępują zapisane)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="567"/>
+        <location filename="../processing_algorithms/base.py" line="568"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Środki kanałów w nm, po jednym na kanał w kolejności kanałów, rozdzielone przecinkami (wartości poniżej 100 są czytane jako mikrometry), lub ścieżka pliku tekstowego/CSV, który je wymienia. Puste: długości fal zapisane w rastrze.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="616"/>
+        <location filename="../processing_algorithms/base.py" line="636"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {missing}. Zainstaluj je algorytmem 'Zainstaluj lub zaktualizuj zależności Pythona' (Przybornik Processing, Wyjaśnienia hiperspektralne, Konfiguracja; albo menu Wtyczki, hsi-lime, Zainstaluj zależności...) lub uruchom: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="637"/>
+        <location filename="../processing_algorithms/base.py" line="657"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (używane przy DEVICE auto i cuda)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="639"/>
+        <location filename="../processing_algorithms/base.py" line="659"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch nie widzi GPU CUDA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="640"/>
+        <location filename="../processing_algorithms/base.py" line="660"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, urządzenie: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="658"/>
+        <location filename="../processing_algorithms/base.py" line="678"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Anulowano: nic nie zostało zapisane.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="587"/>
+        <source>Report</source>
+        <translation>Raport</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="587"/>
+        <source>HTML files (*.html)</source>
+        <translation>Pliki HTML (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="587"/>
+        <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
+        <translation>Samodzielna strona HTML: parametry, karta modelu, urządzenie, czas działania, dla każdego celu predykcja, wartość bazowa (model z usuniętymi wszystkimi cechami) i R2 modelu zastępczego, oraz wykresy.</translation>
     </message>
 </context>
 <context>
