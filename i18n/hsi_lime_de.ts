@@ -629,291 +629,59 @@
     </message>
 </context>
 <context>
-    <name>HsiLimeAlgorithm</name>
+    <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="260"/>
-        <source>Hyperspectral raster</source>
-        <translation>Hyperspektrales Raster</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="260"/>
-        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
-        <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format), ein Kanal je Wellenlänge.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="269"/>
-        <source>Model file</source>
-        <translation>Modelldatei</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="269"/>
-        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
-        <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="286"/>
-        <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
-        <translation>Python-Modellrezepte erlauben (führt den Code des Rezepts aus)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="286"/>
-        <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
-        <translation>Ein Python-Rezept (.py mit load_model(device)) als MODEL akzeptieren. Standardmäßig aus, weil das Laden eines Rezepts seinen Code mit Ihren Rechten ausführt, wie ein Skript: nur für Rezepte einschalten, die Sie geschrieben haben oder denen Sie vertrauen. TorchScript- und ONNX-Dateien brauchen diese Erlaubnis nicht.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="304"/>
-        <source>Field polygons</source>
-        <translation>Feldpolygone</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="310"/>
-        <source>Field identifier</source>
-        <translation>Feldkennung</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="310"/>
-        <source>Attribute that identifies each field polygon; empty: the feature id.</source>
-        <translation>Attribut, das jedes Feldpolygon kennzeichnet; leer: die Objekt-ID.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="331"/>
-        <source>Targets</source>
-        <translation>Zielgrößen</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>Method</source>
-        <translation>Methode</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
-        <translation>LIME: ein lineares Ersatzmodell, das kleine Störungen stärker gewichtet. Kernel SHAP: Shapley-Werte, die sich zur Vorhersage minus der Vorhersage auf der Basislinie addieren (exakt, wenn die Anzahl der Stichproben 2^Merkmale erreicht).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="385"/>
-        <source>Baseline</source>
-        <translation>Basislinie</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="385"/>
-        <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
-        <translation>Der Wert, den ein entferntes Merkmal annimmt, in Einheiten der Modelleingabe: zero (null), mean (Mittel jedes Kanals über die gültigen Pixel) oder eine Zahl.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="396"/>
-        <source>Kernel width (LIME)</source>
-        <translation>Kernelbreite (LIME)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="396"/>
-        <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
-        <translation>Breite des LIME-Ähnlichkeitskernels auf dem Kosinusabstand (0 bis 1) zwischen gestörtem Bild und Original; kleiner ist lokaler. Der Standardwert 1.0 gibt dem Bild, in dem alles entfernt ist, 0,61 des Gewichts des Originals. Kernel SHAP ignoriert ihn.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="425"/>
-        <source>Batch size (0 = automatic)</source>
-        <translation>Stapelgröße (0 = automatisch)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="425"/>
-        <source>Images per forward pass; 0 chooses from the free memory.</source>
-        <translation>Bilder je Vorwärtsdurchlauf; 0 wählt anhand des freien Speichers.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="432"/>
-        <source>Device</source>
-        <translation>Gerät</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="439"/>
-        <source>Random seed</source>
-        <translation>Zufallsstartwert</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="439"/>
-        <source>The same seed gives the same samples and the same attributions.</source>
-        <translation>Derselbe Startwert ergibt dieselben Stichproben und dieselben Attributionen.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="548"/>
-        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
-        <translation>INPUT: Es wurde kein Rasterlayer angegeben; wählen Sie ein hyperspektrales Raster.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="550"/>
-        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
-        <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="568"/>
-        <source>Band wavelengths (override)</source>
-        <translation>Kanalwellenlängen (überschreiben)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="568"/>
-        <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
-        <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="678"/>
-        <source>Cancelled: nothing was written.</source>
-        <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="636"/>
-        <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
-        <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="657"/>
-        <source>CUDA, {} (DEVICE auto and cuda use it)</source>
-        <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="659"/>
-        <source>CPU (torch sees no CUDA GPU)</source>
-        <translation>CPU (torch sieht keine CUDA-GPU)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="660"/>
-        <source>torch {}, device: {}</source>
-        <translation>torch {}, Gerät: {}</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="331"/>
-        <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
-        <translation>Durch Kommas getrennte Namen von Zielgrößen oder Indizes ab 0, oder top:K für die K Klassen, die das Modell für dieses Bild (oder Feld) am höchsten vorhersagt; leer: alle Zielgrößen des Modells.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="449"/>
-        <source>Score faithfulness (deletion, insertion, infidelity)</source>
-        <translation>Treue bewerten (Löschen, Einfügen, Infidelity)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="449"/>
-        <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
-        <translation>Nach dem Erklären die Merkmale in der Reihenfolge der Attribution und in zufälligen Reihenfolgen entfernen (oder hinzufügen) und die Ausgabe des Modells aufzeichnen: deletion_auc (niedriger ist besser), insertion_auc (höher ist besser), dasselbe für zufällige Reihenfolgen und infidelity (niedriger ist besser), je Zielgröße, in den Ausgaben und im Protokoll. Kostet etwa 2 x (Merkmale + 1) x 4 zusätzliche Modellauswertungen.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="195"/>
-        <source>Explain a raster</source>
-        <translation>Ein Raster erklären</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="196"/>
-        <source>Map scale</source>
-        <translation>Kartenmaßstab</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="197"/>
-        <source>Setup</source>
-        <translation>Einrichtung</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="222"/>
+        <location filename="../processing_algorithms/help_text.py" line="60"/>
         <source>More: {}</source>
         <translation>Mehr: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="231"/>
+        <location filename="../processing_algorithms/help_text.py" line="69"/>
         <source>Advanced parameters</source>
         <translation>Erweiterte Parameter</translation>
     </message>
+</context>
+<context>
+    <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>LIME</source>
-        <translation>LIME</translation>
+        <location filename="../processing_algorithms/base.py" line="148"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>Kernel SHAP</source>
-        <translation>Kernel SHAP</translation>
+        <location filename="../processing_algorithms/base.py" line="106"/>
+        <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
+        <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="354"/>
-        <source>Number of samples (0 = automatic)</source>
-        <translation>Anzahl der Stichproben (0 = automatisch)</translation>
+        <location filename="../processing_algorithms/base.py" line="127"/>
+        <source>CUDA, {} (DEVICE auto and cuda use it)</source>
+        <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="354"/>
-        <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
-        <translation>Gestörte Bilder, die das Modell auswertet; mehr ergibt stabilere Attributionen. 0: in Runden ziehen, jedes Bild wiederverwenden, bis das 95-%-Intervall jeder Attribution schmaler ist als PRECISION mal die größte Attribution ihrer Zielgröße oder MAX_SAMPLES Bilder ausgewertet sind; das Protokoll nennt die verwendete Anzahl.</translation>
+        <location filename="../processing_algorithms/base.py" line="129"/>
+        <source>CPU (torch sees no CUDA GPU)</source>
+        <translation>CPU (torch sieht keine CUDA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="366"/>
-        <source>Precision of the automatic sample count</source>
-        <translation>Genauigkeit der automatischen Stichprobenzahl</translation>
+        <location filename="../processing_algorithms/base.py" line="130"/>
+        <source>torch {}, device: {}</source>
+        <translation>torch {}, Gerät: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="366"/>
-        <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
-        <translation>Halbe Breite der 95-%-Intervalle, als Anteil der größten Attribution jeder Zielgröße.</translation>
+        <location filename="../processing_algorithms/base.py" line="70"/>
+        <source>Explain a raster</source>
+        <translation>Ein Raster erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="374"/>
-        <source>Most samples of the automatic sample count</source>
-        <translation>Höchstzahl der automatischen Stichprobenzahl</translation>
+        <location filename="../processing_algorithms/base.py" line="71"/>
+        <source>Map scale</source>
+        <translation>Kartenmaßstab</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="374"/>
-        <source>The automatic sample count never evaluates more images than this.</source>
-        <translation>Die automatische Stichprobenzahl wertet nie mehr Bilder als diese aus.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="415"/>
-        <source>Automatic</source>
-        <translation>Automatisch</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="415"/>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="416"/>
-        <source>CUDA (NVIDIA GPU)</source>
-        <translation>CUDA (NVIDIA-GPU)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="421"/>
-        <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
-        <translation>CSV- (.csv) oder GeoPackage-Tabelle (.gpkg), je nach Dateiendung</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="432"/>
-        <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
-        <translation>Automatisch: die GPU, wenn torch eine sieht, sonst die CPU. CUDA ohne GPU ist ein Fehler.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="500"/>
-        <source>INPUT: {} does not exist; choose an existing raster file.</source>
-        <translation>INPUT: {} existiert nicht; wählen Sie eine vorhandene Rasterdatei.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="502"/>
-        <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
-        <translation>INPUT: {} ist kein Raster, das GDAL lesen kann; wählen Sie ein GeoTIFF-, ENVI- oder anderes GDAL-Raster.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="530"/>
-        <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
-        <translation>{0}: {1} liegt unter {2:g}, dem kleinsten zulässigen Wert; geben Sie mindestens {2:g} an.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="587"/>
-        <source>Report</source>
-        <translation>Bericht</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="587"/>
-        <source>HTML files (*.html)</source>
-        <translation>HTML-Dateien (*.html)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="587"/>
-        <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
-        <translation>Eine eigenständige HTML-Seite: die Parameter, die Modellkarte, das Gerät, die benötigte Zeit, je Zielgröße die Vorhersage, der Basiswert (das Modell mit allen Merkmalen entfernt) und das R2 des Surrogats, sowie die Abbildungen.</translation>
+        <location filename="../processing_algorithms/base.py" line="72"/>
+        <source>Setup</source>
+        <translation>Einrichtung</translation>
     </message>
 </context>
 <context>
@@ -1058,6 +826,247 @@
         <location filename="../processing_algorithms/install_dependencies.py" line="28"/>
         <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
         <translation>Lädt die Python-Pakete herunter, die die hsi-lime-Algorithmen brauchen (torch, spyndex sowie rasterio, geopandas, scikit-image oder onnxruntime, wenn diesem QGIS sie fehlen), und installiert sie mit dem pip des Pythons, in dem QGIS läuft, in einen eigenen Ordner der Erweiterung. Pakete, die QGIS schon hat (numpy, GDAL, pandas, ...), bleiben, wie sie sind. Die Algorithmen funktionieren sofort danach, ohne QGIS neu zu starten. Braucht eine Internetverbindung; die CPU-Version von torch ist etwa 200 MB groß, die CUDA-Version mehrere GB.</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterChecks</name>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="67"/>
+        <source>INPUT: {} does not exist; choose an existing raster file.</source>
+        <translation>INPUT: {} existiert nicht; wählen Sie eine vorhandene Rasterdatei.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="69"/>
+        <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
+        <translation>INPUT: {} ist kein Raster, das GDAL lesen kann; wählen Sie ein GeoTIFF-, ENVI- oder anderes GDAL-Raster.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="97"/>
+        <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
+        <translation>{0}: {1} liegt unter {2:g}, dem kleinsten zulässigen Wert; geben Sie mindestens {2:g} an.</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterHelpers</name>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <source>Hyperspectral raster</source>
+        <translation>Hyperspektrales Raster</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
+        <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format), ein Kanal je Wellenlänge.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <source>Model file</source>
+        <translation>Modelldatei</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
+        <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
+        <translation>Python-Modellrezepte erlauben (führt den Code des Rezepts aus)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
+        <translation>Ein Python-Rezept (.py mit load_model(device)) als MODEL akzeptieren. Standardmäßig aus, weil das Laden eines Rezepts seinen Code mit Ihren Rechten ausführt, wie ein Skript: nur für Rezepte einschalten, die Sie geschrieben haben oder denen Sie vertrauen. TorchScript- und ONNX-Dateien brauchen diese Erlaubnis nicht.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="93"/>
+        <source>Field polygons</source>
+        <translation>Feldpolygone</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <source>Field identifier</source>
+        <translation>Feldkennung</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <source>Attribute that identifies each field polygon; empty: the feature id.</source>
+        <translation>Attribut, das jedes Feldpolygon kennzeichnet; leer: die Objekt-ID.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <source>Targets</source>
+        <translation>Zielgrößen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
+        <translation>LIME: ein lineares Ersatzmodell, das kleine Störungen stärker gewichtet. Kernel SHAP: Shapley-Werte, die sich zur Vorhersage minus der Vorhersage auf der Basislinie addieren (exakt, wenn die Anzahl der Stichproben 2^Merkmale erreicht).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <source>Baseline</source>
+        <translation>Basislinie</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
+        <translation>Der Wert, den ein entferntes Merkmal annimmt, in Einheiten der Modelleingabe: zero (null), mean (Mittel jedes Kanals über die gültigen Pixel) oder eine Zahl.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <source>Kernel width (LIME)</source>
+        <translation>Kernelbreite (LIME)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
+        <translation>Breite des LIME-Ähnlichkeitskernels auf dem Kosinusabstand (0 bis 1) zwischen gestörtem Bild und Original; kleiner ist lokaler. Der Standardwert 1.0 gibt dem Bild, in dem alles entfernt ist, 0,61 des Gewichts des Originals. Kernel SHAP ignoriert ihn.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <source>Batch size (0 = automatic)</source>
+        <translation>Stapelgröße (0 = automatisch)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <source>Images per forward pass; 0 chooses from the free memory.</source>
+        <translation>Bilder je Vorwärtsdurchlauf; 0 wählt anhand des freien Speichers.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <source>Random seed</source>
+        <translation>Zufallsstartwert</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <source>The same seed gives the same samples and the same attributions.</source>
+        <translation>Derselbe Startwert ergibt dieselben Stichproben und dieselben Attributionen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="286"/>
+        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
+        <translation>INPUT: Es wurde kein Rasterlayer angegeben; wählen Sie ein hyperspektrales Raster.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="288"/>
+        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
+        <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <source>Band wavelengths (override)</source>
+        <translation>Kanalwellenlängen (überschreiben)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
+        <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
+        <translation>Durch Kommas getrennte Namen von Zielgrößen oder Indizes ab 0, oder top:K für die K Klassen, die das Modell für dieses Bild (oder Feld) am höchsten vorhersagt; leer: alle Zielgrößen des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <source>Score faithfulness (deletion, insertion, infidelity)</source>
+        <translation>Treue bewerten (Löschen, Einfügen, Infidelity)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
+        <translation>Nach dem Erklären die Merkmale in der Reihenfolge der Attribution und in zufälligen Reihenfolgen entfernen (oder hinzufügen) und die Ausgabe des Modells aufzeichnen: deletion_auc (niedriger ist besser), insertion_auc (höher ist besser), dasselbe für zufällige Reihenfolgen und infidelity (niedriger ist besser), je Zielgröße, in den Ausgaben und im Protokoll. Kostet etwa 2 x (Merkmale + 1) x 4 zusätzliche Modellauswertungen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>LIME</source>
+        <translation>LIME</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>Kernel SHAP</source>
+        <translation>Kernel SHAP</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <source>Number of samples (0 = automatic)</source>
+        <translation>Anzahl der Stichproben (0 = automatisch)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
+        <translation>Gestörte Bilder, die das Modell auswertet; mehr ergibt stabilere Attributionen. 0: in Runden ziehen, jedes Bild wiederverwenden, bis das 95-%-Intervall jeder Attribution schmaler ist als PRECISION mal die größte Attribution ihrer Zielgröße oder MAX_SAMPLES Bilder ausgewertet sind; das Protokoll nennt die verwendete Anzahl.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Precision of the automatic sample count</source>
+        <translation>Genauigkeit der automatischen Stichprobenzahl</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
+        <translation>Halbe Breite der 95-%-Intervalle, als Anteil der größten Attribution jeder Zielgröße.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <source>Most samples of the automatic sample count</source>
+        <translation>Höchstzahl der automatischen Stichprobenzahl</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <source>The automatic sample count never evaluates more images than this.</source>
+        <translation>Die automatische Stichprobenzahl wertet nie mehr Bilder als diese aus.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="205"/>
+        <source>CUDA (NVIDIA GPU)</source>
+        <translation>CUDA (NVIDIA-GPU)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="210"/>
+        <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
+        <translation>CSV- (.csv) oder GeoPackage-Tabelle (.gpkg), je nach Dateiendung</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
+        <translation>Automatisch: die GPU, wenn torch eine sieht, sonst die CPU. CUDA ohne GPU ist ein Fehler.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
+        <translation>Eine eigenständige HTML-Seite: die Parameter, die Modellkarte, das Gerät, die benötigte Zeit, je Zielgröße die Vorhersage, der Basiswert (das Modell mit allen Merkmalen entfernt) und das R2 des Surrogats, sowie die Abbildungen.</translation>
     </message>
 </context>
 </TS>

@@ -629,291 +629,59 @@
     </message>
 </context>
 <context>
-    <name>HsiLimeAlgorithm</name>
+    <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="195"/>
-        <source>Explain a raster</source>
-        <translation>Wyjaśnij raster</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="196"/>
-        <source>Map scale</source>
-        <translation>Skala mapy</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="197"/>
-        <source>Setup</source>
-        <translation>Konfiguracja</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="222"/>
+        <location filename="../processing_algorithms/help_text.py" line="60"/>
         <source>More: {}</source>
         <translation>Więcej: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="231"/>
+        <location filename="../processing_algorithms/help_text.py" line="69"/>
         <source>Advanced parameters</source>
         <translation>Parametry zaawansowane</translation>
     </message>
+</context>
+<context>
+    <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="260"/>
-        <source>Hyperspectral raster</source>
-        <translation>Raster hiperspektralny</translation>
+        <location filename="../processing_algorithms/base.py" line="70"/>
+        <source>Explain a raster</source>
+        <translation>Wyjaśnij raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="260"/>
-        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
-        <translation>Obraz czytany przez model (GeoTIFF, ENVI lub dowolny format GDAL), jeden kanał na długość fali.</translation>
+        <location filename="../processing_algorithms/base.py" line="71"/>
+        <source>Map scale</source>
+        <translation>Skala mapy</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="269"/>
-        <source>Model file</source>
-        <translation>Plik modelu</translation>
+        <location filename="../processing_algorithms/base.py" line="72"/>
+        <source>Setup</source>
+        <translation>Konfiguracja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="269"/>
-        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
-        <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="286"/>
-        <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
-        <translation>Zezwalaj na przepisy modeli w Pythonie (uruchamia kod przepisu)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="286"/>
-        <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
-        <translation>Akceptuje przepis w Pythonie (.py definiujący load_model(device)) jako MODEL. Domyślnie wyłączone, ponieważ wczytanie przepisu uruchamia jego kod z Twoimi uprawnieniami, jak uruchomienie skryptu: włącz tylko dla przepisów napisanych przez siebie lub zaufanych. Pliki TorchScript i ONNX nie wymagają takiej zgody.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="304"/>
-        <source>Field polygons</source>
-        <translation>Poligony pól</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="310"/>
-        <source>Field identifier</source>
-        <translation>Identyfikator pola</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="310"/>
-        <source>Attribute that identifies each field polygon; empty: the feature id.</source>
-        <translation>Atrybut identyfikujący każdy poligon pola; puste: identyfikator obiektu.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="331"/>
-        <source>Targets</source>
-        <translation>Zmienne docelowe</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="331"/>
-        <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
-        <translation>Nazwy zmiennych docelowych lub indeksy liczone od 0, rozdzielone przecinkami, albo top:K dla K klas, którym model przypisuje najwyższą predykcję dla tego obrazu (lub pola); puste: wszystkie zmienne docelowe modelu.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>Method</source>
-        <translation>Metoda</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>LIME</source>
-        <translation>LIME</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>Kernel SHAP</source>
-        <translation>Kernel SHAP</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="342"/>
-        <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
-        <translation>LIME: liniowy model zastępczy ważony w stronę małych zaburzeń. Kernel SHAP: wartości Shapleya, które sumują się do predykcji minus predykcja dla wartości bazowej (dokładne, gdy liczba próbek osiąga 2^cech).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="354"/>
-        <source>Number of samples (0 = automatic)</source>
-        <translation>Liczba próbek (0 = automatycznie)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="354"/>
-        <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
-        <translation>Zaburzone obrazy oceniane przez model; więcej daje stabilniejsze atrybucje. 0: próbkowanie w rundach, z ponownym użyciem każdego obrazu, aż przedział 95 % każdej atrybucji będzie węższy niż PRECISION razy największa atrybucja jej zmiennej docelowej lub zostanie ocenionych MAX_SAMPLES obrazów; dziennik podaje, ile użyto.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="366"/>
-        <source>Precision of the automatic sample count</source>
-        <translation>Dokładność automatycznej liczby próbek</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="366"/>
-        <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
-        <translation>Połowa szerokości przedziałów 95 %, jako ułamek największej atrybucji każdej zmiennej docelowej.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="374"/>
-        <source>Most samples of the automatic sample count</source>
-        <translation>Największa automatyczna liczba próbek</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="374"/>
-        <source>The automatic sample count never evaluates more images than this.</source>
-        <translation>Automatyczna liczba próbek nigdy nie ocenia więcej obrazów niż ta wartość.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="385"/>
-        <source>Baseline</source>
-        <translation>Wartość bazowa</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="385"/>
-        <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
-        <translation>Wartość, którą przyjmuje usunięta cecha, w jednostkach wejścia modelu: zero, mean (średnia obrazu w każdym kanale po poprawnych pikselach) lub liczba.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="396"/>
-        <source>Kernel width (LIME)</source>
-        <translation>Szerokość jądra (LIME)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="396"/>
-        <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
-        <translation>Szerokość jądra podobieństwa LIME na odległości kosinusowej (od 0 do 1) między zaburzonym obrazem a oryginałem; mniejsza jest bardziej lokalna. Domyślne 1.0 daje obrazowi z usuniętymi wszystkimi cechami wagę 0.61 wagi oryginału. Kernel SHAP ją pomija.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="415"/>
-        <source>Automatic</source>
-        <translation>Automatycznie</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="415"/>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="416"/>
-        <source>CUDA (NVIDIA GPU)</source>
-        <translation>CUDA (GPU NVIDIA)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="421"/>
-        <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
-        <translation>tabela CSV (.csv) lub GeoPackage (.gpkg), według rozszerzenia pliku</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="425"/>
-        <source>Batch size (0 = automatic)</source>
-        <translation>Rozmiar partii (0 = automatycznie)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="425"/>
-        <source>Images per forward pass; 0 chooses from the free memory.</source>
-        <translation>Obrazy na jedno przejście modelu; 0 dobiera według wolnej pamięci.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="432"/>
-        <source>Device</source>
-        <translation>Urządzenie</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="432"/>
-        <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
-        <translation>Automatycznie: GPU, gdy torch je widzi, w przeciwnym razie CPU. CUDA bez GPU jest błędem.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="439"/>
-        <source>Random seed</source>
-        <translation>Ziarno losowe</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="439"/>
-        <source>The same seed gives the same samples and the same attributions.</source>
-        <translation>To samo ziarno daje te same próbki i te same atrybucje.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="449"/>
-        <source>Score faithfulness (deletion, insertion, infidelity)</source>
-        <translation>Oceń wierność (usuwanie, wstawianie, niewierność)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="449"/>
-        <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
-        <translation>Po wyjaśnieniu usuwa (lub dodaje) cechy w kolejności atrybucji i w kolejnościach losowych i zapisuje wynik modelu: deletion_auc (mniej znaczy lepiej), insertion_auc (więcej znaczy lepiej), to samo dla kolejności losowych oraz infidelity (mniej znaczy lepiej), dla każdej zmiennej docelowej, w wynikach i dzienniku. Kosztuje około 2 x (cechy + 1) x 4 dodatkowych ocen modelu.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="500"/>
-        <source>INPUT: {} does not exist; choose an existing raster file.</source>
-        <translation>INPUT: {} nie istnieje; wybierz istniejący plik rastrowy.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="502"/>
-        <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
-        <translation>INPUT: {} nie jest rastrem czytelnym dla GDAL; wybierz raster GeoTIFF, ENVI lub inny raster GDAL.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="530"/>
-        <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
-        <translation>{0}: {1} jest mniejsze niż {2:g}, najmniejsza dopuszczalna wartość; podaj co najmniej {2:g}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="548"/>
-        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
-        <translation>INPUT: nie podano warstwy rastrowej; wybierz raster hiperspektralny.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="550"/>
-        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
-        <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="568"/>
-        <source>Band wavelengths (override)</source>
-        <translation>Długości fal kanałów (zastępują zapisane)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="568"/>
-        <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
-        <translation>Środki kanałów w nm, po jednym na kanał w kolejności kanałów, rozdzielone przecinkami (wartości poniżej 100 są czytane jako mikrometry), lub ścieżka pliku tekstowego/CSV, który je wymienia. Puste: długości fal zapisane w rastrze.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="636"/>
+        <location filename="../processing_algorithms/base.py" line="106"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {missing}. Zainstaluj je algorytmem 'Zainstaluj lub zaktualizuj zależności Pythona' (Przybornik Processing, Wyjaśnienia hiperspektralne, Konfiguracja; albo menu Wtyczki, hsi-lime, Zainstaluj zależności...) lub uruchom: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="657"/>
+        <location filename="../processing_algorithms/base.py" line="127"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (używane przy DEVICE auto i cuda)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="659"/>
+        <location filename="../processing_algorithms/base.py" line="129"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch nie widzi GPU CUDA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="660"/>
+        <location filename="../processing_algorithms/base.py" line="130"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, urządzenie: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="678"/>
+        <location filename="../processing_algorithms/base.py" line="148"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Anulowano: nic nie zostało zapisane.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="587"/>
-        <source>Report</source>
-        <translation>Raport</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="587"/>
-        <source>HTML files (*.html)</source>
-        <translation>Pliki HTML (*.html)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/base.py" line="587"/>
-        <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
-        <translation>Samodzielna strona HTML: parametry, karta modelu, urządzenie, czas działania, dla każdego celu predykcja, wartość bazowa (model z usuniętymi wszystkimi cechami) i R2 modelu zastępczego, oraz wykresy.</translation>
     </message>
 </context>
 <context>
@@ -1058,6 +826,247 @@
         <location filename="../processing_algorithms/install_dependencies.py" line="28"/>
         <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
         <translation>Pobiera i instaluje pakiety Pythona potrzebne algorytmom hsi-lime (torch, spyndex oraz rasterio, geopandas, scikit-image lub onnxruntime, gdy brakuje ich w tym QGIS) za pomocą pip Pythona, na którym działa QGIS, do własnego folderu wtyczki. Pakiety, które QGIS już ma (numpy, GDAL, pandas, ...), pozostają bez zmian. Algorytmy działają zaraz po zakończeniu, bez ponownego uruchamiania QGIS. Wymaga połączenia z internetem; wersja CPU biblioteki torch to około 200 MB do pobrania, wersja CUDA kilka GB.</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterChecks</name>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="67"/>
+        <source>INPUT: {} does not exist; choose an existing raster file.</source>
+        <translation>INPUT: {} nie istnieje; wybierz istniejący plik rastrowy.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="69"/>
+        <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
+        <translation>INPUT: {} nie jest rastrem czytelnym dla GDAL; wybierz raster GeoTIFF, ENVI lub inny raster GDAL.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="97"/>
+        <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
+        <translation>{0}: {1} jest mniejsze niż {2:g}, najmniejsza dopuszczalna wartość; podaj co najmniej {2:g}.</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterHelpers</name>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <source>Hyperspectral raster</source>
+        <translation>Raster hiperspektralny</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
+        <translation>Obraz czytany przez model (GeoTIFF, ENVI lub dowolny format GDAL), jeden kanał na długość fali.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <source>Model file</source>
+        <translation>Plik modelu</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
+        <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
+        <translation>Zezwalaj na przepisy modeli w Pythonie (uruchamia kod przepisu)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
+        <translation>Akceptuje przepis w Pythonie (.py definiujący load_model(device)) jako MODEL. Domyślnie wyłączone, ponieważ wczytanie przepisu uruchamia jego kod z Twoimi uprawnieniami, jak uruchomienie skryptu: włącz tylko dla przepisów napisanych przez siebie lub zaufanych. Pliki TorchScript i ONNX nie wymagają takiej zgody.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="93"/>
+        <source>Field polygons</source>
+        <translation>Poligony pól</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <source>Field identifier</source>
+        <translation>Identyfikator pola</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <source>Attribute that identifies each field polygon; empty: the feature id.</source>
+        <translation>Atrybut identyfikujący każdy poligon pola; puste: identyfikator obiektu.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <source>Targets</source>
+        <translation>Zmienne docelowe</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
+        <translation>Nazwy zmiennych docelowych lub indeksy liczone od 0, rozdzielone przecinkami, albo top:K dla K klas, którym model przypisuje najwyższą predykcję dla tego obrazu (lub pola); puste: wszystkie zmienne docelowe modelu.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>Method</source>
+        <translation>Metoda</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>LIME</source>
+        <translation>LIME</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>Kernel SHAP</source>
+        <translation>Kernel SHAP</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
+        <translation>LIME: liniowy model zastępczy ważony w stronę małych zaburzeń. Kernel SHAP: wartości Shapleya, które sumują się do predykcji minus predykcja dla wartości bazowej (dokładne, gdy liczba próbek osiąga 2^cech).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <source>Number of samples (0 = automatic)</source>
+        <translation>Liczba próbek (0 = automatycznie)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
+        <translation>Zaburzone obrazy oceniane przez model; więcej daje stabilniejsze atrybucje. 0: próbkowanie w rundach, z ponownym użyciem każdego obrazu, aż przedział 95 % każdej atrybucji będzie węższy niż PRECISION razy największa atrybucja jej zmiennej docelowej lub zostanie ocenionych MAX_SAMPLES obrazów; dziennik podaje, ile użyto.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Precision of the automatic sample count</source>
+        <translation>Dokładność automatycznej liczby próbek</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
+        <translation>Połowa szerokości przedziałów 95 %, jako ułamek największej atrybucji każdej zmiennej docelowej.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <source>Most samples of the automatic sample count</source>
+        <translation>Największa automatyczna liczba próbek</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <source>The automatic sample count never evaluates more images than this.</source>
+        <translation>Automatyczna liczba próbek nigdy nie ocenia więcej obrazów niż ta wartość.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <source>Baseline</source>
+        <translation>Wartość bazowa</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
+        <translation>Wartość, którą przyjmuje usunięta cecha, w jednostkach wejścia modelu: zero, mean (średnia obrazu w każdym kanale po poprawnych pikselach) lub liczba.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <source>Kernel width (LIME)</source>
+        <translation>Szerokość jądra (LIME)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
+        <translation>Szerokość jądra podobieństwa LIME na odległości kosinusowej (od 0 do 1) między zaburzonym obrazem a oryginałem; mniejsza jest bardziej lokalna. Domyślne 1.0 daje obrazowi z usuniętymi wszystkimi cechami wagę 0.61 wagi oryginału. Kernel SHAP ją pomija.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <source>Automatic</source>
+        <translation>Automatycznie</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="205"/>
+        <source>CUDA (NVIDIA GPU)</source>
+        <translation>CUDA (GPU NVIDIA)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="210"/>
+        <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
+        <translation>tabela CSV (.csv) lub GeoPackage (.gpkg), według rozszerzenia pliku</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <source>Batch size (0 = automatic)</source>
+        <translation>Rozmiar partii (0 = automatycznie)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <source>Images per forward pass; 0 chooses from the free memory.</source>
+        <translation>Obrazy na jedno przejście modelu; 0 dobiera według wolnej pamięci.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <source>Device</source>
+        <translation>Urządzenie</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
+        <translation>Automatycznie: GPU, gdy torch je widzi, w przeciwnym razie CPU. CUDA bez GPU jest błędem.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <source>Random seed</source>
+        <translation>Ziarno losowe</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <source>The same seed gives the same samples and the same attributions.</source>
+        <translation>To samo ziarno daje te same próbki i te same atrybucje.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <source>Score faithfulness (deletion, insertion, infidelity)</source>
+        <translation>Oceń wierność (usuwanie, wstawianie, niewierność)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
+        <translation>Po wyjaśnieniu usuwa (lub dodaje) cechy w kolejności atrybucji i w kolejnościach losowych i zapisuje wynik modelu: deletion_auc (mniej znaczy lepiej), insertion_auc (więcej znaczy lepiej), to samo dla kolejności losowych oraz infidelity (mniej znaczy lepiej), dla każdej zmiennej docelowej, w wynikach i dzienniku. Kosztuje około 2 x (cechy + 1) x 4 dodatkowych ocen modelu.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="286"/>
+        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
+        <translation>INPUT: nie podano warstwy rastrowej; wybierz raster hiperspektralny.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="288"/>
+        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
+        <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <source>Band wavelengths (override)</source>
+        <translation>Długości fal kanałów (zastępują zapisane)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
+        <translation>Środki kanałów w nm, po jednym na kanał w kolejności kanałów, rozdzielone przecinkami (wartości poniżej 100 są czytane jako mikrometry), lub ścieżka pliku tekstowego/CSV, który je wymienia. Puste: długości fal zapisane w rastrze.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <source>Report</source>
+        <translation>Raport</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <source>HTML files (*.html)</source>
+        <translation>Pliki HTML (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
+        <translation>Samodzielna strona HTML: parametry, karta modelu, urządzenie, czas działania, dla każdego celu predykcja, wartość bazowa (model z usuniętymi wszystkimi cechami) i R2 modelu zastępczego, oraz wykresy.</translation>
     </message>
 </context>
 </TS>

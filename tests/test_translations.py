@@ -20,7 +20,7 @@ def test_german_translation_is_installed_and_removed(german_locale):
     plugin = import_plugin_package().classFactory(None)
     try:
         assert QCoreApplication.translate("HsiLimeProvider", "Hyperspectral explanations") == "Hyperspektrale Erklärungen"
-        assert QCoreApplication.translate("HsiLimeAlgorithm", "Number of samples (0 = automatic)") == (
+        assert QCoreApplication.translate("ParameterHelpers", "Number of samples (0 = automatic)") == (
             "Anzahl der Stichproben (0 = automatisch)"
         )
         assert QCoreApplication.translate("ExplainSpatial", "Explain spatial importance") == "Räumliche Bedeutung erklären"
@@ -65,9 +65,14 @@ def ts_messages(path) -> dict:
     return messages
 
 
+#: The base class of every algorithm and the mixins it is made of: their tr() calls pass CONTEXT.
+SHARED_CLASSES = ("HsiLimeAlgorithm", "ParameterHelpers", "ParameterChecks", "HelpText")
+
+
 def code_strings() -> set:
     """(context, source) of every literal the code translates, read with ast as pylupdate5 reads it:
-    ``self.tr("...")`` in class C -> C (``self.tr("...", CONTEXT)`` -> HsiLimeAlgorithm),
+    ``self.tr("...")`` in class C -> C (the shared base and its mixins pass their own class name as
+    CONTEXT, so that subclasses find the translation under it at run time),
     ``QCoreApplication.translate("C", "...")`` and ``QT_TRANSLATE_NOOP("C", "...")`` -> C."""
     found = set()
     for path in SOURCES:
@@ -82,9 +87,9 @@ def code_strings() -> set:
                     if not literals:
                         continue  # self.tr(self.title): the literal is marked with QT_TRANSLATE_NOOP
                     explicit = len(call.args) > 1 and getattr(call.args[1], "id", "") == "CONTEXT"
-                    if cls.name == "HsiLimeAlgorithm":
+                    if cls.name in SHARED_CLASSES:
                         assert explicit, f"{path.name}: base-class tr({literals[0]!r}) needs CONTEXT (subclasses inherit it)"
-                    found.add(("HsiLimeAlgorithm" if explicit else cls.name, literals[0]))
+                    found.add((cls.name, literals[0]))
                 elif function in ("translate", "QT_TRANSLATE_NOOP") and len(literals) == 2:
                     found.add((literals[0], literals[1]))
     return found

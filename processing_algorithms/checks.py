@@ -1,0 +1,100 @@
+"""Checks made when the parameters are accepted, before anything runs, in our own words; and no GDAL sidecar beside an input."""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessingParameterNumber,
+    QgsProcessingUtils,
+)
+
+from .messages import parameter_name
+
+
+#: The translation context of the strings below: pylupdate5 records the class a tr() call is written in.
+CONTEXT = "ParameterChecks"
+
+@contextlib.contextmanager
+def no_gdal_sidecars():
+    """In this thread only, keep GDAL from writing ``.aux.xml`` files beside the rasters it opens.
+
+    QGIS computes band statistics when it loads a raster as a layer, and GDAL saves them
+    in a sidecar beside the file: a run would change the folder of its input. The option
+    is thread-local and restored afterwards, so other threads and later work are unaffected.
+    """
+    from osgeo import gdal
+
+    previous = gdal.GetThreadLocalConfigOption("GDAL_PAM_ENABLED", None)
+    gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO")
+    try:
+        yield
+    finally:
+        gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", previous)
+
+def _gdal_reads(path: str) -> bool:
+    """Whether GDAL opens ``path`` as a raster (read-only: nothing is written beside it)."""
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    try:
+        return gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY) is not None
+    except RuntimeError:  # when another plugin switched GDAL to exceptions
+        return False
+    finally:
+        gdal.PopErrorHandler()
+
+
+class ParameterChecks:
+    """Mixed into :class:`.base.HsiLimeAlgorithm` (a QgsProcessingAlgorithm)."""
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
+        """Our own words for an unreadable INPUT and numbers out of range, then QGIS's checks."""
+        problem = (self._input_problem(parameters, context) or self._number_problem(parameters)
+                   or self._band_groups_problem(parameters))
+        if problem:
+            return False, problem
+        with no_gdal_sidecars():  # QGIS's own check loads INPUT as a layer
+            return super().checkParameterValues(parameters, context)
+
+    def _input_problem(self, parameters, context) -> str | None:
+        value = parameters.get("INPUT")
+        if self.parameterDefinition("INPUT") is None or not isinstance(value, str) or not value:
+            return None
+        if QgsProcessingUtils.mapLayerFromString(value, context, False) is not None:
+            return None
+        if not Path(value).exists():
+            return self.tr("INPUT: {} does not exist; choose an existing raster file.", CONTEXT).format(value)
+        if not _gdal_reads(value):
+            return self.tr(
+                "INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.", CONTEXT
+            ).format(value)
+        return None
+
+    def _band_groups_problem(self, parameters) -> str | None:
+        """A BAND_GROUPS string that does not parse, pointing at the character, before anything runs."""
+        text = parameters.get("BAND_GROUPS")
+        if self.parameterDefinition("BAND_GROUPS") is None or not isinstance(text, str) or not text.strip():
+            return None
+        from ..hsi_lime_plugin.band_grammar import parse_band_groups
+        from ..hsi_lime_plugin.errors import HsiLimeError
+
+        try:
+            parse_band_groups(text)
+        except HsiLimeError as error:
+            return error.render(parameter_name)
+        return None
+
+    def _number_problem(self, parameters) -> str | None:
+        for definition in self.parameterDefinitions():
+            if not isinstance(definition, QgsProcessingParameterNumber) or parameters.get(definition.name()) is None:
+                continue
+            try:
+                value = float(parameters[definition.name()])
+            except (TypeError, ValueError):
+                continue
+            if value < definition.minimum():
+                return self.tr("{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.", CONTEXT).format(
+                    definition.name(), parameters[definition.name()], definition.minimum()
+                )
+        return None
