@@ -109,7 +109,7 @@ def _targets_section(explanations: dict) -> str:
         prediction = np.mean([r.prediction[t] for r in results])
         base = np.mean([r.base_value[t] for r in results])
         r2 = np.mean([r.score[t] for r in results])
-        rows.append((name, _number(prediction), _number(base), _number(prediction - base), f"{r2:.3f}"))
+        rows.append((name, float(prediction), float(base), float(prediction - base), round(float(r2), 3)))
     label = "mean over the fields" if len(results) > 1 else "the image"
     samples = ", ".join(sorted({str(r.n_samples) for r in results}))
     precision = max(float(r.precision) for r in results)
@@ -133,16 +133,10 @@ def _table(header: list, rows: list) -> str:
 
 
 def _cell(value) -> str:
-    text = _text(value)
-    return f'<td class="number">{text}</td>' if _is_number(text) else f"<td>{text}</td>"
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A table cell: numbers right-aligned with 4 significant digits, anything else as text."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return f'<td class="number">{_number(value)}</td>'
+    return f"<td>{_text(value)}</td>"
 
 
 def _number(value: float) -> str:

@@ -1,4 +1,4 @@
-"""The base of every hsi-lime algorithm: parameter helpers, help text, and the engine bridge.
+"""The base of every hsi-lime algorithm: its identity and run path, made of the parameter, check and help mixins.
 
 An algorithm module declares its parameters with the helpers here (each with a short
 description that becomes its help), reads them, calls one engine workflow with plain
