@@ -30,7 +30,8 @@ img { max-width: 100%; border: 1px solid #ddd; margin: .5em 0; } pre { backgroun
 """
 
 
-METHOD_NAMES = {"lime": "LIME", "kernelshap": "Kernel SHAP"}
+METHOD_NAMES = {"lime": "LIME", "kernelshap": "Kernel SHAP", "integrated_gradients": "Integrated Gradients",
+                "saliency": "Saliency", "input_x_gradient": "Input x Gradient", "occlusion": "Occlusion"}
 
 
 @dataclass
@@ -80,6 +81,15 @@ def spatial_figures(cube, labels: np.ndarray, result, names: dict | None = None)
     ]
 
 
+def pixel_figures(cube, result) -> list[tuple[str, bytes]]:
+    """The image, and each target's attribution per pixel (summed over the bands)."""
+    return [
+        ("The explained image.", report_figures.image_figure(cube)),
+        ("Attribution of each pixel (summed over its bands), per target: red raises the prediction, blue (hatched) "
+         "lowers it.", report_figures.value_maps_figure(result.pixel_maps(), result.target_names, "pixel")),
+    ]
+
+
 def spectral_figures(cube, table, bands, title: str) -> list[tuple[str, bytes]]:
     """The image, and the spectral attribution figure (:func:`figures.plot_spectral`)."""
     from .figures import plot_spectral
@@ -101,23 +111,31 @@ def _run_section(record: RunRecord) -> str:
 
 
 def _targets_section(explanations: dict) -> str:
-    """Per target: the prediction and base value (mean over fields when there are several)."""
+    """Per target: the prediction and base value (mean over fields when there are several), and for a
+    surrogate its R2 with the samples used and the precision reached."""
     results = list(explanations.values())
     first = results[0]
+    surrogate = first.method in ("lime", "kernelshap")
+    header = ["target", "prediction", "base value (all features removed)", "difference"] + (
+        ["surrogate R2"] if surrogate else ["sum of attributions"])
     rows = []
     for t, name in enumerate(first.target_names):
-        prediction = np.mean([r.prediction[t] for r in results])
-        base = np.mean([r.base_value[t] for r in results])
-        r2 = np.mean([r.score[t] for r in results])
-        rows.append((name, float(prediction), float(base), float(prediction - base), round(float(r2), 3)))
+        prediction = float(np.mean([r.prediction[t] for r in results]))
+        base = float(np.mean([r.base_value[t] for r in results]))
+        last = np.mean([r.score[t] for r in results]) if surrogate else np.sum(first.coefficients[t])
+        rows.append((name, prediction, base, prediction - base, round(float(last), 3) if surrogate else float(last)))
     label = "mean over the fields" if len(results) > 1 else "the image"
-    samples = ", ".join(sorted({str(r.n_samples) for r in results}))
-    precision = max(float(r.precision) for r in results)
-    return (f"<h2>What the model says ({label})</h2>"
-            + _table(["target", "prediction", "base value (all features removed)", "difference", "surrogate R2"], rows)
-            + f'<p class="note">Attributions share out the difference between the prediction and the base value '
-            f"({METHOD_NAMES.get(first.method, first.method)}, {samples} samples, precision reached {precision:.3f}: the widest 95 % interval "
-            "half-width over the target's largest attribution).</p>")
+    method = METHOD_NAMES.get(first.method, first.method)
+    if surrogate:
+        samples = ", ".join(sorted({str(r.n_samples) for r in results}))
+        precision = max(float(r.precision) for r in results)
+        note = (f"Attributions share out the difference between the prediction and the base value ({method}, "
+                f"{samples} samples, precision reached {precision:.3f}: the widest 95 % interval half-width over the "
+                "target's largest attribution).")
+    else:
+        note = (f"{method}: per-pixel attributions; their sum approaches the difference for Integrated Gradients "
+                "(the log gives the completeness gap).")
+    return f"<h2>What the model says ({label})</h2>" + _table(header, rows) + f'<p class="note">{_text(note)}</p>'
 
 
 def _card_section(card: dict) -> str:

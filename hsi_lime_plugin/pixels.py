@@ -20,6 +20,7 @@ and, with band groups, on the superbands, and added to those outputs.
 from __future__ import annotations
 
 import contextlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from .errors import arg
 from .explanation import Explanation
 from .faithfulness import COLUMNS, Faithfulness, faithfulness
 from .options import DEFAULT_PATCH_SIZE
+from .html_report import pixel_figures, run_record, write_report
 from .outputs import OutputSet, atomic_output, write_vector
 from .raster import write_raster
 from .reporting import Reporter, reporter_or_default
@@ -69,6 +71,7 @@ def run_attribute(
     output_groups: str | None = None,
     faithfulness_scores: bool = False,
     wavelengths: str | None = None,
+    output_report: str | None = None,
     device: str = "auto",
     allow_python: bool = False,
     reporter: Reporter | None = None,
@@ -85,9 +88,13 @@ def run_attribute(
     outputs.add("output_bands", output_bands, "table")
     outputs.add("output_segments", output_segments if polygons else None, "vector")
     outputs.add("output_groups", output_groups if band_groups else None, "table")
+    outputs.add("output_report", output_report, "report")
     if output_cube:
         outputs.add("output_cube", Path(output_cube) / "attribution.tif", "raster")  # folder checked up front
         del outputs.paths["output_cube"]
+    started = time.perf_counter()
+    settings = {"raster": raster, "model": model, "polygons": polygons, "band_groups": band_groups, "device": device,
+                **attribute_options}
     with reporter.active():
         cube = open_raster(raster, reporter, wavelengths)
         explainable = open_model(model, cube, device=device, allow_python=allow_python, reporter=reporter)
@@ -110,7 +117,12 @@ def run_attribute(
             for kind, score in scores.items():
                 for line in score.lines():
                     reporter.info(f"faithfulness ({kind}) {line}")
-        _write(outputs, output_cube, cube, result, frame, labels, superbands, scores)
+        report = None
+        if "output_report" in outputs:
+            record = run_record(f"Pixel and band attribution: {Path(raster).name}", settings, explainable, started)
+            spatial = labels if labels is not None else patch_segments(cube.valid, DEFAULT_PATCH_SIZE)
+            report = (record, {None: as_explanation(result, "spatial", spatial)}, pixel_figures(cube, result))
+        _write(outputs, output_cube, cube, result, frame, labels, superbands, scores, report)
     return PixelRun(result, scores, {k: str(v) for k, v in outputs.paths.items()})
 
 
@@ -131,7 +143,7 @@ def as_explanation(result: Attribution, kind: str, labels: np.ndarray) -> Explan
     nan = np.full_like(sums, np.nan)
     return Explanation(kind, sums, np.full(len(sums), np.nan), np.full(len(sums), np.nan), nan,
                        list(result.target_names), ids, labels, result.prediction, 0, result.seconds, result.device,
-                       result.batch_size, result.method)
+                       result.batch_size, result.method, base_value=np.asarray(result.baseline_prediction))
 
 
 def band_rows(result: Attribution, wavelengths) -> pd.DataFrame:
@@ -160,10 +172,12 @@ def faithfulness_columns(table: pd.DataFrame, score: Faithfulness, per_target_ro
     return table
 
 
-def _write(outputs, output_cube, cube, result, frame, labels, superbands, scores) -> None:
+def _write(outputs, output_cube, cube, result, frame, labels, superbands, scores, report=None) -> None:
     with contextlib.ExitStack() as stack:
         temporary = stack.enter_context(outputs.writing())
         write_raster(temporary("output"), result.pixel_maps(), cube, result.target_names)
+        if report is not None:
+            write_report(temporary("output_report"), *report)
         if "output_bands" in outputs:
             write_table(band_rows(result, cube.wavelengths), temporary("output_bands"), "band_attribution",
                         outputs.drivers["output_bands"])

@@ -71,31 +71,34 @@ def image_figure(cube, labels=None) -> bytes:
 
 
 def maps_figure(result, labels: np.ndarray) -> bytes:
-    """One panel per target: the attribution of each segment on the image grid, a ramp symmetric
-    around 0, segments that lower the prediction hatched, outlines in black."""
+    """One panel per target: the attribution of each segment on the image grid, with the outlines."""
+    return value_maps_figure(result.maps(), result.target_names, "segment", _edges(labels))
+
+
+def value_maps_figure(maps: np.ndarray, names: list, unit: str, edges: np.ndarray | None = None) -> bytes:
+    """One panel per target of ``maps`` (T, H, W): a ramp symmetric around 0, the values that lower the
+    prediction hatched, ``edges`` (segment outlines) in black."""
     from matplotlib.figure import Figure
 
-    maps = result.maps()
-    n_targets = len(result.target_names)
-    columns = min(2, n_targets)
-    rows = -(-n_targets // columns)
-    height, width = labels.shape
+    columns = min(2, len(names))
+    rows = -(-len(names) // columns)
+    height, width = maps.shape[1:]
     figure = Figure(figsize=(6.0 * columns, rows * (6.0 * height / max(width, 1) + 0.8)), dpi=100,
                     layout="constrained")
     axes = np.atleast_1d(figure.subplots(rows, columns, squeeze=False)).ravel()
-    edges = _edges(labels)
-    for t, name in enumerate(result.target_names):
+    for t, name in enumerate(names):
         axis, values = axes[t], maps[t]
         limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
         image = axis.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest")
         negative = np.nan_to_num(values) < 0
         if negative.any():
             axis.contourf(negative.astype(float), levels=[0.5, 1.5], colors="none", hatches=[NEGATIVE_HATCH])
-        axis.contour(edges, levels=[0.5], colors="black", linewidths=0.5)
-        axis.set_title(f"{name}: attribution per segment", loc="left")
+        if edges is not None:
+            axis.contour(edges, levels=[0.5], colors="black", linewidths=0.5)
+        axis.set_title(f"{name}: attribution per {unit}", loc="left")
         axis.set_axis_off()
-        figure.colorbar(image, ax=axis, shrink=0.8, label=f"change of {name} when kept (hatched: lowers it)")
-    for axis in axes[n_targets:]:
+        figure.colorbar(image, ax=axis, shrink=0.8, label=f"change of {name} (hatched: lowers it)")
+    for axis in axes[len(names):]:
         axis.set_visible(False)
     return png(figure)
 

@@ -58,6 +58,7 @@ class AttributePixels(HsiLimeAlgorithm):
                          "(OUTPUT_GROUPS)."))
         self.add_wavelengths()
         self.add_faithfulness()
+        self.add_report_output()
         self.add_outputs()
 
     def add_method_parameters(self):
@@ -141,6 +142,7 @@ class AttributePixels(HsiLimeAlgorithm):
         outputs = {name: self.table_output_path(parameters, name, context) for name in ("OUTPUT_BANDS", "OUTPUT_GROUPS")}
         outputs["OUTPUT_SEGMENTS"] = self.parameterAsOutputLayer(parameters, "OUTPUT_SEGMENTS", context) or None
         outputs["OUTPUT_CUBE"] = self.parameterAsString(parameters, "OUTPUT_CUBE", context) or None
+        outputs["OUTPUT_REPORT"] = self.report_path(parameters, context)
         run = run_attribute(
             self.raster_path(parameters, context), self.parameterAsFile(parameters, "MODEL", context), output,
             output_bands=outputs["OUTPUT_BANDS"], output_cube=outputs["OUTPUT_CUBE"],
@@ -151,6 +153,7 @@ class AttributePixels(HsiLimeAlgorithm):
             output_groups=outputs["OUTPUT_GROUPS"],
             faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
             wavelengths=self.wavelengths_override(parameters, context),
+            output_report=outputs["OUTPUT_REPORT"],
             method=method,
             noise=NOISE_TYPES[self.parameterAsEnum(parameters, "NOISE", context)],
             n_steps=self.parameterAsInt(parameters, "N_STEPS", context),

@@ -97,3 +97,18 @@ def test_predictions_and_base_values_beside_the_attributions(scene, tmp_path):
         total = layer[f"attr_{name}"].sum()
         assert total == pytest.approx(layer[f"pred_{name}"].iloc[0] - layer[f"base_{name}"].iloc[0], rel=1e-6)
     np.testing.assert_allclose(run.explanation.base_value, run.explanation.intercept)
+
+
+def test_pixel_report_through_processing(hsilime_provider, scene, tmp_path):
+    report = tmp_path / "report.html"
+    results, feedback = run_algorithm("hsilime:attribute_pixels", {
+        "INPUT": str(scene.raster), "MODEL": str(scene.model), "METHOD": 0, "N_STEPS": 8,
+        "OUTPUT": str(tmp_path / "out.tif"), "OUTPUT_REPORT": str(report),
+    })
+    assert results is not None, feedback.errors
+    html = report.read_text(encoding="utf-8")
+    assert "Integrated Gradients: per-pixel attributions" in html and "sum of attributions" in html
+    figures = figures_of(report)
+    assert len(figures) == 2
+    for image in figures:
+        assert_not_blank(image)
