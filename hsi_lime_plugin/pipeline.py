@@ -138,16 +138,7 @@ def explain(
     reporter = reporter_or_default(reporter)
     part = make_method(method, sampling=sampling, kernel_width=kernel_width, surrogate=surrogate, alpha=alpha)
     budget = _sample_budget(n_samples, precision, max_samples)
-    model = explainable(model, device, reporter)
-    if model.target_names:
-        select_targets(model.target_names, targets)  # a wrong target fails before any forward pass
-    pixels = image_tensor(image, model.device)
-    mask = valid_mask(valid, pixels.shape)
-    space = FeatureSpace.from_labels(features, tuple(pixels.shape), kind, mask)
-    inputs = model.prepare(pixels)
-    if mask is not None:
-        inputs = inputs * torch.as_tensor(mask, device=model.device)
-
+    model, space, inputs, mask = _prepared(model, image, features, kind, valid, device, targets, reporter)
     _check_sample_count(budget, space.n_features, len(model.target_names or [None]))
     samples = part.draw(budget, space.n_features, seed, reporter)
     batch = batch_size or choose_batch_size(sample_bytes(inputs, model), len(samples), model.device)
@@ -178,6 +169,20 @@ def explain(
         precision=reached,
         base_value=base_value.cpu().numpy(),
     )
+
+
+def _prepared(model, image, features, kind: str, valid, device, targets, reporter: Reporter):
+    """The model on its device, the feature space, the image in perturbation space (nodata zeroed), the mask."""
+    model = explainable(model, device, reporter)
+    if model.target_names:
+        select_targets(model.target_names, targets)  # a wrong target fails before any forward pass
+    pixels = image_tensor(image, model.device)
+    mask = valid_mask(valid, pixels.shape)
+    space = FeatureSpace.from_labels(features, tuple(pixels.shape), kind, mask)
+    inputs = model.prepare(pixels)
+    if mask is not None:
+        inputs = inputs * torch.as_tensor(mask, device=model.device)
+    return model, space, inputs, mask
 
 
 def _sample_budget(n_samples: int, precision: float, max_samples: int) -> int:

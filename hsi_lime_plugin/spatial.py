@@ -95,16 +95,7 @@ def run_spatial(
         ``batch_size``, ``seed``, ``baseline``, ...).
     """
     reporter = reporter_or_default(reporter)
-    if segmentation not in SEGMENTATIONS:
-        raise HsiLimeError(
-            f"{arg('segmentation')}: unknown segmentation '{segmentation}'; choose one of {', '.join(SEGMENTATIONS)}."
-        )
-    if segmentation == "polygons" and not polygons:
-        raise HsiLimeError(
-            f"{arg('polygons')}: segmentation by field polygons ({arg('segmentation', 'polygons')}) needs a polygon "
-            f"layer; choose one in {arg('polygons')}, or choose SLIC superpixels ({arg('segmentation', 'slic')}) or "
-            f"regular patches ({arg('segmentation', 'patches')})."
-        )
+    _check_segmentation(segmentation, polygons)
     started = time.perf_counter()
     settings = {"raster": raster, "model": model, "segmentation": segmentation, "polygons": polygons,
                 "id_field": id_field, "device": device, **explain_options}
@@ -124,21 +115,41 @@ def run_spatial(
         scores = None
         if faithfulness_scores:
             scores = score_regions(explainable, cube, {None: result}, regions, reporter, **explain_options)[None]
-        with outputs.writing() as temporary:
-            write_raster(temporary("output"), result.maps(), cube, result.target_names)
-            if "output_segments" in outputs:
-                table = _segment_layer(frame, labels, cube, result)
-                if scores is not None:
-                    from .pixels import faithfulness_columns
-
-                    table = faithfulness_columns(table, scores, per_target_rows=False)
-                write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])
-            if "output_report" in outputs:
-                record = run_record(f"Spatial importance: {Path(raster).name}", settings, explainable, started)
-                names = None if frame is None else dict(enumerate(frame["segment_id"], start=1))
-                write_report(temporary("output_report"), record, {None: result},
-                             spatial_figures(cube, labels, result, names))
+        record = run_record(f"Spatial importance: {Path(raster).name}", settings, explainable, started) \
+            if "output_report" in outputs else None
+        _write(outputs, cube, labels, frame, result, scores, record)
     return SpatialRun(result, count, output, output_segments, scores)
+
+
+def _check_segmentation(segmentation: str, polygons) -> None:
+    """A known segmentation, and polygons when it is by field polygons."""
+    if segmentation not in SEGMENTATIONS:
+        raise HsiLimeError(
+            f"{arg('segmentation')}: unknown segmentation '{segmentation}'; choose one of {', '.join(SEGMENTATIONS)}."
+        )
+    if segmentation == "polygons" and not polygons:
+        raise HsiLimeError(
+            f"{arg('polygons')}: segmentation by field polygons ({arg('segmentation', 'polygons')}) needs a polygon "
+            f"layer; choose one in {arg('polygons')}, or choose SLIC superpixels ({arg('segmentation', 'slic')}) or "
+            f"regular patches ({arg('segmentation', 'patches')})."
+        )
+
+
+def _write(outputs: OutputSet, cube, labels, frame, result: Explanation, scores, record) -> None:
+    """The attribution raster, the segment layer and the report (with ``record``), all or nothing."""
+    with outputs.writing() as temporary:
+        write_raster(temporary("output"), result.maps(), cube, result.target_names)
+        if "output_segments" in outputs:
+            table = _segment_layer(frame, labels, cube, result)
+            if scores is not None:
+                from .pixels import faithfulness_columns
+
+                table = faithfulness_columns(table, scores, per_target_rows=False)
+            write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])
+        if "output_report" in outputs:
+            names = None if frame is None else dict(enumerate(frame["segment_id"], start=1))
+            write_report(temporary("output_report"), record, {None: result},
+                         spatial_figures(cube, labels, result, names))
 
 
 def _segments(cube, segmentation, polygons, polygons_layer, id_field, n_segments, compactness, patch_size, reporter):
