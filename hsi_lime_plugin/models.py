@@ -370,22 +370,7 @@ def load_model(
     model_format = detect_format(path, sidecar.format if sidecar else None)
     torch_device, note = resolve_device(device)
     loaded = load_network(path, model_format, torch_device, str(device), allow_python)
-    if sidecar is not None:
-        card = sidecar
-    elif loaded.embedded_card is not None:
-        embedded = loaded.embedded_card
-        if isinstance(embedded, dict):
-            card = ModelCard.from_dict(embedded, loaded.card_source)
-        else:
-            card = parse_card_text(embedded, loaded.card_source)
-    else:
-        card = ModelCard.defaults()
-        reporter.warning(
-            f"{arg('model')}: no model card for {path} (no sidecar {sidecar_path.name}, none embedded in the model); using "
-            "defaults: task regression, targets named t0, t1, ..., the raster's native size, no scaling (scale 1, "
-            "offset 0), no standardisation, no activation, no spectral resampling (the raster's bands are taken "
-            "as they are)."
-        )
+    card = _card(path, sidecar_path, sidecar, loaded, reporter)
     if card.format is not None and card.format != model_format:
         raise HsiLimeError(
             f"{arg('model')}: the model card {card.source} field 'format' is '{card.format}' but {path} is a {model_format} "
@@ -395,3 +380,21 @@ def load_model(
         note = f"{note}; {loaded.note}"
     reporter.info(note)
     return ExplainableModel(loaded.network, card, torch_device, note, model_format)
+
+
+def _card(path: Path, sidecar_path: Path, sidecar, loaded, reporter: Reporter) -> ModelCard:
+    """The model's card: the sidecar, else the one embedded in the model, else defaults with a warning."""
+    if sidecar is not None:
+        return sidecar
+    embedded = loaded.embedded_card
+    if isinstance(embedded, dict):
+        return ModelCard.from_dict(embedded, loaded.card_source)
+    if embedded is not None:
+        return parse_card_text(embedded, loaded.card_source)
+    reporter.warning(
+        f"{arg('model')}: no model card for {path} (no sidecar {sidecar_path.name}, none embedded in the model); using "
+        "defaults: task regression, targets named t0, t1, ..., the raster's native size, no scaling (scale 1, "
+        "offset 0), no standardisation, no activation, no spectral resampling (the raster's bands are taken "
+        "as they are)."
+    )
+    return ModelCard.defaults()
