@@ -136,10 +136,7 @@ def attribute(
         inputs = inputs * mask_tensor
     base = baseline_tensor(inputs, parse_baseline(baseline), mask)
     base_image = torch.zeros_like(inputs) if base is None else base.expand_as(inputs)
-    with torch.inference_mode():
-        ends = model(torch.stack([inputs, base_image])).to(torch.float64)
-    names, chosen = output_targets(model, ends.shape[1], targets, ends[0].cpu().numpy())
-    check_finite(ends[:, chosen], [names[i] for i in chosen])
+    ends, names, chosen = _ends(model, inputs, base_image, targets)
     batch = int(batch_size or choose_batch_size(sample_bytes(inputs, model), 1 << 20, model.device))
     if method == "occlusion":
         values, _ = occlusion(model, inputs, base, chosen, window or DEFAULT_WINDOW, stride, batch, reporter)
@@ -151,14 +148,28 @@ def attribute(
                             seed=seed)
     values = values.detach().to(torch.float64).cpu().numpy()
     prediction, baseline_prediction = ends[0, chosen].cpu().numpy(), ends[1, chosen].cpu().numpy()
-    gap = None
-    if method == "integrated_gradients":
-        gap = values.sum(axis=(1, 2, 3)) - (prediction - baseline_prediction)
-        reporter.info("completeness gap (sum of attributions - (f(x) - f(baseline))): " + ", ".join(
-            f"{names[i]}={g:.3g}" for i, g in zip(chosen, gap)))
+    gap = _completeness_gap(values, prediction, baseline_prediction, [names[i] for i in chosen], reporter) \
+        if method == "integrated_gradients" else None
     valid_map = np.ones(pixels.shape[1:], dtype=bool) if mask is None else mask
     return Attribution(values, [names[i] for i in chosen], chosen, prediction, baseline_prediction, gap, valid_map,
                        method, noise, time.perf_counter() - started, str(model.device), batch)
+
+
+def _ends(model, inputs, base_image, targets):
+    """The model on the image and on the baseline image (float64), the output names and the chosen targets."""
+    with torch.inference_mode():
+        ends = model(torch.stack([inputs, base_image])).to(torch.float64)
+    names, chosen = output_targets(model, ends.shape[1], targets, ends[0].cpu().numpy())
+    check_finite(ends[:, chosen], [names[i] for i in chosen])
+    return ends, names, chosen
+
+
+def _completeness_gap(values, prediction, baseline_prediction, names: list, reporter: Reporter) -> np.ndarray:
+    """Integrated Gradients' check: the sum of the attributions minus f(x) - f(baseline), per target, logged."""
+    gap = values.sum(axis=(1, 2, 3)) - (prediction - baseline_prediction)
+    reporter.info("completeness gap (sum of attributions - (f(x) - f(baseline))): " + ", ".join(
+        f"{name}={g:.3g}" for name, g in zip(names, gap)))
+    return gap
 
 
 def _gradients(model, inputs, base_image, chosen, method, noise, batch, reporter, **options) -> torch.Tensor:
