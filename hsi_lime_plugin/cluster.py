@@ -1,13 +1,14 @@
 """Where the units of a map-scale run execute: this process, or a Dask cluster.
 
-Both executors take the same task (:func:`hsi_lime_plugin.fields.explain_unit`) and yield
+Both executors run the same task (:func:`hsi_lime_plugin.fields.explain_unit`) and yield
 ``(index, result)`` as units finish; the caller writes the outputs. In this process the
 units run one after the other in the calling thread: no cluster, no threads, no process
 pool (QGIS must never start worker processes). On a cluster
 (``dask_scheduler="tcp://host:8786"``) the calling process connects to a scheduler that
 runs elsewhere (``dask scheduler``, ``dask worker ADDRESS --nthreads 1``), sends the model
-to every worker once (:func:`ship_model`), keeps a bounded number of units in
-flight (memory stays bounded on both sides), gathers results with ``as_completed``,
+to every worker once (:func:`ship_model`), submits the units in small chunks (one task
+explains :func:`chunk_size` units: fewer tasks cost the scheduler less), keeps a bounded
+number of tasks in flight (memory stays bounded on both sides), gathers results with ``as_completed``,
 and on cancel stops submitting and cancels what is pending. A worker that dies loses
 its unit to another worker (Dask's rescheduling); a unit whose workers keep dying fails
 the run with a message, and nothing is written.
@@ -17,12 +18,14 @@ from __future__ import annotations
 import time
 from typing import Iterator
 
-from .errors import HsiLimeError, arg
+from .errors import HsiLimeError, arg, named
 from .fields import WorkerFunction, explain_unit
 from .reporting import Reporter
 
-#: Units in flight per worker thread: enough to keep workers busy between two gathers.
+#: Tasks in flight per worker thread: enough to keep workers busy between two gathers.
 IN_FLIGHT_PER_THREAD = 2
+#: Units per task at most; a chunk is smaller when there are few units per worker thread.
+UNITS_PER_TASK = 4
 #: Seconds to wait for the scheduler to answer.
 CONNECT_TIMEOUT = 20
 
@@ -42,22 +45,26 @@ def run_on_dask(
     futures = {}
     try:
         threads = max(1, sum(client.nthreads().values()))
-        reporter.info(f"{arg('dask_scheduler')}: {address}, {len(client.nthreads())} workers, {threads} threads")
+        size = chunk_size(len(units), threads)
+        reporter.info(f"{arg('dask_scheduler')}: {address}, {len(client.nthreads())} workers, {threads} threads, "
+                      f"{size} units per task")
         shipped = ship_model(client, bundle)
-        task = WorkerFunction("explain_unit")
+        task = WorkerFunction("explain_units")
         resources = {"GPU": 1} if gpu else None
         pending = _as_completed(client)
-        next_unit = 0
+        starts = iter(range(0, len(units), size))
 
-        def submit():
-            nonlocal next_unit
-            future = client.submit(task, units[next_unit], shipped, settings, key=f"hsi-lime-unit-{next_unit}-"
-                                    f"{bundle['digest'][:8]}-{time.time_ns()}", pure=False, resources=resources)
-            futures[future.key] = (next_unit, future)
+        def submit() -> None:
+            start = next(starts, None)
+            if start is None:
+                return
+            future = client.submit(task, units[start:start + size], shipped, settings, pure=False,
+                                   key=f"hsi-lime-units-{start}-{bundle['digest'][:8]}-{time.time_ns()}",
+                                   resources=resources)
+            futures[future.key] = (start, future)
             pending.add(future)
-            next_unit += 1
 
-        while next_unit < len(units) and next_unit < IN_FLIGHT_PER_THREAD * threads:
+        for _ in range(IN_FLIGHT_PER_THREAD * threads):
             submit()
         while not pending.is_empty():
             if reporter.cancelled():
@@ -68,14 +75,19 @@ def run_on_dask(
                 time.sleep(0.05)
                 continue
             for future in finished:
-                index, _ = futures.pop(future.key)
-                yield index, _result(future, units[index])
-                if next_unit < len(units):
-                    submit()
+                start, _ = futures.pop(future.key)
+                results = _result(future, units[start:start + size])
+                submit()
+                yield from enumerate(results, start=start)
     finally:
         if futures:
             client.cancel([future for _, future in futures.values()])
         client.close()
+
+
+def chunk_size(n_units: int, threads: int) -> int:
+    """Units per task: up to :data:`UNITS_PER_TASK`, while every thread still gets at least four tasks."""
+    return max(1, min(UNITS_PER_TASK, n_units // (4 * threads)))
 
 
 def ship_model(client, bundle: dict):
@@ -114,15 +126,15 @@ def _as_completed(client):
     return as_completed(loop=client.loop)
 
 
-def _result(future, unit: dict) -> dict:
-    """The unit's result, or a message that says why its task failed on the cluster."""
+def _result(future, units: list[dict]) -> list[dict]:
+    """The results of a task's units, or a message that says why the task failed on the cluster."""
     from distributed.scheduler import KilledWorker
 
     try:
         return future.result()
     except KilledWorker as error:
         raise HsiLimeError(
-            f"{arg('dask_scheduler')}: unit {unit['id']} was running on workers that died too often ({error}); "
+            f"{arg('dask_scheduler')}: {_units_named(units)} was running on workers that died too often ({error}); "
             "nothing was written. Check the workers' logs and memory (a unit's window and the model must fit in a "
             "worker), then run again."
         ) from None
@@ -133,6 +145,11 @@ def _result(future, unit: dict) -> dict:
         ) from None
     except Exception as error:  # anything else a worker raised: name the unit, keep the cause
         raise HsiLimeError(
-            f"{arg('dask_scheduler')}: unit {unit['id']} failed on a worker: {type(error).__name__}: {error}; "
+            f"{arg('dask_scheduler')}: {_units_named(units)} failed on a worker: {type(error).__name__}: {error}; "
             "nothing was written."
         ) from None
+
+
+def _units_named(units: list[dict]) -> str:
+    """``unit a`` or ``units a, b, c``: the units of one task, for a message."""
+    return f"unit {units[0]['id']}" if len(units) == 1 else f"units {named([unit['id'] for unit in units])}"

@@ -108,7 +108,7 @@ def run_fields(
     outputs = _outputs(raster, model, polygons, rasters, units, kind, output, output_folder, output_units,
                        output_table, output_summary)
     started = time.perf_counter()
-    with reporter.active():
+    with reporter.active(), rasterio.Env():  # one GDAL environment for every read and write of the run
         plan = _units(raster, units, polygons, polygons_layer, id_field, tile_size, rasters, reporter)
         first = plan[0].path
         grid = raster_grid(first, arg("rasters") if units == "rasters" else arg("raster"))

@@ -27,6 +27,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import rasterio
 import rasterio.features
 import rasterio.windows
 import shapely.wkb
@@ -156,6 +157,13 @@ def explain_unit(unit: dict, bundle: dict, settings: dict, reporter=None) -> dic
         "labels": np.asarray(features, dtype=np.int32) if settings["kind"] == "spatial" else None,
         "seconds": float(result.seconds),
     }
+
+
+def explain_units(units: list[dict], bundle: dict, settings: dict) -> list[dict]:
+    """Explain a chunk of units one after the other (one Dask task), in one GDAL environment; their results
+    in order."""
+    with rasterio.Env():
+        return [explain_unit(unit, bundle, settings) for unit in units]
 
 
 class _WorkerModule:

@@ -19,6 +19,7 @@ from .tables import plain_value
 
 __all__ = ["read_table", "table_driver", "write_table"]
 
+
 def table_driver(path: str | os.PathLike, what: str) -> str:
     """The OGR driver for a table destination, or an error naming the supported extensions."""
     return driver_for(path, "table", what)
@@ -41,7 +42,6 @@ def _column_kind(series: pd.Series) -> str:
 _CSVT_TYPES = {"int": "Integer64", "float": "Real", "str": "String"}
 
 
-
 def _cell(value, kind: str):
     """A value as the plain type of its column, None when missing."""
     if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)):
@@ -52,6 +52,16 @@ def _cell(value, kind: str):
     if kind == "float":
         return float(value)
     return str(value)
+
+
+def _csv_column(series: pd.Series, kind: str):
+    """The column as CSV cells: float64 and integer columns as they are (pandas writes NaN as an empty
+    cell and floats in their shortest exact form), any other column cell by cell."""
+    dtype = series.dtype
+    if (kind == "float" and dtype == np.float64) or (
+            kind == "int" and pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)):
+        return series.to_numpy()
+    return pd.Series([_cell(v, kind) for v in series], dtype=object)
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike, layer_name: str, driver: str | None = None) -> None:
@@ -75,8 +85,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, layer_name: str, d
     kinds = {name: _column_kind(frame[name]) for name in frame.columns}
     path = Path(path)
     if driver == "CSV":
-        cleaned = pd.DataFrame({name: [_cell(v, kinds[name]) for v in frame[name]] for name in frame.columns},
-                               columns=list(frame.columns), dtype=object)
+        cleaned = pd.DataFrame({name: _csv_column(frame[name], kinds[name]) for name in frame.columns},
+                               columns=list(frame.columns))
         cleaned.to_csv(path, index=False, na_rep="", lineterminator="\n", encoding="utf-8")
         types = ",".join(f'"{_CSVT_TYPES[kinds[name]]}"' for name in frame.columns)
         path.with_suffix(".csvt").write_text(types + "\n", encoding="utf-8")

@@ -119,12 +119,11 @@ def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=N
     grid = raster_grid(raster)
     frame = field_polygons(polygons, id_field, grid["crs"], reporter=reporter)
     units, outside, too_small = [], [], []
-    for unit_id, geometry in zip(frame["field_id"], frame.geometry):
-        window = _pixel_window(geometry.bounds, grid)
-        if window is None:
+    windows = _pixel_windows(frame.geometry.bounds.to_numpy(dtype=float), grid)
+    for unit_id, geometry, (row, column, height, width) in zip(frame["field_id"], frame.geometry, windows.tolist()):
+        if height == 0 or width == 0:
             outside.append(unit_id)
             continue
-        row, column, height, width = window
         transform = rasterio.windows.transform(rasterio.windows.Window(column, row, width, height), grid["transform"])
         burnt = rasterio.features.rasterize([(geometry, 1)], out_shape=(height, width), transform=transform,
                                             fill=0, dtype="uint8")
@@ -139,17 +138,19 @@ def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=N
     return units
 
 
-def _pixel_window(bounds, grid: dict) -> tuple[int, int, int, int] | None:
-    """The pixel window (row, column, height, width) holding ``bounds``, cut to the raster; None outside it."""
-    window = rasterio.windows.from_bounds(*bounds, transform=grid["transform"])
-    row0, col0 = int(np.floor(window.row_off)), int(np.floor(window.col_off))
-    row1 = int(np.ceil(window.row_off + window.height))
-    col1 = int(np.ceil(window.col_off + window.width))
-    row0, col0 = max(row0, 0), max(col0, 0)
-    row1, col1 = min(row1, grid["height"]), min(col1, grid["width"])
-    if row1 <= row0 or col1 <= col0:
-        return None
-    return row0, col0, row1 - row0, col1 - col0
+def _pixel_windows(bounds: np.ndarray, grid: dict) -> np.ndarray:
+    """The pixel windows (row, column, height, width) holding each of ``bounds`` (N, 4: x0, y0, x1, y1),
+    cut to the raster; height and width are 0 for bounds outside it. All polygons at once: the
+    corners through the inverse of the raster's transform."""
+    inverse = ~grid["transform"]
+    columns, rows = inverse * (bounds[:, [0, 2, 0, 2]], bounds[:, [1, 1, 3, 3]])
+    row0 = np.clip(np.floor(rows.min(axis=1)), 0, grid["height"])
+    row1 = np.clip(np.ceil(rows.max(axis=1)), 0, grid["height"])
+    col0 = np.clip(np.floor(columns.min(axis=1)), 0, grid["width"])
+    col1 = np.clip(np.ceil(columns.max(axis=1)), 0, grid["width"])
+    height, width = row1 - row0, col1 - col0
+    empty = (height <= 0) | (width <= 0)
+    return np.stack([row0, col0, np.where(empty, 0, height), np.where(empty, 0, width)], axis=1).astype(np.int64)
 
 
 def _report_skipped(total: int, outside: list, too_small: list, reporter) -> None:

@@ -1,7 +1,7 @@
 """hsilime:explain_fields through qgis_process on a real Dask cluster on 127.0.0.1.
 
-The test starts a scheduler and two single-threaded workers (the ``dask`` command of the
-venv, torch on one thread), with the repository on the workers' PYTHONPATH (what ``pip
+The test starts a scheduler and two single-threaded workers (``python -m dask``, the dask
+command line of the venv's Python, torch on one thread), with the repository on the workers' PYTHONPATH (what ``pip
 install .`` gives a real worker: the engine as the top-level package ``hsi_lime_plugin``),
 while QGIS imports the engine as ``hsi_lime.hsi_lime_plugin``: the task must reach the
 workers by its top-level name. Every process is stopped by its id at the end.
@@ -26,7 +26,8 @@ from helpers.units import HYPERVIEW_SCALE, write_hyperview, write_tile_raster
 from hsi_lime_plugin.field_runs import run_fields
 
 pytestmark = pytest.mark.qgis_process
-DASK = Path(sys.executable).parent / "dask"
+#: The dask command line of this Python (not the script in bin/, whose first line names the Python that installed it).
+DASK = [sys.executable, "-m", "dask"]
 COMMON = dict(N_SAMPLES=32, BATCH_SIZE=16, DEVICE=1, SEED=5)
 ENGINE = dict(n_samples=32, batch_size=16, device="cpu", seed=5)
 
@@ -50,8 +51,7 @@ def _stop(process: subprocess.Popen) -> None:
 @contextlib.contextmanager
 def dask_cluster(folder: Path, workers: int = 2):
     """A scheduler and ``workers`` single-threaded workers without nanny (a killed worker stays dead)."""
-    if not DASK.is_file():
-        pytest.skip(f"{DASK} is missing: pip install dask distributed (requirements.txt)")
+    pytest.importorskip("distributed", reason="dask and distributed are missing: pip install -r requirements.txt")
     from distributed import Client
 
     address = f"tcp://127.0.0.1:{_free_port()}"
@@ -61,12 +61,12 @@ def dask_cluster(folder: Path, workers: int = 2):
     logs = contextlib.ExitStack()
     try:
         log = logs.enter_context(open(folder / "scheduler.log", "w"))
-        processes.append(subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port",
+        processes.append(subprocess.Popen([*DASK, "scheduler", "--host", "127.0.0.1", "--port",
                                            address.rsplit(":", 1)[1], "--no-dashboard"], env=env, stdout=log,
                                           stderr=subprocess.STDOUT, cwd=folder))
         for index in range(workers):
             log = logs.enter_context(open(folder / f"worker{index}.log", "w"))
-            processes.append(subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--no-nanny",
+            processes.append(subprocess.Popen([*DASK, "worker", address, "--nthreads", "1", "--no-nanny",
                                                "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=log,
                                               stderr=subprocess.STDOUT, cwd=folder))
         with Client(address, timeout=60, set_as_default=False) as client:
