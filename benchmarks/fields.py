@@ -10,7 +10,9 @@ speed   ``--fields`` square fields on a generated ``--bands`` x ``--size`` x ``-
         from the fastest of ``--repeat`` rounds of each.
 memory  a generated ``--memory-bands`` x ``--memory-size``^2 int16 tiled GeoTIFF (224 x 3000 x 3000: 4 GB),
         ``--memory-fields`` fields, then tiles of ``--memory-tile`` pixels: peak RSS of a fresh process
-        running run_fields (goal < 1.5 GB), and wall time per field and per tile.
+        running run_fields (goal < 1.5 GB), and wall time per field and per tile; ``--memory-n-samples``
+        samples per unit and the automatic batch size (the algorithm's default, BATCH_SIZE 0), which
+        bounds a batch of big fields by memory.
 
 ``python benchmarks/fields.py`` prints one JSON object (last line) and writes it to ``--output``;
 benchmarks/run.py runs it and merges it into results.json under "fields".
@@ -203,7 +205,7 @@ def memory_child(args) -> None:
     run = run_fields(str(folder / "scene.tif"), str(folder / "cnn.pt"), kind="spatial", segmentation="patches",
                      patch_size=args.patch_size, output=str(folder / f"attribution_{args.units}.tif"),
                      output_table=str(folder / f"table_{args.units}.csv"), n_samples=args.n_samples,
-                     batch_size=args.batch_size, device="cpu", seed=0, **unit_options)
+                     batch_size=None, device="cpu", seed=0, **unit_options)
     seconds = time.perf_counter() - started
     print(json.dumps({"units": len(run.units), "seconds": seconds, "seconds_per_unit": seconds / len(run.units),
                       "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
@@ -216,12 +218,12 @@ def memory(args) -> dict:
     raster = make_scene(folder / "scene.tif", args.memory_bands, args.memory_size)
     make_fields(folder / "fields.gpkg", raster, args.memory_fields)
     make_model(folder / "cnn.pt", args.memory_bands)
-    result = {"scene": [args.memory_bands, args.memory_size, args.memory_size],
+    result = {"scene": [args.memory_bands, args.memory_size, args.memory_size], "n_samples": args.memory_n_samples,
               "scene_gb": raster.stat().st_size / 2**30, "seconds_to_generate": time.perf_counter() - started}
     for units in ("polygons", "tiles"):
         command = [sys.executable, __file__, "--memory-child", "--folder", str(folder), "--units", units,
                    "--memory-tile", str(args.memory_tile), "--patch-size", str(args.patch_size),
-                   "--n-samples", str(args.n_samples), "--batch-size", str(args.batch_size)]
+                   "--n-samples", str(args.memory_n_samples)]
         process = subprocess.run(command, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="2"))
         if process.returncode != 0:
             result[units] = {"error": process.stderr[-2000:]}
@@ -243,6 +245,7 @@ def main() -> int:
     parser.add_argument("--memory-bands", type=int, default=224)
     parser.add_argument("--memory-fields", type=int, default=100)
     parser.add_argument("--memory-tile", type=int, default=128)
+    parser.add_argument("--memory-n-samples", type=int, default=64)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--output", default=str(WORK / "fields.json"))
