@@ -265,7 +265,8 @@ def _empty_range_message(pos: int, low: float, high: float, label: str, grid: _G
 
 def default_band_groups(wavelengths) -> str:
     """The grouping used when none is given: the :data:`DEFAULT_BAND_NAMES` whose spyndex window
-    lies inside the raster's wavelength range (e.g. ``"B; G; R; RE1; RE2; RE3; N"`` for a VNIR sensor)."""
+    lies inside the raster's wavelength range and holds a band no earlier name took (e.g.
+    ``"B; G; R; RE1; RE2; RE3; N"`` for a VNIR sensor)."""
     from .band_catalogue import catalogue
 
     if wavelengths is None:
@@ -273,9 +274,16 @@ def default_band_groups(wavelengths) -> str:
             f"{INPUT} is empty, and the raster has no wavelengths to choose standard bands by; give groups by band "
             f"index (e.g. 'edge=i40-i60'), or the wavelengths with {arg('wavelengths')}."
         )
-    low, high = float(np.min(wavelengths)), float(np.max(wavelengths))
+    values = np.asarray(wavelengths, dtype=np.float64)
+    low, high = float(values.min()), float(values.max())
     windows = catalogue().bands
-    inside = [name for name in DEFAULT_BAND_NAMES if low <= windows[name][0] and windows[name][1] <= high]
+    inside, taken = [], np.zeros(values.size, dtype=bool)
+    for name in DEFAULT_BAND_NAMES:
+        members = (values >= windows[name][0]) & (values <= windows[name][1])
+        # inside the range, and with a band of its own (a coarse sensor may hold N and N2 in one band)
+        if low <= windows[name][0] and windows[name][1] <= high and (members & ~taken).any():
+            inside.append(name)
+            taken |= members
     if not inside:
         raise HsiLimeError(
             f"{INPUT} is empty, and none of the standard bands {', '.join(DEFAULT_BAND_NAMES)} lies inside the "

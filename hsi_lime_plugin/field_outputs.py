@@ -7,10 +7,12 @@
 * :func:`unit_raster`: one attribution raster on one input's grid (one raster per unit).
 * :func:`result_rows`, :func:`summary_table`: the table (one row per unit, target and
   feature: ``unit_id``, ``target``, ``feature``, ``attribution``, ``se``, ``ci_low``,
-  ``ci_high`` (95 %), ``r2``) and the summary across units per target and feature
+  ``ci_high`` (95 %), ``r2``, and the unit's ``prediction`` and ``base_value``: the model
+  with every feature removed) and the summary across units per target and feature
   (``mean``, ``std``, ``median``, ``min``, ``max``, ``n_units``, ``mean_r2``).
 * :func:`unit_record`: one row of the units layer (``unit_id``, ``n_pixels``,
-  ``pred_<target>``, ``r2_<target>``), its geometry the field, the tile or the raster's extent.
+  ``pred_<target>``, ``base_<target>``, ``r2_<target>``), its geometry the field, the
+  tile or the raster's extent.
 """
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ import numpy as np
 import pandas as pd
 import rasterio
 import rasterio.windows
+from rasterio.enums import Resampling
 import shapely.geometry
 import shapely.wkb
 
 from .spatial import column_name
 
 NODATA = -9999.0
-TABLE_COLUMNS = ["unit_id", "target", "feature", "attribution", "se", "ci_low", "ci_high", "r2"]
+TABLE_COLUMNS = ["unit_id", "target", "feature", "attribution", "se", "ci_low", "ci_high", "r2", "prediction",
+                 "base_value"]
 SUMMARY_COLUMNS = ["target", "feature", "mean", "std", "median", "min", "max", "n_units", "mean_r2"]
 
 
@@ -58,6 +62,7 @@ class Mosaic:
             profile.update(blockxsize=256, blockysize=256)
         # uncompressed: windows are rewritten where bounding boxes overlap, which would grow compressed blocks
         self.dataset = rasterio.open(path, "w+", **profile)
+        self.names = list(target_names)
         for index, name in enumerate(target_names, start=1):
             self.dataset.set_band_description(index, name)
 
@@ -70,6 +75,11 @@ class Mosaic:
         current = self.dataset.read(window=target)
         current[:, mine] = np.where(np.isfinite(maps[:, mine]), maps[:, mine], np.float32(NODATA))
         self.dataset.write(current, window=target)
+
+    def preview(self, shape: tuple[int, int]) -> np.ndarray:
+        """(T, h, w) attributions read decimated (nearest) to ``shape``; NaN where no unit was explained."""
+        data = self.dataset.read(out_shape=(self.dataset.count, *shape), resampling=Resampling.nearest, masked=True)
+        return np.ma.filled(data.astype(np.float32), np.nan)
 
     def close(self) -> None:
         self.dataset.close()
@@ -100,11 +110,11 @@ def result_rows(result: dict, superband_labels: list[str] | None) -> list[tuple]
     names = feature_names(result, superband_labels)
     rows = []
     for t, target in enumerate(result["target_names"]):
-        r2 = float(result["score"][t])
+        unit = (float(result["score"][t]), float(result["prediction"][t]), float(result["base_value"][t]))
         for k, name in enumerate(names):
             rows.append((result["id"], target, name, float(result["coefficients"][t, k]),
                          float(result["standard_error"][t, k]), float(result["low"][t, k]),
-                         float(result["high"][t, k]), r2))
+                         float(result["high"][t, k]), *unit))
     return rows
 
 
@@ -135,5 +145,6 @@ def unit_record(result: dict) -> dict:
     record = {"unit_id": result["id"], "n_pixels": int(result["n_pixels"])}
     for t, target in enumerate(result["target_names"]):
         record[column_name("pred", target)] = float(result["prediction"][t])
+        record[column_name("base", target)] = float(result["base_value"][t])
         record[column_name("r2", target)] = float(result["score"][t])
     return record

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import rasterio
 
@@ -31,6 +32,25 @@ from .wavelengths import read_wavelengths
 
 #: Seconds between two log lines about finished units (the rest are counted, not listed).
 LOG_EVERY = 5.0
+
+
+@dataclass
+class _Job:
+    """What the loop over units needs: the plan, the shared settings, the destinations, the report's inputs."""
+
+    plan: list
+    grid: dict
+    settings: dict
+    superband_labels: list | None
+    bundle: dict
+    outputs: OutputSet
+    dask_scheduler: str | None
+    device: str
+    output_folder: str | None
+    units: str
+    model: object
+    parameters: dict
+    started: float
 
 
 @dataclass
@@ -68,6 +88,7 @@ def run_fields(
     output_units: str | None = None,
     output_table: str | None = None,
     output_summary: str | None = None,
+    output_report: str | None = None,
     dask_scheduler: str | None = None,
     device: str = "auto",
     allow_python: bool = False,
@@ -96,6 +117,9 @@ def run_fields(
     output_units, output_table, output_summary : str, optional
         The units layer (vector), the table per unit, target and feature, and the summary
         across units (``.csv`` or ``.gpkg``); columns in :mod:`hsi_lime_plugin.field_outputs`.
+    output_report : str, optional
+        HTML report (:mod:`hsi_lime_plugin.field_report`): the run, the predictions and base
+        values across units, the maps or the spectrum, and the R2 across units.
     dask_scheduler : str, optional
         ``tcp://host:8786``: run the units on that Dask cluster; empty: in this process.
     device, allow_python, reporter, **explain_options
@@ -107,6 +131,9 @@ def run_fields(
     rasters = [str(path) for path in (rasters or [])]
     outputs = _outputs(raster, model, polygons, rasters, units, kind, output, output_folder, output_units,
                        output_table, output_summary)
+    outputs.add("output_report", output_report, "report")
+    parameters = _described(raster, model, units, polygons, id_field, tile_size, rasters, kind, segmentation,
+                            n_segments, compactness, patch_size, band_groups, dask_scheduler, device, explain_options)
     started = time.perf_counter()
     with reporter.active(), rasterio.Env():  # one GDAL environment for every read and write of the run
         plan = _units(raster, units, polygons, polygons_layer, id_field, tile_size, rasters, reporter)
@@ -116,13 +143,35 @@ def run_fields(
                                                patch_size, band_groups, wavelengths, include_rest, explain_options,
                                                reporter)
         bundle = model_bundle(model, device=device, allow_python=allow_python, ship=bool(dask_scheduler))
-        cached_model(dict(bundle, files=None), grid["count"], settings["band_wavelengths"], reporter)
+        network = cached_model(dict(bundle, files=None), grid["count"], settings["band_wavelengths"], reporter)
         reporter.info(f"explaining {len(plan)} {units} with {explain_options.get('n_samples', 500)} samples each"
                       + (f" on the Dask cluster {dask_scheduler}" if dask_scheduler else " in this process"))
-        collected = _execute(plan, bundle, settings, outputs, grid, superband_labels, dask_scheduler, device,
-                             output_folder, reporter)
+        job = _Job(plan, grid, settings, superband_labels, bundle, outputs, dask_scheduler, device, output_folder,
+                   units, network, parameters, started)
+        collected = _execute(job, reporter)
     run = _finish(collected, plan, outputs, time.perf_counter() - started, reporter)
     return run
+
+
+def _described(raster, model, units, polygons, id_field, tile_size, rasters, kind, segmentation, n_segments,
+               compactness, patch_size, band_groups, dask_scheduler, device, explain_options) -> dict:
+    """The run's settings as the report lists them: those that apply to its units and kind."""
+    parameters = {"raster": raster, "model": model, "units": units}
+    if units == "polygons":
+        parameters.update(polygons=polygons if isinstance(polygons, (str, Path)) else "(a GeoDataFrame)",
+                          id_field=id_field or "(the feature id)")
+    elif units == "tiles":
+        parameters["tile_size"] = tile_size
+    else:
+        parameters["rasters"] = f"{len(rasters)} files"
+    parameters["kind"] = kind
+    if kind == "spatial":
+        parameters.update(segmentation=segmentation, **({"patch_size": patch_size} if segmentation == "patches" else
+                                                        {"n_segments": n_segments, "compactness": compactness}))
+    else:
+        parameters["band_groups"] = band_groups or "(the standard bands)"
+    parameters.update(dask_scheduler=dask_scheduler or "(this process)", device=device, **explain_options)
+    return parameters
 
 
 def _check_choices(units: str, kind: str, segmentation: str) -> None:
@@ -200,51 +249,67 @@ def _settings(first, grid, kind, segmentation, n_segments, compactness, patch_si
         return settings, None
     from .bands import resolve_band_groups
 
-    if not band_groups:
-        raise HsiLimeError(f"{arg('band_groups')}: the spectral kind needs band groups, e.g. 'R; G+B; NDVI'.")
     superbands = resolve_band_groups(band_groups, band_wavelengths, grid["count"], include_rest, reporter)
     settings["features"] = superbands.features
     return settings, list(superbands.labels)
 
 
-def _execute(plan, bundle, settings, outputs, grid, superband_labels, dask_scheduler, device, output_folder,
-             reporter) -> dict:
+def _execute(job: _Job, reporter) -> dict:
     """Run every unit and write the outputs as results arrive; everything or nothing is kept."""
     from .cluster import run_here, run_on_dask
 
-    specs = [unit.spec() for unit in plan]
-    collected = {"rows": {}, "records": {}, "empty": []}
-    log = _Log(reporter, len(plan))
-    with outputs.writing() as temporary, contextlib.ExitStack() as stack:
+    specs = [unit.spec() for unit in job.plan]
+    collected = {"rows": {}, "records": {}, "summaries": {}, "empty": [], "first": None}
+    log = _Log(reporter, len(job.plan))
+    with job.outputs.writing() as temporary, contextlib.ExitStack() as stack:
         mosaic = None
-        if dask_scheduler:
-            results = run_on_dask(dask_scheduler, specs, bundle, settings, reporter, gpu=device == "cuda")
+        if job.dask_scheduler:
+            results = run_on_dask(job.dask_scheduler, specs, job.bundle, job.settings, reporter,
+                                  gpu=job.device == "cuda")
         else:
-            results = run_here(specs, bundle, settings, reporter)
+            results = run_here(specs, job.bundle, job.settings, reporter)
         for done, (index, result) in enumerate(results, start=1):
             if "error" in result:
                 raise HsiLimeError(result["error"])
             if result.get("empty"):
                 collected["empty"].append(index)
             else:
-                if "output" in outputs:
-                    if mosaic is None:
-                        mosaic = Mosaic(temporary("output"), grid, result["target_names"])
-                        stack.callback(mosaic.close)
-                    mosaic.write(plan[index].window, result)
-                if output_folder:
-                    target = Path(output_folder) / f"{plan[index].id}_attribution.tif"
-                    unit_raster(stack.enter_context(atomic_output(target, arg("output_folder"))), result,
-                                plan[index].path)
-                collected["rows"][index] = result_rows(result, superband_labels)
-                collected["records"][index] = unit_record(result)
-                log.unit(done, plan[index].id, result)
-            reporter.progress(done / len(plan))
-        _finish_tables(collected, plan, outputs, temporary, grid)
+                if "output" in job.outputs and mosaic is None:
+                    mosaic = Mosaic(temporary("output"), job.grid, result["target_names"])
+                    stack.callback(mosaic.close)
+                _write_unit(job, index, result, mosaic, stack)
+                _collect(collected, index, result, job.superband_labels)
+                log.unit(done, job.plan[index].id, result)
+            reporter.progress(done / len(job.plan))
+        _finish_tables(collected, job, temporary)
+        if "output_report" in job.outputs:
+            from .field_report import write_fields_report
+
+            write_fields_report(temporary("output_report"), collected, job, mosaic)
     return collected
 
 
-def _finish_tables(collected, plan, outputs, temporary, grid) -> None:
+def _write_unit(job: _Job, index: int, result: dict, mosaic, stack) -> None:
+    """A unit's attributions: into the mosaic, or its own raster in the output folder."""
+    if mosaic is not None:
+        mosaic.write(job.plan[index].window, result)
+    if job.output_folder:
+        target = Path(job.output_folder) / f"{job.plan[index].id}_attribution.tif"
+        unit_raster(stack.enter_context(atomic_output(target, arg("output_folder"))), result, job.plan[index].path)
+
+
+def _collect(collected: dict, index: int, result: dict, superband_labels) -> None:
+    """What the tables and the report keep of a unit; the first unit's result whole (the report's example)."""
+    from .field_report import unit_summary
+
+    collected["rows"][index] = result_rows(result, superband_labels)
+    collected["records"][index] = unit_record(result)
+    collected["summaries"][index] = unit_summary(result)
+    if collected["first"] is None or index < collected["first"][0]:
+        collected["first"] = (index, result)
+
+
+def _finish_tables(collected, job: _Job, temporary) -> None:
     """The table, the summary and the units layer in unit order, written inside the run's atomic block."""
     import geopandas as gpd
 
@@ -255,9 +320,11 @@ def _finish_tables(collected, plan, outputs, temporary, grid) -> None:
     collected["table"] = table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     collected["summary"] = summary = summary_table(table)
     records = [collected["records"][index] for index in order]
+    plan, outputs = job.plan, job.outputs
     grids = {path: raster_grid(path) for path in {plan[index].path for index in order}}
     collected["units"] = gpd.GeoDataFrame(
-        records, geometry=[unit_geometry(plan[index], grids[plan[index].path]) for index in order], crs=grid["crs"],
+        records, geometry=[unit_geometry(plan[index], grids[plan[index].path]) for index in order],
+        crs=job.grid["crs"],
     )
     if "output_table" in outputs:
         write_table(table, temporary("output_table"), "unit_attribution", outputs.drivers["output_table"])
@@ -274,6 +341,11 @@ def _finish(collected, plan, outputs, seconds, reporter) -> FieldsRun:
                       f"{named(skipped)}")
     explained = len(collected["rows"])
     reporter.info(f"explained {explained} units in {seconds:.1f} s ({seconds / max(explained, 1):.2f} s per unit)")
+    summaries = list(collected["summaries"].values())
+    for t, name in enumerate(summaries[0].target_names if summaries else []):
+        reporter.info(f"{name}: mean prediction {np.mean([u.prediction[t] for u in summaries]):.4g}, mean base value "
+                      f"{np.mean([u.base_value[t] for u in summaries]):.4g} (every feature removed), mean R2 "
+                      f"{np.mean([u.score[t] for u in summaries]):.3f}")
     written = {argument: str(path) for argument, path in outputs.paths.items()}
     return FieldsRun(collected["table"], collected["summary"], collected["units"], skipped, seconds, written)
 

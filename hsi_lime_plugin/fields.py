@@ -132,9 +132,10 @@ def explain_unit(unit: dict, bundle: dict, settings: dict, reporter=None) -> dic
 
     Returns ``{"id", "empty": True}`` for a unit without a valid pixel, ``{"id", "error"}``
     for a problem the user can fix, else the explanation's arrays: ``target_names``,
-    ``prediction`` (T,), ``score`` (T,), ``feature_ids`` (K,), ``coefficients``,
-    ``standard_error``, ``low``, ``high`` (T, K; 95 % interval), ``labels`` (the unit's
-    (h, w) feature map for the spatial kind, else None), ``n_pixels`` and ``seconds``.
+    ``prediction`` (T,), ``base_value`` (T,: the model with every feature removed),
+    ``score`` (T,), ``feature_ids`` (K,), ``coefficients``, ``standard_error``, ``low``,
+    ``high`` (T, K; 95 % interval), ``labels`` (the unit's (h, w) feature map for the
+    spatial kind, else None), ``n_pixels``, ``method``, ``n_samples``, ``precision`` and ``seconds``.
     """
     from .pipeline import explain
 
@@ -152,7 +153,8 @@ def explain_unit(unit: dict, bundle: dict, settings: dict, reporter=None) -> dic
     low, high = result.confidence_interval(0.95)
     return {
         "id": unit["id"], "target_names": list(result.target_names), "prediction": result.prediction,
-        "score": result.score, "feature_ids": np.asarray(result.feature_ids), "coefficients": result.coefficients,
+        "base_value": result.base_value, "score": result.score, "method": result.method,
+        "n_samples": int(result.n_samples), "precision": float(result.precision), "feature_ids": np.asarray(result.feature_ids), "coefficients": result.coefficients,
         "standard_error": result.standard_error, "low": low, "high": high, "n_pixels": int(inside.sum()),
         "labels": np.asarray(features, dtype=np.int32) if settings["kind"] == "spatial" else None,
         "seconds": float(result.seconds),

@@ -64,7 +64,7 @@ def image_figure(cube, labels=None) -> bytes:
     axis = figure.subplots()
     axis.imshow(stretched(cube, bands), interpolation="nearest")
     if labels is not None:
-        axis.contour(_edges(labels), levels=[0.5], colors="black", linewidths=0.6)
+        axis.contour(outlines(labels), levels=[0.5], colors="black", linewidths=0.6)
     axis.set_title(f"Input image: {name}, 2-98 % stretch", loc="left")
     axis.set_axis_off()
     return png(figure)
@@ -72,7 +72,7 @@ def image_figure(cube, labels=None) -> bytes:
 
 def maps_figure(result, labels: np.ndarray) -> bytes:
     """One panel per target: the attribution of each segment on the image grid, with the outlines."""
-    return value_maps_figure(result.maps(), result.target_names, "segment", _edges(labels))
+    return value_maps_figure(result.maps(), result.target_names, "segment", outlines(labels))
 
 
 def value_maps_figure(maps: np.ndarray, names: list, unit: str, edges: np.ndarray | None = None) -> bytes:
@@ -131,7 +131,7 @@ def strongest_figure(result, names: dict | None = None) -> bytes:
     return png(figure)
 
 
-def _edges(labels: np.ndarray) -> np.ndarray:
+def outlines(labels: np.ndarray) -> np.ndarray:
     """1 on pixels whose right or lower neighbour belongs to another segment (the outlines)."""
     labels = np.asarray(labels)
     edges = np.zeros(labels.shape, dtype=float)

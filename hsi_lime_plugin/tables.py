@@ -104,22 +104,26 @@ def band_table(explanation, superbands, wavelengths=None, field_id=None) -> pd.D
     rows target by target, bands in raster order, so that a figure or a GIS join can
     follow the spectrum band by band.
     """
-    features = np.asarray(superbands.features)
-    n_bands = features.size
+    layout = band_layout(superbands.features, superbands.labels, wavelengths)
     per_band = explanation.maps()  # (T, C), NaN for bands in no superband
-    labels = np.array([None] + list(superbands.labels), dtype=object)[features]
-    centres = np.full(n_bands, np.nan) if wavelengths is None else np.asarray(wavelengths, dtype=np.float64)
-    frames = []
-    for t, target in enumerate(explanation.target_names):
-        frames.append(pd.DataFrame({
-            "field_id": pd.Series([plain_value(field_id)] * n_bands, dtype=object),
-            "target": target,
-            "band": np.arange(1, n_bands + 1, dtype=np.int64),
-            "wavelength_nm": centres,
-            "superband": labels,
-            "attribution": per_band[t].astype(np.float64),
-        }))
+    frames = [
+        layout.assign(field_id=pd.Series([plain_value(field_id)] * len(layout), dtype=object), target=target,
+                      attribution=per_band[t].astype(np.float64))
+        for t, target in enumerate(explanation.target_names)
+    ]
     return pd.concat(frames, ignore_index=True)[BAND_COLUMNS]
+
+
+def band_layout(features, labels, wavelengths=None) -> pd.DataFrame:
+    """One row per band: ``band`` (1-based), ``wavelength_nm`` (NaN when unknown) and its ``superband``
+    (None for a band in no superband), from the per-band superband numbers ``features`` (0: none)."""
+    features = np.asarray(features)
+    centres = np.full(features.size, np.nan) if wavelengths is None else np.asarray(wavelengths, dtype=np.float64)
+    return pd.DataFrame({
+        "band": np.arange(1, features.size + 1, dtype=np.int64),
+        "wavelength_nm": centres,
+        "superband": np.array([None] + list(labels), dtype=object)[features],
+    })
 
 
 def summarise(table: pd.DataFrame) -> pd.DataFrame:

@@ -39,8 +39,8 @@ class ExplainFields(HsiLimeAlgorithm):
         "own: only the unit's window of the raster is read (pixels outside the field masked and never perturbed), "
         "and each unit's seed derives from SEED and its id, so results do not depend on the order or the number of "
         "workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution "
-        "raster (spatial kind), a layer with one polygon per unit (prediction and R2 per target), a table per unit, "
-        "target and feature, and a summary across units."
+        "raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table "
+        "per unit, target and feature, a summary across units, and an HTML report with maps or spectra."
     )
 
     def name(self):
@@ -121,7 +121,9 @@ class ExplainFields(HsiLimeAlgorithm):
         )
         self.add(
             QgsProcessingParameterString("BAND_GROUPS", self.tr("Band groups (superbands)"), optional=True),
-            self.tr("Spectral kind: groups separated by ';' (as in Explain spectral importance), e.g. R; G+B; NDVI."),
+            self.tr("Spectral kind: groups separated by ';' (as in Explain spectral importance), e.g. R; G+B; NDVI. "
+                    "Empty: the standard bands inside the sensor's range (B; G; R; RE1; RE2; RE3; N; N2; S1; S2 as "
+                    "available)."),
         )
         self.add_wavelengths()
         self.add(
@@ -132,7 +134,7 @@ class ExplainFields(HsiLimeAlgorithm):
         )
 
     def add_outputs(self):
-        """OUTPUT, OUTPUT_FOLDER, OUTPUT_UNITS, OUTPUT_TABLE and OUTPUT_SUMMARY."""
+        """OUTPUT, OUTPUT_FOLDER, OUTPUT_UNITS, OUTPUT_TABLE, OUTPUT_SUMMARY and OUTPUT_REPORT."""
         self.add(
             QgsProcessingParameterRasterDestination("OUTPUT", self.tr("Attribution raster"), optional=True,
                                                     createByDefault=False),
@@ -147,12 +149,13 @@ class ExplainFields(HsiLimeAlgorithm):
         self.add(
             QgsProcessingParameterVectorDestination("OUTPUT_UNITS", self.tr("Unit polygons"), QgsProcessing.TypeVectorPolygon,
                                                     optional=True, createByDefault=False),
-            self.tr("One polygon per explained unit: unit_id, n_pixels, pred_<target>, r2_<target>."),
+            self.tr("One polygon per explained unit: unit_id, n_pixels, pred_<target> (the model's prediction), "
+                    "base_<target> (the model with every feature removed), r2_<target>."),
         )
         self.add_table_output(
             "OUTPUT_TABLE", self.tr("Attribution per unit"),
             self.tr("One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, "
-                    "ci_high (95 %), r2. {}.").format(self.table_formats()),
+                    "ci_high (95 %), r2, prediction, base_value. {}.").format(self.table_formats()),
         )
         self.add_table_output(
             "OUTPUT_SUMMARY", self.tr("Attribution across units"),
@@ -160,6 +163,7 @@ class ExplainFields(HsiLimeAlgorithm):
                 self.table_formats()),
             optional=True,
         )
+        self.add_report_output()
 
     def run_workflow(self, parameters, context, feedback, reporter):
         from ..hsi_lime_plugin.field_runs import run_fields
@@ -189,6 +193,7 @@ class ExplainFields(HsiLimeAlgorithm):
             include_rest=not self.parameterAsBoolean(parameters, "KEEP_UNGROUPED", context),
             output=output, output_folder=folder, output_units=outputs["OUTPUT_UNITS"],
             output_table=outputs["OUTPUT_TABLE"], output_summary=outputs["OUTPUT_SUMMARY"],
+            output_report=self.report_path(parameters, context),
             dask_scheduler=self.parameterAsString(parameters, "DASK_SCHEDULER", context).strip() or None,
             **self.model_options(parameters, context),
             **self.explanation_settings(parameters, context),
@@ -196,4 +201,5 @@ class ExplainFields(HsiLimeAlgorithm):
         )
         feedback.pushInfo(self.tr("{} units explained, {} without valid pixels skipped").format(
             len(run.units), len(run.skipped)))
-        return {"OUTPUT": output, "OUTPUT_FOLDER": folder, **outputs}
+        return {"OUTPUT": output, "OUTPUT_FOLDER": folder, "OUTPUT_REPORT": self.report_path(parameters, context),
+                **outputs}

@@ -154,6 +154,25 @@ def test_the_planted_bands_carry_the_spectral_attribution(scene, band_model, tmp
     assert list(units["unit_id"]) == list(FIELDS) and {"pred_low", "r2_high", "n_pixels"} <= set(units.columns)
 
 
+def test_every_unit_carries_its_prediction_and_base_value(scene, band_model, tmp_path):
+    """Kernel SHAP's attributions of each unit add up to its prediction minus its base value (the model with
+    every superband removed), which the table and the units layer carry."""
+    run = run_fields(str(scene.raster), str(band_model), units="polygons", polygons=str(scene.fields),
+                     id_field="name", kind="spectral", band_groups="lo=i0-i2; mid=i3-i4; hi=i5-i6",
+                     method="kernelshap", output_table=str(tmp_path / "t.csv"),
+                     output_units=str(tmp_path / "u.gpkg"), **SETTINGS)
+    table = pd.read_csv(tmp_path / "t.csv")
+    sums = table.groupby(["unit_id", "target"]).agg(total=("attribution", "sum"), prediction=("prediction", "first"),
+                                                     base=("base_value", "first"))
+    np.testing.assert_allclose(sums["total"], sums["prediction"] - sums["base"], rtol=1e-6, atol=1e-9)
+    assert (sums["prediction"] - sums["base"]).abs().min() > 1e-3  # the fields' spectra move the model
+    units = gpd.read_file(tmp_path / "u.gpkg").set_index("unit_id")
+    for (unit, target), row in sums.iterrows():
+        assert units.loc[unit, f"base_{target}"] == pytest.approx(row["base"])
+        assert units.loc[unit, f"pred_{target}"] == pytest.approx(row["prediction"])
+    assert list(run.table.columns[-2:]) == ["prediction", "base_value"]
+
+
 def test_a_failing_unit_leaves_no_output(scene, band_model, tmp_path):
     with pytest.raises(HsiLimeError) as raised:
         run_fields(str(scene.raster), str(band_model), units="tiles", tile_size=16, kind="spatial",

@@ -112,3 +112,58 @@ def test_pixel_report_through_processing(hsilime_provider, scene, tmp_path):
     assert len(figures) == 2
     for image in figures:
         assert_not_blank(image)
+
+
+FIELDS = "hsilime:explain_fields"
+
+
+def test_fields_report_of_tiles_maps_the_scene_and_the_r2(hsilime_provider, scene, band_model, tmp_path):
+    report = tmp_path / "report.html"
+    results, feedback = run_algorithm(FIELDS, {
+        "INPUT": str(scene.raster), "MODEL": str(band_model), "UNITS": 1, "TILE_SIZE": 16, "KIND": 0,
+        "SEGMENTATION": 2, "PATCH_SIZE": 4, "N_SAMPLES": 32, "OUTPUT": str(tmp_path / "out.tif"),
+        "OUTPUT_TABLE": str(tmp_path / "t.csv"), "OUTPUT_REPORT": str(report),
+    })
+    assert results is not None, feedback.errors
+    assert results["OUTPUT_REPORT"] == str(report)
+    html = report.read_text(encoding="utf-8")
+    for expected in ("Explain every field or tile", "What the model says (mean over the fields)", "base value",
+                     "surrogate R2", "device used", "time taken", "The model card", "tile_size"):
+        assert expected in html
+    figures = figures_of(report)
+    assert len(figures) == 4  # the scene with its tiles, the mosaic, R2 across tiles, R2 map
+    for image in figures:
+        assert_not_blank(image)
+
+
+def test_fields_report_of_the_standard_bands_across_fields(hsilime_provider, scene, band_model, tmp_path):
+    """No BAND_GROUPS: the standard bands inside the sensor's range; the report draws the spectrum across fields."""
+    report = tmp_path / "report.html"
+    results, feedback = run_algorithm(FIELDS, {
+        "INPUT": str(scene.raster), "MODEL": str(band_model), "UNITS": 0, "POLYGONS": str(scene.fields),
+        "ID_FIELD": "name", "KIND": 1, "N_SAMPLES": 32, "OUTPUT_TABLE": str(tmp_path / "t.csv"),
+        "OUTPUT_REPORT": str(report),
+    })
+    assert results is not None, feedback.errors
+    assert "(the standard bands)" in report.read_text(encoding="utf-8")
+    figures = figures_of(report)
+    assert len(figures) == 3  # the spectrum with the superbands, R2 across fields, R2 map
+    for image in figures:
+        assert_not_blank(image)
+
+
+def test_fields_report_of_rasters_shows_the_first_one(scene, band_model, tmp_path):
+    from helpers.units import write_tile_raster
+    from hsi_lime_plugin.field_runs import run_fields
+
+    rasters = [str(write_tile_raster(tmp_path / f"{name}.tif")) for name in ("a", "b")]
+    report = tmp_path / "report.html"
+    run_fields(None, str(band_model), units="rasters", rasters=rasters, kind="spatial", segmentation="patches",
+               patch_size=4, output_table=str(tmp_path / "t.csv"), output_report=str(report), n_samples=32,
+               device="cpu", seed=1)
+    html = report.read_text(encoding="utf-8")
+    assert "Unit a (the first of the run)" in html
+    figures = figures_of(report)
+    assert len(figures) == 3  # unit a's image, its maps, R2 across rasters
+    for image in figures:
+        assert_not_blank(image)
