@@ -9,72 +9,72 @@
         <translation>Pixel und Kanäle erklären (Gradienten, Okklusion)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Integrated Gradients: (value - baseline) x the mean gradient on the straight path from the baseline; the attributions add up to the prediction minus the prediction on the baseline (the log reports the gap). Saliency: |gradient|. Input x Gradient: (value - baseline) x gradient. Occlusion: the drop of the output when a window is set to the baseline. Gradients need a TorchScript or Python model.</source>
         <translation>Integrated Gradients: (Wert - Basislinie) x mittlerer Gradient auf dem geraden Weg von der Basislinie; die Attributionen addieren sich zur Vorhersage minus der Vorhersage auf der Basislinie (das Protokoll nennt die Abweichung). Saliency: |Gradient|. Input x Gradient: (Wert - Basislinie) x Gradient. Occlusion: der Rückgang der Ausgabe, wenn ein Fenster auf die Basislinie gesetzt wird. Gradienten brauchen ein TorchScript- oder Python-Modell.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>Noise (gradient methods)</source>
         <translation>Rauschen (Gradientenmethoden)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>Average the gradient method over N_NOISE noisy copies: Gaussian noise (SmoothGrad: mean, squared: mean of squares, VarGrad: variance), or copies with random bands set to the baseline (band dropout).</source>
         <translation>Die Gradientenmethode über N_NOISE verrauschte Kopien mitteln: Gaußsches Rauschen (SmoothGrad: Mittel, quadriert: Mittel der Quadrate, VarGrad: Varianz) oder Kopien, in denen zufällige Kanäle auf die Basislinie gesetzt sind (Kanal-Dropout).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="89"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
         <source>Integration steps</source>
         <translation>Integrationsschritte</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="89"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
         <source>Points on the path from the baseline (Integrated Gradients, Gauss-Legendre).</source>
         <translation>Punkte auf dem Weg von der Basislinie (Integrated Gradients, Gauß-Legendre).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="92"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
         <source>Noisy samples</source>
         <translation>Verrauschte Stichproben</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="92"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
         <source>Noisy copies per target (NOISE).</source>
         <translation>Verrauschte Kopien je Zielgröße (NOISE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="94"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
         <source>Noise level</source>
         <translation>Rauschstärke</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="94"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
         <source>Gaussian noise: standard deviation as a fraction of the value range. Band dropout: the probability that a band is switched to the baseline.</source>
         <translation>Gaußsches Rauschen: Standardabweichung als Anteil des Wertebereichs. Kanal-Dropout: die Wahrscheinlichkeit, dass ein Kanal auf die Basislinie gesetzt wird.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Occlusion window</source>
         <translation>Okklusionsfenster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Pixels (8: squares of 8 x 8 pixels, all bands) or bands,rows,columns with 0 for a whole axis (5,0,0: 5 bands of the whole image at a time).</source>
         <translation>Pixel (8: Quadrate von 8 x 8 Pixeln, alle Kanäle) oder Kanäle,Zeilen,Spalten mit 0 für eine ganze Achse (5,0,0: jeweils 5 Kanäle des ganzen Bildes).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="104"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
         <source>Occlusion stride</source>
         <translation>Okklusionsschrittweite</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="104"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
         <source>Step between windows, in the same form as WINDOW; empty: the window&apos;s size (no overlap).</source>
         <translation>Schritt zwischen den Fenstern, in derselben Form wie WINDOW; leer: die Fenstergröße (keine Überlappung).</translation>
     </message>
@@ -94,57 +94,57 @@
         <translation>Optionale Kanalgruppen wie bei „Spektrale Bedeutung erklären“: die Attributionen je Gruppe summiert (OUTPUT_GROUPS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="110"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="110"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
         <source>GeoTIFF on the input grid, one band per target (each pixel&apos;s attribution summed over its bands; band description = target name).</source>
         <translation>GeoTIFF auf dem Eingaberaster, ein Kanal je Zielgröße (die Attribution jedes Pixels über seine Kanäle summiert; Kanalbeschreibung = Name der Zielgröße).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="113"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="113"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
         <source>One row per target and band: target, band (1-based), wavelength_nm, attribution (summed over the valid pixels). CSV or GeoPackage.</source>
         <translation>Eine Zeile je Zielgröße und Kanal: target, band (ab 1 gezählt), wavelength_nm, attribution (über die gültigen Pixel summiert). CSV oder GeoPackage.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="116"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
         <source>Attribution cubes (folder)</source>
         <translation>Attributionswürfel (Ordner)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="116"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
         <source>A folder: one GeoTIFF per target, attribution_&lt;target&gt;.tif, with one band per raster band.</source>
         <translation>Ein Ordner: ein GeoTIFF je Zielgröße, attribution_&lt;target&gt;.tif, mit einem Kanal je Rasterkanal.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="119"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="120"/>
         <source>Polygons with attributions</source>
         <translation>Polygone mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="123"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
         <source>POLYGONS with attr_&lt;target&gt; (summed attributions) and, with FAITHFULNESS, the scores per target; the columns of Explain spatial importance.</source>
         <translation>POLYGONS mit attr_&lt;target&gt; (summierte Attributionen) und, mit FAITHFULNESS, den Bewertungen je Zielgröße; die Spalten von „Räumliche Bedeutung erklären“.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="125"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
         <source>Band group attributions</source>
         <translation>Attributionen der Kanalgruppen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="125"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
         <source>One row per target and band group, with the columns of Explain spectral importance.</source>
         <translation>Eine Zeile je Zielgröße und Kanalgruppe, mit den Spalten von „Spektrale Bedeutung erklären“.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="127"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="128"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
@@ -154,47 +154,47 @@
         <translation>Ordnet die Vorhersage eines hyperspektralen Modells jedem Pixel und jedem Band zu: Integrated Gradients, Saliency oder Input x Gradient (über captum, für TorchScript- und Python-Modelle; optional geglättet durch SmoothGrad, SmoothGrad quadriert, VarGrad oder Band-Dropout) oder Okklusion gleitender Fenster aus Pixeln oder Bändern (jedes Modell, auch ONNX). Schreibt ein georeferenziertes Raster (ein Band je Zielgröße, über die Bänder summiert), eine Tabelle je Zielgröße und Band, optional den vollständigen Würfel Zielgröße x Band sowie Summen über Feldpolygone und Bandgruppen mit denselben Spalten wie die LIME-Ausgaben, damit sich die Methoden direkt vergleichen lassen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Integrated Gradients</source>
         <translation>Integrated Gradients</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Saliency</source>
         <translation>Saliency</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Input x Gradient</source>
         <translation>Input x Gradient</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Occlusion</source>
         <translation>Okklusion</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>None</source>
         <translation>Keines</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>SmoothGrad</source>
         <translation>SmoothGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>SmoothGrad squared</source>
         <translation>SmoothGrad quadriert</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>VarGrad</source>
         <translation>VarGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>Band dropout</source>
         <translation>Band-Dropout</translation>
     </message>
@@ -347,74 +347,54 @@
         <translation>Kanalgruppen (Superbänder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
-        <source>Spectral kind: groups separated by &apos;;&apos; (as in Explain spectral importance), e.g. R; G+B; NDVI.</source>
-        <translation>Spektrale Art: Gruppen durch ';' getrennt (wie bei Spektrale Bedeutung erklären), z. B. R; G+B; NDVI.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
         <source>Keep bands in no group fixed</source>
         <translation>Kanäle ohne Gruppe unverändert lassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
         <source>No: the bands in no group form the superband &apos;not_included&apos;. Yes: they keep their values.</source>
         <translation>Nein: Die Kanäle ohne Gruppe bilden das Superband 'not_included'. Ja: Sie behalten ihre Werte.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="136"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="136"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Räumliche Art mit Feldern oder Kacheln: ein Float32-Kanal je Zielgröße über das ganze Eingaberaster, Einheiten mosaikiert, blockweise geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="142"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>Attribution rasters folder</source>
         <translation>Ordner der Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="142"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Räumliche Art mit einem Raster je Einheit: &lt;name&gt;_attribution.tif je Eingabe, auf ihrem Gitter.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="147"/>
-        <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt;, r2_&lt;target&gt;.</source>
-        <translation>Ein Polygon je erklärter Einheit: unit_id, n_pixels, pred_&lt;target&gt;, r2_&lt;target&gt;.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="152"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
         <source>Attribution per unit</source>
         <translation>Attribution je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="152"/>
-        <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
-        <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="157"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
         <source>Attribution across units</source>
         <translation>Attribution über alle Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="157"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
         <source>One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Merkmal: mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="197"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="202"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>{} Einheiten erklärt, {} ohne gültige Pixel übersprungen</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
-        <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction and R2 per target), a table per unit, target and feature, and a summary across units.</source>
-        <translation>Erklärt jedes Feld eines Polygonlayers, jede Kachel einer Szene oder jedes Raster einer Liste, jede Einheit für sich: Nur das Fenster der Einheit wird aus dem Raster gelesen (Pixel außerhalb des Feldes maskiert und nie gestört), und der Zufallsstartwert jeder Einheit leitet sich aus SEED und ihrer Kennung ab, sodass die Ergebnisse weder von der Reihenfolge noch von der Zahl der Worker abhängen. Läuft in diesem Prozess oder, mit der Adresse seines Schedulers, auf einem Dask-Cluster. Schreibt das Attributionsraster (räumliche Art), einen Layer mit einem Polygon je Einheit (Vorhersage und R2 je Zielgröße), eine Tabelle je Einheit, Zielgröße und Merkmal sowie eine Zusammenfassung über alle Einheiten.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/explain_fields.py" line="92"/>
@@ -427,9 +407,29 @@
         <translation>Anzahl der SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="147"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
         <source>Unit polygons</source>
         <translation>Polygone der Einheiten</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
+        <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
+        <translation>Erklärt jedes Feld eines Polygonlayers, jede Kachel einer Szene oder jedes Raster einer Liste, jede Einheit für sich: Nur das Fenster der Einheit wird aus dem Raster gelesen (Pixel außerhalb des Feldes maskiert und nie gestört), und der Zufallsstartwert jeder Einheit leitet sich aus SEED und ihrer Kennung ab, sodass die Ergebnisse weder von der Reihenfolge noch von der Zahl der Worker abhängen. Läuft in diesem Prozess oder, mit der Adresse seines Schedulers, auf einem Dask-Cluster. Schreibt das Attributionsraster (räumliche Art), einen Layer mit einem Polygon je Einheit (Vorhersage, Basiswert und R2 je Zielgröße), eine Tabelle je Einheit, Zielgröße und Merkmal, eine Zusammenfassung über alle Einheiten und einen HTML-Bericht mit Karten oder Spektren.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <source>Spectral kind: groups separated by &apos;;&apos; (as in Explain spectral importance), e.g. R; G+B; NDVI. Empty: the standard bands inside the sensor&apos;s range (B; G; R; RE1; RE2; RE3; N; N2; S1; S2 as available).</source>
+        <translation>Spektrale Art: Gruppen durch &apos;;&apos; getrennt (wie bei Spektrale Bedeutung erklären), z. B. R; G+B; NDVI. Leer: die Standardbänder im Bereich des Sensors (B; G; R; RE1; RE2; RE3; N; N2; S1; S2, soweit vorhanden).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
+        <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
+        <translation>Ein Polygon je erklärter Einheit: unit_id, n_pixels, pred_&lt;target&gt; (die Vorhersage des Modells), base_&lt;target&gt; (das Modell ohne jedes Merkmal), r2_&lt;target&gt;.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
+        <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
 </context>
 <context>

@@ -29,172 +29,172 @@
         <translation>Opcjonalne grupy kanałów, jak w „Wyjaśnij ważność spektralną”: atrybucje zsumowane w każdej z nich (OUTPUT_GROUPS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Method</source>
         <translation>Metoda</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Integrated Gradients</source>
         <translation>Integrated Gradients</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Saliency</source>
         <translation>Saliency (mapa istotności)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Input x Gradient</source>
         <translation>Input x Gradient</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Occlusion</source>
         <translation>Okluzja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
         <source>Integrated Gradients: (value - baseline) x the mean gradient on the straight path from the baseline; the attributions add up to the prediction minus the prediction on the baseline (the log reports the gap). Saliency: |gradient|. Input x Gradient: (value - baseline) x gradient. Occlusion: the drop of the output when a window is set to the baseline. Gradients need a TorchScript or Python model.</source>
         <translation>Integrated Gradients: (wartość - wartość bazowa) x średni gradient na prostej drodze od wartości bazowej; atrybucje sumują się do predykcji minus predykcja dla wartości bazowej (dziennik podaje różnicę). Saliency: |gradient|. Input x Gradient: (wartość - wartość bazowa) x gradient. Okluzja: spadek wyniku, gdy okno zostaje ustawione na wartość bazową. Gradienty wymagają modelu TorchScript lub Python.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>Noise (gradient methods)</source>
         <translation>Szum (metody gradientowe)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>None</source>
         <translation>Brak</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>SmoothGrad</source>
         <translation>SmoothGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>SmoothGrad squared</source>
         <translation>SmoothGrad do kwadratu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>VarGrad</source>
         <translation>VarGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>Band dropout</source>
         <translation>Losowe wyłączanie kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="78"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
         <source>Average the gradient method over N_NOISE noisy copies: Gaussian noise (SmoothGrad: mean, squared: mean of squares, VarGrad: variance), or copies with random bands set to the baseline (band dropout).</source>
         <translation>Uśrednia metodę gradientową po N_NOISE zaszumionych kopiach: szum gaussowski (SmoothGrad: średnia, do kwadratu: średnia kwadratów, VarGrad: wariancja) lub kopie z losowymi kanałami ustawionymi na wartość bazową (losowe wyłączanie kanałów).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="89"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
         <source>Integration steps</source>
         <translation>Kroki całkowania</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="89"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
         <source>Points on the path from the baseline (Integrated Gradients, Gauss-Legendre).</source>
         <translation>Punkty na drodze od wartości bazowej (Integrated Gradients, kwadratura Gaussa-Legendre'a).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="92"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
         <source>Noisy samples</source>
         <translation>Zaszumione próbki</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="92"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
         <source>Noisy copies per target (NOISE).</source>
         <translation>Zaszumione kopie na zmienną docelową (NOISE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="94"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
         <source>Noise level</source>
         <translation>Poziom szumu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="94"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
         <source>Gaussian noise: standard deviation as a fraction of the value range. Band dropout: the probability that a band is switched to the baseline.</source>
         <translation>Szum gaussowski: odchylenie standardowe jako ułamek zakresu wartości. Losowe wyłączanie kanałów: prawdopodobieństwo, że kanał zostanie ustawiony na wartość bazową.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Occlusion window</source>
         <translation>Okno okluzji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="101"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Pixels (8: squares of 8 x 8 pixels, all bands) or bands,rows,columns with 0 for a whole axis (5,0,0: 5 bands of the whole image at a time).</source>
         <translation>Piksele (8: kwadraty 8 x 8 pikseli, wszystkie kanały) lub kanały,wiersze,kolumny, gdzie 0 oznacza całą oś (5,0,0: po 5 kanałów całego obrazu naraz).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="104"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
         <source>Occlusion stride</source>
         <translation>Krok okluzji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="104"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
         <source>Step between windows, in the same form as WINDOW; empty: the window&apos;s size (no overlap).</source>
         <translation>Krok między oknami, w tej samej postaci co WINDOW; puste: rozmiar okna (bez nakładania).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="110"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="110"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
         <source>GeoTIFF on the input grid, one band per target (each pixel&apos;s attribution summed over its bands; band description = target name).</source>
         <translation>GeoTIFF na siatce wejściowej, jeden kanał na zmienną docelową (atrybucja każdego piksela zsumowana po jego kanałach; opis kanału = nazwa zmiennej docelowej).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="113"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
         <source>Band attributions</source>
         <translation>Atrybucje kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="113"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
         <source>One row per target and band: target, band (1-based), wavelength_nm, attribution (summed over the valid pixels). CSV or GeoPackage.</source>
         <translation>Jeden wiersz na zmienną docelową i kanał: target, band (liczony od 1), wavelength_nm, attribution (zsumowana po poprawnych pikselach). CSV lub GeoPackage.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="116"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
         <source>Attribution cubes (folder)</source>
         <translation>Kostki atrybucji (folder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="116"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
         <source>A folder: one GeoTIFF per target, attribution_&lt;target&gt;.tif, with one band per raster band.</source>
         <translation>Folder: jeden GeoTIFF na zmienną docelową, attribution_&lt;target&gt;.tif, z jednym kanałem na każdy kanał rastra.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="119"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="120"/>
         <source>Polygons with attributions</source>
         <translation>Poligony z atrybucjami</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="123"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
         <source>POLYGONS with attr_&lt;target&gt; (summed attributions) and, with FAITHFULNESS, the scores per target; the columns of Explain spatial importance.</source>
         <translation>POLYGONS z attr_&lt;target&gt; (zsumowane atrybucje) oraz, przy FAITHFULNESS, wyniki na zmienną docelową; kolumny jak w „Wyjaśnij ważność przestrzenną”.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="125"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
         <source>Band group attributions</source>
         <translation>Atrybucje grup kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="125"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
         <source>One row per target and band group, with the columns of Explain spectral importance.</source>
         <translation>Jeden wiersz na zmienną docelową i grupę kanałów, z kolumnami jak w „Wyjaśnij ważność spektralną”.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="127"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="128"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
@@ -205,11 +205,6 @@
         <location filename="../processing_algorithms/explain_fields.py" line="34"/>
         <source>Explain every field or tile</source>
         <translation>Wyjaśnij każde pole lub kafel</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
-        <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction and R2 per target), a table per unit, target and feature, and a summary across units.</source>
-        <translation>Wyjaśnia każde pole warstwy poligonowej, każdy kafel sceny lub każdy raster z listy, każdą jednostkę osobno: z rastra czytane jest tylko okno jednostki (piksele poza polem są maskowane i nigdy nie zaburzane), a ziarno losowe każdej jednostki wynika z SEED i jej identyfikatora, więc wyniki nie zależą od kolejności ani liczby procesów roboczych. Działa w tym procesie lub w klastrze Dask o podanym adresie harmonogramu. Zapisuje raster atrybucji (rodzaj przestrzenny), warstwę z jednym poligonem na jednostkę (predykcja i R2 na zmienną docelową), tabelę na jednostkę, zmienną docelową i cechę oraz podsumowanie wszystkich jednostek.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/explain_fields.py" line="50"/>
@@ -362,74 +357,79 @@
         <translation>Grupy kanałów (superkanały)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
-        <source>Spectral kind: groups separated by &apos;;&apos; (as in Explain spectral importance), e.g. R; G+B; NDVI.</source>
-        <translation>Rodzaj spektralny: grupy rozdzielone ';' (jak w „Wyjaśnij ważność spektralną”), np. R; G+B; NDVI.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
         <source>Keep bands in no group fixed</source>
         <translation>Nie zmieniaj kanałów spoza grup</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
         <source>No: the bands in no group form the superband &apos;not_included&apos;. Yes: they keep their values.</source>
         <translation>Nie: kanały spoza grup tworzą superkanał 'not_included'. Tak: zachowują swoje wartości.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="136"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="136"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Rodzaj przestrzenny z polami lub kaflami: jeden kanał Float32 na zmienną docelową na całej siatce wejściowej, jednostki złożone w mozaikę, zapis blok po bloku.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="142"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>Attribution rasters folder</source>
         <translation>Folder rastrów atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="142"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Rodzaj przestrzenny z jednym rastrem na jednostkę: &lt;name&gt;_attribution.tif dla każdego wejścia, na jego siatce.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="147"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
         <source>Unit polygons</source>
         <translation>Poligony jednostek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="147"/>
-        <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt;, r2_&lt;target&gt;.</source>
-        <translation>Jeden poligon na wyjaśnioną jednostkę: unit_id, n_pixels, pred_&lt;target&gt;, r2_&lt;target&gt;.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="152"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
         <source>Attribution per unit</source>
         <translation>Atrybucja na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="152"/>
-        <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
-        <translation>Jeden wiersz na jednostkę, zmienną docelową i cechę: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="157"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
         <source>Attribution across units</source>
         <translation>Atrybucja we wszystkich jednostkach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="157"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
         <source>One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Jeden wiersz na zmienną docelową i cechę: mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="197"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="202"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>Wyjaśnione jednostki: {}, pominięte bez poprawnych pikseli: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
+        <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
+        <translation>Wyjaśnia każde pole warstwy poligonowej, każdy kafel sceny lub każdy raster z listy, każdą jednostkę osobno: z rastra czytane jest tylko okno jednostki (piksele poza polem są maskowane i nigdy nie zaburzane), a ziarno losowe każdej jednostki wynika z SEED i jej identyfikatora, więc wyniki nie zależą od kolejności ani liczby procesów roboczych. Działa w tym procesie lub w klastrze Dask o podanym adresie harmonogramu. Zapisuje raster atrybucji (rodzaj przestrzenny), warstwę z jednym poligonem na jednostkę (predykcja, wartość bazowa i R2 na zmienną docelową), tabelę na jednostkę, zmienną docelową i cechę, podsumowanie wszystkich jednostek oraz raport HTML z mapami lub widmami.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <source>Spectral kind: groups separated by &apos;;&apos; (as in Explain spectral importance), e.g. R; G+B; NDVI. Empty: the standard bands inside the sensor&apos;s range (B; G; R; RE1; RE2; RE3; N; N2; S1; S2 as available).</source>
+        <translation>Rodzaj spektralny: grupy rozdzielone &apos;;&apos; (jak w „Wyjaśnij ważność spektralną”), np. R; G+B; NDVI. Puste: standardowe pasma w zakresie sensora (B; G; R; RE1; RE2; RE3; N; N2; S1; S2, o ile są dostępne).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
+        <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
+        <translation>Jeden poligon na wyjaśnioną jednostkę: unit_id, n_pixels, pred_&lt;target&gt; (predykcja modelu), base_&lt;target&gt; (model bez żadnej cechy), r2_&lt;target&gt;.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
+        <translation>Jeden wiersz na jednostkę, zmienną docelową i cechę: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
 </context>
 <context>
