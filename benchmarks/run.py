@@ -18,6 +18,8 @@ agreement    Spearman rank correlation per target, hsi-lime vs meteors, W1 at N=
 attribution  W1's image: Integrated Gradients (N_STEPS=32) and Occlusion (16 x 16 windows), hsi-lime's
              attribute() against captum 0.9.0 called per target (benchmarks/attribution.py): time
              ratio, peak RSS, largest relative difference of the attributions (goal for IG: < 1e-4)
+fields       explain_fields at map scale (benchmarks/fields.py): Dask speedup, overhead per field, peak RSS
+auto_samples N_SAMPLES=0 (automatic) against 500 on the demo and a HYPERVIEW field (benchmarks/auto_samples.py)
 
 Writes benchmarks/results.json and prints a table. When benchmarks/sampling_error.py
 exists it is run too and its JSON is merged under "sampling_error" (see README.md).
@@ -74,6 +76,7 @@ def main() -> int:
     parser.add_argument("--skip-sampling-error", action="store_true")
     parser.add_argument("--skip-fields", action="store_true", help="skip benchmarks/fields.py (map scale, Dask, memory)")
     parser.add_argument("--skip-attribution", action="store_true", help="skip IG and Occlusion against captum")
+    parser.add_argument("--skip-auto-samples", action="store_true", help="skip benchmarks/auto_samples.py")
     parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--table-only", action="store_true", help="re-analyse --output and print the table, run nothing")
@@ -152,6 +155,8 @@ def main() -> int:
             results["sampling_error"] = sampling
     if not args.skip_fields:
         results["fields"] = fields_benchmark()
+    if not args.skip_auto_samples:
+        results["auto_samples"] = auto_samples_benchmark()
     results["total_seconds"] = time.perf_counter() - started
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
 
@@ -459,14 +464,24 @@ def sampling_error() -> dict | None:
 
 def fields_benchmark() -> dict:
     """Run benchmarks/fields.py (explain_fields: speedup on 2 Dask workers, overhead per field, peak RSS)."""
-    output = WORK / "fields.json"
+    return script_benchmark("fields.py", "200 fields in process and on 2 Dask workers; 4 GB scene memory")
+
+
+def auto_samples_benchmark() -> dict:
+    """Run benchmarks/auto_samples.py (automatic N against the fixed 500 on the demo and a HYPERVIEW field)."""
+    return script_benchmark("auto_samples.py", "automatic N against N = 500, demo and HYPERVIEW")
+
+
+def script_benchmark(script: str, what: str) -> dict:
+    """Run one benchmark script that writes its JSON to ``--output``; its data, or its exit code and output."""
+    output = WORK / script.replace(".py", ".json")
     output.unlink(missing_ok=True)
-    print("bench: fields.py (200 fields in process and on 2 Dask workers; 4 GB scene memory) ...", flush=True)
+    print(f"bench: {script} ({what}) ...", flush=True)
     started = time.perf_counter()
-    process = subprocess.run([PLUGIN_PYTHON, str(HERE / "fields.py"), "--output", str(output)], cwd=ROOT,
+    process = subprocess.run([PLUGIN_PYTHON, str(HERE / script), "--output", str(output)], cwd=ROOT,
                              stdout=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
-    print(f"bench: fields.py done in {seconds:.0f} s (exit {process.returncode})", flush=True)
+    print(f"bench: {script} done in {seconds:.0f} s (exit {process.returncode})", flush=True)
     data = json.loads(output.read_text()) if output.is_file() else {"error": f"exit {process.returncode}",
                                                                      "stdout_tail": process.stdout[-2000:]}
     data["_seconds"] = seconds
