@@ -24,7 +24,7 @@ from rasterio.enums import Resampling
 import shapely.geometry
 import shapely.wkb
 
-from .spatial import column_name
+from .tables import column_name
 
 NODATA = -9999.0
 TABLE_COLUMNS = ["unit_id", "target", "feature", "attribution", "se", "ci_low", "ci_high", "r2", "prediction",

@@ -251,14 +251,6 @@ def precision_reached(coefficients: torch.Tensor, standard_error: torch.Tensor) 
     return float(ratio.max())
 
 
-
-
-
-
-
-
-
-
 #: Bytes per sample and feature that drawing, evaluating and fitting hold at once: the float32
 #: samples on the CPU and the device, and the float64 design and weighted copy of the fit.
 BYTES_PER_SAMPLE_AND_FEATURE = 24
@@ -275,6 +267,5 @@ def _check_sample_count(n_samples: int, n_features: int, n_targets: int) -> None
             f"this machine's {physical_memory() / 2**30:.0f} GiB of memory; use at most {budget // per_sample} "
             "(500 to 4000 are typical)."
         )
-
 
 

@@ -31,7 +31,7 @@ from .attribution import Attribution, attribute
 from .bands import resolve_band_groups
 from .errors import arg
 from .explanation import Explanation
-from .faithfulness import COLUMNS, Faithfulness, faithfulness
+from .faithfulness import faithfulness
 from .options import DEFAULT_PATCH_SIZE
 from .html_report import pixel_figures, run_record, write_report
 from .outputs import OutputSet, atomic_output, write_vector
@@ -39,9 +39,9 @@ from .raster import write_raster
 from .reporting import Reporter, reporter_or_default
 from .polygons import read_polygons
 from .segments import patch_segments, polygon_segments
-from .spatial import column_name, segment_table
+from .spatial import segment_table
 from .table_files import write_table
-from .tables import superband_table
+from .tables import column_name, faithfulness_columns, superband_table
 from .workflow import open_model, open_raster
 
 BAND_COLUMNS = ["target", "band", "wavelength_nm", "attribution"]
@@ -157,19 +157,6 @@ def band_rows(result: Attribution, wavelengths) -> pd.DataFrame:
         "wavelength_nm": np.tile(centres, n_targets),
         "attribution": profile.reshape(-1),
     }, columns=BAND_COLUMNS)
-
-
-def faithfulness_columns(table: pd.DataFrame, score: Faithfulness, per_target_rows: bool) -> pd.DataFrame:
-    """Add the scores: one column each, matched on ``target`` (tables), or ``<score>_<target>`` (layers)."""
-    table = table.copy()
-    rows = score.scores()
-    for name in COLUMNS:
-        if per_target_rows:
-            table[name] = table["target"].map({t: row[name] for t, row in rows.items()}).astype(np.float64)
-        else:
-            for target, row in rows.items():
-                table[column_name(name, target)] = row[name]
-    return table
 
 
 def _write(outputs, output_cube, cube, result, frame, labels, superbands, scores, report=None) -> None:

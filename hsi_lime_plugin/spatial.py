@@ -1,7 +1,6 @@
 """run_spatial(): which regions of a raster drive each prediction, from files to files."""
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from .raster import RasterCube, write_raster
 from .reporting import Reporter, reporter_or_default
 from .polygons import read_polygons
 from .segments import patch_segments, polygon_segments, segment_polygons, slic_segments
+from .tables import column_name
 from .workflow import explain_regions, open_model, open_raster, score_regions, whole_raster
 
 
@@ -34,11 +34,6 @@ class SpatialRun:
     def scores(self) -> dict[str, float]:
         """Weighted R2 of the surrogate per target."""
         return dict(zip(self.explanation.target_names, map(float, self.explanation.score)))
-
-
-def column_name(prefix: str, target: str) -> str:
-    """Attribute column for a target, e.g. ``attr_pH``; other characters become ``_``."""
-    return f"{prefix}_{re.sub(r'[^0-9A-Za-z_]', '_', target)}"
 
 
 def run_spatial(
@@ -142,7 +137,7 @@ def _write(outputs: OutputSet, cube, labels, frame, result: Explanation, scores,
         if "output_segments" in outputs:
             table = _segment_layer(frame, labels, cube, result)
             if scores is not None:
-                from .pixels import faithfulness_columns
+                from .tables import faithfulness_columns
 
                 table = faithfulness_columns(table, scores, per_target_rows=False)
             write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])

@@ -202,7 +202,7 @@ def _regions(cube, polygons, polygons_layer, id_field, reporter: Reporter) -> tu
 
 def _tables(superbands, explanations: dict, wavelengths, paths: dict, skipped: list, scores: dict) -> SpectralRun:
     """The superband, band and summary tables of all explained fields (with faithfulness columns when scored)."""
-    from .pixels import faithfulness_columns
+    from .tables import faithfulness_columns
 
     pieces = [superband_table(result, superbands, field_id) for field_id, result in explanations.items()]
     if scores:

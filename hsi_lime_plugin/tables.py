@@ -26,6 +26,7 @@ and ``mean_r2``.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -160,3 +161,23 @@ def summarise(table: pd.DataFrame) -> pd.DataFrame:
     summary["n_bands"] = summary["n_bands"].astype(np.int64)
     return summary[SUMMARY_COLUMNS]
 
+
+def column_name(prefix: str, target: str) -> str:
+    """Attribute column for a target, e.g. ``attr_pH``; other characters become ``_``."""
+    return f"{prefix}_{re.sub(r'[^0-9A-Za-z_]', '_', target)}"
+
+
+def faithfulness_columns(table: pd.DataFrame, score, per_target_rows: bool) -> pd.DataFrame:
+    """Add the faithfulness scores (a :class:`~hsi_lime_plugin.faithfulness.Faithfulness`): one column each,
+    matched on ``target`` (tables), or ``<score>_<target>`` (layers)."""
+    from .faithfulness import COLUMNS
+
+    table = table.copy()
+    rows = score.scores()
+    for name in COLUMNS:
+        if per_target_rows:
+            table[name] = table["target"].map({t: row[name] for t, row in rows.items()}).astype(np.float64)
+        else:
+            for target, row in rows.items():
+                table[column_name(name, target)] = row[name]
+    return table

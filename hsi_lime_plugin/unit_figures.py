@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .report_figures import png, stretched
-from .spatial import column_name
+from .tables import column_name
 
 #: The R2 colour ramp: light for well explained units, perceptually ordered (reads in grey scale).
 R2_COLOURS = "viridis"

@@ -129,7 +129,7 @@ class AttributePixels(HsiLimeAlgorithm):
 
     def run_workflow(self, parameters, context, feedback, reporter):
         from ..hsi_lime_plugin.pixels import run_attribute
-        from ..hsi_lime_plugin.spatial import column_name
+        from ..hsi_lime_plugin.tables import column_name
 
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)

@@ -39,6 +39,17 @@ def scene(tmp_path_factory):
     return make_scene(tmp_path_factory.mktemp("scene"))
 
 
+@pytest.fixture(scope="module")
+def band_model(request, tmp_path_factory):
+    """A TorchScript BandMeansModel of any window size with its card (8 bands, scale 1e-4): each target the mean
+    of its bands, from the test module's ``READS`` (target -> 0-based bands), by default 'low' (bands 0-2) and
+    'high' (bands 5, 6)."""
+    from helpers.scene import write_band_model
+
+    reads = getattr(request.module, "READS", {"low": [0, 1, 2], "high": [5, 6]})
+    return write_band_model(tmp_path_factory.mktemp("model") / "band_means.pt", reads)
+
+
 @pytest.fixture(scope="session")
 def bare_raster(scene, tmp_path_factory):
     """The scene's raster without any wavelength metadata."""

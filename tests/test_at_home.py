@@ -4,7 +4,6 @@ and help links that land on the README section of each algorithm."""
 import re
 import subprocess
 
-import pytest
 from qgis.core import QgsApplication, QgsProcessingParameterDefinition
 
 from helpers import REPO_ROOT

@@ -21,7 +21,6 @@ from qgis.core import QgsProcessingException
 
 from helpers import bad_inputs as make
 from helpers.qgis import RecordingFeedback
-from helpers.scene import FIELDS, field_polygon
 
 SPATIAL, SPECTRAL = "hsilime:explain_spatial", "hsilime:explain_spectral"
 

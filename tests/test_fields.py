@@ -6,7 +6,7 @@ import pytest
 import rasterio
 import shapely.geometry
 
-from helpers.scene import CRS, FIELDS, field_polygon, write_band_model
+from helpers.scene import CRS, FIELDS, field_polygon
 from helpers.units import write_tile_raster
 from hsi_lime_plugin import fields as fields_module
 from hsi_lime_plugin.errors import HsiLimeError
@@ -16,12 +16,6 @@ from hsi_lime_plugin.reporting import RecordingReporter
 from hsi_lime_plugin.units import polygon_units, raster_units, tile_units
 
 SETTINGS = dict(n_samples=32, batch_size=16, device="cpu", seed=3)
-
-
-@pytest.fixture(scope="module")
-def band_model(tmp_path_factory):
-    """Targets 'low' (bands 0-2) and 'high' (bands 5, 6): a model of any window size."""
-    return write_band_model(tmp_path_factory.mktemp("model") / "bands.pt", {"low": [0, 1, 2], "high": [5, 6]})
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +136,7 @@ def test_each_unit_is_explained_alone_with_its_own_seed(scene, band_model, tmp_p
 
 
 def test_the_planted_bands_carry_the_spectral_attribution(scene, band_model, tmp_path):
-    run = run_fields(str(scene.raster), str(band_model), units="polygons", polygons=str(scene.fields),
+    run_fields(str(scene.raster), str(band_model), units="polygons", polygons=str(scene.fields),
                      id_field="name", kind="spectral", band_groups="lo=i0-i2; mid=i3-i4; hi=i5-i6",
                      output_table=str(tmp_path / "t.csv"), output_summary=str(tmp_path / "s.csv"),
                      output_units=str(tmp_path / "u.gpkg"), **SETTINGS)

@@ -11,13 +11,6 @@ from helpers.qgis import run_algorithm
 SPATIAL, SPECTRAL = "hsilime:explain_spatial", "hsilime:explain_spectral"
 
 
-@pytest.fixture(scope="module")
-def band_model(tmp_path_factory):
-    from helpers.scene import write_band_model
-
-    return write_band_model(tmp_path_factory.mktemp("model") / "band_means.pt", {"low": [0, 1], "high": [5, 6]})
-
-
 def figures_of(report) -> list:
     """The report's embedded PNG figures as (H, W, channels) arrays."""
     from PIL import Image

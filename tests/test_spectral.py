@@ -12,7 +12,7 @@ from hsi_lime_plugin import Cancelled, HsiLimeError, RecordingReporter
 from hsi_lime_plugin import spectral
 from hsi_lime_plugin.table_files import read_table
 from hsi_lime_plugin.spectral import run_spectral
-from helpers.scene import BANDS, CRS, FIELDS, TRANSFORM, write_band_model
+from helpers.scene import BANDS, CRS, FIELDS, TRANSFORM
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
 
@@ -22,12 +22,6 @@ GROUPS = "low=400-450; mid=500-550; high=600-650"
 READS = {"high": [4, 5], "low": [0, 1]}
 #: Other superbands may get at most this fraction of the read superband's |attribution|.
 NEAR_ZERO = 0.02
-
-
-@pytest.fixture(scope="module")
-def band_model(tmp_path_factory):
-    """TorchScript BandMeansModel with its card: targets high and low, 8 bands, scale 1e-4."""
-    return write_band_model(tmp_path_factory.mktemp("model") / "band_means.pt", READS)
 
 
 def outputs(folder, suffix=".csv"):

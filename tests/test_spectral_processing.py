@@ -12,7 +12,7 @@ from qgis.core import (
 from hsi_lime_plugin.table_files import read_table
 from hsi_lime_plugin.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS
 from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm
-from helpers.scene import FIELDS, write_band_model
+from helpers.scene import FIELDS
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
 
@@ -25,11 +25,6 @@ ALGORITHM = "hsilime:explain_spectral"
 
 def run(parameters):
     return run_algorithm(ALGORITHM, parameters)
-
-
-@pytest.fixture(scope="module")
-def band_model(tmp_path_factory):
-    return write_band_model(tmp_path_factory.mktemp("model") / "band_means.pt", READS)
 
 
 def spectral_parameters(scene, band_model, tmp_path, suffix=".csv", **overrides):

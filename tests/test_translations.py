@@ -41,7 +41,6 @@ def test_every_string_of_the_german_translation_is_finished():
 
 # --- every string of the code is in every translation, finished, with its placeholders --------------------
 import ast  # noqa: E402
-import html  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
