@@ -113,7 +113,7 @@ def print_table(results: dict) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixed-n", type=int, default=500)
-    parser.add_argument("--reference-n", type=int, default=8192)
+    parser.add_argument("--reference-n", type=int, default=4096)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--output", default=str(WORK / "auto_samples.json"))

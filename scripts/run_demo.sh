@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: build the synthetic soil scene and model (once), then explain the model with
 # qgis_process: spatially with the field polygons and with SLIC superpixels as segments,
-# and spectrally, field by field, with the superbands of the planted absorption features.
+# and spectrally, field by field, with the superbands of the planted absorption features; then every field
+# on its own at map scale (explain_fields) with the standard bands, which need no grammar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/qgis_env.sh
@@ -31,6 +32,9 @@ run hsilime:explain_spectral "superbands, field by field" BAND_GROUPS="$BAND_GRO
   POLYGONS="$DEMO/demo_fields.gpkg" ID_FIELD=field_id OUTPUT_TABLE="$OUT/spectral_importance.csv" \
   OUTPUT_BANDS="$OUT/band_attribution.csv" OUTPUT_SUMMARY="$OUT/spectral_summary.csv" \
   OUTPUT_PLOT="$OUT/spectral_importance.png" OUTPUT_REPORT="$OUT/spectral_report.html"
+run hsilime:explain_fields "every field on its own, map scale (standard bands)" UNITS=0 KIND=1 \
+  POLYGONS="$DEMO/demo_fields.gpkg" ID_FIELD=field_id OUTPUT_UNITS="$OUT/units.gpkg" \
+  OUTPUT_TABLE="$OUT/unit_attribution.csv" OUTPUT_SUMMARY="$OUT/unit_summary.csv" OUTPUT_REPORT="$OUT/units_report.html"
 
 echo
 echo "Demo outputs (open them in QGIS: the layers carry their diverging attribution style):"
