@@ -342,57 +342,52 @@
         <translation>Seitenlänge der quadratischen Kacheln in jeder Einheit.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
-        <source>Band groups (superbands)</source>
-        <translation>Kanalgruppen (Superbänder)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
         <source>Keep bands in no group fixed</source>
         <translation>Kanäle ohne Gruppe unverändert lassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
         <source>No: the bands in no group form the superband &apos;not_included&apos;. Yes: they keep their values.</source>
         <translation>Nein: Die Kanäle ohne Gruppe bilden das Superband 'not_included'. Ja: Sie behalten ihre Werte.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Räumliche Art mit Feldern oder Kacheln: ein Float32-Kanal je Zielgröße über das ganze Eingaberaster, Einheiten mosaikiert, blockweise geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
         <source>Attribution rasters folder</source>
         <translation>Ordner der Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Räumliche Art mit einem Raster je Einheit: &lt;name&gt;_attribution.tif je Eingabe, auf ihrem Gitter.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
         <source>Attribution per unit</source>
         <translation>Attribution je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
         <source>Attribution across units</source>
         <translation>Attribution über alle Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
         <source>One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Merkmal: mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="202"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="197"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>{} Einheiten erklärt, {} ohne gültige Pixel übersprungen</translation>
     </message>
@@ -407,7 +402,7 @@
         <translation>Anzahl der SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>Unit polygons</source>
         <translation>Polygone der Einheiten</translation>
     </message>
@@ -417,19 +412,19 @@
         <translation>Erklärt jedes Feld eines Polygonlayers, jede Kachel einer Szene oder jedes Raster einer Liste, jede Einheit für sich: Nur das Fenster der Einheit wird aus dem Raster gelesen (Pixel außerhalb des Feldes maskiert und nie gestört), und der Zufallsstartwert jeder Einheit leitet sich aus SEED und ihrer Kennung ab, sodass die Ergebnisse weder von der Reihenfolge noch von der Zahl der Worker abhängen. Läuft in diesem Prozess oder, mit der Adresse seines Schedulers, auf einem Dask-Cluster. Schreibt das Attributionsraster (räumliche Art), einen Layer mit einem Polygon je Einheit (Vorhersage, Basiswert und R2 je Zielgröße), eine Tabelle je Einheit, Zielgröße und Merkmal, eine Zusammenfassung über alle Einheiten und einen HTML-Bericht mit Karten oder Spektren.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
-        <source>Spectral kind: groups separated by &apos;;&apos; (as in Explain spectral importance), e.g. R; G+B; NDVI. Empty: the standard bands inside the sensor&apos;s range (B; G; R; RE1; RE2; RE3; N; N2; S1; S2 as available).</source>
-        <translation>Spektrale Art: Gruppen durch &apos;;&apos; getrennt (wie bei Spektrale Bedeutung erklären), z. B. R; G+B; NDVI. Leer: die Standardbänder im Bereich des Sensors (B; G; R; RE1; RE2; RE3; N; N2; S1; S2, soweit vorhanden).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Ein Polygon je erklärter Einheit: unit_id, n_pixels, pred_&lt;target&gt; (die Vorhersage des Modells), base_&lt;target&gt; (das Modell ohne jedes Merkmal), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
         <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <source>Spectral kind.</source>
+        <translation>Spektrale Art.</translation>
     </message>
 </context>
 <context>
@@ -515,7 +510,7 @@
         <translation>R2 des Ersatzmodells je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="128"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="129"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 des Ersatzmodells: {}</translation>
     </message>
@@ -543,72 +538,67 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
-        <source>Band groups (superbands)</source>
-        <translation>Kanalgruppen (Superbänder)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
         <source>Keep bands in no group fixed</source>
         <translation>Kanäle ohne Gruppe unverändert lassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nein: Die Kanäle ohne Gruppe bilden ein weiteres Superband, 'not_included', das wie die anderen ausgeschaltet wird. Ja: Sie behalten in jeder Stichprobe ihre Werte und erhalten keine Attribution.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="48"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Felder, die einzeln erklärt werden (beliebiges KBS); leer: das ganze Raster wird einmal erklärt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="67"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
         <source>Spectral importance</source>
         <translation>Spektrale Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="67"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
         <source>One row per field, target and superband: field_id (empty for the whole raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Superband: field_id (leer für das ganze Raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="75"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="75"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
         <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband&apos;s). {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Kanal: field_id, target, band (ab 1 gezählt), wavelength_nm, superband, attribution (die seines Superbands). {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
         <source>Spectral importance across fields</source>
         <translation>Spektrale Bedeutung über alle Felder</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
         <source>One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_fields, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Superband: wavelengths_nm, n_bands, mean, std, median, min, max der Attribution über die Felder, n_fields, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
         <source>Spectral importance figure</source>
         <translation>Abbildung der spektralen Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, eine Zeile je Zielgröße: Attribution entlang der Wellenlänge mit schattierten Superbändern und Balken je Superband (Boxplots über die Felder, wenn POLYGONS angegeben ist).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="138"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="125"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 des Ersatzmodells (Mittel über die Felder): {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="107"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="94"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
@@ -621,11 +611,6 @@
         <location filename="../processing_algorithms/explain_spectral.py" line="20"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off groups of bands (superbands: spectral band or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target at once. Without polygons the whole raster is explained once; with field polygons each field is explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a summary across fields gives the global view. Writes a table per target and superband (attribution, standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure.</source>
         <translation>Erklärt die Vorhersage eines hyperspektralen Modells, indem Bandgruppen (Superbänder: Namen spektraler Bänder oder Indizes, Wellenlängenbereiche, Bandindizes) ausgeschaltet werden und für alle Zielgrößen zugleich ein gewichtetes lineares Ersatzmodell angepasst wird. Ohne Polygone wird das ganze Raster einmal erklärt; mit Feldpolygonen wird jedes Feld für sich erklärt (sein umgebendes Rechteck, Pixel außerhalb des Feldes auf 0 gesetzt und nie gestört), und eine Zusammenfassung über die Felder gibt die Gesamtsicht. Schreibt eine Tabelle je Zielgröße und Superband (Attribution, Standardfehler, 95-%-Intervall, R2 des Ersatzmodells), optional eine Tabelle je Band, die Zusammenfassung und eine PNG-Abbildung.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
-        <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
-        <translation>Leer: die Standardbänder B; G; R; RE1; RE2; RE3; N; N2; S1; S2, die im Bereich des Sensors liegen. Sonst durch ';' getrennte Gruppen, jede ein Superband. Namen: spyndex-Bänder (B, G, R, RE1, N, S1, ...) oder Spektralindizes (NDVI, BI, ...; ein Index steht für seine Bänder), '+' fasst Namen zusammen (G+B). Wellenlängen in nm: Name=von-bis[,von-bis...] (eine einzelne Wellenlänge nimmt das nächstgelegene Band). Bandindizes, ab 0 gezählt und einschließlich: Name=iK-iM[,iK...]. Ein Band gehört zur ersten Gruppe, die es nennt. Beispiele: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
     </message>
 </context>
 <context>
@@ -964,12 +949,12 @@
         <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <location filename="../processing_algorithms/parameters.py" line="326"/>
         <source>Band wavelengths (override)</source>
         <translation>Kanalwellenlängen (überschreiben)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <location filename="../processing_algorithms/parameters.py" line="326"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
     </message>
@@ -1054,19 +1039,29 @@
         <translation>Automatisch: die GPU, wenn torch eine sieht, sonst die CPU. CUDA ohne GPU ist ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <location filename="../processing_algorithms/parameters.py" line="345"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <location filename="../processing_algorithms/parameters.py" line="345"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <location filename="../processing_algorithms/parameters.py" line="345"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Eine eigenständige HTML-Seite: die Parameter, die Modellkarte, das Gerät, die benötigte Zeit, je Zielgröße die Vorhersage, der Basiswert (das Modell mit allen Merkmalen entfernt) und das R2 des Surrogats, sowie die Abbildungen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="307"/>
+        <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
+        <translation>Leer: die Standardbänder B; G; R; RE1; RE2; RE3; N; N2; S1; S2, die im Bereich des Sensors liegen. Sonst durch ';' getrennte Gruppen, jede ein Superband. Namen: spyndex-Bänder (B, G, R, RE1, N, S1, ...) oder Spektralindizes (NDVI, BI, ...; ein Index steht für seine Bänder), '+' fasst Namen zusammen (G+B). Wellenlängen in nm: Name=von-bis[,von-bis...] (eine einzelne Wellenlänge nimmt das nächstgelegene Band). Bandindizes, ab 0 gezählt und einschließlich: Name=iK-iM[,iK...]. Ein Band gehört zur ersten Gruppe, die es nennt. Beispiele: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="317"/>
+        <source>Band groups (superbands)</source>
+        <translation>Kanalgruppen (Superbänder)</translation>
     </message>
 </context>
 </TS>

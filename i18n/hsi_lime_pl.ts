@@ -352,62 +352,57 @@
         <translation>Bok kwadratów w każdej jednostce.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
-        <source>Band groups (superbands)</source>
-        <translation>Grupy kanałów (superkanały)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
         <source>Keep bands in no group fixed</source>
         <translation>Nie zmieniaj kanałów spoza grup</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="129"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
         <source>No: the bands in no group form the superband &apos;not_included&apos;. Yes: they keep their values.</source>
         <translation>Nie: kanały spoza grup tworzą superkanał 'not_included'. Tak: zachowują swoje wartości.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="138"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Rodzaj przestrzenny z polami lub kaflami: jeden kanał Float32 na zmienną docelową na całej siatce wejściowej, jednostki złożone w mozaikę, zapis blok po bloku.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
         <source>Attribution rasters folder</source>
         <translation>Folder rastrów atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Rodzaj przestrzenny z jednym rastrem na jednostkę: &lt;name&gt;_attribution.tif dla każdego wejścia, na jego siatce.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>Unit polygons</source>
         <translation>Poligony jednostek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
         <source>Attribution per unit</source>
         <translation>Atrybucja na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
         <source>Attribution across units</source>
         <translation>Atrybucja we wszystkich jednostkach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="160"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
         <source>One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Jeden wiersz na zmienną docelową i cechę: mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="202"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="197"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>Wyjaśnione jednostki: {}, pominięte bez poprawnych pikseli: {}</translation>
     </message>
@@ -417,19 +412,19 @@
         <translation>Wyjaśnia każde pole warstwy poligonowej, każdy kafel sceny lub każdy raster z listy, każdą jednostkę osobno: z rastra czytane jest tylko okno jednostki (piksele poza polem są maskowane i nigdy nie zaburzane), a ziarno losowe każdej jednostki wynika z SEED i jej identyfikatora, więc wyniki nie zależą od kolejności ani liczby procesów roboczych. Działa w tym procesie lub w klastrze Dask o podanym adresie harmonogramu. Zapisuje raster atrybucji (rodzaj przestrzenny), warstwę z jednym poligonem na jednostkę (predykcja, wartość bazowa i R2 na zmienną docelową), tabelę na jednostkę, zmienną docelową i cechę, podsumowanie wszystkich jednostek oraz raport HTML z mapami lub widmami.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
-        <source>Spectral kind: groups separated by &apos;;&apos; (as in Explain spectral importance), e.g. R; G+B; NDVI. Empty: the standard bands inside the sensor&apos;s range (B; G; R; RE1; RE2; RE3; N; N2; S1; S2 as available).</source>
-        <translation>Rodzaj spektralny: grupy rozdzielone &apos;;&apos; (jak w „Wyjaśnij ważność spektralną”), np. R; G+B; NDVI. Puste: standardowe pasma w zakresie sensora (B; G; R; RE1; RE2; RE3; N; N2; S1; S2, o ile są dostępne).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="149"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Jeden poligon na wyjaśnioną jednostkę: unit_id, n_pixels, pred_&lt;target&gt; (predykcja modelu), base_&lt;target&gt; (model bez żadnej cechy), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
         <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Jeden wiersz na jednostkę, zmienną docelową i cechę: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <source>Spectral kind.</source>
+        <translation>Rodzaj spektralny.</translation>
     </message>
 </context>
 <context>
@@ -535,7 +530,7 @@
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="128"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="129"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 modelu zastępczego: {}</translation>
     </message>
@@ -553,77 +548,67 @@
         <translation>Wyjaśnia predykcję modelu hiperspektralnego, wyłączając grupy kanałów (superkanały: nazwy kanałów spektralnych lub wskaźników, zakresy długości fal, indeksy kanałów) i dopasowując ważony liniowy model zastępczy dla wszystkich zmiennych docelowych naraz. Bez poligonów cały raster jest wyjaśniany raz; z poligonami pól każde pole jest wyjaśniane osobno (jego prostokąt ograniczający, piksele poza polem ustawione na 0 i nigdy nie zaburzane), a podsumowanie wszystkich pól daje obraz całości. Zapisuje tabelę na zmienną docelową i superkanał (atrybucja, błąd standardowy, przedział 95 %, R2 modelu zastępczego), opcjonalnie tabelę na kanał, podsumowanie i rycinę PNG.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
-        <source>Band groups (superbands)</source>
-        <translation>Grupy kanałów (superkanały)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
-        <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
-        <translation>Puste: standardowe kanały B; G; R; RE1; RE2; RE3; N; N2; S1; S2 leżące w zakresie sensora. W przeciwnym razie grupy rozdzielone ';', każda to jeden superkanał. Nazwy: kanały spyndex (B, G, R, RE1, N, S1, ...) lub wskaźniki spektralne (NDVI, BI, ...; wskaźnik oznacza swoje kanały), '+' łączy nazwy (G+B). Długości fal w nm: etykieta=od-do[,od-do...] (pojedyncza długość fali wybiera najbliższy kanał). Indeksy kanałów, liczone od 0, włącznie: etykieta=iK-iM[,iK...]. Kanał należy do pierwszej grupy, która go wymienia. Przykłady: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
         <source>Keep bands in no group fixed</source>
         <translation>Nie zmieniaj kanałów spoza grup</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nie: kanały spoza grup tworzą dodatkowy superkanał 'not_included', wyłączany jak pozostałe. Tak: zachowują swoje wartości w każdej próbce i nie otrzymują atrybucji.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="48"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Pola wyjaśniane po kolei (dowolny układ współrzędnych); puste: cały raster jest wyjaśniany raz.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="67"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
         <source>Spectral importance</source>
         <translation>Ważność spektralna</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="67"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
         <source>One row per field, target and superband: field_id (empty for the whole raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
         <translation>Jeden wiersz na pole, zmienną docelową i superkanał: field_id (puste dla całego rastra), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="75"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
         <source>Band attributions</source>
         <translation>Atrybucje kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="75"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
         <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband&apos;s). {}.</source>
         <translation>Jeden wiersz na pole, zmienną docelową i kanał: field_id, target, band (liczony od 1), wavelength_nm, superband, attribution (jego superkanału). {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
         <source>Spectral importance across fields</source>
         <translation>Ważność spektralna we wszystkich polach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
         <source>One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_fields, mean_r2. {}.</source>
         <translation>Jeden wiersz na zmienną docelową i superkanał: wavelengths_nm, n_bands, mean, std, median, min, max atrybucji we wszystkich polach, n_fields, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
         <source>Spectral importance figure</source>
         <translation>Rycina ważności spektralnej</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, jeden wiersz na zmienną docelową: atrybucja wzdłuż długości fali z zacienionymi superkanałami oraz słupki na superkanał (wykresy pudełkowe dla pól, gdy podano POLYGONS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="107"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="94"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="138"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="125"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 modelu zastępczego (średnia po polach): {}</translation>
     </message>
@@ -1044,29 +1029,39 @@
         <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <location filename="../processing_algorithms/parameters.py" line="326"/>
         <source>Band wavelengths (override)</source>
         <translation>Długości fal kanałów (zastępują zapisane)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="306"/>
+        <location filename="../processing_algorithms/parameters.py" line="326"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Środki kanałów w nm, po jednym na kanał w kolejności kanałów, rozdzielone przecinkami (wartości poniżej 100 są czytane jako mikrometry), lub ścieżka pliku tekstowego/CSV, który je wymienia. Puste: długości fal zapisane w rastrze.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <location filename="../processing_algorithms/parameters.py" line="345"/>
         <source>Report</source>
         <translation>Raport</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <location filename="../processing_algorithms/parameters.py" line="345"/>
         <source>HTML files (*.html)</source>
         <translation>Pliki HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="325"/>
+        <location filename="../processing_algorithms/parameters.py" line="345"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Samodzielna strona HTML: parametry, karta modelu, urządzenie, czas działania, dla każdego celu predykcja, wartość bazowa (model z usuniętymi wszystkimi cechami) i R2 modelu zastępczego, oraz wykresy.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="307"/>
+        <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
+        <translation>Puste: standardowe kanały B; G; R; RE1; RE2; RE3; N; N2; S1; S2 leżące w zakresie sensora. W przeciwnym razie grupy rozdzielone ';', każda to jeden superkanał. Nazwy: kanały spyndex (B, G, R, RE1, N, S1, ...) lub wskaźniki spektralne (NDVI, BI, ...; wskaźnik oznacza swoje kanały), '+' łączy nazwy (G+B). Długości fal w nm: etykieta=od-do[,od-do...] (pojedyncza długość fali wybiera najbliższy kanał). Indeksy kanałów, liczone od 0, włącznie: etykieta=iK-iM[,iK...]. Kanał należy do pierwszej grupy, która go wymienia. Przykłady: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="317"/>
+        <source>Band groups (superbands)</source>
+        <translation>Grupy kanałów (superkanały)</translation>
     </message>
 </context>
 </TS>

@@ -119,12 +119,7 @@ class ExplainFields(HsiLimeAlgorithm):
                                          defaultValue=DEFAULT_PATCH_SIZE, minValue=1),
             self.tr("Side of the square patches inside each unit."),
         )
-        self.add(
-            QgsProcessingParameterString("BAND_GROUPS", self.tr("Band groups (superbands)"), optional=True),
-            self.tr("Spectral kind: groups separated by ';' (as in Explain spectral importance), e.g. R; G+B; NDVI. "
-                    "Empty: the standard bands inside the sensor's range (B; G; R; RE1; RE2; RE3; N; N2; S1; S2 as "
-                    "available)."),
-        )
+        self.add_band_groups(self.tr("Spectral kind."))
         self.add_wavelengths()
         self.add(
             QgsProcessingParameterBoolean("KEEP_UNGROUPED", self.tr("Keep bands in no group fixed"),

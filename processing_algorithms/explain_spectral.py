@@ -5,7 +5,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterString,
 )
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
@@ -33,20 +32,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_raster_input()
         self.add_model()
-        self.add(
-            QgsProcessingParameterString(
-                "BAND_GROUPS", self.tr("Band groups (superbands)"), defaultValue="", optional=True
-            ),
-            self.tr(
-                "Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor's range. "
-                "Otherwise groups separated by ';', each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, "
-                "...) or spectral indices (NDVI, BI, ...; an index stands for its bands), '+' merges names (G+B). "
-                "Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band "
-                "indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names "
-                "it. Examples: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - "
-                "'visible=i0-i39; edge=i40-i60'"
-            ),
-        )
+        self.add_band_groups()
         self.add_wavelengths()
         self.add(
             QgsProcessingParameterBoolean(

@@ -301,6 +301,26 @@ class ParameterHelpers:
         )
         return path, layer or None
 
+    def add_band_groups(self, lead: str | None = None):
+        """BAND_GROUPS: empty for the standard bands, else the grammar, with three examples under the box;
+        ``lead`` (translated) says when it applies."""
+        grammar = self.tr(
+            "Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor's range. "
+            "Otherwise groups separated by ';', each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, "
+            "...) or spectral indices (NDVI, BI, ...; an index stands for its bands), '+' merges names (G+B). "
+            "Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band "
+            "indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names "
+            "it. Examples: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - "
+            "'visible=i0-i39; edge=i40-i60'",
+            CONTEXT,
+        )
+        self.add(
+            QgsProcessingParameterString(
+                "BAND_GROUPS", self.tr("Band groups (superbands)", CONTEXT), defaultValue="", optional=True
+            ),
+            f"{lead} {grammar}" if lead else grammar,
+        )
+
     def add_wavelengths(self):
         """WAVELENGTHS: band centres that override or supply the raster's (optional text)."""
         self.add(
