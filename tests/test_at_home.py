@@ -95,3 +95,22 @@ def test_qgis_process_help_is_plain_text(qgis_process):
         lines = description.strip().split("\n")
         assert lines[0].endswith(".") and lines[-1].startswith("More: https://github.com/hsi-lime/hsi-lime#")
         assert f"{EXPECTED[name][0]} (hsilime:{name})" in completed.stdout
+
+
+def test_band_groups_are_checked_when_the_dialog_is_accepted(hsilime_provider):
+    """A BAND_GROUPS that does not parse is refused by checkParameterValues (what the dialog calls on Run),
+    pointing at the character, in explain_spectral and explain_fields alike; an empty one is fine."""
+    from qgis.core import QgsProcessingContext
+
+    context = QgsProcessingContext()
+    for name in ("explain_spectral", "explain_fields"):
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById(f"hsilime:{name}")
+        ok, message = algorithm.checkParameterValues({"BAND_GROUPS": "R; G+; edge=i40-i60"}, context)
+        assert not ok
+        assert message == (
+            "BAND_GROUPS: expected a band or index name after '+' at character 6, found the end of the group (';'): "
+            "join band and index names with '+' and separate groups with ';', as in 'R; G+B'.\n"
+            "  R; G+; edge=i40-i60\n"
+            "       ^"
+        )
+        assert "BAND_GROUPS" not in algorithm.checkParameterValues({"BAND_GROUPS": ""}, context)[1]
