@@ -329,7 +329,8 @@ def resolve_band_groups(
     """
     n_bands = int(n_bands)
     reporter = reporter_or_default(reporter)
-    if text is None or not str(text).strip():
+    standard = text is None or not str(text).strip()
+    if standard:
         _check_wavelengths(wavelengths, n_bands)
         text = default_band_groups(wavelengths)
         reporter.info(f"{INPUT}: empty, so the standard bands inside the raster's range: {text}")
@@ -352,8 +353,8 @@ def resolve_band_groups(
         features[own] = len(labels)
         band_indices.append(own.tolist())
 
-    for note in notes:
-        reporter.warning(f"{INPUT}: {note}")
+    for note in notes:  # the standard bands' windows overlap by design: said, not warned about
+        (reporter.info if standard else reporter.warning)(f"{INPUT}: {note}")
     rest = np.flatnonzero(features == 0)
     if include_rest and rest.size:
         labels.append(REST_LABEL)

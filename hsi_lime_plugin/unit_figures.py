@@ -30,6 +30,7 @@ def scene_figure(cube, units: pd.DataFrame, rendering: str) -> bytes:
     axis.add_collection(LineCollection(_rings(units.geometry), colors="black", linewidths=0.6))
     axis.set_xlim(min(left, right), max(left, right))
     axis.set_ylim(min(bottom, top), max(bottom, top))
+    _plain_coordinates(axis)
     axis.set_title(f"Scene: {rendering}; {len(units)} units", loc="left")
     axis.set_xlabel("x (map units)")
     axis.set_ylabel("y (map units)")
@@ -58,7 +59,7 @@ def r2_map_figure(units: pd.DataFrame, target_names: list[str]) -> bytes:
     from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
 
-    left, bottom, right, top = units.total_bounds
+    left, bottom, right, top = _padded(units.total_bounds)
     aspect = (top - bottom) / max(right - left, 1e-12)
     columns = min(2, len(target_names))
     rows = -(-len(target_names) // columns)
@@ -73,12 +74,25 @@ def r2_map_figure(units: pd.DataFrame, target_names: list[str]) -> bytes:
         axis.set_xlim(left, right)
         axis.set_ylim(bottom, top)
         axis.set_aspect("equal")
+        _plain_coordinates(axis)
         axis.set_title(f"{name}: surrogate R\u00b2 per unit", loc="left")
-        axis.tick_params(labelsize="small")
         figure.colorbar(collection, ax=axis, shrink=0.8, label="R\u00b2")
     for axis in axes[len(target_names):]:
         axis.set_visible(False)
     return png(figure)
+
+
+def _padded(bounds, fraction: float = 0.02) -> tuple[float, float, float, float]:
+    """``bounds`` (left, bottom, right, top) widened by ``fraction`` of their size: outlines stay inside."""
+    left, bottom, right, top = (float(value) for value in bounds)
+    pad = fraction * max(right - left, top - bottom, 1e-9)
+    return left - pad, bottom - pad, right + pad, top + pad
+
+
+def _plain_coordinates(axis) -> None:
+    """Map coordinates written out in full (no '+5.809e6' offset above the axis)."""
+    axis.ticklabel_format(useOffset=False, style="plain")
+    axis.tick_params(labelsize="small")
 
 
 def _polygons(geometry) -> list:

@@ -433,3 +433,19 @@ def test_arbitrary_text_raises_only_hsilimeerror(text, with_wavelengths, include
     assert_consistent(result, 150)
     if not include_rest:
         assert "not_included" not in result.labels
+
+
+@pytest.mark.parametrize(("wavelengths", "expected"), [
+    (np.linspace(420, 2450, 224), "B; G; R; RE1; RE2; RE3; N; S1; S2"),  # EnMAP-like: N2 lies inside N
+    (np.linspace(420, 2400, 64), "B; G; R; RE1; RE2; RE3; N; S1; S2"),  # coarse bands
+    (np.linspace(462.08, 938.37, 150), "G; R; RE1; RE2; RE3; N"),  # HYPERVIEW: B starts below 462 nm
+])
+def test_the_standard_bands_are_those_with_a_band_of_their_own(wavelengths, expected):
+    """Empty BAND_GROUPS: the standard bands inside the range, each with a band no earlier one took; their
+    windows overlap by design, so the shared bands are said (info), not warned about."""
+    reporter = RecordingReporter()
+    superbands = resolve_band_groups("", wavelengths, wavelengths.size, reporter=reporter)
+    assert superbands.labels == expected.split("; ") + ["not_included"]
+    assert reporter.infos[0] == f"band_groups: empty, so the standard bands inside the raster's range: {expected}"
+    assert reporter.warnings == []
+    assert any("shares" in info for info in reporter.infos)
