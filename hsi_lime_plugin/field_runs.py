@@ -281,6 +281,11 @@ def _execute(job: _Job, reporter) -> dict:
                 _collect(collected, index, result, job.superband_labels)
                 log.unit(done, job.plan[index].id, result)
             reporter.progress(done / len(job.plan))
+        if not collected["rows"]:
+            raise HsiLimeError(
+                f"{arg('units')}: none of the {len(job.plan)} {job.units} holds a valid pixel, so nothing was "
+                "explained and nothing was written; check the raster's nodata value and that the units cover data."
+            )
         _finish_tables(collected, job, temporary)
         if "output_report" in job.outputs:
             from .field_report import write_fields_report

@@ -13,7 +13,8 @@ Unit policy (what is skipped, what is refused):
   id, and a silent merge of two fields would be wrong;
 * tiles: the raster cut into ``tile_size`` squares on its grid, edge tiles smaller;
   tiles (and fields) without a valid pixel are found when their window is read and are
-  skipped with one summarising message at the end of the run;
+  skipped with one summarising message at the end of the run; a run in which no unit
+  holds a valid pixel is an error, and nothing is written;
 * rasters: each file is a unit named by its file name without extension; two files of
   the same name are an error.
 """

@@ -184,3 +184,20 @@ def test_outputs_that_do_not_fit_the_run_are_refused(scene, band_model, tmp_path
         "output: one attribution raster over the whole grid is written for the spatial kind with field polygons or "
         "tiles; with one raster per unit give output_folder, for the spectral kind the tables."
     )
+
+
+def test_a_run_without_a_single_valid_pixel_is_an_error_and_writes_nothing(band_model, tmp_path):
+    raster = tmp_path / "nodata.tif"
+    profile = dict(driver="GTiff", width=12, height=8, count=8, dtype="int16", crs=CRS, nodata=-1,
+                   transform=rasterio.transform.from_origin(0, 80, 10, 10))
+    with rasterio.open(raster, "w", **profile) as dataset:
+        dataset.write(np.full((8, 8, 12), -1, dtype=np.int16))
+    out = tmp_path / "out"
+    with pytest.raises(HsiLimeError) as raised:
+        run_fields(str(raster), str(band_model), units="tiles", tile_size=4, kind="spectral", band_groups="a=i0-i3",
+                   output_table=str(out / "t.csv"), output_report=str(out / "r.html"), **SETTINGS)
+    assert str(raised.value) == (
+        "units: none of the 6 tiles holds a valid pixel, so nothing was explained and nothing was written; check "
+        "the raster's nodata value and that the units cover data."
+    )
+    assert not out.exists() or list(out.iterdir()) == []
