@@ -6,10 +6,10 @@ units run one after the other in the calling thread: no cluster, no threads, no 
 pool (QGIS must never start worker processes). On a cluster
 (``dask_scheduler="tcp://host:8786"``) the calling process connects to a scheduler that
 runs elsewhere (``dask scheduler``, ``dask worker ADDRESS --nthreads 1``), sends the model
-to every worker once (:func:`ship_model`), submits the units in small chunks (one task
-explains :func:`chunk_size` units: fewer tasks cost the scheduler less), keeps a bounded
-number of tasks in flight (memory stays bounded on both sides), gathers results with ``as_completed``,
-and on cancel stops submitting and cancels what is pending. A worker that dies loses
+to every worker once (:func:`ship_model`), submits the units in small chunks (one task,
+:func:`hsi_lime_plugin.fields.explain_units`, explains :func:`chunk_size` units: fewer
+tasks cost the scheduler less), keeps a bounded number of tasks in flight (memory stays
+bounded on both sides), gathers results with ``as_completed``, and on cancel stops submitting and cancels what is pending. A worker that dies loses
 its unit to another worker (Dask's rescheduling); a unit whose workers keep dying fails
 the run with a message, and nothing is written.
 """

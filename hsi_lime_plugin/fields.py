@@ -154,7 +154,8 @@ def explain_unit(unit: dict, bundle: dict, settings: dict, reporter=None) -> dic
     return {
         "id": unit["id"], "target_names": list(result.target_names), "prediction": result.prediction,
         "base_value": result.base_value, "score": result.score, "method": result.method,
-        "n_samples": int(result.n_samples), "precision": float(result.precision), "feature_ids": np.asarray(result.feature_ids), "coefficients": result.coefficients,
+        "n_samples": int(result.n_samples), "precision": float(result.precision),
+        "feature_ids": np.asarray(result.feature_ids), "coefficients": result.coefficients,
         "standard_error": result.standard_error, "low": low, "high": high, "n_pixels": int(inside.sum()),
         "labels": np.asarray(features, dtype=np.int32) if settings["kind"] == "spatial" else None,
         "seconds": float(result.seconds),

@@ -141,14 +141,8 @@ def run_spectral(
     SpectralRun
     """
     reporter = reporter_or_default(reporter)
-    if not output_table:
-        raise HsiLimeError(f"{arg('output_table')}: no destination was given; choose a .csv or .gpkg file.")
-    outputs = OutputSet(inputs=[raster, model, polygons])
-    for argument, path in (("output_table", output_table), ("output_bands", output_bands),
-                           ("output_summary", output_summary)):
-        outputs.add(argument, path, "table")
-    outputs.add("output_plot", output_plot, "figure")
-    outputs.add("output_report", output_report, "report")
+    outputs = _outputs(raster, model, polygons, output_table, output_bands, output_summary, output_plot,
+                       output_report)
     started = time.perf_counter()
     settings = {"raster": raster, "model": model, "band_groups": band_groups or "(the standard bands)",
                 "wavelengths": wavelengths, "polygons": polygons, "id_field": id_field, "device": device,
@@ -174,6 +168,20 @@ def run_spectral(
                                                                                          title))
         _write(run, outputs, title, report)
     return run
+
+
+def _outputs(raster, model, polygons, output_table, output_bands, output_summary, output_plot,
+             output_report) -> OutputSet:
+    """Every destination checked before any work; the table is required."""
+    if not output_table:
+        raise HsiLimeError(f"{arg('output_table')}: no destination was given; choose a .csv or .gpkg file.")
+    outputs = OutputSet(inputs=[raster, model, polygons])
+    for argument, path in (("output_table", output_table), ("output_bands", output_bands),
+                           ("output_summary", output_summary)):
+        outputs.add(argument, path, "table")
+    outputs.add("output_plot", output_plot, "figure")
+    outputs.add("output_report", output_report, "report")
+    return outputs
 
 
 def _describe_superbands(superbands: Superbands) -> str:
