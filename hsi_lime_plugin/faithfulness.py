@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from scipy.integrate import trapezoid  # np.trapz is gone in numpy 2.4, np.trapezoid absent before numpy 2.0
 
 from .device import choose_batch_size
 from .errors import HsiLimeError, arg
@@ -176,7 +177,7 @@ def _scores(outputs: np.ndarray, scores: np.ndarray, layout: dict, names: list[s
     span = np.where(full != empty, full - empty, np.nan)
     scaled = (curves - empty) / span  # (O, 2, S, T)
     fractions = steps / k
-    auc = np.trapz(scaled, fractions, axis=2)  # (O, 2, T)
+    auc = trapezoid(scaled, fractions, axis=2)  # (O, 2, T)
     own = np.arange(n_targets)
     deletion, insertion = auc[own, 0, own], auc[own, 1, own]
     random = auc[n_targets:].mean(axis=0)

@@ -91,15 +91,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, layer_name: str, d
         types = ",".join(f'"{_CSVT_TYPES[kinds[name]]}"' for name in frame.columns)
         path.with_suffix(".csvt").write_text(types + "\n", encoding="utf-8")
         return
-    import fiona  # GDAL/OGR through fiona (Debian's geopandas stack); imported on use
-
-    schema = {"geometry": "None", "properties": {name: kinds[name] for name in frame.columns}}
-    records = (
-        {"geometry": None, "properties": {name: _cell(row[i], kinds[name]) for i, name in enumerate(frame.columns)}}
-        for row in frame.itertuples(index=False, name=None)
-    )
-    with fiona.open(path, "w", driver="GPKG", layer=layer_name, schema=schema) as table:
-        table.writerecords(records)
+    columns = {name: [_cell(value, kinds[name]) for value in frame[name]] for name in frame.columns}
+    _write_attribute_table(path, layer_name, kinds, columns)
 
 
 def read_table(path: str | os.PathLike, layer_name: str | None = None) -> pd.DataFrame:
@@ -113,8 +106,71 @@ def read_table(path: str | os.PathLike, layer_name: str | None = None) -> pd.Dat
                 if kind.strip('"') == "String":
                     frame[name] = [None if isinstance(v, float) and math.isnan(v) else str(v) for v in frame[name]]
         return frame
-    import fiona
+    return _read_attribute_table(path, layer_name)
 
-    with fiona.open(path, layer=layer_name) as table:
-        names = list(table.schema["properties"])
-        return pd.DataFrame([dict(feature["properties"]) for feature in table], columns=names)
+
+# --- GeoPackage attribute tables: GDAL/OGR where QGIS is (osgeo), else pyogrio (geopandas 1.x) ---------------
+_OGR_TYPES = {"int": "OFTInteger64", "float": "OFTReal", "str": "OFTString"}
+
+
+def _write_attribute_table(path: Path, layer_name: str, kinds: dict, columns: dict) -> None:
+    """A GeoPackage table without geometry (``attributes`` in ``gpkg_contents``), one column per ``kinds``
+    entry, None as NULL. Through GDAL's own bindings when this Python has them (every QGIS does), else
+    through pyogrio (what geopandas 1.x reads and writes with, on the package index); never fiona, which
+    geopandas no longer needs."""
+    try:
+        from osgeo import ogr
+    except ImportError:
+        _write_with_pyogrio(path, layer_name, kinds, columns)
+        return
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    if source is None:
+        raise OSError(f"GDAL cannot create the GeoPackage {path}")
+    layer = source.CreateLayer(layer_name, geom_type=ogr.wkbNone, options=["ASPATIAL_VARIANT=GPKG_ATTRIBUTES"])
+    for name, kind in kinds.items():
+        layer.CreateField(ogr.FieldDefn(str(name), getattr(ogr, _OGR_TYPES[kind])))
+    definition = layer.GetLayerDefn()
+    source.StartTransaction()
+    for values in zip(*columns.values()):
+        feature = ogr.Feature(definition)
+        for index, value in enumerate(values):
+            if value is None:
+                feature.SetFieldNull(index)
+            else:
+                feature.SetField(index, value)
+        if layer.CreateFeature(feature) != 0:
+            raise OSError(f"GDAL cannot write a row of the GeoPackage table {path}: {ogr.GetLastErrorMsg() if hasattr(ogr, 'GetLastErrorMsg') else ''}")
+    if source.CommitTransaction() != 0:
+        raise OSError(f"GDAL cannot write the GeoPackage table {path}")
+    source.FlushCache()
+    source = None  # closes the file
+
+
+def _write_with_pyogrio(path: Path, layer_name: str, kinds: dict, columns: dict) -> None:
+    import pyogrio
+
+    dtypes = {"int": "Int64", "float": "float64", "str": object}
+    frame = pd.DataFrame({name: pd.array(values, dtype=dtypes[kinds[name]]) if kinds[name] == "int"
+                          else pd.Series(values, dtype=dtypes[kinds[name]]) for name, values in columns.items()})
+    pyogrio.write_dataframe(frame, str(path), layer=layer_name, driver="GPKG")
+
+
+def _read_attribute_table(path: Path, layer_name: str | None) -> pd.DataFrame:
+    """A GeoPackage table written by :func:`_write_attribute_table`, missing values as None (or NaN for reals)."""
+    try:
+        from osgeo import ogr
+    except ImportError:
+        import pyogrio
+
+        frame = pyogrio.read_dataframe(str(path), layer=layer_name, read_geometry=False)
+        return pd.DataFrame({name: [None if pd.isna(v) else v for v in frame[name]] if frame[name].dtype == object
+                             else frame[name] for name in frame.columns})
+    source = ogr.Open(str(path))
+    if source is None:
+        raise OSError(f"GDAL cannot open {path}")
+    layer = source.GetLayerByName(layer_name) if layer_name else source.GetLayer(0)
+    definition = layer.GetLayerDefn()
+    names = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    rows = [[None if not feature.IsFieldSetAndNotNull(i) else feature.GetField(i) for i in range(len(names))]
+            for feature in layer]
+    return pd.DataFrame(rows, columns=names)
