@@ -39,10 +39,10 @@ WORK = ROOT / "build" / "bench"
 def demo_problem() -> dict:
     """The demo's image, model and field polygons as features (what explain_spatial SEGMENTATION 0 explains)."""
     from hsi_lime_plugin.demo import build_demo
-    from hsi_lime_plugin.models import load_model
-    from hsi_lime_plugin.polygons import read_polygons
-    from hsi_lime_plugin.raster import read_raster
-    from hsi_lime_plugin.segments import polygon_segments
+    from hsi_lime_plugin.models.explainable import load_model
+    from hsi_lime_plugin.inputs.polygons import read_polygons
+    from hsi_lime_plugin.inputs.raster import read_raster
+    from hsi_lime_plugin.features.segments import polygon_segments
 
     paths = build_demo(ROOT / "build" / "demo")
     cube = read_raster(str(paths.raster))
@@ -58,7 +58,7 @@ def hyperview_problem() -> dict | None:
     from affine import Affine
 
     from hsi_lime_plugin import RasterCube
-    from hsi_lime_plugin.segments import slic_segments
+    from hsi_lime_plugin.features.segments import slic_segments
 
     if not HYPERVIEW.is_file():
         print(f"auto_samples: {HYPERVIEW} is absent (../shared/data); the HYPERVIEW problem is skipped")

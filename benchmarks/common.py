@@ -38,7 +38,7 @@ def binary_cosine_kernel(kernel_width: float = KERNEL_WIDTH):
 
     ``exp(-d^2 / (2 w^2))`` with ``d`` the cosine distance between the binary sample
     and the all-ones sample, ``d = 1 - sqrt(|z| / K)``: the formula of
-    ``hsi_lime_plugin.sampling.lime_weights``, evaluated on the interpretable sample
+    ``hsi_lime_plugin.perturbation.sampling.lime_weights``, evaluated on the interpretable sample
     the peers hand to the similarity function (third argument).
     """
 

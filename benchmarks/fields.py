@@ -103,9 +103,9 @@ def plain_loop(raster: Path, fields: Path, model: Path, settings: dict, options:
     import geopandas as gpd
     import rasterio
 
-    from hsi_lime_plugin.fields import cached_model, model_bundle, read_unit, unit_features, unit_seed
-    from hsi_lime_plugin.pipeline import explain
-    from hsi_lime_plugin.units import polygon_units
+    from hsi_lime_plugin.scale.unit_task import cached_model, model_bundle, read_unit, unit_features, unit_seed
+    from hsi_lime_plugin.perturbation.pipeline import explain
+    from hsi_lime_plugin.scale.units import polygon_units
 
     units = polygon_units(str(raster), gpd.read_file(fields), "field")
     started = time.perf_counter()
@@ -120,7 +120,7 @@ def plain_loop(raster: Path, fields: Path, model: Path, settings: dict, options:
 
 
 def timed_run(raster, fields, model, folder: Path, scheduler: str | None, settings: dict, options: dict) -> float:
-    from hsi_lime_plugin.field_runs import run_fields
+    from hsi_lime_plugin.runs.explain_fields import run_fields
 
     started = time.perf_counter()
     run_fields(str(raster), str(model), units="polygons", polygons=str(fields), id_field="field", kind="spatial",
@@ -196,7 +196,7 @@ def speed(args) -> dict:
 
 def memory_child(args) -> None:
     """One run_fields in this (fresh) process; prints its peak RSS."""
-    from hsi_lime_plugin.field_runs import run_fields
+    from hsi_lime_plugin.runs.explain_fields import run_fields
 
     folder = Path(args.folder)
     started = time.perf_counter()

@@ -206,7 +206,7 @@ def prepare_inputs() -> tuple[Path, Path, dict]:
         "source": description,
         "image_shape": list(image.shape),
         "segments": int(segments.max()),
-        "segments_method": f"hsi_lime_plugin.segments.slic_segments(n_segments={n_segments_asked}), all pixels valid",
+        "segments_method": f"hsi_lime_plugin.features.segments.slic_segments(n_segments={n_segments_asked}), all pixels valid",
         "superbands": int(bands.max()),
         "superband_sizes": np.bincount(bands)[1:].tolist(),
         "model": "benchmarks/cnn.py SmallCNN: 3 strided 3x3 convs (150->32->64->64), global average pool, linear 64->4",
@@ -245,8 +245,8 @@ def _slic(image: np.ndarray, wavelengths: np.ndarray) -> tuple[np.ndarray, int]:
     """Exactly N_SEGMENTS SLIC segments when some n_segments gives them (SLIC is deterministic)."""
     from affine import Affine
 
-    from hsi_lime_plugin.raster import RasterCube
-    from hsi_lime_plugin.segments import slic_segments
+    from hsi_lime_plugin.inputs.raster import RasterCube
+    from hsi_lime_plugin.features.segments import slic_segments
 
     cube = RasterCube(image, np.ones(image.shape[1:], dtype=bool), Affine.identity(), None, wavelengths)
     best = None

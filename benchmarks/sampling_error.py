@@ -11,7 +11,7 @@ spread of those runs.
 "samples vs bernoulli" is how many samples the scheme needs for the error independent
 coin flips reach at N, as a fraction of N (log-log interpolation of the bernoulli curve;
 the issue's goal is at most 2/3). Its geometric mean over N chooses
-``hsi_lime_plugin.sampling.DEFAULT_SAMPLING``.
+``hsi_lime_plugin.perturbation.sampling.DEFAULT_SAMPLING``.
 
 Problems (kept small so the whole run takes a few minutes on 2 CPU cores; sampling error
 depends on how the model responds to coalitions, not on the image size):
@@ -47,8 +47,8 @@ from affine import Affine  # noqa: E402
 
 import cnn  # noqa: E402
 from hsi_lime_plugin import RasterCube, explain  # noqa: E402
-from hsi_lime_plugin.sampling import LIME_SAMPLINGS, SHAPLEY_SAMPLINGS  # noqa: E402
-from hsi_lime_plugin.segments import slic_segments  # noqa: E402
+from hsi_lime_plugin.perturbation.sampling import LIME_SAMPLINGS, SHAPLEY_SAMPLINGS  # noqa: E402
+from hsi_lime_plugin.features.segments import slic_segments  # noqa: E402
 
 N_VALUES = (64, 128, 256, 512, 1024, 2048)
 REFERENCE_N = 16384

@@ -1,23 +1,74 @@
-"""Choices and defaults shared by the engine and the QGIS side, in one place.
+"""Choices and defaults shared by the engine and the QGIS side, in one place, and the method registry.
 
 Nothing here imports numpy or torch: the QGIS side reads these when it declares its
 parameters, long before (and whether or not) an algorithm runs. Enumerated choices are
 tuples whose order is the order of the QGIS enum parameters (index = enum value).
+
+:data:`REGISTRY` declares every attribution method once: its name (the engine's argument
+value), its family (``perturbation``: :func:`hsi_lime_plugin.explain`; ``attribution``:
+:func:`hsi_lime_plugin.attribute`), its label (English, for dialogs and reports), whether it
+needs the model's gradients, whether it runs on an ONNX model, and the object that
+implements it. The method tuples below, the QGIS enums, the messages and the dispatch
+(:func:`implementation`) are all derived from it.
 """
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Method:
+    """One attribution method (see the module docstring)."""
+
+    name: str
+    family: str
+    label: str
+    needs_gradients: bool
+    runs_on_onnx: bool
+    #: ``module:object``; a module starting with a dot is one of the engine's.
+    implementation: str
+
+
+REGISTRY = (
+    Method("lime", "perturbation", "LIME", False, True, ".perturbation.methods:Lime"),
+    Method("kernelshap", "perturbation", "Kernel SHAP", False, True, ".perturbation.methods:KernelShap"),
+    Method("integrated_gradients", "attribution", "Integrated Gradients", True, False, "captum.attr:IntegratedGradients"),
+    Method("saliency", "attribution", "Saliency", True, False, "captum.attr:Saliency"),
+    Method("input_x_gradient", "attribution", "Input x Gradient", True, False, "captum.attr:InputXGradient"),
+    Method("occlusion", "attribution", "Occlusion", False, True, ".attribution.occlusion:occlusion"),
+)
+_BY_NAME = {method.name: method for method in REGISTRY}
+
+
+def method(name: str) -> Method:
+    """The registry entry of ``name`` (KeyError for an unknown name: callers check against the tuples below)."""
+    return _BY_NAME[name]
+
+
+def implementation(name: str):
+    """The class or function that implements method ``name``, imported on first use."""
+    module, _, attribute = method(name).implementation.partition(":")
+    return getattr(importlib.import_module(module, package=__package__), attribute)
+
+
+def method_names(family: str) -> tuple[str, ...]:
+    """The names of one family's methods, in registry order (the order of the QGIS enum)."""
+    return tuple(entry.name for entry in REGISTRY if entry.family == family)
+
+
 #: Where the model runs: ``auto`` = CUDA when torch sees a GPU, else the CPU.
 DEVICES = ("auto", "cpu", "cuda")
-#: Attribution methods: a weighted linear surrogate, or Shapley values.
-METHODS = ("lime", "kernelshap")
+#: Perturbation methods (explain): a weighted linear surrogate, or Shapley values.
+METHODS = method_names("perturbation")
 #: Where spatial segments come from.
 SEGMENTATIONS = ("polygons", "slic", "patches")
 #: What an explanation perturbs: regions of pixels, or groups of bands.
 KINDS = ("spatial", "spectral")
 #: Gradient and occlusion attribution methods (:func:`hsi_lime_plugin.attribute`).
-ATTRIBUTION_METHODS = ("integrated_gradients", "saliency", "input_x_gradient", "occlusion")
+ATTRIBUTION_METHODS = method_names("attribution")
 #: The attribution methods that need gradients (TorchScript and Python models only).
-GRADIENT_METHODS = ("integrated_gradients", "saliency", "input_x_gradient")
+GRADIENT_METHODS = tuple(entry.name for entry in REGISTRY if entry.needs_gradients)
 #: Noise around a gradient method: none, captum's NoiseTunnel (SmoothGrad, SmoothGrad
 #: squared, VarGrad), or band dropout (meteors' HyperNoiseTunnel: random bands set to the baseline).
 NOISE_TYPES = ("none", "smoothgrad", "smoothgrad_sq", "vargrad", "band_dropout")

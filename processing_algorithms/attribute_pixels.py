@@ -128,8 +128,8 @@ class AttributePixels(HsiLimeAlgorithm):
         self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from ..hsi_lime_plugin.pixels import run_attribute
-        from ..hsi_lime_plugin.tables import column_name
+        from ..hsi_lime_plugin.runs.attribute_pixels import run_attribute
+        from ..hsi_lime_plugin.outputs.tables import column_name
 
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)

@@ -76,7 +76,7 @@ class ParameterChecks:
         text = parameters.get("BAND_GROUPS")
         if self.parameterDefinition("BAND_GROUPS") is None or not isinstance(text, str) or not text.strip():
             return None
-        from ..hsi_lime_plugin.band_grammar import parse_band_groups
+        from ..hsi_lime_plugin.features.band_grammar import parse_band_groups
         from ..hsi_lime_plugin.errors import HsiLimeError
 
         try:

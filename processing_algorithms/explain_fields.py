@@ -161,7 +161,7 @@ class ExplainFields(HsiLimeAlgorithm):
         self.add_report_output()
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from ..hsi_lime_plugin.field_runs import run_fields
+        from ..hsi_lime_plugin.runs.explain_fields import run_fields
 
         units = UNIT_KINDS[self.parameterAsEnum(parameters, "UNITS", context)]
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)

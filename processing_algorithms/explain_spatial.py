@@ -95,8 +95,8 @@ class ExplainSpatial(HsiLimeAlgorithm):
         self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from ..hsi_lime_plugin.spatial import run_spatial
-        from ..hsi_lime_plugin.tables import column_name
+        from ..hsi_lime_plugin.runs.explain_spatial import run_spatial
+        from ..hsi_lime_plugin.outputs.tables import column_name
 
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)

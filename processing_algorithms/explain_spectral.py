@@ -93,7 +93,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
         self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from ..hsi_lime_plugin.spectral import run_spectral
+        from ..hsi_lime_plugin.runs.explain_spectral import run_spectral
 
         polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
         outputs = {

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hsi_lime_plugin.band_grammar import GroupSpec, parse_band_groups
+from hsi_lime_plugin.features.band_grammar import GroupSpec, parse_band_groups
 from hsi_lime_plugin import RecordingReporter
-from hsi_lime_plugin.bands import resolve_band_groups
+from hsi_lime_plugin.features.superbands import resolve_band_groups
 from hsi_lime_plugin.errors import HsiLimeError
 
 # 9 bands at 400, 450, ..., 800 nm (indices 0..8).

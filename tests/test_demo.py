@@ -14,7 +14,7 @@ import torch
 from shapely.geometry import box
 
 from hsi_lime_plugin import RecordingReporter, demo
-from hsi_lime_plugin.bands import resolve_band_groups
+from hsi_lime_plugin.features.superbands import resolve_band_groups
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.load` is deprecated:DeprecationWarning")
 

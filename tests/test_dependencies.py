@@ -357,7 +357,7 @@ def test_engine_package_import_is_lazy():
            "print(sorted(m for m in ('torch', 'rasterio', 'numpy') if m in sys.modules))"
     completed = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert completed.stdout.strip() == "[]", completed.stderr
-    code = "import hsi_lime_plugin, hsi_lime_plugin.pipeline as e; from hsi_lime_plugin import explain, HsiLimeError; " \
+    code = "import hsi_lime_plugin, hsi_lime_plugin.perturbation.pipeline as e; from hsi_lime_plugin import explain, HsiLimeError; " \
            "print(callable(explain), explain is hsi_lime_plugin.explain, HsiLimeError.__module__)"
     completed = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert completed.stdout.split() == ["True", "True", "hsi_lime_plugin.errors"], completed.stderr

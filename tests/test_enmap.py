@@ -7,8 +7,8 @@ import pytest
 import rasterio
 import torch
 
-from hsi_lime_plugin.raster import read_raster
-from hsi_lime_plugin.spatial import run_spatial
+from hsi_lime_plugin.inputs.raster import read_raster
+from hsi_lime_plugin.runs.explain_spatial import run_spatial
 
 TREE = 4  # land-cover class of the planted model (1 roof, 2 pavement, 3 low vegetation, 4 tree, ...)
 

@@ -143,8 +143,8 @@ def test_invalid_pixels_are_zeroed_and_never_features(scene):
 
 def test_unknown_target_name_lists_valid_names(scene):
     image, labels, weights = scene
-    from hsi_lime_plugin.model_card import ModelCard
-    from hsi_lime_plugin.models import ExplainableModel
+    from hsi_lime_plugin.models.card import ModelCard
+    from hsi_lime_plugin.models.explainable import ExplainableModel
 
     model = ExplainableModel(SegmentMeanModel(labels, weights), ModelCard(targets=["P", "K", "Mg"]), torch.device("cpu"))
     with pytest.raises(HsiLimeError) as error:

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from hsi_lime_plugin import Explanation, RecordingReporter, explain, faithfulness
-from hsi_lime_plugin.faithfulness import _samples
+from hsi_lime_plugin.attribution.faithfulness import _samples
 
 C, H, W, K = 3, 8, 8, 16
 
@@ -67,7 +67,7 @@ def test_infidelity_is_captums(planted):
 def test_lime_beats_random_on_the_demo_scene(tmp_path_factory):
     from hsi_lime_plugin import load_model, read_raster
     from hsi_lime_plugin.demo import build_demo
-    from hsi_lime_plugin.segments import patch_segments
+    from hsi_lime_plugin.features.segments import patch_segments
 
     paths = build_demo(tmp_path_factory.mktemp("demo"))
     cube = read_raster(str(paths.raster))

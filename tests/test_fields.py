@@ -8,12 +8,12 @@ import shapely.geometry
 
 from helpers.scene import CRS, FIELDS, field_polygon
 from helpers.units import write_tile_raster
-from hsi_lime_plugin import fields as fields_module
+from hsi_lime_plugin.scale import unit_task as fields_module
 from hsi_lime_plugin.errors import HsiLimeError
-from hsi_lime_plugin.field_runs import run_fields
-from hsi_lime_plugin.fields import unit_seed
+from hsi_lime_plugin.runs.explain_fields import run_fields
+from hsi_lime_plugin.scale.unit_task import unit_seed
 from hsi_lime_plugin.reporting import RecordingReporter
-from hsi_lime_plugin.units import polygon_units, raster_units, tile_units
+from hsi_lime_plugin.scale.units import polygon_units, raster_units, tile_units
 
 SETTINGS = dict(n_samples=32, batch_size=16, device="cpu", seed=3)
 

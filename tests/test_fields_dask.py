@@ -23,7 +23,7 @@ import rasterio
 from helpers import REPO_ROOT
 from helpers.scene import write_band_model
 from helpers.units import HYPERVIEW_SCALE, write_hyperview, write_tile_raster
-from hsi_lime_plugin.field_runs import run_fields
+from hsi_lime_plugin.runs.explain_fields import run_fields
 
 pytestmark = pytest.mark.qgis_process
 #: The dask command line of this Python (not the script in bin/, whose first line names the Python that installed it).

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from hsi_lime_plugin import HsiLimeError, ModelCard, attribute
-from hsi_lime_plugin.models import ExplainableModel
+from hsi_lime_plugin.models.explainable import ExplainableModel
 
 C, H, W, T = 4, 6, 5, 3
 

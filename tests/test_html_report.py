@@ -64,7 +64,7 @@ def test_spectral_report_across_fields(hsilime_provider, scene, band_model, tmp_
 
 def test_a_report_that_is_not_html_is_refused_before_any_work(scene, tmp_path):
     from hsi_lime_plugin import HsiLimeError
-    from hsi_lime_plugin.spatial import run_spatial
+    from hsi_lime_plugin.runs.explain_spatial import run_spatial
 
     with pytest.raises(HsiLimeError) as raised:
         run_spatial(str(scene.raster), str(scene.model), str(tmp_path / "out.tif"), segmentation="patches",
@@ -80,7 +80,7 @@ def test_predictions_and_base_values_beside_the_attributions(scene, tmp_path):
     import geopandas as gpd
 
     from hsi_lime_plugin import RecordingReporter
-    from hsi_lime_plugin.spatial import run_spatial
+    from hsi_lime_plugin.runs.explain_spatial import run_spatial
 
     run = run_spatial(str(scene.raster), str(scene.model), str(tmp_path / "out.tif"), segmentation="polygons",
                       polygons=str(scene.fields), id_field="name", output_segments=str(tmp_path / "s.gpkg"),
@@ -147,7 +147,7 @@ def test_fields_report_of_the_standard_bands_across_fields(hsilime_provider, sce
 
 def test_fields_report_of_rasters_shows_the_first_one(scene, band_model, tmp_path):
     from helpers.units import write_tile_raster
-    from hsi_lime_plugin.field_runs import run_fields
+    from hsi_lime_plugin.runs.explain_fields import run_fields
 
     rasters = [str(write_tile_raster(tmp_path / f"{name}.tif")) for name in ("a", "b")]
     report = tmp_path / "report.html"

@@ -143,7 +143,7 @@ def test_a_sidecar_card_beside_the_recipe_wins(tmp_path, recipe_module):
 
 
 def test_workflow_passes_allow_python_to_load_model(tmp_path):
-    from hsi_lime_plugin.spatial import run_spatial
+    from hsi_lime_plugin.runs.explain_spatial import run_spatial
 
     path, _, _ = hyperview_raster(tmp_path, "2" if (HYPERVIEW / "2.npz").is_file() else "0")
     with pytest.raises(HsiLimeError, match=r"is a Python recipe"):

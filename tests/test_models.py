@@ -13,9 +13,9 @@ import torch
 from helpers import REPO_ROOT
 from helpers.grids import grid_labels
 from hsi_lime_plugin import HsiLimeError, RecordingReporter, explain, load_model
-from hsi_lime_plugin.model_card import ModelCard
-from hsi_lime_plugin.models import ExplainableModel
-from hsi_lime_plugin.spectral_resampling import resampling_matrix
+from hsi_lime_plugin.models.card import ModelCard
+from hsi_lime_plugin.models.explainable import ExplainableModel
+from hsi_lime_plugin.models.resampling import resampling_matrix
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.:DeprecationWarning")
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from hsi_lime_plugin import HsiLimeError, RecordingReporter, attribute
-from hsi_lime_plugin.occlusion import window_shape, windows
+from hsi_lime_plugin.attribution.occlusion import window_shape, windows
 
 C, H, W = 6, 8, 10
 

@@ -34,9 +34,11 @@ def test_zip_holds_only_the_plugin(plugin_zip):
     names = zipfile.ZipFile(plugin_zip).namelist()
     assert all(name.startswith("hsi_lime/") for name in names)
     for needed in ("metadata.txt", "__init__.py", "plugin.py", "dependencies.py", "installer.py", "platforms.py",
-                   "hsi_lime_constraints.txt", "icon.svg", "processing_algorithms/install_dependencies.py",
-                   "hsi_lime_plugin/workflow.py", "hsi_lime_plugin/options.py"):
+                   "hsi_lime_constraints.txt", "icon.svg", "processing_algorithms/install_dependencies.py"):
         assert f"hsi_lime/{needed}" in names, needed
+    engine = {f"hsi_lime/{path.relative_to(REPO_ROOT).as_posix()}" for path in (REPO_ROOT / "hsi_lime_plugin").rglob("*.py")
+              if "demo" not in path.parts}
+    assert engine - set(names) == set()  # every module of every subpackage
     unwanted = re.compile(r"/(tests|benchmarks|scripts|docs|\.venv|\.ci|build|dist)/|__pycache__|\.pyc$|/demo/")
     assert [name for name in names if unwanted.search(name)] == []
     assert plugin_zip.stat().st_size < 500_000

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from hsi_lime_plugin import HsiLimeError, explain
-from hsi_lime_plugin.outputs import atomic_output, remove_stale_partials
+from hsi_lime_plugin.outputs.atomic import atomic_output, remove_stale_partials
 
 LABELS = np.repeat(np.arange(1, 5), 6).reshape(4, 6)
 
@@ -137,8 +137,8 @@ def test_the_same_seed_gives_bit_identical_results_in_two_processes_and_another_
 
 from hypothesis import given, strategies as st  # noqa: E402
 
-from hsi_lime_plugin.baseline import parse_baseline  # noqa: E402
-from hsi_lime_plugin.targets import select_targets  # noqa: E402
+from hsi_lime_plugin.perturbation.baseline import parse_baseline  # noqa: E402
+from hsi_lime_plugin.models.targets import select_targets  # noqa: E402
 
 NAMES = ["P", "K", "Mg", "pH"]
 

@@ -6,12 +6,12 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from hsi_lime_plugin.bands import resolve_band_groups
+from hsi_lime_plugin.features.superbands import resolve_band_groups
 from hsi_lime_plugin.errors import HsiLimeError
-from hsi_lime_plugin.explanation import Explanation
-from hsi_lime_plugin.figures import plot_spectral
-from hsi_lime_plugin.table_files import read_table, table_driver, write_table
-from hsi_lime_plugin.tables import (
+from hsi_lime_plugin.perturbation.result import Explanation
+from hsi_lime_plugin.reports.spectral_figure import plot_spectral
+from hsi_lime_plugin.outputs.table_files import read_table, table_driver, write_table
+from hsi_lime_plugin.outputs.tables import (
     BAND_COLUMNS,
     SUMMARY_COLUMNS,
     SUPERBAND_COLUMNS,

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from hsi_lime_plugin import HsiLimeError, explain
-from hsi_lime_plugin import device as device_module
-from hsi_lime_plugin.sampling import (
+from hsi_lime_plugin.models import device as device_module
+from hsi_lime_plugin.perturbation.sampling import (
     LIME_SAMPLINGS,
     SHAPLEY_SAMPLINGS,
     combinations,

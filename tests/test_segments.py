@@ -5,7 +5,7 @@ import pytest
 import shapely.geometry
 
 from hsi_lime_plugin import HsiLimeError, read_raster
-from hsi_lime_plugin.segments import patch_segments, polygon_segments, segment_polygons, slic_segments
+from hsi_lime_plugin.features.segments import patch_segments, polygon_segments, segment_polygons, slic_segments
 from helpers.scene import FIELDS, HEIGHT, WIDTH
 
 

@@ -9,9 +9,9 @@ import rasterio.features
 import shapely.geometry
 
 from hsi_lime_plugin import Cancelled, HsiLimeError, RecordingReporter
-from hsi_lime_plugin import spectral
-from hsi_lime_plugin.table_files import read_table
-from hsi_lime_plugin.spectral import run_spectral
+from hsi_lime_plugin.runs import explain_spectral as spectral
+from hsi_lime_plugin.outputs.table_files import read_table
+from hsi_lime_plugin.runs.explain_spectral import run_spectral
 from helpers.scene import BANDS, CRS, FIELDS, TRANSFORM
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
@@ -36,8 +36,8 @@ def outputs(folder, suffix=".csv"):
 def assert_reads_one_superband(table):
     """For each target of BandMeans: its own superband first, the others near zero, R2 > 0.95."""
     own = {"high": "high", "low": "low"}
-    for (field, target), rows in table.groupby(["field_id", "target"], dropna=False):
-        values = rows.set_index("superband")["attribution"]
+    for (field, target), rows in table.groupby(["unit_id", "target"], dropna=False):
+        values = rows.set_index("feature")["attribution"]
         assert values.abs().idxmax() == own[target], (field, target, values)
         others = values.drop(own[target]).abs()
         assert (others < NEAR_ZERO * abs(values[own[target]])).all(), (field, target, values)
@@ -48,8 +48,8 @@ def test_model_reading_one_superband_whole_raster(scene, band_model, tmp_path):
     result = run_spectral(str(scene.raster), str(band_model), band_groups=GROUPS, device="cpu", n_samples=300,
                           **outputs(tmp_path))
     table = result.table
-    assert table["field_id"].isna().all()
-    assert list(table["superband"][:4]) == ["low", "mid", "high", "not_included"]
+    assert table["unit_id"].isna().all()
+    assert list(table["feature"][:4]) == ["low", "mid", "high", "not_included"]
     assert_reads_one_superband(table)
     assert list(result.explanations) == [None]
     assert result.scores["high"] > 0.95
@@ -63,10 +63,10 @@ def test_model_reading_one_superband_in_every_field(scene, band_model, tmp_path)
     result = run_spectral(str(scene.raster), str(band_model), band_groups=GROUPS, polygons=str(scene.fields),
                           id_field="name", device="cpu", n_samples=300, **outputs(tmp_path, ".gpkg"))
     assert list(result.explanations) == list(FIELDS)
-    assert list(dict.fromkeys(result.table["field_id"])) == list(FIELDS)
+    assert list(dict.fromkeys(result.table["unit_id"])) == list(FIELDS)
     assert_reads_one_superband(result.table)
     summary = read_table(tmp_path / "summary.gpkg")
-    assert (summary["n_fields"] == len(FIELDS)).all()
+    assert (summary["n_units"] == len(FIELDS)).all()
     bands = read_table(tmp_path / "bands.gpkg")
     assert len(bands) == len(FIELDS) * 2 * BANDS
 
@@ -92,16 +92,16 @@ def test_field_is_explained_in_its_window_with_outside_pixels_zeroed(scene, band
     explanation = result.explanations[1]  # feature id 1: no ID_FIELD
     assert 0.3 < inside[window].mean() < 0.7  # the window holds pixels outside the field
     np.testing.assert_allclose(explanation.prediction, expected, rtol=1e-5)
-    assert list(result.table["field_id"].unique()) == [1]
+    assert list(result.table["unit_id"].unique()) == [1]
 
 
 def test_ungrouped_bands_kept_fixed(scene, band_model, tmp_path):
     result = run_spectral(str(scene.raster), str(band_model), band_groups=GROUPS, include_rest=False,
                           device="cpu", n_samples=100, **outputs(tmp_path))
-    assert list(result.table["superband"][:3]) == ["low", "mid", "high"] and len(result.table) == 2 * 3
+    assert list(result.table["feature"][:3]) == ["low", "mid", "high"] and len(result.table) == 2 * 3
     bands = read_table(tmp_path / "bands.csv")
     fixed = bands[bands["band"].isin([7, 8])]
-    assert fixed["superband"].isna().all() and fixed["attribution"].isna().all()
+    assert fixed["feature"].isna().all() and fixed["attribution"].isna().all()
 
 
 def test_wavelengths_override_as_list_and_file(bare_raster, band_model, tmp_path):
@@ -205,9 +205,9 @@ def test_demo_planted_feature_ranks_first_in_every_field(demo_files, tmp_path, r
     table = result.table
     assert len(result.explanations) == 12
     assert sorted(table["target"].unique()) == sorted(DEMO_TARGETS)
-    for (field, target), rows in table.groupby(["field_id", "target"]):
+    for (field, target), rows in table.groupby(["unit_id", "target"]):
         ranked = rows.assign(size=rows["attribution"].abs()).sort_values("size", ascending=False)
-        assert ranked["superband"].iloc[0] == f"{target}_band", (field, target, ranked)
+        assert ranked["feature"].iloc[0] == f"{target}_band", (field, target, ranked)
     per_field = [explanation.seconds for explanation in result.explanations.values()]
     record_property("engine_seconds_total", round(result.seconds, 3))
     record_property("engine_seconds_per_field", [round(s, 3) for s in per_field])

@@ -9,8 +9,8 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from hsi_lime_plugin.table_files import read_table
-from hsi_lime_plugin.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS
+from hsi_lime_plugin.outputs.table_files import read_table
+from hsi_lime_plugin.outputs.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS
 from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm
 from helpers.scene import FIELDS
 

@@ -5,7 +5,7 @@ import torch
 from sklearn.linear_model import Lasso, Ridge
 
 from hsi_lime_plugin import explain
-from hsi_lime_plugin.surrogates import fit_lasso, fit_ridge
+from hsi_lime_plugin.perturbation.surrogates import fit_lasso, fit_ridge
 
 
 def random_problem(seed, binary):

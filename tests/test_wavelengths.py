@@ -1,4 +1,4 @@
-"""Tests of hsi_lime_plugin.wavelengths: every storage convention, units, the user override."""
+"""Tests of hsi_lime_plugin.inputs.wavelengths: every storage convention, units, the user override."""
 import json
 import math
 import subprocess
@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from rasterio.transform import from_origin
 
 from hsi_lime_plugin.errors import HsiLimeError
-from hsi_lime_plugin.wavelength_text import parse_wavelengths
-from hsi_lime_plugin.wavelengths import read_wavelengths, to_nanometres
+from hsi_lime_plugin.inputs.wavelength_text import parse_wavelengths
+from hsi_lime_plugin.inputs.wavelengths import read_wavelengths, to_nanometres
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -417,7 +417,7 @@ def test_module_does_not_import_qgis():
         "        if name == 'qgis' or name.startswith('qgis.'):\n"
         "            raise ImportError('qgis is blocked')\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import hsi_lime_plugin.wavelengths, hsi_lime_plugin.wavelength_text\n"
+        "import hsi_lime_plugin.inputs.wavelengths, hsi_lime_plugin.inputs.wavelength_text\n"
         "assert not any(m == 'qgis' or m.startswith('qgis.') for m in sys.modules)\n"
     )
     completed = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..outputs import atomic_output
+from ..outputs.atomic import atomic_output
 from .scene import DEMO_FEATURES, DEMO_TARGETS, REFLECTANCE_SCALE, WAVELENGTHS, DemoScene, feature_bands
 
 if TYPE_CHECKING:

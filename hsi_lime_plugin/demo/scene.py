@@ -18,7 +18,7 @@ from rasterio.transform import Affine, from_origin
 from scipy.ndimage import gaussian_filter
 from shapely.geometry import Polygon
 
-from ..outputs import atomic_output
+from ..outputs.atomic import atomic_output
 
 #: Soil parameters, in the order of the model outputs.
 DEMO_TARGETS = ["P", "K", "Mg", "pH"]

@@ -1,0 +1,13 @@
+"""Models: load a model file with its card and call it as ``batch -> (batch, targets)``.
+
+* :mod:`.card`: the model card (task, targets, input scaling, size, wavelengths), validated;
+* :mod:`.formats`: reading model files (TorchScript, ONNX, Python recipes; pickles refused);
+* :mod:`.explainable`: :class:`~.explainable.ExplainableModel` (the card's preprocessing split around
+  the perturbation) and :func:`~.explainable.load_model`;
+* :mod:`.resampling`: a raster of one sensor read as the bands the model was trained on;
+* :mod:`.device`, :mod:`.targets`, :mod:`.preparation`: the device and batch size, which outputs to
+  explain, and the inputs every method prepares the same way.
+
+May import: the light modules. Neither :mod:`hsi_lime_plugin.inputs` nor features (a model knows
+wavelengths, not files), nor anything above.
+"""

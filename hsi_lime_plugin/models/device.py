@@ -1,0 +1,74 @@
+"""Choose the torch device and the batch size.
+
+``device="auto"`` means CUDA when torch sees a GPU, else the CPU. Asking for CUDA on a
+machine without it is an error, never a silent fallback: a user who asked for the GPU
+must know they did not get it.
+"""
+from __future__ import annotations
+
+import os
+
+import torch
+
+from ..errors import HsiLimeError, arg
+from ..options import DEVICES
+
+#: Memory (bytes) a CPU run may spend on one batch of perturbed images and the model's
+#: activations. 1 GiB keeps a run far from the limits of an ordinary laptop.
+CPU_BATCH_BUDGET = 1 << 30
+#: Fraction of the free GPU memory a batch may take (the rest is for the model).
+CUDA_BATCH_FRACTION = 0.5
+#: Factor from the bytes of one model input to the bytes its forward pass needs
+#: (activations); a deliberately cautious rule of thumb.
+ACTIVATION_FACTOR = 4
+MAX_BATCH_SIZE = 64
+
+
+def resolve_device(device: str | torch.device = "auto") -> tuple[torch.device, str]:
+    """Return the torch device to run on and a sentence saying why it was chosen.
+
+    Parameters
+    ----------
+    device : {"auto", "cpu", "cuda"} or torch.device
+    """
+    if isinstance(device, torch.device):
+        device = str(device)
+    name = str(device).lower()
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda"), f"device auto: CUDA is available, using {torch.cuda.get_device_name(0)}"
+        return torch.device("cpu"), "device auto: CUDA is not available, using the CPU"
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise HsiLimeError(
+                f"{arg('device')}: CUDA was requested but torch sees no CUDA GPU on this machine "
+                f"(torch {torch.__version__}); choose 'auto' or 'cpu'."
+            )
+        return torch.device(name), f"device {name}: as requested ({torch.cuda.get_device_name(torch.device(name))})"
+    if name == "cpu":
+        return torch.device("cpu"), "device cpu: as requested"
+    raise HsiLimeError(f"{arg('device')}: unknown device '{device}'; choose one of {', '.join(DEVICES)}.")
+
+
+def choose_batch_size(bytes_per_sample: int, n_samples: int, device: torch.device) -> int:
+    """Pick a batch size from the memory one perturbed sample needs.
+
+    On CUDA the budget is :data:`CUDA_BATCH_FRACTION` of the free memory
+    (``torch.cuda.mem_get_info``); on the CPU it is :data:`CPU_BATCH_BUDGET`. The result
+    lies in ``[1, min(MAX_BATCH_SIZE, n_samples)]``.
+    """
+    if device.type == "cuda":
+        free, _total = torch.cuda.mem_get_info(device)
+        budget = int(free * CUDA_BATCH_FRACTION)
+    else:
+        budget = CPU_BATCH_BUDGET
+    size = budget // max(1, bytes_per_sample * ACTIVATION_FACTOR)
+    return int(max(1, min(size, MAX_BATCH_SIZE, n_samples)))
+
+
+def physical_memory() -> int:
+    """Bytes of physical memory of this machine (8 GiB when the platform does not tell)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # Windows has no sysconf
+        return 8 << 30

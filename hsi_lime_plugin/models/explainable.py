@@ -1,0 +1,400 @@
+"""Load a model with its card and wrap it as ``batch -> (batch, targets)`` on a device.
+
+:class:`ExplainableModel` is what the explanation engine talks to. The card's
+preprocessing is split in two around the perturbation:
+
+* :meth:`ExplainableModel.prepare` maps raw raster values (C, H, W) once to the
+  *perturbation space*: the raster's own bands and grid (spectral features index raster
+  bands, spatial features raster pixels), in units where 0 means "absent" exactly as the
+  model sees masked pixels. The engine perturbs there: a switched-off feature, a nodata
+  pixel and the padding all take 0.
+* :meth:`ExplainableModel.__call__` maps a perturbed batch (B, C, H, W) to (B, T)
+  outputs: spectral resampling to the card's wavelengths and per-band standardisation,
+  then the spatial part (pad to square, resize), the network, and the output part
+  (activation; for segmentation, the reduction of the score map to one value per class).
+
+What "absent" means, and why the normalisation is split as it is
+----------------------------------------------------------------
+The model input is ``(R (x * scale + offset) - mean) / std`` with ``R`` the
+(card bands x raster bands) linear-interpolation matrix (the identity when the raster has
+the card's bands) and ``mean``/``std`` the card's per-band statistics (0 and 1 when it
+gives none). "Absent" is 0 *in model input units*: with standardisation that is the
+training mean of each band, the uninformative value standardised models are padded and
+masked with; without it, it is a raw 0 (after ``offset``), as before. To keep that exact
+while perturbing raster bands, ``prepare`` subtracts a per-raster-band mean ``m``
+(``z = x * scale + offset - m``) and ``__call__`` computes ``(R z + c) / std``, where
+``m`` is the card's mean interpolated to the raster's wavelengths plus the smallest
+correction for which ``R m = mean`` and ``c = R m - mean``. Then:
+
+* the unperturbed image reaches the model exactly as the card prescribes, always;
+* z = 0 (a switched-off band or pixel, nodata, padding) reaches the model as exactly 0
+  whenever ``R m = mean`` can be solved: always without resampling and whenever the
+  raster has at least as many bands as the card inside its range; otherwise (the raster
+  has fewer bands than the card) as ``c / std``, the interpolation error of the mean
+  spectrum, which is small for smooth spectra.
+
+Per-band statistics cannot simply be interpolated to the raster and applied in
+``prepare``: interpolation does not commute with division by a band-varying ``std``, so
+the model would not see the card's preprocessing. Applying the whole affine map after
+resampling with a raw-zero baseline would be exact but would make "absent" mean "zero
+reflectance", far outside what a standardised model was trained on.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .device import resolve_device
+from ..errors import HsiLimeError, arg, plural
+from .card import ModelCard, card_path_for, parse_card_text, read_card_file
+from .formats import detect_format, load_network
+from ..reporting import Reporter, reporter_or_default
+from .resampling import (
+    WAVELENGTH_TOLERANCE,
+    describe_bands,
+    plan_resampling,
+    raster_mean,
+    wavelength_range,
+)
+
+
+
+class ExplainableModel:
+    """A model plus its card, callable on batches in perturbation space.
+
+    Parameters
+    ----------
+    network : callable
+        Maps a float tensor (B, C', H', W') in model input units to its output.
+    card : ModelCard
+    device : torch.device
+    device_note : str
+        Which device runs the model and why (logged by the caller).
+    model_format : {"torchscript", "onnx", "python"} or None
+    """
+
+    def __init__(
+        self,
+        network: Callable,
+        card: ModelCard,
+        device: torch.device,
+        device_note: str = "",
+        model_format: str | None = None,
+    ):
+        self.network = network
+        self.card = card
+        self.device = device
+        self.device_note = device_note
+        self.format = model_format
+        self._n_bands: int | None = None
+        self._resampling: torch.Tensor | None = None  # (card bands, raster bands)
+        self._band_mean: torch.Tensor | None = None  # (raster bands, 1, 1), subtracted in prepare
+        self._correction: torch.Tensor | None = None  # (card bands, 1, 1), added after resampling
+        self._inverse_std: torch.Tensor | None = None  # (card bands, 1, 1)
+
+    @property
+    def target_names(self) -> list[str] | None:
+        """Output names from the card (class names for classification and segmentation), or None."""
+        return list(self.card.targets) if self.card.targets else None
+
+    # --- matching the raster's bands -------------------------------------------------------
+    def match_raster(
+        self,
+        n_bands: int,
+        wavelengths=None,
+        what: str = arg("raster"),
+        refuse_resampling: bool = False,
+        reporter: Reporter | None = None,
+    ) -> str:
+        """Reconcile the raster's bands with the card's; set up resampling and standardisation.
+
+        Parameters
+        ----------
+        n_bands : int
+            The raster's band count.
+        wavelengths : array-like of float or None
+            The raster's band centres in nm (``RasterCube.wavelengths``), None if unknown.
+        what : str
+            The parameter name used in messages.
+        refuse_resampling : bool
+            Raise instead of resampling when the wavelengths differ (also when the card
+            says ``"spectral_resampling": "refuse"``).
+        reporter : Reporter, optional
+            Receives a warning when the raster is resampled (with the largest shift), or
+            has no wavelengths and its band count is assumed to be the card's.
+
+        Returns
+        -------
+        str
+            What was done, for the log ("" when the raster has the card's bands).
+
+        Raises
+        ------
+        HsiLimeError
+            When the band counts cannot be reconciled (the message gives both lists'
+            ranges), or resampling was refused.
+        """
+        card = self.card
+        raster = None if wavelengths is None else np.asarray(wavelengths, dtype=np.float64).reshape(-1)
+        if raster is not None and (len(raster) != n_bands or not np.all(np.isfinite(raster))):
+            raster = None
+        expected = card.n_bands
+        resampling = None
+        note = ""
+        if card.wavelengths is None:
+            if expected is not None and expected != n_bands:
+                raise HsiLimeError(
+                    f"{what}: the raster has {plural(n_bands, 'band')} but the model card {card.source} says the model "
+                    f"takes {expected} bands; choose the raster the model was trained for, or fix 'input.bands' in "
+                    f"the card. (Raster: {describe_bands(n_bands, raster)}; card: {expected} bands, no wavelengths: add "
+                    "'input.wavelengths' to the card to let hsi-lime resample other sensors.)"
+                )
+        else:
+            target = np.asarray(card.wavelengths, dtype=np.float64)
+            if raster is None:
+                if n_bands != len(target):
+                    raise HsiLimeError(
+                        f"{what}: the raster has {plural(n_bands, 'band')} and no wavelength metadata, but the model card "
+                        f"{card.source} takes {describe_bands(len(target), target)}; the bands cannot be matched. Choose "
+                        "the raster the model was trained for, or give the raster its wavelengths (ENVI header, band "
+                        "tags or a sidecar) so that it can be resampled."
+                    )
+                note = (
+                    f"{what}: the raster has no wavelength metadata; assuming its {n_bands} bands are the model "
+                    f"card's ({wavelength_range(target)})."
+                )
+            elif len(raster) != len(target) or np.max(np.abs(raster - target)) > WAVELENGTH_TOLERANCE:
+                resampling, note = plan_resampling(raster, target, self.card, what, refuse_resampling)
+        if note:
+            reporter_or_default(reporter).warning(note)
+        self._set_up(n_bands, resampling, raster)
+        return note
+
+    def _set_up(self, n_bands: int, resampling: np.ndarray | None, raster: np.ndarray | None) -> None:
+        card = self.card
+        n_card = resampling.shape[0] if resampling is not None else n_bands
+        as_tensor = lambda values: torch.as_tensor(  # noqa: E731
+            np.asarray(values, dtype=np.float32).reshape(-1, 1, 1), device=self.device
+        )
+        self._resampling = None if resampling is None else torch.as_tensor(
+            resampling, dtype=torch.float32, device=self.device
+        )
+        self._band_mean = self._correction = self._inverse_std = None
+        if card.mean is not None:
+            mean = np.broadcast_to(np.asarray(card.mean, dtype=np.float64), (n_card,))
+            if resampling is None:
+                band_mean = mean
+            else:
+                band_mean = raster_mean(resampling, mean, raster, np.asarray(card.wavelengths, dtype=np.float64))
+                correction = resampling @ band_mean - mean
+                if np.any(np.abs(correction) > 0):
+                    self._correction = as_tensor(correction)
+            self._band_mean = as_tensor(band_mean)
+        if card.std is not None:
+            self._inverse_std = as_tensor(1.0 / np.broadcast_to(np.asarray(card.std, dtype=np.float64), (n_card,)))
+        self._n_bands = n_bands
+
+    # --- the two halves of the preprocessing -------------------------------------------------
+    def prepare(self, image: torch.Tensor) -> torch.Tensor:
+        """Raw values (C, H, W) -> perturbation space: ``x * scale + offset - m`` (0 = absent)."""
+        if self._n_bands != image.shape[0]:
+            self.match_raster(image.shape[0], None, what=arg("image"))
+        if self.card.scale != 1.0 or self.card.offset != 0.0:
+            image = image * self.card.scale + self.card.offset
+        if self._band_mean is not None:
+            image = image - self._band_mean
+        return image
+
+    def model_input(self, batch: torch.Tensor) -> torch.Tensor:
+        """A perturbed batch (B, C, H, W) -> what the network takes: resampled, standardised, padded, resized."""
+        if self._resampling is not None:
+            batch = torch.einsum("kc,bchw->bkhw", self._resampling, batch)
+        if self._correction is not None:
+            batch = batch + self._correction
+        if self._inverse_std is not None:
+            batch = batch * self._inverse_std
+        if self.card.pad_to_square:
+            height, width = batch.shape[-2:]
+            side = max(height, width)
+            if (height, width) != (side, side):
+                batch = F.pad(batch, (0, side - width, 0, side - height))
+        if self.card.size is not None and tuple(batch.shape[-2:]) != self.card.size:
+            if self.card.interpolation == "nearest":
+                batch = F.interpolate(batch, size=self.card.size, mode="nearest")
+            else:
+                batch = F.interpolate(batch, size=self.card.size, mode="bilinear", align_corners=False)
+        return batch
+
+    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
+        """A perturbed batch (B, C, H, W) in perturbation space -> outputs (B, T)."""
+        height, width = batch.shape[-2:]
+        inputs = self.model_input(batch)
+        try:
+            output = self.network(inputs)
+        except HsiLimeError:
+            raise
+        except Exception as error:  # noqa: BLE001 (whatever the model raises is the model's failure, told in one line)
+            raise HsiLimeError(
+                f"{arg('model')}: the model failed on a batch of shape {tuple(inputs.shape)} (the raster after the "
+                f"preprocessing of the model card {self.card.source}): {_model_error(error)}; check 'input.bands', "
+                "'input.size' and 'input.pad_to_square' in the card against what the model takes."
+            ) from None
+        if isinstance(output, (tuple, list)):
+            output = output[0]
+        if isinstance(output, np.ndarray):
+            output = torch.from_numpy(output)
+        output = output.to(torch.float32)
+        if self.card.task == "segmentation":
+            return self._reduce_segmentation(output, height, width)
+        if output.ndim == 1:
+            output = output[:, None]
+        if sum(size > 1 for size in output.shape[1:]) > 1:
+            raise HsiLimeError(
+                f"{arg('model')}: the model returns outputs of shape {tuple(output.shape)} for a batch of "
+                f"{output.shape[0]}; a {self.card.task} model must return (batch, targets), one value per target "
+                "(for a score per pixel, set \"task\": \"segmentation\" in the model card)."
+            )
+        output = self._activate(output)
+        return output.reshape(output.shape[0], -1)
+
+    def _class_axis(self, output: torch.Tensor) -> int:
+        axis = self.card.class_axis
+        if not -output.ndim <= axis < output.ndim or axis % output.ndim == 0:
+            raise HsiLimeError(
+                f"{arg('model')}: the model card {self.card.source} field 'output.class_axis' is {axis}, but the model returns "
+                f"shape {tuple(output.shape)}; give the axis of the classes (1 for batch x classes x ..., -1 for "
+                "channels last)."
+            )
+        return axis % output.ndim
+
+    def _activate(self, output: torch.Tensor, axis: int | None = None) -> torch.Tensor:
+        if self.card.activation == "softmax":
+            return torch.softmax(output, dim=self._class_axis(output) if axis is None else axis)
+        if self.card.activation == "sigmoid":
+            return torch.sigmoid(output)
+        return output
+
+    def _reduce_segmentation(self, output: torch.Tensor, height: int, width: int) -> torch.Tensor:
+        """(B, K, H', W') scores -> (B, K): per class, the sum of its scores (soft) or the number of
+        pixels (hard) where it is the most likely class. Pixels of the square padding are left out."""
+        if output.ndim != 4:
+            raise HsiLimeError(
+                f"{arg('model')}: the model card {self.card.source} says task 'segmentation', so the model should return "
+                f"(batch, classes, height, width) scores, but it returned shape {tuple(output.shape)}; fix 'task' "
+                "or 'output.class_axis' in the card."
+            )
+        output = output.movedim(self._class_axis(output), 1)
+        output = self._activate(output, axis=1)
+        if self.card.pad_to_square and height != width:
+            side = max(height, width)
+            rows = max(1, round(output.shape[2] * height / side))
+            cols = max(1, round(output.shape[3] * width / side))
+            output = output[:, :, :rows, :cols]
+        classes = output.shape[1]
+        winner = F.one_hot(output.argmax(dim=1), classes).permute(0, 3, 1, 2).to(output.dtype)
+        if self.card.reduction == "hard":
+            return winner.sum(dim=(2, 3))
+        return (output * winner).sum(dim=(2, 3))
+
+    def summary(self) -> str:
+        """One line for the log: format, card source, task and targets."""
+        targets = ", ".join(self.card.targets) if self.card.targets else "t0, t1, ... (no card)"
+        what = {"classification": "classes", "segmentation": "classes"}.get(self.card.task, "targets")
+        extra = f", {self.card.reduction} reduction" if self.card.task == "segmentation" else ""
+        activation = f", {self.card.activation} on the output" if self.card.activation != "none" else ""
+        return (
+            f"{arg('model')}: {self.format or 'callable'} model, card {self.card.source}: {self.card.task}, {what} "
+            f"{targets}{activation}{extra}"
+        )
+
+
+def _model_error(error: Exception) -> str:
+    """The line of a model's exception a user can act on: the first, or for TorchScript the last
+    (the interpreter's own first line says only that an operation failed)."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(error).__name__
+    return lines[-1] if "TorchScript interpreter" in lines[0] else lines[0]
+
+
+def load_model(
+    path: str | Path,
+    device: str | torch.device = "auto",
+    allow_python: bool = False,
+    reporter: Reporter | None = None,
+) -> ExplainableModel:
+    """Load a model file and its card onto ``device``.
+
+    Parameters
+    ----------
+    path : path-like
+        A TorchScript file (``.pt``, ``.pth``, ``.ts``, ``.torchscript``, ``.jit``), an
+        ONNX file (``.onnx``, needs onnxruntime) or a Python recipe (``.py`` defining
+        ``load_model(device)`` and optionally ``MODEL_CARD``).
+    device : {"auto", "cpu", "cuda"}
+        ``auto``: CUDA when torch sees a GPU, else the CPU; ``cuda`` without a GPU is an
+        error. ``ExplainableModel.device_note`` says what was picked and why.
+    allow_python : bool
+        Load Python recipes (running their code). Off by default.
+    reporter : Reporter, optional
+        Told which device runs the model and why, and warned when the card is missing.
+
+    Returns
+    -------
+    ExplainableModel
+        Call :meth:`ExplainableModel.match_raster` with the raster's band count and
+        wavelengths before explaining (``prepare`` otherwise checks the band count only).
+
+    The card is the sidecar JSON (same base name, ``.json``) if there is one, else the card
+    embedded in the model file, else defaults (regression, targets ``t0``, ``t1``...,
+    native size, no scaling) with a warning that lists them. Pickled checkpoints
+    (``torch.save``) are refused.
+    """
+    path = Path(path)
+    reporter = reporter_or_default(reporter)
+    if not path.is_file():
+        raise HsiLimeError(
+            f"{arg('model')}: the model file {path} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
+            "and Python recipes (.py) work too."
+        )
+    if path.stat().st_size == 0:
+        raise HsiLimeError(
+            f"{arg('model')}: {path} is empty (0 bytes): the model was not saved completely; export it again."
+        )
+    sidecar_path = card_path_for(path)
+    sidecar = read_card_file(sidecar_path) if sidecar_path.is_file() and sidecar_path != path else None
+    model_format = detect_format(path, sidecar.format if sidecar else None)
+    torch_device, note = resolve_device(device)
+    loaded = load_network(path, model_format, torch_device, str(device), allow_python)
+    card = _card(path, sidecar_path, sidecar, loaded, reporter)
+    if card.format is not None and card.format != model_format:
+        raise HsiLimeError(
+            f"{arg('model')}: the model card {card.source} field 'format' is '{card.format}' but {path} is a {model_format} "
+            f"model; fix 'format' or choose the right file."
+        )
+    if loaded.note and model_format == "onnx":
+        note = f"{note}; {loaded.note}"
+    reporter.info(note)
+    return ExplainableModel(loaded.network, card, torch_device, note, model_format)
+
+
+def _card(path: Path, sidecar_path: Path, sidecar, loaded, reporter: Reporter) -> ModelCard:
+    """The model's card: the sidecar, else the one embedded in the model, else defaults with a warning."""
+    if sidecar is not None:
+        return sidecar
+    embedded = loaded.embedded_card
+    if isinstance(embedded, dict):
+        return ModelCard.from_dict(embedded, loaded.card_source)
+    if embedded is not None:
+        return parse_card_text(embedded, loaded.card_source)
+    reporter.warning(
+        f"{arg('model')}: no model card for {path} (no sidecar {sidecar_path.name}, none embedded in the model); using "
+        "defaults: task regression, targets named t0, t1, ..., the raster's native size, no scaling (scale 1, "
+        "offset 0), no standardisation, no activation, no spectral resampling (the raster's bands are taken "
+        "as they are)."
+    )
+    return ModelCard.defaults()

@@ -1,0 +1,209 @@
+"""hsilime:explain_spatial from files to files: which regions of a raster drive each prediction.
+
+:func:`run_spatial` takes keywords (notebooks); :func:`run` takes the run's
+:class:`~hsi_lime_plugin.settings.SpatialSettings` (the QGIS algorithm builds them).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import HsiLimeError, arg
+from ..features.segments import patch_segments, polygon_segments, segment_polygons, slic_segments
+from ..inputs.polygons import read_polygons
+from ..inputs.raster import RasterCube
+from ..inputs.scene import open_raster
+from ..options import DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, SEGMENTATIONS
+from ..outputs.atomic import OutputSet, write_vector
+from ..outputs.rasters import write_raster
+from ..outputs.tables import faithfulness_columns, segment_table
+from ..perturbation.pipeline import explain_with
+from ..perturbation.result import Explanation
+from ..reporting import Reporter, reporter_or_default
+from ..reports.html import run_record, spatial_figures, write_report
+from ..settings import (ModelSource, PolygonSource, RasterSource, Segmentation, SpatialOutputs, SpatialSettings,
+                        split_explain_options)
+from .common import open_model, reading
+
+
+@dataclass
+class SpatialRun:
+    """What :func:`run_spatial` produced."""
+
+    explanation: Explanation
+    n_segments: int
+    output: str
+    output_segments: str | None
+    faithfulness: object = None
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Weighted R2 of the surrogate per target."""
+        return dict(zip(self.explanation.target_names, map(float, self.explanation.score)))
+
+
+def run_spatial(
+    raster: str,
+    model: str,
+    output: str,
+    *,
+    segmentation: str = "polygons",
+    polygons: str | None = None,
+    polygons_layer: str | None = None,
+    id_field: str | None = None,
+    n_segments: int = DEFAULT_N_SEGMENTS,
+    compactness: float = DEFAULT_COMPACTNESS,
+    patch_size: int = DEFAULT_PATCH_SIZE,
+    output_segments: str | None = None,
+    faithfulness_scores: bool = False,
+    output_report: str | None = None,
+    device: str = "auto",
+    allow_python: bool = False,
+    reporter: Reporter | None = None,
+    **explain_options,
+) -> SpatialRun:
+    """Explain which regions of a raster drive each prediction; write the attribution raster.
+
+    Parameters
+    ----------
+    raster, model : str
+        Paths of the hyperspectral raster and of the model (with its card beside it).
+    output : str
+        GeoTIFF destination: one Float32 band per explained target on the raster's grid.
+    segmentation : {"polygons", "slic", "patches"}
+        Where segments come from: field polygons (``polygons``, ``polygons_layer``, ``id_field``),
+        SLIC superpixels (``n_segments``, ``compactness``) or square patches (``patch_size``).
+    output_segments : str, optional
+        Vector destination (.gpkg, .shp, .geojson): one polygon per segment with
+        ``segment_id``, ``attr_<target>``, ``se_<target>`` (standard error),
+        ``low_<target>``/``high_<target>`` (95% interval) and ``r2_<target>``; for field
+        polygons, the input features with all their attributes.
+    faithfulness_scores : bool
+        Score the explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and added to
+        ``output_segments`` as ``deletion_auc_<target>``, ``insertion_auc_<target>``,
+        ``random_deletion_auc_<target>``, ``random_insertion_auc_<target>``, ``infidelity_<target>``.
+    output_report : str, optional
+        HTML report (:mod:`hsi_lime_plugin.reports.html`): the run, the predictions and base
+        values, the image, the attribution maps and the strongest segments.
+    device : {"auto", "cpu", "cuda"}
+        Where the model runs.
+    allow_python : bool
+        Accept a Python recipe as ``model`` (it runs the recipe's code).
+    reporter : Reporter, optional
+        Progress, cancel and messages (default: the ``hsi_lime`` logger).
+    **explain_options
+        As for :func:`hsi_lime_plugin.explain` (``targets``, ``method``, ``n_samples``,
+        ``batch_size``, ``seed``, ``baseline``, ...).
+    """
+    explain, runtime = split_explain_options(explain_options, device)
+    settings = SpatialSettings(
+        raster=RasterSource(raster), model=ModelSource(model, allow_python),
+        segmentation=Segmentation(segmentation, n_segments, compactness, patch_size),
+        polygons=PolygonSource(polygons, polygons_layer, id_field) if polygons else None,
+        explain=explain, runtime=runtime, outputs=SpatialOutputs(output, output_segments, output_report),
+        faithfulness=faithfulness_scores,
+    )
+    return run(settings, reporter)
+
+
+def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialRun:
+    """:func:`run_spatial` with its settings as an object."""
+    reporter = reporter_or_default(reporter)
+    _check_segmentation(settings)
+    started = time.perf_counter()
+    polygons = settings.polygons.source if settings.polygons else None
+    outputs = OutputSet.of(settings.outputs, inputs=[settings.raster.path, settings.model.path, polygons])
+    with reporter.active():
+        cube = open_raster(settings.raster, reporter)
+        model = open_model(settings.model, cube.shape[0], cube.wavelengths, settings.runtime.device, reporter)
+        labels, frame = _segments(cube, settings, reporter)
+        count = len(np.unique(labels[labels > 0]))
+        reporter.info(f"{count} segments; explaining with {settings.explain.samples_text()}")
+        result = explain_with(model, cube.data, labels, "spatial", cube.valid, settings.explain, settings.runtime,
+                              reporter)
+        reporter.info(f"explained {len(result.target_names)} targets in {result.seconds:.2f} s (batch size "
+                      f"{result.batch_size})")
+        reporter.info(reading(result))
+        scores = _faithfulness(model, cube, result, settings, reporter) if settings.faithfulness else None
+        record = run_record(f"Spatial importance: {Path(settings.raster.path).name}", settings.record(), model,
+                            started) if "output_report" in outputs else None
+        _write(outputs, cube, labels, frame, result, scores, record)
+    return SpatialRun(result, count, settings.outputs.raster, settings.outputs.segments, scores)
+
+
+def _check_segmentation(settings: SpatialSettings) -> None:
+    """A known segmentation, and polygons when it is by field polygons."""
+    segmentation = settings.segmentation.method
+    if segmentation not in SEGMENTATIONS:
+        raise HsiLimeError(
+            f"{arg('segmentation')}: unknown segmentation '{segmentation}'; choose one of {', '.join(SEGMENTATIONS)}."
+        )
+    if segmentation == "polygons" and settings.polygons is None:
+        raise HsiLimeError(
+            f"{arg('polygons')}: segmentation by field polygons ({arg('segmentation', 'polygons')}) needs a polygon "
+            f"layer; choose one in {arg('polygons')}, or choose SLIC superpixels ({arg('segmentation', 'slic')}) or "
+            f"regular patches ({arg('segmentation', 'patches')})."
+        )
+
+
+def _faithfulness(model, cube: RasterCube, result: Explanation, settings: SpatialSettings, reporter: Reporter):
+    """The explanation's faithfulness scores, on its image, valid pixels, baseline, batch size and seed; logged."""
+    from ..attribution.faithfulness import faithfulness
+
+    scores = faithfulness(model, cube.data, result, baseline=settings.explain.baseline,
+                          batch_size=settings.runtime.batch_size, seed=settings.explain.seed, valid=cube.valid,
+                          reporter=reporter)
+    for line in scores.lines():
+        reporter.info(f"faithfulness {line}")
+    return scores
+
+
+def _write(outputs: OutputSet, cube, labels, frame, result: Explanation, scores, record) -> None:
+    """The attribution raster, the segment layer and the report (with ``record``), all or nothing."""
+    with outputs.writing() as temporary:
+        write_raster(temporary("output"), result.maps(), cube, result.target_names)
+        if "output_segments" in outputs:
+            table = _segment_layer(frame, labels, cube, result)
+            if scores is not None:
+                table = faithfulness_columns(table, scores, per_target_rows=False)
+            write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])
+        if "output_report" in outputs:
+            names = None if frame is None else dict(enumerate(frame["segment_id"], start=1))
+            write_report(temporary("output_report"), record, {None: result},
+                         spatial_figures(cube, labels, result, names))
+
+
+def _segments(cube: RasterCube, settings: SpatialSettings, reporter: Reporter):
+    """The segment label map and, for field polygons, the polygons (row i burnt as label i + 1)."""
+    segmentation = settings.segmentation
+    if segmentation.method == "slic":
+        return slic_segments(cube, segmentation.n_segments, segmentation.compactness), None
+    if segmentation.method == "patches":
+        height, width = cube.valid.shape
+        if segmentation.patch_size >= max(height, width):
+            raise HsiLimeError(
+                f"{arg('patch_size')}: one patch of {segmentation.patch_size} pixels covers the whole {height} x "
+                f"{width} raster, which leaves nothing to compare; use at most {max(1, max(height, width) // 2)} "
+                "pixels."
+            )
+        return patch_segments(cube.valid, segmentation.patch_size), None
+    polygons = settings.polygons
+    burnt = polygon_segments(read_polygons(polygons.source, polygons.layer), cube, polygons.id_field,
+                             reporter=reporter)
+    if burnt.empty:
+        reporter.info(
+            f"{arg('polygons')}: {len(burnt.empty)} polygons cover no valid pixel and are not explained: "
+            f"{burnt.empty[:10]}"
+        )
+    return burnt.labels, burnt.polygons
+
+
+def _segment_layer(frame, labels: np.ndarray, cube: RasterCube, result: Explanation):
+    """The segments as polygons with their attribution columns (superpixels and patches vectorised)."""
+    if frame is None:
+        frame = segment_polygons(labels, cube)
+        return segment_table(frame, frame["segment_id"].to_numpy(), result)
+    return segment_table(frame, np.arange(1, len(frame) + 1), result)

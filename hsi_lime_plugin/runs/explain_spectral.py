@@ -1,0 +1,239 @@
+"""hsilime:explain_spectral from files to files: which groups of bands (superbands) drive each prediction.
+
+Without polygons the whole raster is one unit; with polygons each field is one, read through
+its own window: the same path as explain_fields (:mod:`hsi_lime_plugin.runs.unit_runs`), in this
+process. :func:`run_spectral` takes keywords (notebooks); :func:`run` takes the run's
+:class:`~hsi_lime_plugin.settings.SpectralSettings`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import HsiLimeError, arg
+from ..features.band_grammar import parse_band_groups
+from ..features.superbands import Superbands
+from ..outputs.atomic import OutputSet
+from ..outputs.table_files import write_table
+from ..outputs.tables import attribution_table, band_table, faithfulness_columns, summary_table
+from ..reporting import Reporter, reporter_or_default
+from ..reports.html import run_record, spectral_figures, write_report
+from ..reports.spectral_figure import plot_spectral
+from ..settings import (BandGroups, ModelSource, PolygonSource, RasterSource, Segmentation, SpectralOutputs,
+                        SpectralSettings, Units, split_explain_options)
+from .common import reading
+from .unit_runs import Collected, LoopSettings, execute, finish_log, plan_units, prepare
+
+
+@dataclass
+class SpectralRun:
+    """What :func:`run_spectral` produced.
+
+    Attributes
+    ----------
+    superbands : Superbands
+        The resolved band groups.
+    explanations : dict
+        One :class:`Explanation` per explained field id, in the layer's order; the key is
+        None for the whole raster.
+    table, bands, summary : pandas.DataFrame
+        The attribution table, the band table and the summary across fields
+        (:mod:`hsi_lime_plugin.outputs.tables`), whether or not they were written.
+    seconds : float
+        Engine time: the sum of the explanations' wall times.
+    outputs : dict
+        Written files by argument name (``output_table``, ...).
+    skipped : list
+        Field ids that cover no valid pixel and were not explained.
+    faithfulness : dict
+        Field id -> :class:`~hsi_lime_plugin.attribution.faithfulness.Faithfulness` when scored, else empty.
+    """
+
+    superbands: Superbands
+    explanations: dict
+    table: object
+    bands: object
+    summary: object
+    seconds: float
+    outputs: dict
+    skipped: list
+    faithfulness: dict = None
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Mean weighted R2 of the surrogates per target, across the explained fields."""
+        scores = np.mean([result.score for result in self.explanations.values()], axis=0)
+        names = next(iter(self.explanations.values())).target_names
+        return dict(zip(names, map(float, scores)))
+
+
+def run_spectral(
+    raster: str,
+    model: str,
+    *,
+    band_groups: str | None = None,
+    output_table: str,
+    wavelengths: str | None = None,
+    polygons: str | None = None,
+    polygons_layer: str | None = None,
+    id_field: str | None = None,
+    include_rest: bool = True,
+    output_bands: str | None = None,
+    output_summary: str | None = None,
+    output_plot: str | None = None,
+    faithfulness_scores: bool = False,
+    device: str = "auto",
+    allow_python: bool = False,
+    output_report: str | None = None,
+    reporter: Reporter | None = None,
+    **explain_options,
+) -> SpectralRun:
+    """Explain which superbands (groups of bands) drive each prediction; write tables and a figure.
+
+    Without polygons the whole raster is explained once. With polygons each field is
+    explained on its own: the model sees the field's bounding-box window, pixels outside
+    the field (and nodata pixels) zeroed in model-input units and never perturbed, and
+    one explanation covers all targets. Each field's seed derives from ``seed`` and its id.
+
+    Parameters
+    ----------
+    raster, model : str
+        Paths of the hyperspectral raster and of the model (with its card beside it).
+    band_groups : str
+        The grouping string (grammar in :mod:`hsi_lime_plugin.features.band_grammar`), e.g.
+        ``"R; G+B; BI; potassium=462-475,599-613; edge=i40-i60"``; empty: the standard bands.
+    output_table : str
+        Attribution table destination, ``.csv`` or ``.gpkg`` (columns in
+        :data:`hsi_lime_plugin.outputs.tables.TABLE_COLUMNS`).
+    wavelengths : str, optional
+        Band centres overriding or supplying the file's: a comma-separated list in nm
+        (values below 100: micrometres), or the path of a text/CSV file
+        (:func:`hsi_lime_plugin.inputs.wavelength_text.parse_wavelengths`).
+    polygons, polygons_layer, id_field : str, optional
+        Field polygons (any OGR format, any CRS), their layer, and the attribute that
+        identifies each field (default: the feature id).
+    include_rest : bool
+        True: the bands in no group form the superband ``not_included``, perturbed as a
+        feature of its own; False: they keep their values in every sample.
+    output_bands, output_summary : str, optional
+        Band table and summary across fields, ``.csv`` or ``.gpkg``.
+    output_plot : str, optional
+        PNG figure (:func:`hsi_lime_plugin.reports.spectral_figure.plot_spectral`).
+    faithfulness_scores : bool
+        Score each field's explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and
+        added to the attribution table as the columns ``deletion_auc``, ``insertion_auc``,
+        ``random_deletion_auc``, ``random_insertion_auc`` and ``infidelity`` (the row's field and target).
+    device : {"auto", "cpu", "cuda"}
+    allow_python : bool
+        Accept a Python recipe as ``model`` (it runs the recipe's code).
+    output_report : str, optional
+        HTML report (:mod:`hsi_lime_plugin.reports.html`): the run, the predictions and base
+        values, the image and the spectral figure.
+    reporter : Reporter, optional
+        Progress, cancel and messages (default: the ``hsi_lime`` logger).
+    **explain_options
+        As for :func:`hsi_lime_plugin.explain` (``targets``, ``n_samples``, ``method``,
+        ``batch_size``, ``seed``, ``baseline``, ...).
+    """
+    explain, runtime = split_explain_options(explain_options, device)
+    settings = SpectralSettings(
+        raster=RasterSource(raster, wavelengths), model=ModelSource(model, allow_python),
+        band_groups=BandGroups(band_groups, include_rest),
+        polygons=PolygonSource(polygons, polygons_layer, id_field) if polygons else None,
+        explain=explain, runtime=runtime,
+        outputs=SpectralOutputs(output_table, output_bands, output_summary, output_plot, output_report),
+        faithfulness=faithfulness_scores,
+    )
+    return run(settings, reporter)
+
+
+def run(settings: SpectralSettings, reporter: Reporter | None = None) -> SpectralRun:
+    """:func:`run_spectral` with its settings as an object."""
+    reporter = reporter_or_default(reporter)
+    if not settings.outputs.table:
+        raise HsiLimeError(f"{arg('output_table')}: no destination was given; choose a .csv or .gpkg file.")
+    polygons = settings.polygons
+    outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path,
+                                              polygons.source if polygons else None])
+    started = time.perf_counter()
+    if settings.band_groups.text and settings.band_groups.text.strip():
+        parse_band_groups(settings.band_groups.text)  # syntax errors before any data is read
+    with reporter.active():
+        units = plan_units(Units("polygons" if polygons else "raster"), settings.raster, polygons, reporter)
+        loop = LoopSettings("spectral", Segmentation(), settings.band_groups, settings.explain, settings.runtime,
+                            faithfulness=settings.faithfulness)
+        prepared = prepare(settings.raster, settings.model, loop, reporter)
+        reporter.info(_describe_superbands(prepared.superbands))
+        reporter.info(f"explaining {len(units)} {'fields' if polygons else 'raster'} with "
+                      f"{settings.explain.samples_text()} each")
+        collected = Collected(prepared.names, keep=True)
+        for index, result in execute(units, prepared, None, reporter):
+            collected.add(index, result)
+        collected.check_any(len(units), "fields")
+        if polygons:
+            skipped = finish_log(collected, units, time.perf_counter() - started, reporter)
+        else:
+            skipped, whole = [], collected.first.explanation
+            reporter.info(f"explained {len(whole.target_names)} targets in {whole.seconds:.2f} s (batch size "
+                          f"{whole.batch_size})")
+            reporter.info(reading(whole))
+        spectral = _tables(collected, prepared, outputs, skipped, reporter)
+        title = f"Spectral importance: {Path(settings.raster.path).name}" + (
+            f", {len(spectral.explanations)} fields" if polygons else "")
+        report = None
+        if "output_report" in outputs:
+            report = (run_record(title, settings.record(), prepared.model, started),
+                      spectral_figures(settings.raster.path, spectral.table, spectral.bands, title))
+        _write(spectral, outputs, title, report)
+    return spectral
+
+
+def _describe_superbands(superbands: Superbands) -> str:
+    """One log line: each superband with its band count and wavelengths, and the bands kept fixed."""
+    fixed = int((superbands.features == 0).sum())
+    groups = "; ".join(
+        f"{label} ({len(members)} band{'s' if len(members) != 1 else ''}, {text})"
+        for label, members, text in zip(superbands.labels, superbands.band_indices, superbands.ranges_text)
+    )
+    rest = f"; {fixed} bands in no group keep their values" if fixed else ""
+    return f"{arg('band_groups')}: {superbands.n_features} superbands: {groups}{rest}"
+
+
+def _tables(collected: Collected, prepared, outputs: OutputSet, skipped: list, reporter: Reporter) -> SpectralRun:
+    """The attribution, band and summary tables of every explained unit, with the faithfulness columns when
+    scored (and the scores logged)."""
+    results = [collected.results[index] for index in collected.order]
+    explanations = {result.id: result.explanation for result in results}
+    scores = {result.id: result.faithfulness for result in results if result.faithfulness is not None}
+    pieces = [attribution_table(collected.rows[index]) for index in collected.order]
+    if scores:
+        pieces = [faithfulness_columns(piece, result.faithfulness, per_target_rows=True)
+                  for piece, result in zip(pieces, results)]
+        for result in results:
+            where = "" if result.id is None else f"field {result.id} "
+            for line in result.faithfulness.lines():
+                reporter.info(f"faithfulness {where}{line}")
+    table = pd.concat(pieces, ignore_index=True)
+    bands = pd.concat([band_table(result, prepared.superbands, prepared.wavelengths, unit_id)
+                       for unit_id, result in explanations.items()], ignore_index=True)
+    seconds = float(sum(result.seconds for result in explanations.values()))
+    return SpectralRun(prepared.superbands, explanations, table, bands, summary_table(table), seconds,
+                       outputs.written(), skipped, scores)
+
+
+def _write(run: SpectralRun, outputs: OutputSet, title: str, report=None) -> None:
+    """Write every requested table, the figure and the report (its record and figures), all or nothing."""
+    layers = {"output_table": ("spectral_importance", run.table), "output_bands": ("band_attribution", run.bands),
+              "output_summary": ("spectral_summary", run.summary)}
+    with outputs.writing() as temporary:
+        for argument, (layer_name, frame) in layers.items():
+            if argument in outputs:
+                write_table(frame, temporary(argument), layer_name, outputs.drivers[argument])
+        if "output_plot" in outputs:
+            plot_spectral(run.table, run.bands, temporary("output_plot"), title=title)
+        if report is not None:
+            write_report(temporary("output_report"), report[0], run.explanations, report[1])

@@ -1,0 +1,207 @@
+"""The one region path: explain_spectral (per field, or the whole raster) and explain_fields run the same loop.
+
+1. :func:`plan_units`: the units (fields, tiles, rasters, or the whole raster) from headers
+   and polygons only;
+2. :func:`prepare`: the first raster's grid and wavelengths checked once
+   (:func:`~hsi_lime_plugin.inputs.scene.open_scene`), the superbands resolved, the model loaded
+   and matched here first (a wrong card fails before any unit), the task every unit shares;
+3. :func:`execute`: each unit read through its own window and explained, in this process or on
+   a Dask cluster (:mod:`hsi_lime_plugin.scale.cluster`), handed to the run as it arrives;
+   :class:`Collected` keeps what the tables and the report need, in unit order.
+
+Results do not depend on the executor, the number of workers or the order in which units
+finish: each unit's seed comes from the run's seed and the unit's id, and the tables are
+sorted in unit order.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..errors import HsiLimeError, arg, named
+from ..features.superbands import Superbands, resolve_band_groups
+from ..inputs.polygons import read_polygons
+from ..inputs.raster import Grid
+from ..inputs.scene import open_scene
+from ..outputs.tables import FeatureNames, attribution_table, explanation_rows, unit_record
+from ..reporting import Reporter
+from ..scale.cluster import run_here, run_on_dask
+from ..scale.unit_task import ModelBundle, UnitResult, UnitTask, cached_model
+from ..scale.units import Unit, polygon_units, raster_units, tile_units, whole_raster
+from ..settings import BandGroups, ExplainSettings, PolygonSource, RasterSource, Runtime, Segmentation, Units
+
+#: Seconds between two log lines about finished units (the rest are counted, not listed).
+LOG_EVERY = 5.0
+
+
+def plan_units(units: Units, raster: RasterSource, polygons: PolygonSource | None, reporter: Reporter) -> list[Unit]:
+    """The units of a run, from headers and polygons only."""
+    if units.kind == "rasters":
+        return raster_units(list(units.rasters))
+    if not raster.path:
+        raise HsiLimeError(
+            f"{arg('raster')}: fields and tiles are read from a raster; choose one, or explain a list of rasters "
+            f"({arg('units', 'rasters')})."
+        )
+    if units.kind == "tiles":
+        return tile_units(raster.path, units.tile_size)
+    if units.kind == "raster":
+        return whole_raster(raster.path)
+    if polygons is None or (isinstance(polygons.source, str) and not polygons.source):
+        raise HsiLimeError(
+            f"{arg('polygons')}: explaining field by field ({arg('units', 'polygons')}) needs a polygon layer; choose "
+            f"one, or explain tiles ({arg('units', 'tiles')})."
+        )
+    frame = read_polygons(str(polygons.source), polygons.layer) if polygons.is_file else polygons.source
+    return polygon_units(raster.path, frame, polygons.id_field, reporter)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the loop needs besides the units: the first raster's grid and band centres, the superbands
+    (spectral kind), the model (loaded here, for checks and the report), its bundle, and the task."""
+
+    grid: Grid
+    wavelengths: np.ndarray | None
+    superbands: Superbands | None
+    model: object
+    bundle: ModelBundle
+    task: UnitTask
+
+    @property
+    def names(self) -> FeatureNames:
+        return FeatureNames() if self.superbands is None else FeatureNames.of_superbands(self.superbands)
+
+
+@dataclass(frozen=True)
+class LoopSettings:
+    """What :func:`prepare` reads: the kind, its features, the explanation, and where units run."""
+
+    kind: str
+    segmentation: Segmentation
+    band_groups: BandGroups
+    explain: ExplainSettings
+    runtime: Runtime
+    dask_scheduler: str | None = None
+    faithfulness: bool = False
+
+
+def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, what: str = arg("raster")) -> Prepared:
+    """Check the first raster once (``what`` names it in messages), resolve the superbands, load the model
+    here, and build the shared task."""
+    grid, wavelengths = open_scene(first, reporter, what)
+    superbands = None
+    if loop.kind == "spectral":
+        superbands = resolve_band_groups(loop.band_groups.text, wavelengths, grid.count,
+                                         loop.band_groups.include_rest, reporter)
+    bundle = ModelBundle.of(model.path, loop.runtime.device, model.allow_python, ship=bool(loop.dask_scheduler))
+    network = cached_model(bundle.local(), grid.count, wavelengths, reporter)
+    reporter.info(network.summary())
+    override = None if first.wavelengths is None or not str(first.wavelengths).strip() else \
+        tuple(float(w) for w in wavelengths)
+    features = None if superbands is None else tuple(int(f) for f in superbands.features)
+    task = UnitTask(loop.kind, loop.segmentation, features, loop.explain, loop.runtime, override, loop.faithfulness)
+    return Prepared(grid, wavelengths, superbands, network, bundle, task)
+
+
+def execute(units: list[Unit], prepared: Prepared, dask_scheduler: str | None,
+            reporter: Reporter) -> Iterator[tuple[int, UnitResult]]:
+    """Each unit's result as it arrives; a problem the user can fix in any unit stops the run with its message.
+    Progress: batch by batch in this process, unit by unit on a cluster."""
+    if dask_scheduler:
+        results = run_on_dask(dask_scheduler, units, prepared.bundle, prepared.task, reporter)
+    else:
+        results = run_here(units, prepared.bundle, prepared.task, reporter)
+    log = _Log(reporter, len(units))
+    for done, (index, result) in enumerate(results, start=1):
+        if result.error is not None:
+            raise HsiLimeError(result.error)
+        if not result.empty:
+            log.unit(done, result)
+        if dask_scheduler:
+            reporter.progress(done / len(units))
+        yield index, result
+
+
+@dataclass
+class Collected:
+    """What the tables and the report keep of the units, by unit index. The arrays are dropped as they are
+    written: only the first explained unit's result is kept whole (the report's example), or every
+    result when ``keep`` is set (spectral explanations are small)."""
+
+    names: FeatureNames
+    keep: bool = False
+    rows: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)
+    readings: dict = field(default_factory=dict)
+    results: dict = field(default_factory=dict)
+    empty: list = field(default_factory=list)
+
+    def add(self, index: int, result: UnitResult) -> None:
+        if result.empty:
+            self.empty.append(index)
+            return
+        self.rows[index] = explanation_rows(result.explanation, result.id, self.names)
+        self.records[index] = unit_record(result.id, result.n_pixels, result.explanation)
+        self.readings[index] = result.explanation.reading()
+        if self.keep:
+            self.results[index] = result
+        elif not self.results or index < min(self.results):
+            self.results = {index: result}
+
+    @property
+    def order(self) -> list[int]:
+        return sorted(self.rows)
+
+    @property
+    def first(self) -> UnitResult:
+        return self.results[min(self.results)]
+
+    def table(self) -> pd.DataFrame:
+        return attribution_table([row for index in self.order for row in self.rows[index]])
+
+    def check_any(self, n_units: int, what: str) -> None:
+        """Refuse a run in which no unit held a valid pixel: nothing was explained, nothing is written."""
+        if not self.rows:
+            raise HsiLimeError(
+                f"{arg('units')}: none of the {n_units} {what} holds a valid pixel, so nothing was explained and "
+                "nothing was written; check the raster's nodata value and that the units cover data."
+            )
+
+
+def finish_log(collected: Collected, units: list[Unit], seconds: float, reporter: Reporter) -> list:
+    """Log the units skipped, the time per unit and each target's mean prediction, base value and R2;
+    return the ids of the units skipped."""
+    skipped = [units[index].id for index in sorted(collected.empty)]
+    if skipped:
+        reporter.info(f"{len(skipped)} of {len(units)} units hold no valid pixel and were not explained: "
+                      f"{named(skipped)}")
+    explained = len(collected.rows)
+    reporter.info(f"explained {explained} units in {seconds:.1f} s ({seconds / max(explained, 1):.2f} s per unit)")
+    readings = list(collected.readings.values())
+    for t, name in enumerate(readings[0].target_names if readings else []):
+        reporter.info(f"{name}: mean prediction {np.mean([r.prediction[t] for r in readings]):.4g}, mean base value "
+                      f"{np.mean([r.base_value[t] for r in readings]):.4g} (every feature removed), mean R2 "
+                      f"{np.mean([r.score[t] for r in readings]):.3f}")
+    return skipped
+
+
+class _Log:
+    """A line per finished unit, at most every :data:`LOG_EVERY` seconds; the units in between are counted."""
+
+    def __init__(self, reporter: Reporter, total: int):
+        self.reporter, self.total, self.last = reporter, total, float("-inf")
+
+    def unit(self, done: int, result: UnitResult) -> None:
+        now = time.monotonic()
+        if now - self.last < LOG_EVERY and done < self.total:
+            return
+        self.last = now
+        explanation = result.explanation
+        scores = ", ".join(f"{name}={r2:.3f}" for name, r2 in zip(explanation.target_names, explanation.score))
+        self.reporter.info(f"{done} of {self.total} units done; unit {result.id}: {result.n_pixels} pixels, "
+                           f"{explanation.seconds:.2f} s, R2 {scores}")

@@ -1,0 +1,370 @@
+"""Settings of an explanation and of a run, as small frozen dataclasses.
+
+Configuration travels down the engine as these objects, never as piles of keyword
+arguments. They are built once: by the public entry points (``explain``, ``attribute``,
+the ``run_*`` functions), which keep friendly keywords for notebook users, or by the QGIS
+parameter readers. Each object holds plain values only (no numpy, no torch: the QGIS side
+builds them before an algorithm imports anything heavy) and can say what it applies to
+(:meth:`record`), from which a report's settings table is derived.
+
+* :class:`ExplainSettings`: what a perturbation explanation does (targets, method, samples,
+  baseline, LIME's kernel and surrogate);
+* :class:`Runtime`: where and how the model runs (device, batch size, autocast);
+* :class:`AttributeSettings`: a gradient or occlusion attribution;
+* :class:`ModelSource`, :class:`RasterSource`, :class:`PolygonSource`: the inputs;
+* :class:`Segmentation`, :class:`BandGroups`: the spatial and the spectral features;
+* :class:`Units`: the units of a map-scale run and where they execute.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import HsiLimeError, arg
+from .options import (
+    DEFAULT_BASELINE,
+    DEFAULT_COMPACTNESS,
+    DEFAULT_KERNEL_WIDTH,
+    DEFAULT_MAX_SAMPLES,
+    DEFAULT_N_NOISE,
+    DEFAULT_N_SAMPLES,
+    DEFAULT_N_SEGMENTS,
+    DEFAULT_N_STEPS,
+    DEFAULT_NOISE_LEVEL,
+    DEFAULT_PATCH_SIZE,
+    DEFAULT_PRECISION,
+    DEFAULT_TILE_SIZE,
+)
+
+
+class Settings:
+    """What every settings dataclass shares: its fields as a record for a report."""
+
+    def record(self) -> dict[str, Any]:
+        """The fields that apply, by name (unset optional fields left out; the record of a field that is
+        itself settings merged in; destinations left out: the report lists what was run, not where it went)."""
+        record: dict[str, Any] = {}
+        for name in self.applies():
+            value = getattr(self, name)
+            if isinstance(value, Settings):
+                record.update(value.record())
+            elif value is not None and not isinstance(value, Outputs):
+                record[name] = value
+        return record
+
+    def applies(self) -> tuple[str, ...]:
+        """The names of the fields that matter for this object (all of them, unless a subclass says less)."""
+        return tuple(field.name for field in dataclasses.fields(self))
+
+    @classmethod
+    def option_names(cls) -> tuple[str, ...]:
+        return tuple(field.name for field in dataclasses.fields(cls))
+
+
+@dataclass(frozen=True)
+class ExplainSettings(Settings):
+    """What a perturbation explanation does; the arguments of :func:`hsi_lime_plugin.explain` of the same names."""
+
+    targets: Any = None
+    method: str = "lime"
+    n_samples: int = DEFAULT_N_SAMPLES
+    precision: float = DEFAULT_PRECISION
+    max_samples: int = DEFAULT_MAX_SAMPLES
+    sampling: str | None = None
+    seed: int = 0
+    baseline: Any = DEFAULT_BASELINE
+    kernel_width: float = DEFAULT_KERNEL_WIDTH
+    surrogate: str = "ridge"
+    alpha: float | None = None
+
+    @property
+    def automatic(self) -> bool:
+        """Whether the sample count is automatic (``n_samples=0``)."""
+        return int(self.n_samples) == 0
+
+    def samples_text(self) -> str:
+        """``"500 samples"``, or for the automatic count its goal and cap (for the log)."""
+        if self.automatic:
+            return f"an automatic sample count (precision {self.precision:g}, at most {self.max_samples} samples)"
+        return f"{int(self.n_samples)} samples"
+
+    def applies(self) -> tuple[str, ...]:
+        names = ["targets", "method", "n_samples", "seed", "baseline"]
+        if self.automatic:
+            names += ["precision", "max_samples"]
+        if self.method == "lime":
+            names += ["kernel_width", "surrogate", "alpha"]
+        return tuple(names + ["sampling"])
+
+
+@dataclass(frozen=True)
+class Runtime(Settings):
+    """Where and how the model runs: ``device`` ("auto", "cpu", "cuda"), ``batch_size`` (None: from the
+    memory budget) and ``autocast`` (float16 on CUDA)."""
+
+    device: str = "auto"
+    batch_size: int | None = None
+    autocast: bool = False
+
+
+@dataclass(frozen=True)
+class AttributeSettings(Settings):
+    """A gradient or occlusion attribution; the arguments of :func:`hsi_lime_plugin.attribute` of the same names."""
+
+    method: str = "integrated_gradients"
+    targets: Any = None
+    baseline: Any = DEFAULT_BASELINE
+    n_steps: int = DEFAULT_N_STEPS
+    noise: str | None = None
+    n_noise: int = DEFAULT_N_NOISE
+    noise_level: float = DEFAULT_NOISE_LEVEL
+    integration: str = "gausslegendre"
+    window: Any = None
+    stride: Any = None
+    seed: int = 0
+
+    def applies(self) -> tuple[str, ...]:
+        if self.method == "occlusion":
+            return ("method", "targets", "baseline", "window", "stride")
+        names = ["method", "targets", "baseline", "noise", "seed"]
+        if self.method == "integrated_gradients":
+            names += ["n_steps", "integration"]
+        if (self.noise or "none") != "none":
+            names += ["n_noise", "noise_level"]
+        return tuple(names)
+
+
+@dataclass(frozen=True)
+class ModelSource(Settings):
+    """The model file (its card beside it or inside it), and whether a Python recipe may run."""
+
+    path: str
+    allow_python: bool = False
+
+    def record(self) -> dict[str, Any]:
+        return {"model": self.path, **({"allow_python": True} if self.allow_python else {})}
+
+
+@dataclass(frozen=True)
+class RasterSource(Settings):
+    """The raster, and band centres overriding or supplying the file's (text or a file, see
+    :func:`hsi_lime_plugin.inputs.wavelength_text.parse_wavelengths`)."""
+
+    path: str | None
+    wavelengths: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        return {"raster": self.path, **({"wavelengths": self.wavelengths} if self.wavelengths else {})}
+
+
+@dataclass(frozen=True)
+class PolygonSource(Settings):
+    """Field polygons: a path (any OGR format) or a GeoDataFrame, its layer, and the identifying attribute."""
+
+    source: Any
+    layer: str | None = None
+    id_field: str | None = None
+
+    @property
+    def is_file(self) -> bool:
+        return isinstance(self.source, str) or hasattr(self.source, "__fspath__")
+
+    def record(self) -> dict[str, Any]:
+        return {"polygons": str(self.source) if self.is_file else "(a GeoDataFrame)",
+                "id_field": self.id_field or "(the feature id)"}
+
+
+@dataclass(frozen=True)
+class Segmentation(Settings):
+    """Spatial features: field ``polygons``, ``slic`` superpixels (``n_segments``, ``compactness``) or square
+    ``patches`` of ``patch_size`` pixels."""
+
+    method: str = "polygons"
+    n_segments: int = DEFAULT_N_SEGMENTS
+    compactness: float = DEFAULT_COMPACTNESS
+    patch_size: int = DEFAULT_PATCH_SIZE
+
+    def record(self) -> dict[str, Any]:
+        parameters = {"polygons": {}, "slic": {"n_segments": self.n_segments, "compactness": self.compactness},
+                      "patches": {"patch_size": self.patch_size}}
+        return {"segmentation": self.method, **parameters.get(self.method, {})}
+
+
+@dataclass(frozen=True)
+class BandGroups(Settings):
+    """Spectral features: the grouping string (empty: the standard bands) and whether the bands in no
+    group form the superband ``not_included`` (``include_rest``) or keep their values."""
+
+    text: str | None = None
+    include_rest: bool = True
+
+    def record(self) -> dict[str, Any]:
+        return {"band_groups": self.text or "(the standard bands)", "include_rest": self.include_rest}
+
+
+@dataclass(frozen=True)
+class Units(Settings):
+    """The units of a map-scale run (field ``polygons``, ``tiles`` of ``tile_size`` pixels, or ``rasters``,
+    one unit each) and the Dask scheduler that runs them (None: this process)."""
+
+    kind: str = "polygons"
+    tile_size: int = DEFAULT_TILE_SIZE
+    rasters: tuple[str, ...] = ()
+    dask_scheduler: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"units": self.kind}
+        if self.kind == "tiles":
+            record["tile_size"] = self.tile_size
+        elif self.kind == "rasters":
+            record["rasters"] = f"{len(self.rasters)} files"
+        record["dask_scheduler"] = self.dask_scheduler or "(this process)"
+        return record
+
+
+class Outputs(Settings):
+    """The destinations of a run: each field is one output argument (its Python name) and its path or None.
+    :meth:`destinations` says what kind of file each is, for the checks made before any work."""
+
+    #: argument name -> kind of destination (raster, vector, table, figure, report, folder)
+    KINDS: dict[str, str] = {}
+
+    def destinations(self) -> list[tuple[str, Any, str]]:
+        """``(argument, path, kind)`` of every output, requested or not."""
+        return [(f"output{'' if field.name == 'raster' else '_' + field.name}", getattr(self, field.name),
+                 self.KINDS[field.name]) for field in dataclasses.fields(self)]
+
+
+@dataclass(frozen=True)
+class SpatialOutputs(Outputs):
+    """explain_spatial's destinations: the attribution raster, the segment layer, the report."""
+
+    KINDS = {"raster": "raster", "segments": "vector", "report": "report"}
+    raster: str | None = None
+    segments: str | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class SpectralOutputs(Outputs):
+    """explain_spectral's destinations: the attribution table, the band table, the summary, the figure, the report."""
+
+    KINDS = {"table": "table", "bands": "table", "summary": "table", "plot": "figure", "report": "report"}
+    table: str | None = None
+    bands: str | None = None
+    summary: str | None = None
+    plot: str | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldsOutputs(Outputs):
+    """explain_fields' destinations: the mosaicked raster, a folder of rasters, the units layer, the table,
+    the summary, the report."""
+
+    KINDS = {"raster": "raster", "folder": "folder", "units": "vector", "table": "table", "summary": "table",
+             "report": "report"}
+    raster: str | None = None
+    folder: str | None = None
+    units: str | None = None
+    table: str | None = None
+    summary: str | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class PixelOutputs(Outputs):
+    """attribute_pixels' destinations: the attribution raster, the band table, a folder of cubes, the polygons
+    layer, the band-group table, the report."""
+
+    KINDS = {"raster": "raster", "bands": "table", "cube": "folder", "segments": "vector", "groups": "table",
+             "report": "report"}
+    raster: str | None = None
+    bands: str | None = None
+    cube: str | None = None
+    segments: str | None = None
+    groups: str | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
+class SpatialSettings(Settings):
+    """One explain_spatial run: which regions of a raster drive each prediction."""
+
+    raster: RasterSource
+    model: ModelSource
+    segmentation: Segmentation
+    polygons: PolygonSource | None
+    explain: ExplainSettings
+    runtime: Runtime
+    outputs: SpatialOutputs
+    faithfulness: bool = False
+
+    def applies(self) -> tuple[str, ...]:
+        names = ("raster", "model", "segmentation", "polygons", "explain", "runtime", "faithfulness")
+        return tuple(name for name in names if name != "polygons" or self.segmentation.method == "polygons")
+
+
+@dataclass(frozen=True)
+class SpectralSettings(Settings):
+    """One explain_spectral run: which groups of bands drive each prediction, for the whole raster or per field."""
+
+    raster: RasterSource
+    model: ModelSource
+    band_groups: BandGroups
+    polygons: PolygonSource | None
+    explain: ExplainSettings
+    runtime: Runtime
+    outputs: SpectralOutputs
+    faithfulness: bool = False
+
+
+@dataclass(frozen=True)
+class FieldsSettings(Settings):
+    """One explain_fields run: every field, tile or raster explained on its own."""
+
+    raster: RasterSource
+    model: ModelSource
+    units: Units
+    polygons: PolygonSource | None
+    kind: str
+    segmentation: Segmentation
+    band_groups: BandGroups
+    explain: ExplainSettings
+    runtime: Runtime
+    outputs: FieldsOutputs
+
+    def applies(self) -> tuple[str, ...]:
+        names = ["raster", "model", "units"] + (["polygons"] if self.units.kind == "polygons" else []) + ["kind"]
+        names.append("segmentation" if self.kind == "spatial" else "band_groups")
+        return tuple(names + ["explain", "runtime"])
+
+
+@dataclass(frozen=True)
+class PixelSettings(Settings):
+    """One attribute_pixels run: every pixel's and band's attribution, and sums over polygons and band groups."""
+
+    raster: RasterSource
+    model: ModelSource
+    attribute: AttributeSettings
+    runtime: Runtime
+    polygons: PolygonSource | None
+    band_groups: BandGroups | None
+    outputs: PixelOutputs
+    faithfulness: bool = False
+
+
+def split_explain_options(options: dict, device: str = "auto") -> tuple[ExplainSettings, Runtime]:
+    """The keyword options of a run (``targets``, ``method``, ``n_samples``, ``batch_size``, ...) as the
+    explanation's settings and its runtime; an unknown keyword is an error naming the known ones."""
+    explain_names, runtime_names = ExplainSettings.option_names(), ("batch_size", "autocast")
+    unknown = sorted(set(options) - set(explain_names) - set(runtime_names))
+    if unknown:
+        raise HsiLimeError(
+            f"{arg(unknown[0])}: not an option of an explanation; the options are "
+            f"{', '.join(sorted(explain_names + runtime_names))}."
+        )
+    explain = ExplainSettings(**{name: value for name, value in options.items() if name in explain_names})
+    runtime = Runtime(device=device, **{name: value for name, value in options.items() if name in runtime_names})
+    return explain, runtime
