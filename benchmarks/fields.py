@@ -103,18 +103,22 @@ def plain_loop(raster: Path, fields: Path, model: Path, settings: dict, options:
     import geopandas as gpd
     import rasterio
 
-    from hsi_lime_plugin.scale.unit_task import cached_model, model_bundle, read_unit, unit_features, unit_seed
     from hsi_lime_plugin.perturbation.pipeline import explain
+    from hsi_lime_plugin.scale.unit_task import ModelBundle, UnitTask, cached_model, read_unit, unit_features, unit_seed
     from hsi_lime_plugin.scale.units import polygon_units
+    from hsi_lime_plugin.settings import Segmentation, split_explain_options
 
     units = polygon_units(str(raster), gpd.read_file(fields), "field")
+    explain_settings, runtime = split_explain_options({k: v for k, v in options.items() if k != "device"})
+    task = UnitTask(settings["kind"], Segmentation(settings["segmentation"], patch_size=settings["patch_size"]), None,
+                    explain_settings, runtime)
     started = time.perf_counter()
-    bundle = model_bundle(str(model), device="cpu", allow_python=False, ship=False)
+    bundle = ModelBundle.of(str(model), device="cpu", allow_python=False, ship=False)
     with rasterio.Env():
         for unit in units:
-            cube, inside = read_unit(unit.spec())
+            cube, inside = read_unit(unit)
             network = cached_model(bundle, cube.shape[0], cube.wavelengths)
-            explain(network, cube.data, unit_features(settings, cube, inside), kind="spatial", valid=inside,
+            explain(network, cube.data, unit_features(task, cube, inside), kind="spatial", valid=inside,
                     **dict(options, seed=unit_seed(options["seed"], unit.id)))
     return time.perf_counter() - started
 

@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--warmup-samples", type=int, default=None, help="default: 2 batches")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--defaults", action="store_true",
+                        help="explain with hsi-lime's own defaults (ridge alpha, baseline) instead of the peers' match")
     parser.add_argument(
         "--layout", choices=("contiguous", "channels_last"), default="contiguous",
         help="forward mode: memory layout of the pre-built inputs",
@@ -80,9 +82,10 @@ def _features(inputs, kind):
 def _explain(model, inputs, args, n_samples, seed):
     from hsi_lime_plugin import explain
 
+    matched = {} if args.defaults else {"alpha": 1.0, "baseline": "zero"}
     return explain(
         model, inputs["image"], _features(inputs, args.kind), kind=args.kind, n_samples=n_samples,
-        batch_size=args.batch_size, device="cpu", seed=seed, alpha=1.0, baseline="zero",
+        batch_size=args.batch_size, device="cpu", seed=seed, **matched,
     )
 
 
@@ -138,10 +141,11 @@ def _prebuilt(inputs, args, layout: str) -> list:
     """N perturbed images (independent coin flips), built beforehand in batches of the
     benchmark's batch size, contiguous (N, C, H, W) or channels-last."""
     image = torch.as_tensor(inputs["image"])
-    labels = torch.as_tensor(_features(inputs, args.kind)) - 1
+    labels = torch.as_tensor(_features(inputs, args.kind)) - 1  # -1: in no feature, always kept
     n_features = int(labels.max()) + 1
     generator = torch.Generator().manual_seed(args.seed)
     samples = torch.randint(0, 2, (args.n_samples, n_features), generator=generator).to(torch.float32)
+    samples = torch.cat([samples, torch.ones((args.n_samples, 1))], dim=1)
     memory_format = torch.channels_last if layout == "channels_last" else torch.contiguous_format
     batches = []
     for start in range(0, args.n_samples, args.batch_size):

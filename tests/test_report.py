@@ -14,10 +14,12 @@ from hsi_lime_plugin.outputs.table_files import read_table, table_driver, write_
 from hsi_lime_plugin.outputs.tables import (
     BAND_COLUMNS,
     SUMMARY_COLUMNS,
-    SUPERBAND_COLUMNS,
+    TABLE_COLUMNS,
+    FeatureNames,
+    attribution_table,
     band_table,
-    summarise,
-    superband_table,
+    explanation_rows,
+    summary_table,
 )
 
 #: Two-sided 95 % quantile of the normal distribution: ci_low / ci_high are attribution -+ Z_95 se.
@@ -49,6 +51,11 @@ def explanation(groups, coefficients, score=(0.9, 0.8), standard_error=None):
     )
 
 
+def superband_table(result, groups, unit_id=None):
+    """The attribution table of one spectral explanation over ``groups``."""
+    return attribution_table(explanation_rows(result, unit_id, FeatureNames.of_superbands(groups)))
+
+
 def field_tables(n_fields=3):
     """Superband and band tables of ``n_fields`` fields F1.. with known attributions."""
     groups = superbands()
@@ -61,16 +68,16 @@ def field_tables(n_fields=3):
     return pd.concat(tables, ignore_index=True), pd.concat(bands, ignore_index=True)
 
 
-def test_superband_table_has_one_row_per_target_and_superband():
+def test_attribution_table_has_one_row_per_target_and_superband():
     groups = superbands()
     table = superband_table(explanation(groups, [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]), groups)
-    assert list(table.columns) == SUPERBAND_COLUMNS
+    assert list(table.columns) == TABLE_COLUMNS
     assert list(table["target"]) == ["pH"] * 4 + ["K"] * 4
-    assert list(table["superband"]) == ["low", "mid", "high", "not_included"] * 2
+    assert list(table["feature"]) == ["low", "mid", "high", "not_included"] * 2
     assert list(table["wavelengths_nm"][:4]) == ["400-450", "500-550", "600-650", "700-750"]
     assert list(table["n_bands"][:4]) == [2, 2, 2, 2]
     assert list(table["attribution"]) == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
-    assert table["field_id"].isna().all()
+    assert table["unit_id"].isna().all()
     np.testing.assert_allclose(table["ci_low"], table["attribution"] - Z_95 * 0.5)
     np.testing.assert_allclose(table["ci_high"], table["attribution"] + Z_95 * 0.5)
     assert list(table["r2"]) == [0.9] * 4 + [0.8] * 4
@@ -79,44 +86,44 @@ def test_superband_table_has_one_row_per_target_and_superband():
 def test_band_table_spreads_each_superband_over_its_bands():
     groups = superbands(include_rest=False)
     result = explanation(groups, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
-    bands = band_table(result, groups, WAVELENGTHS, field_id=7)
+    bands = band_table(result, groups, WAVELENGTHS, unit_id=7)
     assert list(bands.columns) == BAND_COLUMNS
     assert len(bands) == 2 * 8
     first = bands[bands["target"] == "pH"]
     assert list(first["band"]) == list(range(1, 9))
     assert list(first["wavelength_nm"]) == list(WAVELENGTHS)
-    assert list(first["superband"]) == ["low", "low", "mid", "mid", "high", "high", None, None]
+    assert list(first["feature"]) == ["low", "low", "mid", "mid", "high", "high", None, None]
     np.testing.assert_array_equal(first["attribution"], [1, 1, 2, 2, 3, 3, np.nan, np.nan])
-    assert set(bands["field_id"]) == {7}
+    assert set(bands["unit_id"]) == {7}
 
 
 def test_band_table_without_wavelengths_leaves_them_empty():
     groups = resolve_band_groups("a=i0-i3; b=i4-i7", None, 8)
     bands = band_table(explanation(groups, [[1.0, 2.0]], score=(0.9,)), groups)
     assert bands["wavelength_nm"].isna().all()
-    assert list(bands["superband"]) == ["a"] * 4 + ["b"] * 4
+    assert list(bands["feature"]) == ["a"] * 4 + ["b"] * 4
 
 
 def test_summary_across_fields():
     table, _ = field_tables(3)
-    summary = summarise(table)
+    summary = summary_table(table)
     assert list(summary.columns) == SUMMARY_COLUMNS
     assert len(summary) == 2 * 4
-    row = summary[(summary["target"] == "K") & (summary["superband"] == "mid")].iloc[0]
+    row = summary[(summary["target"] == "K") & (summary["feature"] == "mid")].iloc[0]
     values = np.array([-2.0, -4.0, -6.0])
     assert row["mean"] == pytest.approx(values.mean())
     assert row["std"] == pytest.approx(values.std(ddof=1))
-    assert (row["median"], row["min"], row["max"], row["n_fields"]) == (-4.0, -6.0, -2.0, 3)
+    assert (row["median"], row["min"], row["max"], row["n_units"]) == (-4.0, -6.0, -2.0, 3)
     assert row["wavelengths_nm"] == "500-550" and row["n_bands"] == 2
-    first = summary[(summary["target"] == "pH") & (summary["superband"] == "low")].iloc[0]
+    first = summary[(summary["target"] == "pH") & (summary["feature"] == "low")].iloc[0]
     assert first["mean_r2"] == pytest.approx(0.91)
 
 
 def test_summary_of_one_field_has_no_standard_deviation():
     table, _ = field_tables(1)
-    summary = summarise(table)
+    summary = summary_table(table)
     assert summary["std"].isna().all()
-    assert (summary["n_fields"] == 1).all()
+    assert (summary["n_units"] == 1).all()
     np.testing.assert_array_equal(summary["mean"], summary["median"])
 
 
@@ -126,9 +133,9 @@ def test_tables_round_trip_with_their_types(tmp_path, suffix):
     path = tmp_path / f"importance{suffix}"
     write_table(table, path, "spectral_importance")
     back = read_table(path)
-    assert list(back.columns) == SUPERBAND_COLUMNS
-    assert list(back["field_id"]) == list(table["field_id"])
-    assert list(back["superband"]) == list(table["superband"])
+    assert list(back.columns) == TABLE_COLUMNS
+    assert list(back["unit_id"]) == list(table["unit_id"])
+    assert list(back["feature"]) == list(table["feature"])
     assert back["n_bands"].dtype.kind == "i"
     np.testing.assert_allclose(back["attribution"], table["attribution"], rtol=1e-15)
     np.testing.assert_allclose(back["ci_high"], table["ci_high"], rtol=1e-15)
@@ -140,7 +147,7 @@ def test_csv_has_a_type_sidecar_and_empty_cells_for_missing_values(tmp_path):
     path = tmp_path / "whole.csv"
     write_table(table, path, "ignored")
     lines = path.read_text().splitlines()
-    assert lines[0] == ",".join(SUPERBAND_COLUMNS)
+    assert lines[0] == ",".join(TABLE_COLUMNS)
     assert lines[1].startswith(",pH,low,400-450,2,1.0,0.5,")
     assert lines[2].startswith(",pH,mid,500-550,2,,0.5,,,")
     assert (tmp_path / "whole.csvt").read_text() == (
@@ -161,10 +168,10 @@ def test_geopackage_table_has_no_geometry(tmp_path):
 
 def test_integer_field_ids_stay_integers(tmp_path):
     groups = superbands()
-    table = superband_table(explanation(groups, [[1.0, 2.0, 3.0, 4.0]], score=(0.5,)), groups, field_id=np.int64(12))
+    table = superband_table(explanation(groups, [[1.0, 2.0, 3.0, 4.0]], score=(0.5,)), groups, unit_id=np.int64(12))
     for suffix in (".csv", ".gpkg"):
         write_table(table, tmp_path / f"t{suffix}", "t")
-        assert list(read_table(tmp_path / f"t{suffix}")["field_id"]) == [12] * 4
+        assert list(read_table(tmp_path / f"t{suffix}")["unit_id"]) == [12] * 4
 
 
 def test_table_extension_decides_the_format():
