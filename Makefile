@@ -28,6 +28,7 @@ demo: setup
 	@bash scripts/run_demo.sh
 
 test: setup translations
+	$(VENV)/bin/lint-imports
 	$(PYTHON) -m pytest
 
 install: setup translations

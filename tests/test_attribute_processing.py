@@ -41,7 +41,7 @@ def test_integrated_gradients_with_polygons_cube_and_faithfulness(hsilime_provid
     assert list(bands.columns) == ["target", "band", "wavelength_nm", "attribution"]
     assert bands.loc[bands["target"] == "one_field", "attribution"].abs().idxmax() == 2  # band 3 (index 2) is read
     groups = pd.read_csv(tmp_path / "groups.csv")
-    assert {"superband", "attribution", "deletion_auc", "infidelity"} <= set(groups.columns)
+    assert {"feature", "attribution", "deletion_auc", "infidelity"} <= set(groups.columns)
     assert result["FAITHFULNESS_SCORES"].startswith("spatial one_field: deletion_auc")
     assert any(info.startswith("completeness gap") for info in feedback.infos)
 
@@ -108,6 +108,6 @@ def test_faithfulness_columns_on_the_explain_algorithms(hsilime_provider, scene,
     assert {"deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity"} <= set(
         table.columns)
     assert table.groupby("target")["deletion_auc"].nunique().max() == 1
-    read = table[(table["target"] == "one_field") & (table["superband"] == "b2")].iloc[0]
+    read = table[(table["target"] == "one_field") & (table["feature"] == "b2")].iloc[0]
     assert read["deletion_auc"] < read["random_deletion_auc"]  # b2 holds band 3, the one the model reads
     assert result["FAITHFULNESS_SCORES"].startswith("one_field: deletion_auc ")

@@ -195,5 +195,5 @@ def test_vit_recipe_spectral_explanation_through_qgis_process(qgis_process, hype
 
     rows = pd.read_csv(table)
     assert set(rows["target"]) == set(TARGETS)
-    assert set(rows["superband"]) >= {"blue", "green", "red", "red_edge", "nir"}
+    assert set(rows["feature"]) >= {"blue", "green", "red", "red_edge", "nir"}
     assert np.isfinite(rows["attribution"]).all()

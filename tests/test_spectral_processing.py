@@ -10,7 +10,7 @@ from qgis.core import (
 )
 
 from hsi_lime_plugin.outputs.table_files import read_table
-from hsi_lime_plugin.outputs.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS
+from hsi_lime_plugin.outputs.tables import SUMMARY_COLUMNS, TABLE_COLUMNS
 from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm
 from helpers.scene import FIELDS
 
@@ -63,11 +63,11 @@ def test_fields_give_tables_and_a_figure(hsilime_provider, scene, band_model, tm
     results, feedback = run(spectral_parameters(scene, band_model, tmp_path, suffix))
     assert results is not None, feedback.errors
     table = read_table(results["OUTPUT_TABLE"])
-    assert list(table.columns) == SUPERBAND_COLUMNS
+    assert list(table.columns) == TABLE_COLUMNS
     assert len(table) == len(FIELDS) * 2 * 4  # fields x targets x (3 groups + not_included)
-    assert list(dict.fromkeys(table["field_id"])) == list(FIELDS)
-    for (field, target), rows in table.groupby(["field_id", "target"]):
-        values = rows.set_index("superband")["attribution"]
+    assert list(dict.fromkeys(table["unit_id"])) == list(FIELDS)
+    for (field, target), rows in table.groupby(["unit_id", "target"]):
+        values = rows.set_index("feature")["attribution"]
         assert values.abs().idxmax() == target, (field, values)  # each output reads the superband of its name
         assert (values.drop(target).abs() < 0.02 * abs(values[target])).all(), (field, values)
         assert (rows["r2"] > 0.95).all()
@@ -75,7 +75,7 @@ def test_fields_give_tables_and_a_figure(hsilime_provider, scene, band_model, tm
 
     summary = read_table(results["OUTPUT_SUMMARY"])
     assert list(summary.columns) == SUMMARY_COLUMNS
-    assert (summary["n_fields"] == len(FIELDS)).all()
+    assert (summary["n_units"] == len(FIELDS)).all()
     bands = read_table(results["OUTPUT_BANDS"])
     assert len(bands) == len(FIELDS) * 2 * 8
     assert list(bands["wavelength_nm"][:8]) == [400.0 + 50 * b for b in range(8)]
@@ -86,7 +86,7 @@ def test_fields_give_tables_and_a_figure(hsilime_provider, scene, band_model, tm
     assert layer.isValid() and layer.wkbType() == QgsWkbTypes.NoGeometry
     assert layer.featureCount() == len(table)
     types = {field.name(): field.typeName() for field in layer.fields()}
-    assert (types["attribution"], types["n_bands"], types["superband"]) == ("Real", "Integer64", "String")
+    assert (types["attribution"], types["n_bands"], types["feature"]) == ("Real", "Integer64", "String")
 
 
 def test_tables_load_into_the_project_as_table_layers(hsilime_provider, scene, band_model, tmp_path):
@@ -112,8 +112,8 @@ def test_whole_raster_without_polygons(hsilime_provider, scene, band_model, tmp_
     results, feedback = run(parameters)
     assert results is not None, feedback.errors
     table = read_table(results["OUTPUT_TABLE"])
-    assert table["field_id"].isna().all()
-    assert list(table["superband"]) == ["low", "mid", "high"] * 2
+    assert table["unit_id"].isna().all()
+    assert list(table["feature"]) == ["low", "mid", "high"] * 2
     assert any(info.startswith("BAND_GROUPS: 3 superbands: low (2 bands, 400-450)") for info in feedback.infos)
 
 
@@ -135,7 +135,7 @@ def test_wavelengths_parameter_supplies_them(hsilime_provider, scene, band_model
                                      WAVELENGTHS="400, 450, 500, 550, 600, 650, 700, 750")
     results, feedback = run(parameters)
     assert results is not None, feedback.errors
-    assert list(read_table(results["OUTPUT_TABLE"])["superband"][:3]) == ["B", "R", "not_included"]
+    assert list(read_table(results["OUTPUT_TABLE"])["feature"][:3]) == ["B", "R", "not_included"]
 
 
 def test_wavelengths_parameter_with_the_wrong_count(hsilime_provider, scene, band_model, bare_raster, tmp_path):
@@ -241,9 +241,9 @@ def test_explain_spectral_runs_through_qgis_process(qgis_process, scene, band_mo
     results = result["results"]
     assert results["OUTPUT_TABLE"] == str(out / "importance.gpkg")
     table = read_table(out / "importance.gpkg")
-    for (field, target), rows in table.groupby(["field_id", "target"]):
-        assert rows.loc[rows["attribution"].abs().idxmax(), "superband"] == target, (field, rows)
-    assert (read_table(out / "summary.csv")["n_fields"] == len(FIELDS)).all()
+    for (field, target), rows in table.groupby(["unit_id", "target"]):
+        assert rows.loc[rows["attribution"].abs().idxmax(), "feature"] == target, (field, rows)
+    assert (read_table(out / "summary.csv")["n_units"] == len(FIELDS)).all()
     assert (out / "importance.png").stat().st_size > 20_000
     assert sorted(p.name for p in out.iterdir()) == ["importance.gpkg", "importance.png", "summary.csv", "summary.csvt"]
 
@@ -275,7 +275,7 @@ def test_table_output_chains_into_another_algorithm_in_a_model(hsilime_provider,
     extract = QgsProcessingModelChildAlgorithm("native:extractbyexpression")
     extract.setChildId("extract")
     extract.addParameterSources("INPUT", [Source.fromChildOutput("explain", "OUTPUT_TABLE")])
-    extract.addParameterSources("EXPRESSION", [Source.fromStaticValue("\"superband\" = 'high'")])
+    extract.addParameterSources("EXPRESSION", [Source.fromStaticValue("\"feature\" = 'high'")])
     output = QgsProcessingModelOutput("high", "high")
     output.setChildId("extract")
     output.setChildOutputName("OUTPUT")
@@ -287,5 +287,5 @@ def test_table_output_chains_into_another_algorithm_in_a_model(hsilime_provider,
     results = processing.run(model, {"raster": str(scene.raster), "model": str(band_model),
                                      "extract:high": str(destination)}, feedback=RecordingFeedback())
     rows = read_table(results["extract:high"])
-    assert list(rows["superband"]) == ["high", "high"]
+    assert list(rows["feature"]) == ["high", "high"]
     assert list(rows["target"]) == ["high", "low"]
