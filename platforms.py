@@ -102,7 +102,8 @@ def is_this_python(candidate: Path, version: tuple[int, int] | None = None, pref
     major, minor = version or sys.version_info[:2]
     prefix = prefix if prefix is not None else sys.exec_prefix
     found = _interpreter_prefix(Path(candidate), major, minor)
-    return found is not None and os.path.normcase(os.path.realpath(found)) == os.path.normcase(os.path.realpath(prefix))
+    same = os.path.normcase(os.path.realpath(found or "")) == os.path.normcase(os.path.realpath(prefix))
+    return found is not None and same
 
 
 def _interpreter_prefix(candidate: Path, major: int, minor: int) -> Path | None:
