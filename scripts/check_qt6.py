@@ -27,9 +27,10 @@ VENV_PACKAGES = ("PyQt6~=6.11", "PyQt6-QScintilla~=2.14", "tokenize-rt~=6.2")
 #: What the checker prints about itself, not about the code.
 NOT_FINDINGS = ("QGIS classes not available for introspection",)
 UNAVAILABLE = 3
-PROBE = ("import sys; from PyQt6.QtCore import PYQT_VERSION_STR\ntry:\n from qgis.core import Qgis; q = Qgis.QGIS_VERSION\n"
-         "except ImportError: q = 'none'\nprint(f'Python {sys.version.split()[0]}, PyQt6 {PYQT_VERSION_STR}, "
-         "QGIS bindings {q}')")
+#: Prints the versions the checker will introspect: Python, PyQt6 and QGIS's bindings (none without qgis).
+PROBE = ("import sys; from PyQt6.QtCore import PYQT_VERSION_STR\ntry:\n from qgis.core import Qgis\n"
+         " q = Qgis.QGIS_VERSION\nexcept ImportError: q = 'none'\n"
+         "print(f'Python {sys.version.split()[0]}, PyQt6 {PYQT_VERSION_STR}, QGIS bindings {q}')")
 
 
 def unavailable(message: str):

@@ -6,8 +6,6 @@ import subprocess
 import sys
 import zipfile
 
-import pytest
-
 from helpers import REPO_ROOT
 
 PLUGIN_PYTHON = sorted(
