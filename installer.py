@@ -130,7 +130,10 @@ def run_pip(
     :class:`InstallCancelled` raised. Returns pip's exit code.
     """
     lines: queue.Queue = queue.Queue()
-    with subprocess.Popen(
+    # Running pip is the point of the installer. The arguments are trusted: a list (no shell), built by
+    # pip_command from the interpreter find_python verified, the plugin's own folders and constraints, and
+    # package names from REQUIRED, never from user text.
+    with subprocess.Popen(  # nosec B603
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, bufsize=1,
         env=env, errors="replace",
     ) as process:
@@ -296,7 +299,9 @@ TORCH_PROBE = (
 def probe_torch(python: Path | str, folder: Path, timeout: float = 300) -> str:
     """One line on the torch in ``folder``: version, CUDA build, whether it sees a GPU (run in a new Python)."""
     try:
-        completed = subprocess.run(
+        # The check of what pip just installed needs a fresh interpreter (this session may hold another torch);
+        # its arguments are trusted: the interpreter pip ran with, the fixed TORCH_PROBE and the target folder.
+        completed = subprocess.run(  # nosec B603
             [str(python), "-c", TORCH_PROBE, str(folder)], capture_output=True, text=True, timeout=timeout
         )
     except (OSError, subprocess.SubprocessError) as error:

@@ -89,24 +89,48 @@ def python_candidates(
     return unique
 
 
-SAME_PYTHON_PROBE = "import sys; print('%d.%d' % sys.version_info[:2], sys.exec_prefix)"
-
-
 def is_this_python(candidate: Path, version: tuple[int, int] | None = None, prefix: str | None = None) -> bool:
-    """Whether ``candidate`` runs this Python version with this ``sys.exec_prefix`` (a pip there installs
-    wheels QGIS can import)."""
+    """Whether ``candidate`` is an interpreter of this Python version with this ``sys.exec_prefix`` (a pip
+    there installs wheels QGIS can import), decided from its files without starting it: starting a program
+    only to learn what it is would run whatever sits at a candidate path.
+
+    The version is in the name of the file it resolves to (``python3.11``) or, on Windows, in the
+    ``python311.dll`` beside it; the prefix is the folder of a virtual environment's ``pyvenv.cfg``, else the
+    nearest folder above it holding that version's standard library (``lib/python3.11/os.py``, ``Lib/os.py``),
+    the landmark Python itself uses to find its prefix.
+    """
     major, minor = version or sys.version_info[:2]
     prefix = prefix if prefix is not None else sys.exec_prefix
-    try:
-        completed = subprocess.run([str(candidate), "-c", SAME_PYTHON_PROBE], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    found_version, _, found_prefix = completed.stdout.strip().partition(" ")
-    return (
-        completed.returncode == 0
-        and found_version == f"{major}.{minor}"
-        and os.path.normcase(os.path.realpath(found_prefix)) == os.path.normcase(os.path.realpath(prefix))
-    )
+    found = _interpreter_prefix(Path(candidate), major, minor)
+    same = os.path.normcase(os.path.realpath(found or "")) == os.path.normcase(os.path.realpath(prefix))
+    return found is not None and same
+
+
+def _interpreter_prefix(candidate: Path, major: int, minor: int) -> Path | None:
+    """The prefix of the Python ``major.minor`` at ``candidate``; None when it is not one (see :func:`is_this_python`)."""
+    if not candidate.is_file():
+        return None
+    for folder in (candidate.parent, candidate.parent.parent):
+        if (folder / "pyvenv.cfg").is_file():
+            return folder if _venv_version(folder / "pyvenv.cfg") == (major, minor) else None
+    real = Path(os.path.realpath(candidate))
+    if real.name.lower() in (f"python{major}.{minor}", f"python{major}.{minor}.exe"):
+        landmark = Path("lib", f"python{major}.{minor}", "os.py")
+    elif (real.parent / f"python{major}{minor}.dll").is_file():
+        landmark = Path("Lib", "os.py")
+    else:
+        return None
+    return next((folder for folder in real.parents if (folder / landmark).is_file()), None)
+
+
+def _venv_version(config: Path) -> tuple[int, int] | None:
+    """The Python version a ``pyvenv.cfg`` names (``version = 3.11.2``, or virtualenv's ``version_info``)."""
+    for line in config.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, _, value = line.partition("=")
+        numbers = re.findall(r"\d+", value)
+        if key.strip() in ("version", "version_info") and len(numbers) >= 2:
+            return int(numbers[0]), int(numbers[1])
+    return None
 
 
 def find_python(
@@ -236,7 +260,7 @@ def choose_device(choice: str, cuda: tuple[bool, str]) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def this_python() -> str:
-    """:func:`find_python` for this QGIS, found once per session (it starts a Python per candidate)."""
+    """:func:`find_python` for this QGIS, found once per session."""
     try:
         return str(find_python())
     except InstallError:

@@ -538,77 +538,77 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
         <source>Keep bands in no group fixed</source>
         <translation>Kanäle ohne Gruppe unverändert lassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nein: Die Kanäle ohne Gruppe bilden ein weiteres Superband, 'not_included', das wie die anderen ausgeschaltet wird. Ja: Sie behalten in jeder Stichprobe ihre Werte und erhalten keine Attribution.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="48"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="47"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Felder, die einzeln erklärt werden (beliebiges KBS); leer: das ganze Raster wird einmal erklärt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
         <source>Spectral importance</source>
         <translation>Spektrale Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
         <source>One row per field, target and superband: field_id (empty for the whole raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Superband: field_id (leer für das ganze Raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband&apos;s). {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Kanal: field_id, target, band (ab 1 gezählt), wavelength_nm, superband, attribution (die seines Superbands). {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>Spectral importance across fields</source>
         <translation>Spektrale Bedeutung über alle Felder</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_fields, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Superband: wavelengths_nm, n_bands, mean, std, median, min, max der Attribution über die Felder, n_fields, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
         <source>Spectral importance figure</source>
         <translation>Abbildung der spektralen Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, eine Zeile je Zielgröße: Attribution entlang der Wellenlänge mit schattierten Superbändern und Balken je Superband (Boxplots über die Felder, wenn POLYGONS angegeben ist).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="125"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="124"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 des Ersatzmodells (Mittel über die Felder): {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="94"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="19"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="18"/>
         <source>Explain spectral importance</source>
         <translation>Spektrale Bedeutung erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="20"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="19"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off groups of bands (superbands: spectral band or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target at once. Without polygons the whole raster is explained once; with field polygons each field is explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a summary across fields gives the global view. Writes a table per target and superband (attribution, standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure.</source>
         <translation>Erklärt die Vorhersage eines hyperspektralen Modells, indem Bandgruppen (Superbänder: Namen spektraler Bänder oder Indizes, Wellenlängenbereiche, Bandindizes) ausgeschaltet werden und für alle Zielgrößen zugleich ein gewichtetes lineares Ersatzmodell angepasst wird. Ohne Polygone wird das ganze Raster einmal erklärt; mit Feldpolygonen wird jedes Feld für sich erklärt (sein umgebendes Rechteck, Pixel außerhalb des Feldes auf 0 gesetzt und nie gestört), und eine Zusammenfassung über die Felder gibt die Gesamtsicht. Schreibt eine Tabelle je Zielgröße und Superband (Attribution, Standardfehler, 95-%-Intervall, R2 des Ersatzmodells), optional eine Tabelle je Band, die Zusammenfassung und eine PNG-Abbildung.</translation>
     </message>
@@ -688,127 +688,127 @@
 <context>
     <name>InstallDependencies</name>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="26"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="27"/>
         <source>Install or update Python dependencies</source>
         <translation>Python-Abhängigkeiten installieren oder aktualisieren</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>Auto-detect</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>CPU only</source>
         <translation>Nur CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>NVIDIA CUDA</source>
         <translation>NVIDIA CUDA</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>Auto-detect: the CUDA build when an NVIDIA driver is found (nvidia-smi or the driver library), else the CPU build. The log says which it chose and why.</source>
         <translation>Automatisch erkennen: die CUDA-Version, wenn ein NVIDIA-Treiber gefunden wird (nvidia-smi oder die Treiberbibliothek), sonst die CPU-Version. Das Protokoll nennt die Wahl und den Grund.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="54"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
         <source>Include ONNX Runtime</source>
         <translation>ONNX Runtime einschließen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="54"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
         <source>Also install onnxruntime, which ONNX (.onnx) models need.</source>
         <translation>Auch onnxruntime installieren, das ONNX-Modelle (.onnx) brauchen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="77"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
         <source>Dependency folder</source>
         <translation>Ordner der Abhängigkeiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="63"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
         <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
         <translation>Wohin die Pakete kommen. Leer: die Umgebungsvariable HSI_LIME_DEPENDENCIES, wenn gesetzt, sonst python/hsi_lime_dependencies/python3.X im aktiven QGIS-Profil. Der bisherige Inhalt wird nur ersetzt, wenn die Installation gelingt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="79"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="86"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="87"/>
         <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
         <translation>FOLDER: hier ist kein QGIS-Profil bekannt; wählen Sie einen Ordner.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="97"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="98"/>
         <source>Python of this QGIS: {}</source>
         <translation>Python dieses QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="98"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
         <source>torch build: {}</source>
         <translation>torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="100"/>
         <source>torch source: {}</source>
         <translation>torch-Quelle: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="100"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="101"/>
         <source>Installing into {}: {}</source>
         <translation>Installation in {}: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="111"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="112"/>
         <source>Cancelled: the previous dependency folder {} is unchanged.</source>
         <translation>Abgebrochen: der bisherige Ordner der Abhängigkeiten {} ist unverändert.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="118"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="119"/>
         <source>Installed into {} in {:.0f} s:</source>
         <translation>In {} installiert, in {:.0f} s:</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="121"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="122"/>
         <source>torch build chosen: {}</source>
         <translation>Gewählte torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="124"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
         <source>Kept this QGIS&apos;s own: {}</source>
         <translation>Von diesem QGIS beibehalten: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="133"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="134"/>
         <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
         <translation>torch wurde in dieser Sitzung schon von anderswo geladen: starten Sie QGIS neu, um das neue zu verwenden.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="136"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="137"/>
         <source>Still missing: {}</source>
         <translation>Fehlt noch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="58"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
         <source>Include Dask</source>
         <translation>Dask einschließen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="58"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
         <source>Also install dask and distributed, which running &apos;Explain every field or tile&apos; on a Dask cluster (DASK_SCHEDULER) needs; not needed to run in this process.</source>
         <translation>Auch dask und distributed installieren, die 'Jedes Feld oder jede Kachel erklären' auf einem Dask-Cluster (DASK_SCHEDULER) braucht; für das Rechnen in diesem Prozess nicht nötig.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>PyTorch build</source>
         <translation>PyTorch-Variante</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="28"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="29"/>
         <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
         <translation>Lädt die Python-Pakete herunter, die die hsi-lime-Algorithmen brauchen (torch, spyndex sowie rasterio, geopandas, scikit-image oder onnxruntime, wenn diesem QGIS sie fehlen), und installiert sie mit dem pip des Pythons, in dem QGIS läuft, in einen eigenen Ordner der Erweiterung. Pakete, die QGIS schon hat (numpy, GDAL, pandas, ...), bleiben, wie sie sind. Die Algorithmen funktionieren sofort danach, ohne QGIS neu zu starten. Braucht eine Internetverbindung; die CPU-Version von torch ist etwa 200 MB groß, die CUDA-Version mehrere GB.</translation>
     </message>

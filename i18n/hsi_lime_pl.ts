@@ -538,77 +538,77 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="19"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="18"/>
         <source>Explain spectral importance</source>
         <translation>Wyjaśnij ważność spektralną</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="20"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="19"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off groups of bands (superbands: spectral band or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target at once. Without polygons the whole raster is explained once; with field polygons each field is explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a summary across fields gives the global view. Writes a table per target and superband (attribution, standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure.</source>
         <translation>Wyjaśnia predykcję modelu hiperspektralnego, wyłączając grupy kanałów (superkanały: nazwy kanałów spektralnych lub wskaźników, zakresy długości fal, indeksy kanałów) i dopasowując ważony liniowy model zastępczy dla wszystkich zmiennych docelowych naraz. Bez poligonów cały raster jest wyjaśniany raz; z poligonami pól każde pole jest wyjaśniane osobno (jego prostokąt ograniczający, piksele poza polem ustawione na 0 i nigdy nie zaburzane), a podsumowanie wszystkich pól daje obraz całości. Zapisuje tabelę na zmienną docelową i superkanał (atrybucja, błąd standardowy, przedział 95 %, R2 modelu zastępczego), opcjonalnie tabelę na kanał, podsumowanie i rycinę PNG.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
         <source>Keep bands in no group fixed</source>
         <translation>Nie zmieniaj kanałów spoza grup</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="38"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nie: kanały spoza grup tworzą dodatkowy superkanał 'not_included', wyłączany jak pozostałe. Tak: zachowują swoje wartości w każdej próbce i nie otrzymują atrybucji.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="48"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="47"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Pola wyjaśniane po kolei (dowolny układ współrzędnych); puste: cały raster jest wyjaśniany raz.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
         <source>Spectral importance</source>
         <translation>Ważność spektralna</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
         <source>One row per field, target and superband: field_id (empty for the whole raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
         <translation>Jeden wiersz na pole, zmienną docelową i superkanał: field_id (puste dla całego rastra), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>Band attributions</source>
         <translation>Atrybucje kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="62"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband&apos;s). {}.</source>
         <translation>Jeden wiersz na pole, zmienną docelową i kanał: field_id, target, band (liczony od 1), wavelength_nm, superband, attribution (jego superkanału). {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>Spectral importance across fields</source>
         <translation>Ważność spektralna we wszystkich polach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="71"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_fields, mean_r2. {}.</source>
         <translation>Jeden wiersz na zmienną docelową i superkanał: wavelengths_nm, n_bands, mean, std, median, min, max atrybucji we wszystkich polach, n_fields, mean_r2. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
         <source>Spectral importance figure</source>
         <translation>Rycina ważności spektralnej</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="80"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, jeden wiersz na zmienną docelową: atrybucja wzdłuż długości fali z zacienionymi superkanałami oraz słupki na superkanał (wykresy pudełkowe dla pól, gdy podano POLYGONS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="94"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="125"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="124"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 modelu zastępczego (średnia po polach): {}</translation>
     </message>
@@ -688,127 +688,127 @@
 <context>
     <name>InstallDependencies</name>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="26"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="27"/>
         <source>Install or update Python dependencies</source>
         <translation>Zainstaluj lub zaktualizuj zależności Pythona</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>PyTorch build</source>
         <translation>Wersja PyTorch</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>Auto-detect</source>
         <translation>Wykryj automatycznie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>CPU only</source>
         <translation>Tylko CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>NVIDIA CUDA</source>
         <translation>NVIDIA CUDA</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="42"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
         <source>Auto-detect: the CUDA build when an NVIDIA driver is found (nvidia-smi or the driver library), else the CPU build. The log says which it chose and why.</source>
         <translation>Wykryj automatycznie: wersja CUDA, gdy znaleziono sterownik NVIDIA (nvidia-smi lub biblioteka sterownika), w przeciwnym razie wersja CPU. Dziennik podaje, co wybrano i dlaczego.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="54"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
         <source>Include ONNX Runtime</source>
         <translation>Dołącz ONNX Runtime</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="54"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
         <source>Also install onnxruntime, which ONNX (.onnx) models need.</source>
         <translation>Zainstaluj też onnxruntime, potrzebny modelom ONNX (.onnx).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="58"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
         <source>Include Dask</source>
         <translation>Dołącz Dask</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="58"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
         <source>Also install dask and distributed, which running &apos;Explain every field or tile&apos; on a Dask cluster (DASK_SCHEDULER) needs; not needed to run in this process.</source>
         <translation>Zainstaluj też dask i distributed, potrzebne do uruchamiania 'Wyjaśnij każde pole lub kafel' w klastrze Dask (DASK_SCHEDULER); niepotrzebne przy pracy w tym procesie.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="77"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
         <source>Dependency folder</source>
         <translation>Folder zależności</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="63"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
         <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
         <translation>Dokąd trafiają pakiety. Puste: zmienna środowiskowa HSI_LIME_DEPENDENCIES, jeśli jest ustawiona, w przeciwnym razie python/hsi_lime_dependencies/python3.X w aktywnym profilu QGIS. Poprzednia zawartość jest zastępowana dopiero po udanej instalacji.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="79"/>
         <source>Report</source>
         <translation>Raport</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="86"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="87"/>
         <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
         <translation>FOLDER: nie znamy tu profilu QGIS; wybierz folder.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="97"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="98"/>
         <source>Python of this QGIS: {}</source>
         <translation>Python tego QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="98"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
         <source>torch build: {}</source>
         <translation>wersja torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="100"/>
         <source>torch source: {}</source>
         <translation>źródło torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="100"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="101"/>
         <source>Installing into {}: {}</source>
         <translation>Instalacja do {}: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="111"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="112"/>
         <source>Cancelled: the previous dependency folder {} is unchanged.</source>
         <translation>Anulowano: poprzedni folder zależności {} pozostał bez zmian.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="118"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="119"/>
         <source>Installed into {} in {:.0f} s:</source>
         <translation>Zainstalowano do {} w {:.0f} s:</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="121"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="122"/>
         <source>torch build chosen: {}</source>
         <translation>wybrana wersja torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="124"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
         <source>Kept this QGIS&apos;s own: {}</source>
         <translation>Zachowano własne pakiety tego QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="133"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="134"/>
         <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
         <translation>torch został już wczytany w tej sesji z innego miejsca: uruchom ponownie QGIS, aby użyć nowego.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="136"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="137"/>
         <source>Still missing: {}</source>
         <translation>Nadal brakuje: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="28"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="29"/>
         <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
         <translation>Pobiera i instaluje pakiety Pythona potrzebne algorytmom hsi-lime (torch, spyndex oraz rasterio, geopandas, scikit-image lub onnxruntime, gdy brakuje ich w tym QGIS) za pomocą pip Pythona, na którym działa QGIS, do własnego folderu wtyczki. Pakiety, które QGIS już ma (numpy, GDAL, pandas, ...), pozostają bez zmian. Algorytmy działają zaraz po zakończeniu, bez ponownego uruchamiania QGIS. Wymaga połączenia z internetem; wersja CPU biblioteki torch to około 200 MB do pobrania, wersja CUDA kilka GB.</translation>
     </message>

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFolderDestination,
@@ -14,6 +13,7 @@ from qgis.core import (
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from .qgis_compat import NUMBER_DOUBLE, SOURCE_VECTOR_POLYGON
 from ..hsi_lime_plugin.options import (
     ATTRIBUTION_METHODS,
     DEFAULT_N_NOISE,
@@ -93,7 +93,7 @@ class AttributePixels(HsiLimeAlgorithm):
         self.add(QgsProcessingParameterNumber("N_NOISE", self.tr("Noisy samples"), defaultValue=DEFAULT_N_NOISE,
                                               minValue=1), self.tr("Noisy copies per target (NOISE)."), advanced=True)
         self.add(
-            QgsProcessingParameterNumber("NOISE_LEVEL", self.tr("Noise level"), type=QgsProcessingParameterNumber.Double,
+            QgsProcessingParameterNumber("NOISE_LEVEL", self.tr("Noise level"), type=NUMBER_DOUBLE,
                                          defaultValue=DEFAULT_NOISE_LEVEL, minValue=0.0),
             self.tr("Gaussian noise: standard deviation as a fraction of the value range. Band dropout: the "
                     "probability that a band is switched to the baseline."),
@@ -118,7 +118,7 @@ class AttributePixels(HsiLimeAlgorithm):
                                                          optional=True, createByDefault=False),
                  self.tr("A folder: one GeoTIFF per target, attribution_<target>.tif, with one band per raster band."))
         segments = QgsProcessingParameterVectorDestination(
-            "OUTPUT_SEGMENTS", self.tr("Polygons with attributions"), QgsProcessing.TypeVectorPolygon, optional=True,
+            "OUTPUT_SEGMENTS", self.tr("Polygons with attributions"), SOURCE_VECTOR_POLYGON, optional=True,
             createByDefault=False)
         segments.setSupportsNonFileBasedOutput(False)
         self.add(segments, self.tr("POLYGONS with attr_<target> (summed attributions) and, with FAITHFULNESS, the "

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFolderDestination,
@@ -16,6 +15,7 @@ from qgis.core import (
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from .qgis_compat import NUMBER_DOUBLE, SOURCE_RASTER, SOURCE_VECTOR_POLYGON
 from ..hsi_lime_plugin.options import (
     DEFAULT_COMPACTNESS,
     DEFAULT_N_SEGMENTS,
@@ -71,7 +71,7 @@ class ExplainFields(HsiLimeAlgorithm):
         )
         self.add(
             QgsProcessingParameterMultipleLayers("RASTERS", self.tr("Rasters, one unit each"),
-                                                 QgsProcessing.TypeRaster, optional=True),
+                                                 SOURCE_RASTER, optional=True),
             self.tr("UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image "
                     "per field with its own nodata mask)."),
         )
@@ -109,7 +109,7 @@ class ExplainFields(HsiLimeAlgorithm):
         )
         self.add(
             QgsProcessingParameterNumber("COMPACTNESS", self.tr("SLIC compactness"),
-                                         type=QgsProcessingParameterNumber.Double, defaultValue=DEFAULT_COMPACTNESS,
+                                         type=NUMBER_DOUBLE, defaultValue=DEFAULT_COMPACTNESS,
                                          minValue=1e-6),
             self.tr("Small: segments follow the spectra; large: square, regular segments."),
             advanced=True,
@@ -142,7 +142,7 @@ class ExplainFields(HsiLimeAlgorithm):
             self.tr("Spatial kind with one raster per unit: <name>_attribution.tif per input, on its grid."),
         )
         self.add(
-            QgsProcessingParameterVectorDestination("OUTPUT_UNITS", self.tr("Unit polygons"), QgsProcessing.TypeVectorPolygon,
+            QgsProcessingParameterVectorDestination("OUTPUT_UNITS", self.tr("Unit polygons"), SOURCE_VECTOR_POLYGON,
                                                     optional=True, createByDefault=False),
             self.tr("One polygon per explained unit: unit_id, n_pixels, pred_<target> (the model's prediction), "
                     "base_<target> (the model with every feature removed), r2_<target>."),

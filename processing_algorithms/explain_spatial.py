@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
@@ -12,6 +11,7 @@ from qgis.core import (
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from .qgis_compat import NUMBER_DOUBLE, SOURCE_VECTOR_POLYGON
 from ..hsi_lime_plugin.options import (
     DEFAULT_COMPACTNESS,
     DEFAULT_N_SEGMENTS,
@@ -68,7 +68,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             QgsProcessingParameterNumber(
                 "COMPACTNESS",
                 self.tr("SLIC compactness"),
-                type=QgsProcessingParameterNumber.Double,
+                type=NUMBER_DOUBLE,
                 defaultValue=DEFAULT_COMPACTNESS,
                 minValue=0.0,
             ),
@@ -86,7 +86,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
             self.tr("GeoTIFF on the input grid, one band per target (band description = target name)."),
         )
         segments = QgsProcessingParameterVectorDestination(
-            "OUTPUT_SEGMENTS", self.tr("Segments with attributions"), QgsProcessing.TypeVectorPolygon, optional=True
+            "OUTPUT_SEGMENTS", self.tr("Segments with attributions"), SOURCE_VECTOR_POLYGON, optional=True
         )
         segments.setSupportsNonFileBasedOutput(False)
         self.add(segments, self.tr("One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target."))

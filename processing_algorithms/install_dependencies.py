@@ -15,6 +15,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from .qgis_compat import FILE_FOLDER
 from .base import HsiLimeAlgorithm
 
 
@@ -64,7 +65,7 @@ class InstallDependencies(HsiLimeAlgorithm):
             QgsProcessingParameterFile(
                 "FOLDER",
                 self.tr("Dependency folder"),
-                behavior=QgsProcessingParameterFile.Folder,
+                behavior=FILE_FOLDER,
                 optional=True,
             ),
             self.tr(

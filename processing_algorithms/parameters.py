@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
@@ -28,6 +27,7 @@ from ..hsi_lime_plugin.options import (
     METHODS,
     VECTOR_DRIVERS,
 )
+from .qgis_compat import NUMBER_DOUBLE, PARAMETER_ADVANCED, SOURCE_VECTOR, SOURCE_VECTOR_POLYGON
 
 
 #: The translation context of the strings below: pylupdate5 records the class a tr() call is written in.
@@ -40,7 +40,7 @@ class ParameterHelpers:
         """Add ``parameter`` with ``help_text`` (shown in the dialog help and by qgis_process help)."""
         parameter.setHelp(help_text)
         if advanced:
-            parameter.setFlags(parameter.flags() | parameter.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | PARAMETER_ADVANCED)
         self.addParameter(parameter)
         self._parameter_help.append((parameter.name(), parameter.description(), help_text, advanced))
         return parameter
@@ -92,7 +92,7 @@ class ParameterHelpers:
     def add_polygons(self, optional: bool, help_text: str):
         self.add(
             QgsProcessingParameterVectorLayer(
-                "POLYGONS", self.tr("Field polygons", CONTEXT), [QgsProcessing.TypeVectorPolygon], optional=optional
+                "POLYGONS", self.tr("Field polygons", CONTEXT), [SOURCE_VECTOR_POLYGON], optional=optional
             ),
             help_text,
         )
@@ -154,7 +154,7 @@ class ParameterHelpers:
         )
         self.add(
             QgsProcessingParameterNumber(
-                "PRECISION", self.tr("Precision of the automatic sample count", CONTEXT), QgsProcessingParameterNumber.Double,
+                "PRECISION", self.tr("Precision of the automatic sample count", CONTEXT), NUMBER_DOUBLE,
                 defaultValue=DEFAULT_PRECISION, minValue=0.001, maxValue=0.999,
             ),
             self.tr("Half-width of the 95 % intervals, as a fraction of each target's largest attribution.", CONTEXT),
@@ -186,7 +186,7 @@ class ParameterHelpers:
             QgsProcessingParameterNumber(
                 "KERNEL_WIDTH",
                 self.tr("Kernel width (LIME)", CONTEXT),
-                type=QgsProcessingParameterNumber.Double,
+                type=NUMBER_DOUBLE,
                 defaultValue=DEFAULT_KERNEL_WIDTH,
                 minValue=1e-6,
             ),
@@ -362,7 +362,7 @@ class ParameterHelpers:
     def add_table_output(self, name: str, description: str, help_text: str, optional: bool = False):
         """A table destination (CSV or GeoPackage, no geometry) that loads into the project as a table layer."""
         parameter = QgsProcessingParameterVectorDestination(
-            name, description, QgsProcessing.TypeVector, optional=optional, createByDefault=not optional
+            name, description, SOURCE_VECTOR, optional=optional, createByDefault=not optional
         )
         parameter.setSupportsNonFileBasedOutput(False)  # the engine writes the file itself
         return self.add(parameter, help_text)

@@ -12,7 +12,6 @@ from qgis.core import (
     QgsColorRampShader,
     QgsGraduatedSymbolRenderer,
     QgsProcessingLayerPostProcessorInterface,
-    QgsRasterBandStats,
     QgsRasterLayer,
     QgsRasterShader,
     QgsRendererRange,
@@ -21,6 +20,7 @@ from qgis.core import (
     QgsSymbol,
     QgsVectorLayer,
 )
+from .qgis_compat import RAMP_LINEAR, STATISTIC_MAX, STATISTIC_MIN, save_style_to_database
 from qgis.PyQt.QtGui import QColor
 
 RAMP = "RdBu"
@@ -37,7 +37,7 @@ def _diverging_colours(n: int) -> list[QColor]:
 
 def style_attribution_raster(layer: QgsRasterLayer, band: int = 1) -> None:
     """Pseudocolour ``band`` on a diverging ramp symmetric around 0."""
-    stats = layer.dataProvider().bandStatistics(band, QgsRasterBandStats.Min | QgsRasterBandStats.Max)
+    stats = layer.dataProvider().bandStatistics(band, STATISTIC_MIN | STATISTIC_MAX)
     limit = max(abs(stats.minimumValue), abs(stats.maximumValue)) or 1.0
     colours = _diverging_colours(CLASSES + 1)
     items = [
@@ -45,7 +45,7 @@ def style_attribution_raster(layer: QgsRasterLayer, band: int = 1) -> None:
         for i in range(CLASSES + 1)
     ]
     ramp_shader = QgsColorRampShader(-limit, limit)
-    ramp_shader.setColorRampType(QgsColorRampShader.Interpolated)
+    ramp_shader.setColorRampType(RAMP_LINEAR)
     ramp_shader.setColorRampItemList(items)
     shader = QgsRasterShader()
     shader.setRasterShaderFunction(ramp_shader)
@@ -75,11 +75,12 @@ def style_segments(layer: QgsVectorLayer, field: str) -> None:
 
 
 def write_raster_style(path: str) -> None:
-    """Write the attribution style as ``<path without extension>.qml``."""
+    """Write the attribution style as ``<path without extension>.qml``, the file QGIS reads as a GeoTIFF's
+    default style (saveNamedStyle: ``saveDefaultStyle()`` without categories is deprecated since 3.26)."""
     layer = QgsRasterLayer(path, "attribution", "gdal")
     if layer.isValid():
         style_attribution_raster(layer)
-        layer.saveDefaultStyle()
+        layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")
 
 
 def write_segments_style(path: str, field: str) -> None:
@@ -90,7 +91,7 @@ def write_segments_style(path: str, field: str) -> None:
     if layer.isValid():
         style_segments(layer, field)
         if path.lower().endswith(".gpkg"):
-            layer.saveStyleToDatabase("hsi-lime", "attribution of the first target", True, "")
+            save_style_to_database(layer, "hsi-lime", "attribution of the first target")
         else:
             layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")
 

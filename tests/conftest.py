@@ -127,3 +127,16 @@ def qgis_process(tmp_path_factory):
     run.env = env  # the isolated profile with the plugin enabled, for other qgis_process commands
     run.folder = folder
     return run
+
+
+@pytest.fixture(scope="session")
+def plugin_zip() -> Path:
+    """dist/hsi_lime-<version>.zip, built once per session by scripts/package.sh (as `make package` does)."""
+    import configparser
+    import subprocess
+
+    built = subprocess.run(["bash", str(REPO_ROOT / "scripts" / "package.sh")], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    metadata = configparser.ConfigParser(interpolation=None)
+    metadata.read(REPO_ROOT / "metadata.txt", encoding="utf-8")
+    return REPO_ROOT / "dist" / f"hsi_lime-{metadata['general']['version']}.zip"
