@@ -1,4 +1,4 @@
-# hsi-lime: `make demo` and `make test` set up a fresh Debian 12 machine (as root) and run.
+# hsi-lime: `make demo` and `make test` set up a fresh Debian 12 or 13 machine (as root) and run.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -8,13 +8,19 @@ PYTHON    := $(VENV)/bin/python
 GPU_PYTHON = $(if $(wildcard $(VENV)/bin/python),$(VENV)/bin/python,python3)
 BUILD     := build
 DEMO      := $(BUILD)/demo
+# Debian roots of other releases (make test-debian13): built once, cached outside the checkout
+ROOTS     := /var/cache/hsi-lime
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help setup demo test install bench package translations update-translations gpu-check clean
+.PHONY: help setup demo test test-debian13 test-debian13-qgis344 test-index install bench package translations \
+	update-translations gpu-check clean
 
 help:
 	@echo "make demo     set up, build the demo scene and model, explain them with qgis_process"
 	@echo "make test     set up and run the whole test suite"
+	@echo "make test-debian13  make test in a Debian 13 root (QGIS 3.40, Python 3.13, numpy 2), cached in $(ROOTS)"
+	@echo "make test-debian13-qgis344  the same with QGIS 3.44 from trixie-backports"
+	@echo "make test-index  the engine's tests in a plain venv of the newest package-index releases (no QGIS)"
 	@echo "make install  link this folder into your QGIS profile as plugin hsi_lime and enable it"
 	@echo "make bench    speed and memory benchmarks against meteors and captum"
 	@echo "make package  build the plugin zip (dist/hsi_lime-<version>.zip) for Plugins > Install from ZIP"
@@ -29,6 +35,15 @@ demo: setup
 
 test: setup translations
 	$(PYTHON) -m pytest
+
+test-debian13:
+	bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root make test
+
+test-debian13-qgis344:
+	BACKPORTS=1 bash scripts/debian_root.sh trixie $(ROOTS)/debian13-qgis344-root make test
+
+test-index:
+	bash scripts/test_index.sh
 
 install: setup translations
 	@bash scripts/install_plugin.sh

@@ -2,17 +2,20 @@
 
 import numpy as np
 import pytest
-from qgis.core import (
+from helpers import NO_QGIS
+
+pytest.importorskip("qgis.core", reason=NO_QGIS)
+from qgis.core import (  # noqa: E402
     QgsApplication,
     QgsProject,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 
-from hsi_lime_plugin.table_files import read_table
-from hsi_lime_plugin.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS
-from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm
-from helpers.scene import FIELDS
+from hsi_lime_plugin.table_files import read_table  # noqa: E402
+from hsi_lime_plugin.tables import SUMMARY_COLUMNS, SUPERBAND_COLUMNS  # noqa: E402
+from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm  # noqa: E402
+from helpers.scene import FIELDS  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
 

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Run a command on this checkout inside a Debian root (another Debian release), built once and cached.
+#
+#   scripts/debian_root.sh SUITE ROOT [COMMAND...]      (default COMMAND: make test)
+#
+# SUITE is a Debian release (trixie, bookworm, ...); BACKPORTS=1 prefers SUITE-backports (QGIS 3.44 on
+# trixie). ROOT (outside the checkout, e.g. /var/cache/hsi-lime/debian13-root) is made once with
+# `debootstrap --variant=minbase`, then scripts/setup.sh installs the Debian packages hsi-lime needs in it
+# (QGIS, python3-qgis, ...); ROOT/.hsi-lime-ready marks a finished root (a half-built one is made anew).
+# Every run copies the host's CA bundle (the package index is reached through a proxy whose certificate
+# only the host's bundle holds), apt's Acquire settings and pip configuration into ROOT, and then, in a
+# private mount namespace (every mount disappears when the command ends, however it ends): a fresh /proc,
+# /sys and /dev bound, the checkout and ../shared bound at the same paths (so ../shared is beside it), the
+# git folder of a worktree, and ROOT/var/lib/hsi-lime/venv bound over the checkout's .venv (the root's
+# Python differs from the host's; the venv, with its torch, stays cached in ROOT).
+# Needs root, debootstrap and unshare (util-linux).
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: $0 SUITE ROOT [COMMAND...]" >&2; exit 2; }
+SUITE=$1 ROOT=$2; shift 2
+[ $# -gt 0 ] || set -- make test
+CHECKOUT=$(cd "$(dirname "$0")/.." && pwd -P)
+MARKER="$ROOT/.hsi-lime-ready"
+[ "$(id -u)" -eq 0 ] || { echo "debian_root: run as root (debootstrap, mounts and chroot need it)" >&2; exit 1; }
+
+# Host settings the root needs to reach Debian's archive and the package index from this machine.
+carry_host_settings() {
+  cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
+  apt-config dump | grep -E '^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy) ' \
+    > "$ROOT/etc/apt/apt.conf.d/90hsi-lime-host" || true
+  local file
+  for file in /etc/pip.conf /etc/xdg/pip/pip.conf /etc/xdg/pip/constraints.txt "$HOME/.config/pip/pip.conf" \
+      "$HOME/.pip/pip.conf"; do
+    if [ -f "$file" ]; then mkdir -p "$ROOT$(dirname "$file")" && cp "$file" "$ROOT$file"; fi
+  done
+}
+
+build_root() {
+  command -v debootstrap >/dev/null || { apt-get update -q && apt-get install -y -q debootstrap; }
+  echo "debian_root: building a Debian $SUITE root in $ROOT"
+  rm -rf "$ROOT" && mkdir -p "$(dirname "$ROOT")"
+  debootstrap --variant=minbase --include=make,git,ca-certificates "$SUITE" "$ROOT"
+  if [ "${BACKPORTS:-0}" = 1 ]; then
+    sed -n "s/^deb \(\S*\) $SUITE main.*/deb \1 $SUITE-backports main/p" "$ROOT/etc/apt/sources.list" \
+      > "$ROOT/etc/apt/sources.list.d/backports.list"
+    echo "APT::Default-Release \"$SUITE-backports\";" > "$ROOT/etc/apt/apt.conf.d/90hsi-lime-backports"
+  fi
+  carry_host_settings
+  in_root bash scripts/setup.sh --debian-packages
+  touch "$MARKER"
+}
+
+# in_root COMMAND...: COMMAND in ROOT, in the checkout, with a clean environment (PATH of Debian, no host venv).
+in_root() {
+  local shared git_dir
+  shared=$(cd "$CHECKOUT/.." && pwd -P)/shared
+  git_dir=$(git -C "$CHECKOUT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+  mkdir -p "$CHECKOUT/.venv" "$ROOT/var/lib/hsi-lime/venv"
+  unshare --mount --pid --fork --propagation private bash -euc '
+    root=$1 checkout=$2 shared=$3 git_dir=$4; shift 4
+    mount -t proc proc "$root/proc"
+    mount --rbind /sys "$root/sys"
+    mount --rbind /dev "$root/dev"
+    bind() { mkdir -p "$root$1" && mount --bind "$1" "$root$1"; }
+    bind "$checkout"
+    [ ! -d "$shared" ] || bind "$shared"
+    case "$git_dir" in ""|"$checkout"/*) ;; *) bind "$git_dir" ;; esac
+    mount --bind "$root/var/lib/hsi-lime/venv" "$root$checkout/.venv"
+    passed=()  # the variables that configure pip, CI and the tests go through; nothing else of the host
+    while IFS= read -r line; do passed+=("$line"); done < <(env | grep -E "^(PIP_[A-Z_]*|CI|HYPOTHESIS_PROFILE|HSI_LIME_[A-Z_]*)=")
+    exec chroot "$root" env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      "${passed[@]}" \
+      bash -c "cd \"\$0\" && exec \"\$@\"" "$checkout" "$@"
+  ' in_root "$ROOT" "$CHECKOUT" "$shared" "$git_dir" "$@"
+}
+
+[ -f "$MARKER" ] || build_root
+carry_host_settings
+in_root "$@"
