@@ -13,6 +13,7 @@
 # /sys and /dev bound, the checkout and ../shared bound at the same paths (so ../shared is beside it), the
 # git folder of a worktree, and ROOT/var/lib/hsi-lime/venv bound over the checkout's .venv (the root's
 # Python differs from the host's; the venv, with its torch, stays cached in ROOT).
+# OVERLAY=1 runs the command on a throwaway overlay of ROOT (what it installs there is dropped afterwards).
 # Needs root, debootstrap and unshare (util-linux).
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 SUITE ROOT [COMMAND...]" >&2; exit 2; }
@@ -56,7 +57,12 @@ in_root() {
   git_dir=$(git -C "$CHECKOUT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
   mkdir -p "$CHECKOUT/.venv" "$ROOT/var/lib/hsi-lime/venv"
   unshare --mount --pid --fork --propagation private bash -euc '
-    root=$1 checkout=$2 shared=$3 git_dir=$4; shift 4
+    root=$1 checkout=$2 shared=$3 git_dir=$4 layer=""; shift 4
+    if [ "${OVERLAY:-0}" = 1 ]; then  # a throwaway layer over the root: what the command changes is dropped
+      layer=$(mktemp -d) && mkdir "$layer/upper" "$layer/work" "$layer/merged"
+      mount -t overlay overlay -o "lowerdir=$root,upperdir=$layer/upper,workdir=$layer/work" "$layer/merged"
+      root=$layer/merged
+    fi
     mount -t proc proc "$root/proc"
     mount --rbind /sys "$root/sys"
     mount --rbind /dev "$root/dev"
@@ -67,10 +73,13 @@ in_root() {
     mount --bind "$root/var/lib/hsi-lime/venv" "$root$checkout/.venv"
     passed=()  # the variables that configure pip, CI and the tests go through; nothing else of the host
     while IFS= read -r line; do passed+=("$line"); done < <(env | grep -E "^(PIP_[A-Z_]*|CI|HYPOTHESIS_PROFILE|HSI_LIME_[A-Z_]*)=")
-    exec chroot "$root" env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
+    status=0
+    chroot "$root" env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       "${passed[@]}" \
-      bash -c "cd \"\$0\" && exec \"\$@\"" "$checkout" "$@"
+      bash -c "cd \"\$0\" && exec \"\$@\"" "$checkout" "$@" || status=$?
+    if [ -n "$layer" ]; then umount -R "$root" && rm -rf "$layer"; fi
+    exit "$status"
   ' in_root "$ROOT" "$CHECKOUT" "$shared" "$git_dir" "$@"
 }
 

@@ -28,4 +28,4 @@ fi
   | grep -iE "^(numpy|pandas|rasterio|geopandas|pyogrio|shapely|scipy|matplotlib|scikit-image|scikit-learn|spyndex|captum|onnx|onnxruntime|onnxscript|dask|distributed|torch|pytest|hypothesis)==" \
   | tr "\n" " "
 echo
-"$VENV/bin/python" -m pytest "$@"
+"$VENV/bin/python" -m pytest --confcutdir=tests "$@"  # see PYTEST in the Makefile
