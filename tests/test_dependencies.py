@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO_ROOT, import_plugin_package
+from helpers import NO_QGIS, REPO_ROOT, import_plugin_package
 
 plugin_package = import_plugin_package()
 from hsi_lime import dependencies, installer, platforms  # noqa: E402 (the package is registered by the line above)
@@ -388,6 +388,7 @@ LOAD = textwrap.dedent("""
 
 def test_loading_the_plugin_and_registering_the_provider_imports_nothing_heavy(tmp_path):
     """With torch importable (this interpreter), loading must still not import it."""
+    pytest.importorskip("qgis.core", reason=NO_QGIS)
     completed = subprocess.run(
         [sys.executable, "-c", LOAD, str(REPO_ROOT)], capture_output=True, text=True, timeout=120,
         env={"QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path),
