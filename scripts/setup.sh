@@ -63,9 +63,10 @@ install_debian_packages
 [ "${1:-}" != "--debian-packages" ] || exit 0
 
 VENV=.venv
-if [ ! -x "$VENV/bin/python" ]; then
+# a venv whose creation was interrupted (no pip in it) is made anew
+if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
   echo "hsi-lime setup: creating $VENV"
-  /usr/bin/python3 -m venv --system-site-packages "$VENV"
+  /usr/bin/python3 -m venv --clear --system-site-packages "$VENV"
 fi
 # pyproj looks for its data under sys.prefix, which in a venv is .venv: point it at Debian's.
 if [ ! -e "$VENV/share/proj" ]; then
