@@ -9,7 +9,7 @@ GPU_PYTHON = $(if $(wildcard $(VENV)/bin/python),$(VENV)/bin/python,python3)
 BUILD     := build
 DEMO      := $(BUILD)/demo
 # Debian roots of other releases (make test-debian13): built once, cached outside the checkout
-ROOTS     := /var/cache/hsi-lime
+ROOTS     ?= /var/cache/hsi-lime
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: help setup demo test test-debian13 test-debian13-qgis344 test-index check-installer check-installer-debian13 \
