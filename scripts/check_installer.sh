@@ -8,7 +8,8 @@
 #   scripts/check_installer.sh [DEVICE]     DEVICE: 0 auto-detect, 1 CPU only (default), 2 NVIDIA CUDA
 #
 # Prints and writes build/check-installer.json: the installer's wall time, what pip downloaded (its cache),
-# the installed folder's size, the installer's report, and the explanation's result.
+# the installed folder's size, the installer's report, and the explanation's result (the installer's whole
+# log: build/check-installer-install.log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/qgis_env.sh
@@ -37,8 +38,10 @@ status=0
 "$QGIS_PROCESS" --json run hsilime:install_dependencies -- FOLDER="$work/deps" DEVICE="$DEVICE" \
   >"$work/install.json" 2>"$work/install.log" || status=$?
 seconds=$(( ($(date +%s%N) - started) / 1000000 ))
-download=$(du -sm "$work/pip-cache" 2>/dev/null | cut -f1)
-installed=$(du -sm "$work/deps" 2>/dev/null | cut -f1)
+size() { if [ -e "$1" ]; then du -sm "$1" | cut -f1; else echo 0; fi; }  # MB
+download=$(size "$work/pip-cache")
+installed=$(size "$work/deps")
+cp "$work/install.log" build/check-installer-install.log
 explained=skipped
 if [ "$status" -eq 0 ]; then
   mkdir -p "$work/out"
@@ -47,7 +50,7 @@ if [ "$status" -eq 0 ]; then
     ID_FIELD=field_id N_SAMPLES=200 SEED=0 OUTPUT="$work/out/fields_attribution.tif" \
     >"$work/explain.json" 2>"$work/explain.log" && explained=passed || explained=failed
 fi
-python3 - "$work" "$DEVICE" "$status" "$seconds" "${download:-0}" "${installed:-0}" "$explained" <<'PY'
+python3 - "$work" "$DEVICE" "$status" "$seconds" "$download" "$installed" "$explained" <<'PY'
 import json, sys
 from pathlib import Path
 
