@@ -61,7 +61,7 @@ check-installer: setup translations
 # QGIS's Python: the package index has only torch's CUDA build for Python 3.13, which 'CPU only' refuses.
 check-installer-debian13:
 	OVERLAY=1 bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root bash -c \
-	  'apt-get install -y -q --no-install-recommends python3-torch >/dev/null && make check-installer'
+	  'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-torch >/dev/null && make check-installer'
 
 install: setup translations
 	@bash scripts/install_plugin.sh
