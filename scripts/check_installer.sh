@@ -7,9 +7,9 @@
 #
 #   scripts/check_installer.sh [DEVICE]     DEVICE: 0 auto-detect, 1 CPU only (default), 2 NVIDIA CUDA
 #
-# Prints and writes build/check-installer.json: the installer's wall time, what pip downloaded (its cache),
-# the installed folder's size, the installer's report, and the explanation's result (the installer's whole
-# log: build/check-installer-install.log).
+# Prints and writes build/check-installer.json: the installer's wall time, what pip downloaded (the sizes of
+# its "Downloading" lines) and left in its cache, the installed folder's size, the installer's report, and the
+# explanation's result (the installer's whole output: build/check-installer-install.log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/qgis_env.sh
@@ -39,9 +39,9 @@ status=0
   >"$work/install.json" 2>"$work/install.log" || status=$?
 seconds=$(( ($(date +%s%N) - started) / 1000000 ))
 size() { if [ -e "$1" ]; then du -sm "$1" | cut -f1; else echo 0; fi; }  # MB
-download=$(size "$work/pip-cache")
+cache=$(size "$work/pip-cache")
 installed=$(size "$work/deps")
-cp "$work/install.log" build/check-installer-install.log
+mkdir -p build && cat "$work/install.json" "$work/install.log" > build/check-installer-install.log
 explained=skipped
 if [ "$status" -eq 0 ]; then
   mkdir -p "$work/out"
@@ -50,12 +50,16 @@ if [ "$status" -eq 0 ]; then
     ID_FIELD=field_id N_SAMPLES=200 SEED=0 OUTPUT="$work/out/fields_attribution.tif" \
     >"$work/explain.json" 2>"$work/explain.log" && explained=passed || explained=failed
 fi
-python3 - "$work" "$DEVICE" "$status" "$seconds" "$download" "$installed" "$explained" <<'PY'
-import json, sys
+python3 - "$work" "$DEVICE" "$status" "$seconds" "$cache" "$installed" "$explained" <<'PY'
+import json, re, sys
 from pathlib import Path
 
-work, device, status, ms, download, installed, explained = sys.argv[1:]
+work, device, status, ms, cache, installed, explained = sys.argv[1:]
 work = Path(work)
+UNITS = {"kB": 1e-3, "MB": 1.0, "GB": 1e3}
+log = Path("build/check-installer-install.log").read_text(errors="replace")
+# pip's "Downloading NAME (12.3 MB)" lines: what came over the network (the cache started empty)
+downloaded = sum(float(size) * UNITS[unit] for size, unit in re.findall(r"Downloading \S+ \(([\d.]+) (kB|MB|GB)\)", log))
 def results(name):
     try:
         return json.loads((work / f"{name}.json").read_text())["results"]
@@ -66,7 +70,7 @@ explain = results("explain")
 figures = {
     "device": {"0": "auto", "1": "cpu", "2": "cuda"}[device],
     "installer_exit_code": int(status), "installer_wall_s": round(int(ms) / 1000, 1),
-    "downloaded_mb": int(download), "installed_mb": int(installed),
+    "downloaded_mb": round(downloaded), "pip_cache_mb": int(cache), "installed_mb": int(installed),
     "report": install["REPORT"] if install else (work / "install.log").read_text()[-1500:],
     "explanation": explained,
     "scores": explain.get("SCORES") if explain else None,
