@@ -58,8 +58,11 @@ work, device, status, ms, cache, installed, explained = sys.argv[1:]
 work = Path(work)
 UNITS = {"kB": 1e-3, "MB": 1.0, "GB": 1e3}
 log = Path("build/check-installer-install.log").read_text(errors="replace")
-# pip's "Downloading NAME (12.3 MB)" lines: what came over the network (the cache started empty)
-downloaded = sum(float(size) * UNITS[unit] for size, unit in re.findall(r"Downloading \S+ \(([\d.]+) (kB|MB|GB)\)", log))
+# pip's "Downloading NAME (12.3 MB)" lines: what came over the network (the cache started empty); where the
+# index serves no metadata files and pip's cache keeps nothing, the plan and the installation both fetch a wheel
+lines = re.findall(r"Downloading (\S+) \(([\d.]+) (kB|MB|GB)\)", log)
+downloaded = sum(float(size) * UNITS[unit] for _, size, unit in lines)
+files = sum(float(size) * UNITS[unit] for _, size, unit in {line[0]: line for line in lines}.values())
 def results(name):
     try:
         return json.loads((work / f"{name}.json").read_text())["results"]
@@ -70,7 +73,8 @@ explain = results("explain")
 figures = {
     "device": {"0": "auto", "1": "cpu", "2": "cuda"}[device],
     "installer_exit_code": int(status), "installer_wall_s": round(int(ms) / 1000, 1),
-    "downloaded_mb": round(downloaded), "pip_cache_mb": int(cache), "installed_mb": int(installed),
+    "downloaded_mb": round(downloaded), "distinct_files_mb": round(files), "pip_cache_mb": int(cache),
+    "installed_mb": int(installed),
     "report": install["REPORT"] if install else (work / "install.log").read_text()[-1500:],
     "explanation": explained,
     "scores": explain.get("SCORES") if explain else None,
