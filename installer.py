@@ -321,8 +321,10 @@ def install(
 ) -> dict:
     """Install ``packages`` into ``folder`` (replacing what it held), keeping what QGIS provides.
 
-    pip plans first (:func:`make_plan`; ``plan`` given: that one, for tests), the plan is checked against
-    ``device`` (:func:`check_plan`), then pip writes exactly the plan into a temporary sibling of
+    pip plans first (:func:`make_plan`; ``plan`` given: that one, for tests), what QGIS provides is taken
+    out of it (pip may want another version of a package QGIS has: QGIS's stays, and the difference is
+    reported), the plan is checked against ``device`` (:func:`check_plan`), then pip writes exactly the plan
+    into a temporary sibling of
     ``folder``; only a successful run replaces ``folder`` (by renaming), so a failure or a cancel leaves
     the previous folder intact and no temporary folder behind. ``command(staging, constraints)``
     replaces pip's command line (tests).
@@ -340,6 +342,8 @@ def install(
         log("Kept from this QGIS (pinned): " + (", ".join(pins) or "nothing"))
         if plan is None:
             plan = make_plan(python, packages, constraints, extra or [], log, progress, cancelled)
+        kept = [(name, version, provided[normalise(name)][1]) for name, version in plan if normalise(name) in provided]
+        plan = [(name, version) for name, version in plan if normalise(name) not in provided]  # QGIS's stay
         log("To install: " + (", ".join(f"{name} {version}" for name, version in plan) or "nothing"))
         check_plan(plan, device)
         line = (command or (lambda *_: pip_command(python, staging, constraints, plan, extra or [])))(
@@ -353,7 +357,7 @@ def install(
                     f"pip failed (exit code {returncode}); its messages are in the log above. The previous "
                     f"dependency folder {folder} was left as it was."
                 )
-        removed = drop_provided(staging, provided)
+        removed = kept + drop_provided(staging, provided)
         try:
             swap_in(staging, folder)
         except OSError as error:

@@ -292,6 +292,19 @@ def test_install_swaps_in_the_new_folder_and_drops_what_qgis_provides(tmp_path):
     assert "Collecting fakepkg" in lines and fractions and fractions == sorted(fractions)
 
 
+def test_a_planned_package_qgis_has_is_neither_downloaded_nor_installed(tmp_path):
+    """pip plans sympy 1.13.1 (Debian's torch pins it) where QGIS has 1.13.3: QGIS's stays, pip never sees it."""
+    python = tmp_path / "python"  # stands in for QGIS's Python: records the pip command line it is given
+    python.write_text(f'#!/bin/sh\necho "$@" > {tmp_path / "arguments"}\n')
+    python.chmod(0o755)
+    result = installer.install(tmp_path / "deps", ["spyndex"], python, log=lambda line: None,
+                               provided={"sympy": ("sympy", "1.13.3")}, plan=[("spyndex", "0.12.0"), ("sympy", "1.13.1")])
+    arguments = (tmp_path / "arguments").read_text().split()
+    assert arguments[:5] == ["-m", "pip", "install", "--target", arguments[4]] and "--no-deps" in arguments
+    assert arguments[-1] == "spyndex==0.12.0" and not [a for a in arguments if a.startswith("sympy")]
+    assert result["removed"] == [("sympy", "1.13.1", "1.13.3")]  # reported as QGIS's, kept
+
+
 def test_failed_pip_leaves_the_previous_folder(tmp_path):
     folder = old_folder(tmp_path)
     with pytest.raises(platforms.InstallError, match="pip failed .exit code 3.*left as it was"):
