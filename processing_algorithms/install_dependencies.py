@@ -94,7 +94,8 @@ class InstallDependencies(HsiLimeAlgorithm):
             cuda = platforms.detect_cuda()
             device, why = platforms.choose_device(choice, cuda)
             extra, source = platforms.torch_source(device)
-            packages = installer.requirements(include_onnx, include_dask=include_dask)
+            provided = installer.installed_outside([folder])
+            packages = installer.requirements(include_onnx, provided, include_dask=include_dask)
             feedback.pushInfo(self.tr("Python of this QGIS: {}").format(python))
             feedback.pushInfo(self.tr("torch build: {}").format(why))
             feedback.pushInfo(self.tr("torch source: {}").format(source))
@@ -107,6 +108,8 @@ class InstallDependencies(HsiLimeAlgorithm):
                 log=feedback.pushConsoleInfo,
                 progress=lambda fraction: feedback.setProgress(100.0 * fraction),
                 cancelled=feedback.isCanceled,
+                provided=provided,
+                device=device,
             )
         except installer.InstallCancelled:
             feedback.pushInfo(self.tr("Cancelled: the previous dependency folder {} is unchanged.").format(folder))
