@@ -15,11 +15,9 @@ import sys
 from pathlib import Path, PureWindowsPath
 from typing import Callable
 
-TORCH_VERSION = "2.13.0"
 #: PyTorch's own wheel indexes (CPU-only builds, and a CUDA build for Windows, where PyPI's torch is CPU-only).
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TORCH_CUDA_INDEX = "https://download.pytorch.org/whl/cu128"
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 class InstallError(RuntimeError):

@@ -15,12 +15,18 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ..hsi_lime_plugin.options import DEVICES
 from .qgis_compat import FILE_FOLDER
 from .base import HsiLimeAlgorithm
 
 
 class InstallDependencies(HsiLimeAlgorithm):
     """Runs the pip of QGIS's own Python into the plugin's dependency folder; needs only QGIS."""
+
+    P_INCLUDE_ONNX = "INCLUDE_ONNX"
+    P_INCLUDE_DASK = "INCLUDE_DASK"
+    P_FOLDER = "FOLDER"
+    P_REPORT = "REPORT"
 
     requires_engine = False
 
@@ -42,7 +48,7 @@ class InstallDependencies(HsiLimeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterEnum(
-                "DEVICE",
+                self.P_DEVICE,
                 self.tr("PyTorch build"),
                 options=[self.tr("Auto-detect"), self.tr("CPU only"), self.tr("NVIDIA CUDA")],
                 defaultValue=0,
@@ -53,17 +59,17 @@ class InstallDependencies(HsiLimeAlgorithm):
             ),
         )
         self.add(
-            QgsProcessingParameterBoolean("INCLUDE_ONNX", self.tr("Include ONNX Runtime"), defaultValue=True),
+            QgsProcessingParameterBoolean(self.P_INCLUDE_ONNX, self.tr("Include ONNX Runtime"), defaultValue=True),
             self.tr("Also install onnxruntime, which ONNX (.onnx) models need."),
         )
         self.add(
-            QgsProcessingParameterBoolean("INCLUDE_DASK", self.tr("Include Dask"), defaultValue=False),
+            QgsProcessingParameterBoolean(self.P_INCLUDE_DASK, self.tr("Include Dask"), defaultValue=False),
             self.tr("Also install dask and distributed, which running 'Explain every field or tile' on a Dask "
                     "cluster (DASK_SCHEDULER) needs; not needed to run in this process."),
         )
         self.add(
             QgsProcessingParameterFile(
-                "FOLDER",
+                self.P_FOLDER,
                 self.tr("Dependency folder"),
                 behavior=FILE_FOLDER,
                 optional=True,
@@ -75,19 +81,19 @@ class InstallDependencies(HsiLimeAlgorithm):
             ),
             advanced=True,
         )
-        self.addOutput(QgsProcessingOutputFolder("FOLDER", self.tr("Dependency folder")))
-        self.addOutput(QgsProcessingOutputString("REPORT", self.tr("Report")))
+        self.addOutput(QgsProcessingOutputFolder(self.P_FOLDER, self.tr("Dependency folder")))
+        self.addOutput(QgsProcessingOutputString(self.P_REPORT, self.tr("Report")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
         from .. import dependencies, installer, platforms
 
-        folder_text = self.parameterAsFile(parameters, "FOLDER", context)
+        folder_text = self.parameterAsFile(parameters, self.P_FOLDER, context)
         folder = Path(folder_text) if folder_text else dependencies.dependencies_folder()
         if folder is None:
             raise QgsProcessingException(self.tr("FOLDER: no QGIS profile is known here; choose a folder."))
-        choice = ("auto", "cpu", "cuda")[self.parameterAsEnum(parameters, "DEVICE", context)]
-        include_onnx = self.parameterAsBoolean(parameters, "INCLUDE_ONNX", context)
-        include_dask = self.parameterAsBoolean(parameters, "INCLUDE_DASK", context)
+        choice = DEVICES[self.parameterAsEnum(parameters, self.P_DEVICE, context)]
+        include_onnx = self.parameterAsBoolean(parameters, self.P_INCLUDE_ONNX, context)
+        include_dask = self.parameterAsBoolean(parameters, self.P_INCLUDE_DASK, context)
         started = time.perf_counter()
         try:
             python = platforms.find_python()
@@ -113,7 +119,7 @@ class InstallDependencies(HsiLimeAlgorithm):
             )
         except installer.InstallCancelled:
             feedback.pushInfo(self.tr("Cancelled: the previous dependency folder {} is unchanged.").format(folder))
-            return {"FOLDER": str(folder), "REPORT": ""}
+            return {self.P_FOLDER: str(folder), self.P_REPORT: ""}
         except platforms.InstallError as error:
             raise QgsProcessingException(str(error)) from None
         dependencies.add_folder(folder)  # usable in this session, without a restart
@@ -142,4 +148,4 @@ class InstallDependencies(HsiLimeAlgorithm):
         for line in lines:
             feedback.pushInfo(line)
         feedback.setProgress(100)
-        return {"FOLDER": str(folder), "REPORT": report}
+        return {self.P_FOLDER: str(folder), self.P_REPORT: report}
