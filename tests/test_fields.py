@@ -108,9 +108,9 @@ def test_the_whole_raster_is_never_read(scene, band_model, tmp_path, monkeypatch
     windows = []
     original = fields_module.read_raster
 
-    def counting(path, window=None, what=None):
+    def counting(path, window=None, **options):
         windows.append(window)
-        return original(path, window=window)
+        return original(path, window=window, **options)
 
     monkeypatch.setattr(fields_module, "read_raster", counting)
     run_fields(str(scene.raster), str(band_model), units="polygons", polygons=str(scene.fields), id_field="name",
