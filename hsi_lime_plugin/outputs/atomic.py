@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import shutil
+import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -314,7 +315,18 @@ def _check_writable(folder: Path, what: str) -> None:
 
 
 def write_vector(frame, path: str | os.PathLike, layer_name: str, driver: str) -> None:
-    """Write a GeoDataFrame with geopandas; ``layer_name`` names the GeoPackage layer."""
+    """Write a GeoDataFrame with geopandas; ``layer_name`` names the GeoPackage layer.
+
+    fiona reports a GDAL flush that fails inside its destructors (a disk that filled up) through
+    ``sys.unraisablehook``, which prints a traceback on stderr: such reports are collected during the
+    write and become its fault instead."""
     options = {"layer": layer_name} if driver == "GPKG" else {}
-    with write_faults(path):
-        frame.to_file(path, driver=driver, **options)
+    unraisable, previous = [], sys.unraisablehook
+    sys.unraisablehook = unraisable.append
+    try:
+        with write_faults(path):
+            frame.to_file(path, driver=driver, **options)
+            if unraisable:
+                raise WriteFault(path, unraisable[0].exc_value)
+    finally:
+        sys.unraisablehook = previous

@@ -12,7 +12,9 @@ the disk becomes the atomic output's message. NaN becomes the nodata value :data
 """
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 
 import numpy as np
 import rasterio
@@ -23,6 +25,8 @@ from ..inputs.raster import Grid, RasterCube
 from .atomic import WriteFault, write_faults
 
 NODATA = -9999.0
+#: Free bytes below which a disk that lost a block counts as full.
+FULL_DISK = 1 << 20
 
 
 def write_raster(path: str | os.PathLike, bands: np.ndarray, like: RasterCube, descriptions: list[str],
@@ -49,7 +53,7 @@ def check_complete(path) -> None:
     and rasterio does not raise then: the file would look written, with missing or truncated
     blocks. Every block of every band must have an offset and a size inside the file (the
     GeoTIFF's own directory, GDAL's ``TIFF`` metadata domain), before the file is renamed into
-    place.
+    place; a block missing on a disk without free space is reported as the full disk it is.
     """
     size = os.path.getsize(path)
     with rasterio.open(path) as dataset:
@@ -58,9 +62,10 @@ def check_complete(path) -> None:
                 offset = int(dataset.get_tag_item(f"BLOCK_OFFSET_{column}_{row}", "TIFF", bidx=band) or 0)
                 length = int(dataset.get_tag_item(f"BLOCK_SIZE_{column}_{row}", "TIFF", bidx=band) or 0)
                 if offset <= 0 or length <= 0 or offset + length > size:
-                    raise WriteFault(path, OSError(
-                        f"block {row}, {column} of band {band} was not written: the file holds {size} bytes "
-                        "(GDAL's write failed: a full disk?)"))
+                    missing = f"block {row}, {column} of band {band} is missing from the {size} bytes written"
+                    full = shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free < FULL_DISK
+                    raise WriteFault(path, OSError(errno.ENOSPC, f"No space left on device ({missing})") if full
+                                     else OSError(f"{missing}: GDAL could not write it"))
 
 
 def unit_maps(explanation) -> np.ndarray:

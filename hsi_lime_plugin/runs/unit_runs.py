@@ -104,7 +104,10 @@ def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, 
         superbands = resolve_band_groups(loop.band_groups.text, wavelengths, grid.count,
                                          loop.band_groups.include_rest, reporter)
     bundle = ModelBundle.of(model.path, loop.runtime.device, model.allow_python, ship=bool(loop.dask_scheduler))
-    network = cached_model(bundle.local(), grid.count, wavelengths, reporter)
+    # the workers of a cluster run the model on the device asked for; here it is only checked, on the CPU when
+    # that is CUDA (QGIS on a laptop, the GPUs on the cluster)
+    here = "cpu" if loop.dask_scheduler and loop.runtime.device == "cuda" else None
+    network = cached_model(bundle.local(here), grid.count, wavelengths, reporter)
     reporter.info(network.summary())
     override = None if first.wavelengths is None or not str(first.wavelengths).strip() else \
         tuple(float(w) for w in wavelengths)

@@ -153,11 +153,12 @@ class _ClusterRun:
             self.client.sync(self.client.scheduler.identity, n_workers=0, callback_timeout=SCHEDULER_TIMEOUT)
         except (OSError, TimeoutError) as error:
             self.lost = True
+            why = "" if isinstance(error, TimeoutError) else f": {type(error).__name__}: {error}"
             raise HsiLimeError(
                 f"{arg('dask_scheduler')}: the Dask scheduler at {self.address} stopped answering (no result for "
-                f"{SCHEDULER_SILENCE} s, then no answer within {SCHEDULER_TIMEOUT} s: {type(error).__name__} "
-                f"{error}); nothing was written. Check that its machine is up and reachable from here (restart "
-                "'dask scheduler' and its workers if it stopped), then run again."
+                f"{SCHEDULER_SILENCE} s, then no answer within {SCHEDULER_TIMEOUT} s{why}); nothing was written. "
+                "Check that its machine is up and reachable from here (restart 'dask scheduler' and its workers if "
+                "it stopped), then run again."
             ) from None
         self.heard = time.monotonic()
 

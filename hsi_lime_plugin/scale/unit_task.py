@@ -76,9 +76,9 @@ class ModelBundle:
         return cls(str(path), device, bool(allow_python), digest.hexdigest(),
                    tuple(files.items()) if ship else None)
 
-    def local(self) -> "ModelBundle":
-        """The same bundle without the bytes (this process reads the file itself)."""
-        return ModelBundle(self.path, self.device, self.allow_python, self.digest)
+    def local(self, device: str | None = None) -> "ModelBundle":
+        """The same bundle without the bytes (this process reads the file itself), on ``device`` if given."""
+        return ModelBundle(self.path, device or self.device, self.allow_python, self.digest)
 
 
 @dataclass(frozen=True)
