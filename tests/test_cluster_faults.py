@@ -17,7 +17,7 @@ import pytest
 from helpers import REPO_ROOT
 from helpers.cluster import BARE_WORKER, SCHEDULER_PYTHON, Worker, dask_cluster
 from helpers.scene import write_band_model
-from helpers.units import write_tile_raster
+from helpers.units import batches, write_slow_recipe, write_tile_raster
 from hsi_lime_plugin import __version__
 from hsi_lime_plugin.errors import Cancelled, HsiLimeError
 from hsi_lime_plugin.reporting import RecordingReporter
@@ -157,45 +157,6 @@ def test_other_torch_and_numpy_versions_are_warned_about():
     ]
 
 
-SLOW_RECIPE = '''import os
-import time
-
-import torch
-
-LOG = {log!r}
-MODEL_CARD = {{"task": "regression", "targets": ["low", "high"], "input": {{"bands": 8, "scale": 1e-4}}}}
-
-
-class Slow(torch.nn.Module):
-    """Each batch takes {seconds} s; its start and end go to LOG (pid, start, end)."""
-
-    def forward(self, batch):
-        started = time.time()
-        time.sleep({seconds})
-        with open(LOG, "a") as log:
-            log.write(f"{{os.getpid()}} {{started}} {{time.time()}}\\n")
-        return torch.stack([batch[:, :3].mean(dim=(1, 2, 3)), batch[:, 5:7].mean(dim=(1, 2, 3))], dim=1)
-
-
-def load_model(device):
-    return Slow()
-'''
-
-
-def write_slow_recipe(path: Path, log: Path, seconds: float) -> Path:
-    """A Python recipe whose every batch sleeps ``seconds`` and is logged (a deliberately slow unit)."""
-    path.write_text(SLOW_RECIPE.format(log=str(log), seconds=seconds))
-    return path
-
-
-def batches(log: Path) -> list[tuple[int, float, float]]:
-    """(pid, start, end) of every batch the slow recipe ran."""
-    if not log.exists():
-        return []
-    return [(int(pid), float(start), float(end))
-            for pid, start, end in (line.split() for line in log.read_text().splitlines())]
-
-
 def test_cancel_stops_every_worker_within_a_batch_and_progress_counts_units(inputs, tmp_path):
     """QGIS's cancel (reporter.cancelled()) once the first results arrive: the run raises Cancelled, nothing is
     written, and no worker starts more than one batch after the cancel (a task explains up to 4 units of 3
@@ -229,3 +190,37 @@ def test_cancel_stops_every_worker_within_a_batch_and_progress_counts_units(inpu
     n_units = 40
     assert reporter.fractions and all(np.isclose(f * n_units, round(f * n_units)) for f in reporter.fractions)
     assert reporter.fractions == sorted(reporter.fractions)
+
+
+def test_cancel_in_qgis_reaches_the_cluster(inputs, hsilime_provider, tmp_path):
+    """feedback.cancel() (the dialog's Cancel button) once the progress bar has moved: every future is cancelled,
+    the workers stop within a batch, nothing is written; the progress bar counted the units done on the cluster."""
+    from helpers.qgis import RecordingFeedback, run_algorithm
+
+    log = tmp_path / "batches.log"
+    model = write_slow_recipe(tmp_path / "slow.py", log, seconds=0.3)
+    feedback, progress, cancel = RecordingFeedback(), [], {}
+
+    def changed(value: float) -> None:
+        progress.append(value)
+        if value > 0 and not cancel:
+            cancel["at"] = time.time()
+            feedback.cancel()
+
+    feedback.progressChanged.connect(changed)
+    with dask_cluster(tmp_path, 2) as (address, _):
+        from distributed import Client
+
+        results, _ = run_algorithm("hsilime:explain_fields", {
+            "INPUT": str(inputs["tiles"]), "MODEL": str(model), "ALLOW_PYTHON_MODEL": True, "UNITS": 1,
+            "TILE_SIZE": 4, "KIND": 1, "BAND_GROUPS": SPECTRAL["band_groups"], "N_SAMPLES": 32, "BATCH_SIZE": 16,
+            "DEVICE": 1, "SEED": 5, "DASK_SCHEDULER": address, "OUTPUT_TABLE": str(tmp_path / "out" / "t.csv"),
+        }, feedback)
+        time.sleep(3)  # what the workers still do after the cancel goes to the log
+        with Client(address, set_as_default=False) as client:
+            pids = set(client.run(os.getpid).values())
+    assert results == {} and "Cancelled: nothing was written." in feedback.infos, feedback.errors
+    assert len([start for pid, start, _ in batches(log) if pid in pids and start > cancel["at"]]) <= len(pids)
+    assert not (tmp_path / "out").exists()
+    assert [value for value in progress if value > 0] and all(np.isclose(value / 2.5, round(value / 2.5))
+                                                              for value in progress)  # 100 / 40 units

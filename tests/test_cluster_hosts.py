@@ -12,26 +12,17 @@ goes down: the others see silence, as after a pulled cable):
 Skipped, with the reason, where namespaces cannot be made (no root). Figures (units rescheduled, largest
 difference, seconds to failure) are printed here and measured in benchmarks/cluster_faults.py.
 """
-import json
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
-from helpers import REPO_ROOT
 from helpers import netns
-from helpers.cluster import bare_environment, require_scheduler_venv, scheduler_command, worker_command, \
-    worker_environment
-from helpers.units import write_tile_raster
+from helpers.units import write_slow_recipe, write_tile_raster
 from hsi_lime_plugin.runs.explain_fields import run_fields
-from test_cluster_faults import SPECTRAL, write_slow_recipe
 
 pytestmark = pytest.mark.qgis_process  # slow: several processes per test
 pytest.importorskip("distributed", reason="dask and distributed are missing: pip install -r requirements.txt")
-DRIVER = REPO_ROOT / "tests" / "helpers" / "cluster_driver.py"
-OPTIONS = dict(n_samples=32, batch_size=16, device="cpu", seed=5, allow_python=True, **SPECTRAL)
-PORT = 8786
+OPTIONS = netns.HOST_RUN
+PORT = netns.PORT
 
 
 @pytest.fixture
@@ -43,36 +34,6 @@ def hosts():
         yield made
 
 
-def run_with_a_host_lost(hosts: netns.Hosts, folder, victim: str) -> dict:
-    """Start the cluster on its hosts, run explain_fields from the client host, cut ``victim`` once a unit runs
-    there; the driver's result (tests/helpers/cluster_driver.py)."""
-    require_scheduler_venv(folder)
-    address = f"tcp://{hosts.address['scheduler']}:{PORT}"
-    logs = {name: open(folder / f"{name}.log", "w") for name in ("scheduler", "w0", "w1")}
-    hosts.start("scheduler", scheduler_command(PORT, hosts.address["scheduler"]), cwd=folder,
-                env=bare_environment(), stdout=logs["scheduler"], stderr=subprocess.STDOUT)
-    for worker in ("w0", "w1"):
-        hosts.start(worker, worker_command(address, hosts.address[worker]), cwd=folder, env=worker_environment(),
-                    stdout=logs[worker], stderr=subprocess.STDOUT)
-    spec = folder / "spec.json"
-    spec.write_text(json.dumps({
-        "raster": str(folder / "tiles.tif"), "model": str(folder / "slow.py"),
-        "output_table": str(folder / "there" / "table.csv"), "victim": hosts.address[victim],
-        "options": {**OPTIONS, "dask_scheduler": address}}))
-    driver = hosts.start("client", [sys.executable, str(DRIVER), str(spec)], cwd=folder, env=worker_environment(),
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in driver.stdout:
-        if line.strip() == "BUSY":
-            break
-    hosts.cut(victim)
-    driver.stdin.write("CUT\n")
-    driver.stdin.flush()
-    output, _ = driver.communicate(timeout=400)  # a guard against a hang, not a timing assertion
-    results = [line for line in output.splitlines() if line.startswith("RESULT ")]
-    assert results, output[-3000:]
-    return json.loads(results[-1][len("RESULT "):])
-
-
 @pytest.fixture
 def inputs(tmp_path):
     write_tile_raster(tmp_path / "tiles.tif")
@@ -81,7 +42,7 @@ def inputs(tmp_path):
 
 
 def test_a_worker_host_lost_during_the_run_loses_its_units_to_the_other(hosts, inputs):
-    result = run_with_a_host_lost(hosts, inputs, "w0")
+    result = netns.run_with_a_host_lost(hosts, inputs, "w0")
     assert result["ok"], result
     here = run_fields(str(inputs / "tiles.tif"), str(write_slow_recipe(inputs / "fast.py", inputs / "fast.log", 0)),
                       output_table=str(inputs / "here" / "table.csv"), **OPTIONS)
@@ -96,7 +57,7 @@ def test_a_worker_host_lost_during_the_run_loses_its_units_to_the_other(hosts, i
 
 
 def test_the_scheduler_host_lost_fails_the_run_naming_it(hosts, inputs):
-    result = run_with_a_host_lost(hosts, inputs, "scheduler")
+    result = netns.run_with_a_host_lost(hosts, inputs, "scheduler")
     address = f"tcp://{hosts.address['scheduler']}:{PORT}"
     assert not result["ok"]
     assert result["message"] == (

@@ -161,3 +161,34 @@ def test_a_unit_too_large_for_this_machine_is_refused_before_any_unit(scenes, tm
         r"explain_fields with a smaller tile_size\), or run them on a Dask cluster whose workers have the memory\.",
         str(raised.value)), (str(raised.value), available)
     assert not (tmp_path / "t.csv").exists()
+
+
+@pytest.mark.qgis_process
+def test_a_scene_too_large_through_qgis_process(scenes, qgis_process, tmp_path):
+    """The refusal in parameter names, at once, without a traceback or GDAL's complaints about the histograms of
+    bands without data (QGIS loads INPUT as a layer)."""
+    completed, _, _ = qgis_process("hsilime:explain_spatial", INPUT=scenes["corners"], MODEL=scenes["model"],
+                                   SEGMENTATION=1, OUTPUT=tmp_path / "out.tif", N_SAMPLES=32, BATCH_SIZE=8, DEVICE=1)
+    output = completed.stdout + completed.stderr
+    assert completed.returncode != 0
+    assert "Traceback" not in output and "dfMax should be strictly greater than dfMin" not in output, output[-3000:]
+    assert f"INPUT: explaining {scenes['corners']} would hold about " in output, output[-3000:]
+    assert "; nothing was read. Explain it tile by tile with explain_fields (UNITS=1), which holds one tile at a " \
+           "time, or clip it to a smaller extent first (Raster > Extraction > Clip Raster by Extent)." in output
+    assert not (tmp_path / "out.tif").exists()
+
+
+def test_styling_a_constant_raster_prints_no_gdal_complaint(hsilime_plugin, tmp_path, capfd):
+    """An attribution raster of one value everywhere (a model that ignores its input) is styled without GDAL's
+    "dfMax should be strictly greater than dfMin", which the histogram of QGIS's default renderer printed."""
+    import importlib
+
+    styling = importlib.import_module("hsi_lime.processing_algorithms.styling")
+    path = tmp_path / "constant.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=40, height=30, count=2, dtype="float32", crs="EPSG:32633",
+                       transform=rasterio.transform.from_origin(X0, Y0, PIXEL, PIXEL), nodata=-9999.0) as dataset:
+        dataset.write(np.zeros((2, 30, 40), np.float32))
+    capfd.readouterr()
+    styling.write_raster_style(str(path))
+    assert "dfMax should be strictly greater than dfMin" not in capfd.readouterr().err
+    assert (tmp_path / "constant.qml").is_file()

@@ -7,6 +7,7 @@ C x H x W cube as float32, which pixels hold data, the wavelengths in nm, and th
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -125,6 +126,10 @@ def valid_window(path: str | os.PathLike, grid: Grid, what: str = arg("raster"))
     return row0, col0, row1 - row0, col1 - col0
 
 
+#: What GDAL says when a read over the network fails (curl's errors, HTTP status codes).
+NETWORK_REASON = re.compile(r"curl|http|couldn't connect|connection|timed out|/vsi(curl|s3|gs|az)", re.IGNORECASE)
+
+
 def is_network_path(path) -> bool:
     """Whether GDAL reads ``path`` over a network (``/vsicurl/``, ``/vsis3/``, ``https://``...)."""
     text = str(path)
@@ -162,7 +167,7 @@ def _read(dataset, path, what: str, read):
         return read()
     except RasterioIOError as error:
         reason = _reason(error, path)
-        if is_network_path(path):
+        if is_network_path(path) or NETWORK_REASON.search(reason):  # a VRT may read its blocks over the network
             raise HsiLimeError(
                 f"{what}: reading {path} failed ({reason}): the network source stopped answering or the connection "
                 "broke; nothing was written. Check the connection and that the server still serves the file (or "

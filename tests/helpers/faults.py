@@ -64,6 +64,7 @@ class RangeServer:
 
     def __init__(self, folder: Path, stop_after: int | None = None):
         port_file = Path(folder) / f".port-{os.getpid()}-{id(self)}"
+        self.count_file = port_file.with_name(port_file.name + ".count")
         command = [sys.executable, str(Path(__file__).with_name("range_server.py")), str(folder), str(port_file)]
         self.process = subprocess.Popen(command + ([str(stop_after)] if stop_after is not None else []))
         deadline = time.monotonic() + 30
@@ -77,8 +78,14 @@ class RangeServer:
     def url(self, name: str) -> str:
         return f"/vsicurl/http://127.0.0.1:{self.port}/{name}"
 
+    @property
+    def requests(self) -> int:
+        """GET requests served so far."""
+        return int(self.count_file.read_text()) if self.count_file.is_file() else 0
+
     def stop(self) -> None:
         stop(self.process)
+        self.count_file.unlink(missing_ok=True)
 
     def __enter__(self) -> "RangeServer":
         return self

@@ -13,12 +13,16 @@ Needs root (CAP_NET_ADMIN) and the ``ip`` command: :func:`unavailable` says why 
 """
 from __future__ import annotations
 
+import json
 import secrets
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
-from .cluster import stop
+from . import REPO_ROOT
+from .cluster import bare_environment, require_scheduler_venv, scheduler_command, stop, worker_command, \
+    worker_environment
 
 SUBNET = "10.77.0"
 
@@ -96,3 +100,42 @@ class Hosts:
         self.made.clear()
 
 
+#: The scheduler's port on its host, and the run of run_with_a_host_lost: explain_fields, 40 tiles of the slow recipe.
+PORT = 8786
+HOST_RUN = dict(n_samples=32, batch_size=16, device="cpu", seed=5, allow_python=True, units="tiles", tile_size=4,
+                kind="spectral", band_groups="a=i0-i2; b=i3-i7")
+DRIVER = REPO_ROOT / "tests" / "helpers" / "cluster_driver.py"
+
+
+def run_with_a_host_lost(hosts: Hosts, folder: Path, victim: str) -> dict:
+    """Start a scheduler (its bare venv) and two workers on their hosts, run :data:`HOST_RUN` on ``folder``'s
+    tiles.tif and slow.py from the client host, cut ``victim`` once a unit runs there (any unit, for the
+    scheduler's host); the driver's result (tests/helpers/cluster_driver.py). The table goes to there/table.csv."""
+    require_scheduler_venv(folder)
+    address = f"tcp://{hosts.address['scheduler']}:{PORT}"
+    logs = {name: open(folder / f"{name}.log", "w") for name in ("scheduler", "w0", "w1")}
+    hosts.start("scheduler", scheduler_command(PORT, hosts.address["scheduler"]), cwd=folder,
+                env=bare_environment(), stdout=logs["scheduler"], stderr=subprocess.STDOUT)
+    for worker in ("w0", "w1"):
+        hosts.start(worker, worker_command(address, hosts.address[worker]), cwd=folder, env=worker_environment(),
+                    stdout=logs[worker], stderr=subprocess.STDOUT)
+    spec = folder / "spec.json"
+    spec.write_text(json.dumps({
+        "raster": str(folder / "tiles.tif"), "model": str(folder / "slow.py"),
+        "output_table": str(folder / "there" / "table.csv"), "victim": hosts.address[victim],
+        "options": {**HOST_RUN, "dask_scheduler": address}}))
+    driver = hosts.start("client", [sys.executable, str(DRIVER), str(spec)], cwd=folder, env=worker_environment(),
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in driver.stdout:
+        if line.strip() == "BUSY":
+            break
+    hosts.cut(victim)
+    driver.stdin.write("CUT\n")
+    driver.stdin.flush()
+    output, _ = driver.communicate(timeout=400)  # a guard against a hang, not a timing assertion
+    for log in logs.values():
+        log.close()
+    results = [line for line in output.splitlines() if line.startswith("RESULT ")]
+    if not results:
+        raise AssertionError(f"the client host gave no result: {output[-3000:]}")
+    return json.loads(results[-1][len("RESULT "):])

@@ -1,8 +1,9 @@
 """An HTTP server for GDAL's /vsicurl/: ``python range_server.py FOLDER PORT_FILE [STOP_AFTER]``.
 
 Serves the files of FOLDER on 127.0.0.1 (a free port, written to PORT_FILE), answering HEAD and GET with
-``Range: bytes=a-b`` (206 Partial Content), as GDAL reads remote rasters block by block. With STOP_AFTER, the
-process exits at the GET request after that many: the server stops answering during a run (connection refused).
+``Range: bytes=a-b`` (206 Partial Content), as GDAL reads remote rasters block by block; the number of GET
+requests served so far is kept in PORT_FILE.count. With STOP_AFTER, the process exits at the GET request after
+that many: the server stops answering during a run (connection refused).
 """
 import http.server
 import os
@@ -13,6 +14,7 @@ from pathlib import Path
 
 def main(folder: Path, port_file: Path, stop_after: int | None) -> None:
     served = {"get": 0}
+    counted = port_file.with_name(port_file.name + ".count")
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_HEAD(self):  # noqa: N802 (http.server's name)
@@ -23,6 +25,7 @@ def main(folder: Path, port_file: Path, stop_after: int | None) -> None:
             if stop_after is not None and served["get"] > stop_after:
                 os._exit(0)
             self._answer(body=True)
+            counted.write_text(str(served["get"]))
 
         def _answer(self, body: bool):
             path = folder / self.path.lstrip("/")
