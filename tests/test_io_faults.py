@@ -1,8 +1,8 @@
-"""Faults of the machine, made by the test: each gives ONE message naming the input or output, what happened (with
-the OS or GDAL reason) and what to do; nothing is half-written and the inputs are untouched.
+"""Faults of the machine, made by the test: each gives ONE message naming the input or output, what happened
+(with the OS or GDAL reason) and what to do; nothing is half-written and the inputs are untouched.
 
-* a full disk: a tmpfs of 120 or 300 KB (root only), for a report (Python's OSError), an attribution raster (GDAL does not
-  raise: the blocks are found missing before the rename) and a GeoPackage (GDAL's SQLite error);
+* a full disk: a tmpfs of 120 or 300 KB (root only), for a report (Python's OSError), an attribution raster
+  (GDAL does not raise: the blocks are found missing before the rename) and a GeoPackage (GDAL's SQLite error);
 * a destination that turns read-only during the run (the tmpfs remounted);
 * a truncated GeoTIFF (an interrupted download: its first 60 %), read whole and by units;
 * a raster, or a polygon file, that disappears during the run;

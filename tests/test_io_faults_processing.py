@@ -56,14 +56,14 @@ def test_a_network_raster_whose_server_stops_through_qgis_process(qgis_process, 
     try:
         with RangeServer(tmp_path) as server:
             vrt = _remote_vrt(raster, server.url(raster.name), tmp_path / "whole.vrt")
-            completed, _, _ = qgis_process("hsilime:explain_fields", INPUT=vrt, OUTPUT_TABLE=tmp_path / "whole" / "t.csv",
-                                           **parameters)
+            completed, _, _ = qgis_process("hsilime:explain_fields", INPUT=vrt,
+                                           OUTPUT_TABLE=tmp_path / "whole" / "t.csv", **parameters)
             assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
             total = server.requests
         with RangeServer(tmp_path, stop_after=3 * total // 4) as server:
             vrt = _remote_vrt(raster, server.url(raster.name), tmp_path / "remote.vrt")
-            completed, _, _ = qgis_process("hsilime:explain_fields", INPUT=vrt, OUTPUT_TABLE=tmp_path / "out" / "t.csv",
-                                           **parameters)
+            completed, _, _ = qgis_process("hsilime:explain_fields", INPUT=vrt,
+                                           OUTPUT_TABLE=tmp_path / "out" / "t.csv", **parameters)
     finally:
         del qgis_process.env["CPL_VSIL_CURL_NON_CACHED"]
     output = _failed(completed)

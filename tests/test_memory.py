@@ -2,8 +2,9 @@
 
 The scenes are 150 x 20000 x 20000 GeoTIFFs made with ``gdal_create -co SPARSE_OK=TRUE`` (224 GiB as float32,
 a few MB on disk: unwritten blocks are nodata): one whose data cover a single 64 x 64 block, one with data from
-its top-left corner to its centre. explain_spatial and explain_spectral read only the window of the polygons or of the valid
-data when that fits; otherwise the run is refused at once, with the sizes and the way out, and nothing is read.
+its top-left corner to its centre. explain_spatial and explain_spectral read only the window of the polygons
+or of the valid data when that fits; otherwise the run is refused at once, with the sizes and the way out,
+and nothing is read.
 """
 import re
 import shutil
@@ -119,14 +120,14 @@ def test_spectral_reads_only_the_window_of_the_valid_data(scenes, tmp_path):
 
 
 def _refusal(path, way_out: str) -> str:
-    return (r"raster: explaining " + re.escape(path) + r" would hold about [\d.]+ GiB \(the 150 x 20000 x 20000 cube as "
-            r"float32: 223\.5 GiB; its nodata masks while it is read: 111\.8 GiB; .*\) in memory, more than 80% of the "
-            r"[\d.]+ GiB this machine has available; even the 1\d{4} x 1\d{4} window that holds the valid pixels would "
+    return (r"raster: explaining " + re.escape(path) + r" would hold about [\d.]+ GiB \(the 150 x 20000 x 20000 "
+            r"cube as float32: 223\.5 GiB; its nodata masks while it is read: 111\.8 GiB; .*\) in memory, more than "
+            r"80% of the [\d.]+ GiB this machine has available; even the 1\d{4} x 1\d{4} window that holds the valid pixels would "
             r"hold [\d.]+ GiB; nothing was read\. " + re.escape(way_out))
 
 
-TILES_WAY_OUT = ("Explain it tile by tile with explain_fields (units='tiles'), which holds one tile at a time, or clip it "
-                 "to a smaller extent first (Raster > Extraction > Clip Raster by Extent).")
+TILES_WAY_OUT = ("Explain it tile by tile with explain_fields (units='tiles'), which holds one tile at a time, or "
+                 "clip it to a smaller extent first (Raster > Extraction > Clip Raster by Extent).")
 
 
 def test_a_scene_whose_valid_data_do_not_fit_is_refused_before_reading(scenes, reads, tmp_path):
@@ -152,8 +153,8 @@ def test_pixel_attribution_of_a_scene_too_large_is_refused_with_its_way_out(scen
 
 def test_a_unit_too_large_for_this_machine_is_refused_before_any_unit(scenes, tmp_path):
     with pytest.raises(HsiLimeError) as raised:
-        run_fields(scenes["block"], scenes["model"], units="tiles", tile_size=SIZE, kind="spectral", band_groups="P=i0-i39",
-                   output_table=str(tmp_path / "t.csv"), **SETTINGS)
+        run_fields(scenes["block"], scenes["model"], units="tiles", tile_size=SIZE, kind="spectral",
+                   band_groups="P=i0-i39", output_table=str(tmp_path / "t.csv"), **SETTINGS)
     available = gib(available_memory())
     assert re.fullmatch(
         r"units: unit r0c0 \(20000 x 20000 pixels\) would hold about [\d.]+ GiB \(.*\) in memory, more than 80% of the "

@@ -181,8 +181,9 @@ class _ClusterRun:
 
 def remote_task(*arguments) -> tuple:
     """The function and arguments of :meth:`Client.submit` that call ``run_payload(*arguments)`` of the
-    worker's engine (the bundle's future, the units and the task as bytes, the cancel event's name): ``apply(getattr(import_module(WORKER_MODULE), "run_payload"), arguments)``, with the
-    lookup as an inline task that runs on the worker, so that no pickle names the engine."""
+    worker's engine (the bundle's future, the units and the task as bytes, the cancel event's name):
+    ``apply(getattr(import_module(WORKER_MODULE), "run_payload"), arguments)``, with the lookup as an
+    inline task that runs on the worker, so that no pickle names the engine."""
     from dask._task_spec import Task
     from dask.utils import apply
 
