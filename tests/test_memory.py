@@ -122,8 +122,8 @@ def test_spectral_reads_only_the_window_of_the_valid_data(scenes, tmp_path):
 def _refusal(path, way_out: str) -> str:
     return (r"raster: explaining " + re.escape(path) + r" would hold about [\d.]+ GiB \(the 150 x 20000 x 20000 "
             r"cube as float32: 223\.5 GiB; its nodata masks while it is read: 111\.8 GiB; .*\) in memory, more than "
-            r"80% of the [\d.]+ GiB this machine has available; even the 1\d{4} x 1\d{4} window that holds the valid pixels would "
-            r"hold [\d.]+ GiB; nothing was read\. " + re.escape(way_out))
+            r"80% of the [\d.]+ GiB this machine has available; even the 1\d{4} x 1\d{4} window that holds the valid "
+            r"pixels would hold [\d.]+ GiB; nothing was read\. " + re.escape(way_out))
 
 
 TILES_WAY_OUT = ("Explain it tile by tile with explain_fields (units='tiles'), which holds one tile at a time, or "
