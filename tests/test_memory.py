@@ -17,6 +17,7 @@ from rasterio.windows import Window
 
 import hsi_lime_plugin.inputs.scene as scene_module
 from helpers.scene import write_band_model
+from helpers.units import record_reads
 from hsi_lime_plugin.errors import HsiLimeError
 from hsi_lime_plugin.memory import Footprint, available_memory, gib
 from hsi_lime_plugin.reporting import RecordingReporter
@@ -60,15 +61,7 @@ def scenes(tmp_path_factory):
 @pytest.fixture
 def reads(monkeypatch):
     """Every window the runs read of a raster through the scene reader (None: the whole raster)."""
-    windows = []
-    original = scene_module.read_raster
-
-    def counting(path, window=None, **options):
-        windows.append(window)
-        return original(path, window=window, **options)
-
-    monkeypatch.setattr(scene_module, "read_raster", counting)
-    return windows
+    return record_reads(monkeypatch, scene_module)
 
 
 def test_a_footprint_adds_its_parts_and_fits_or_not():

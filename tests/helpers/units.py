@@ -13,6 +13,19 @@ from .scene import CRS, TRANSFORM
 HYPERVIEW_SCALE = 5419.0
 
 
+def record_reads(monkeypatch, module) -> list:
+    """The windows ``module`` reads through its ``read_raster`` from now on (None: a whole raster)."""
+    windows = []
+    original = module.read_raster
+
+    def counting(path, window=None, **options):
+        windows.append(window)
+        return original(path, window=window, **options)
+
+    monkeypatch.setattr(module, "read_raster", counting)
+    return windows
+
+
 def write_tile_raster(path: Path, bands: int = 8, height: int = 20, width: int = 30, nodata_box=(0, 0, 8, 8)) -> Path:
     """An int16 raster on the scene's grid whose pixels in ``nodata_box`` (row0, col0, row1, col1) are nodata."""
     data = np.random.default_rng(3).integers(500, 4000, size=(bands, height, width)).astype(np.int16)
