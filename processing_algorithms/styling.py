@@ -20,6 +20,7 @@ from qgis.core import (
     QgsSymbol,
     QgsVectorLayer,
 )
+from .checks import quiet_gdal
 from .qgis_compat import RAMP_LINEAR, STATISTIC_MAX, STATISTIC_MIN, save_style_to_database
 from qgis.PyQt.QtGui import QColor
 
@@ -77,7 +78,8 @@ def style_segments(layer: QgsVectorLayer, field: str) -> None:
 def write_raster_style(path: str) -> None:
     """Write the attribution style as ``<path without extension>.qml``, the file QGIS reads as a GeoTIFF's
     default style (saveNamedStyle: ``saveDefaultStyle()`` without categories is deprecated since 3.26)."""
-    layer = QgsRasterLayer(path, "attribution", "gdal")
+    with quiet_gdal():  # the default renderer's histogram of a constant band is all GDAL would complain about
+        layer = QgsRasterLayer(path, "attribution", "gdal")
     if layer.isValid():
         style_attribution_raster(layer)
         layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")

@@ -7,7 +7,6 @@ must know they did not get it.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 
 import torch
@@ -66,14 +65,6 @@ def choose_batch_size(bytes_per_sample: int, n_samples: int, device: torch.devic
         budget = CPU_BATCH_BUDGET
     size = budget // max(1, bytes_per_sample * ACTIVATION_FACTOR)
     return int(max(1, min(size, MAX_BATCH_SIZE, n_samples)))
-
-
-def physical_memory() -> int:
-    """Bytes of physical memory of this machine (8 GiB when the platform does not tell)."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):  # Windows has no sysconf
-        return 8 << 30
 
 
 _THREADS_LOCK = threading.RLock()

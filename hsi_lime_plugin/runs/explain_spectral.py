@@ -26,7 +26,7 @@ from ..reports.spectral_figure import plot_spectral
 from ..settings import (BandGroups, ModelSource, PolygonSource, RasterSource, Segmentation, SpectralOutputs,
                         SpectralSettings, Units, split_explain_options)
 from .common import reading
-from .unit_runs import Collected, LoopSettings, execute, finish_log, plan_units, prepare
+from .unit_runs import Collected, LoopSettings, execute, finish_log, fit_units, plan_units, prepare
 
 
 @dataclass
@@ -167,6 +167,7 @@ def run(settings: SpectralSettings, reporter: Reporter | None = None) -> Spectra
         loop = LoopSettings("spectral", Segmentation(), settings.band_groups, settings.explain, settings.runtime,
                             faithfulness=settings.faithfulness)
         prepared = prepare(settings.raster, settings.model, loop, reporter)
+        units = fit_units(units, settings.raster, prepared, reporter, arg("polygons"))
         reporter.info(_describe_superbands(prepared.superbands))
         reporter.info(f"explaining {len(units)} {'fields' if polygons else 'raster'} with "
                       f"{settings.explain.samples_text()} each")
