@@ -9,6 +9,7 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
+from ..hsi_lime_plugin.inputs.signatures import starts_as_tiff
 from .messages import parameter_name
 
 
@@ -75,15 +76,22 @@ class ParameterChecks:
         value = parameters.get(self.P_INPUT)
         if self.parameterDefinition(self.P_INPUT) is None or not isinstance(value, str) or not value:
             return None
-        if QgsProcessingUtils.mapLayerFromString(value, context, False) is not None:
-            return None
+        with quiet_gdal():  # a file GDAL cannot open is for our message below, not for GDAL's on stderr
+            if QgsProcessingUtils.mapLayerFromString(value, context, False) is not None:
+                return None
         if not value.startswith("/vsi") and not Path(value).exists():  # GDAL's virtual paths (/vsicurl/, /vsis3/)
             return self.tr("INPUT: {} does not exist; choose an existing raster file.", CONTEXT).format(value)
-        if not _gdal_reads(value):
+        if _gdal_reads(value):
+            return None
+        if starts_as_tiff(value):
             return self.tr(
-                "INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.", CONTEXT
+                "INPUT: {} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens to a "
+                "file whose download or copy was interrupted. Copy or download it again ('gdalinfo' finds such "
+                "faults), then run again.", CONTEXT
             ).format(value)
-        return None
+        return self.tr(
+            "INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.", CONTEXT
+        ).format(value)
 
     def _band_groups_problem(self, parameters) -> str | None:
         """A BAND_GROUPS string that does not parse, pointing at the character, before anything runs."""

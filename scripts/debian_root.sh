@@ -11,8 +11,9 @@
 # configuration into ROOT, and then, in a private mount namespace (every mount disappears when the command
 # ends, however it ends): a fresh /proc, /sys and /dev bound, the checkout and ../shared bound at the same
 # paths (so ../shared is beside it), the git folder of a worktree, the local folders pip's configuration names
-# (read-only), and ROOT/var/lib/hsi-lime/venv bound over the checkout's .venv (the root's Python differs from
-# the host's; the venv, with its torch, stays cached in ROOT).
+# (read-only), ROOT/var/lib/hsi-lime/venv bound over the checkout's .venv and ROOT/var/lib/hsi-lime/build over
+# its build folder (the root's Python differs from the host's: the venvs, .venv with its torch and build/'s
+# scheduler, check and Qt6 venvs, stay cached in ROOT and never meet the host's).
 # OVERLAY=1 runs the command on a throwaway overlay of ROOT (what it installs there is dropped afterwards).
 # BACKPORTS=1 installs QGIS from SUITE-backports (3.44 on trixie) on such a layer first.
 # Needs root, debootstrap and unshare (util-linux).
@@ -66,7 +67,7 @@ in_root() {
   local shared git_dir
   shared=$(cd "$CHECKOUT/.." && pwd -P)/shared
   git_dir=$(git -C "$CHECKOUT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
-  mkdir -p "$CHECKOUT/.venv" "$ROOT/var/lib/hsi-lime/venv"
+  mkdir -p "$CHECKOUT/.venv" "$CHECKOUT/build" "$ROOT/var/lib/hsi-lime/venv" "$ROOT/var/lib/hsi-lime/build"
   unshare --mount --pid --fork --propagation private bash -euc '
     root=$1 checkout=$2 shared=$3 git_dir=$4 sources=$5 layer=""; shift 5
     if [ "${OVERLAY:-0}" = 1 ]; then  # a throwaway layer over the root: what the command changes is dropped
@@ -83,6 +84,7 @@ in_root() {
     case "$git_dir" in ""|"$checkout"/*) ;; *) bind "$git_dir" ;; esac
     for folder in $sources; do bind "$folder" && mount -o remount,bind,ro "$root$folder"; done
     mount --bind "$root/var/lib/hsi-lime/venv" "$root$checkout/.venv"
+    mount --bind "$root/var/lib/hsi-lime/build" "$root$checkout/build"
     passed=()  # the variables that configure pip, CI and the tests go through; nothing else of the host
     while IFS= read -r line; do passed+=("$line"); done < <(env | grep -E "^(PIP_[A-Z_]*|CI|HYPOTHESIS_PROFILE|HSI_LIME_[A-Z_]*)=")
     status=0

@@ -7,7 +7,9 @@
 # 1. Debian packages: QGIS with PyQGIS (3.22 on Debian 12, 3.40 on 13), the scientific stack QGIS' own
 #    Python must share (GDAL/rasterio, geopandas, scikit-learn, scikit-image, matplotlib), the Qt
 #    translation tools (pylupdate5, lrelease) for i18n/, and xvfb with xauth (xvfb-run needs it; Debian 13's
-#    xvfb no longer brings it) so tests/test_dialogs.py opens the dialogs in a QGIS desktop without a display.
+#    xvfb no longer brings it) so tests/test_dialogs.py opens the dialogs in a QGIS desktop without a display,
+#    and xz-utils (a minimal Debian root lacks it) to unpack the QGIS source that make check-qt6 takes its
+#    migration checker from.
 #    Names that differ between releases are given as alternatives (first|second): the first one this
 #    machine's apt knows is taken.
 # 2. A virtual environment at .venv made from the system Python with
@@ -24,7 +26,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(qgis python3-qgis qgis-providers python3-rasterio python3-geopandas
   python3-sklearn python3-skimage python3-matplotlib python3-pandas python3-scipy
-  python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb xauth)
+  python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb xauth xz-utils)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 known() { apt-cache show "$1" >/dev/null 2>&1; }

@@ -4,7 +4,8 @@
 * a full disk: a tmpfs of 120 or 300 KB (root only), for a report (Python's OSError), an attribution raster
   (GDAL does not raise: the blocks are found missing before the rename) and a GeoPackage (GDAL's SQLite error);
 * a destination that turns read-only during the run (the tmpfs remounted);
-* a truncated GeoTIFF (an interrupted download: its first 60 %), read whole and by units;
+* a truncated GeoTIFF (an interrupted download: its first 60 %), read whole and by units, and one cut before
+  its image directory;
 * a raster, or a polygon file, that disappears during the run;
 * a /vsicurl/ raster whose HTTP server on 127.0.0.1 stops during the run.
 
@@ -133,6 +134,22 @@ def test_a_truncated_geotiff(scene, model, tmp_path, how):
                             "interrupted; nothing was written. Copy or download it again ('gdalinfo -checksum' finds "
                             "such faults), then run again."), message
     assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+    assert digest(raster) == before
+
+
+def test_a_truncated_geotiff_without_its_directory(scene, tmp_path):
+    """Cut before its image directory (written last), the file cannot even be opened: damaged, not foreign."""
+    raster = truncated(scene.raster, tmp_path / "cut.tif", 0.6, directory="last")
+    before = digest(raster)
+    with pytest.raises(HsiLimeError) as raised:
+        run_spatial(str(raster), str(scene.model), str(tmp_path / "out" / "out.tif"), segmentation="patches",
+                    patch_size=5, **SETTINGS)
+    message = str(raised.value)
+    assert message.startswith(f"raster: {raster} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot "
+                              "open it (TIFFReadDirectory:Failed to read directory at offset "), message
+    assert message.endswith("), as happens to a file whose download or copy was interrupted; nothing was written. "
+                            "Copy or download it again ('gdalinfo' finds such faults), then run again."), message
+    assert not (tmp_path / "out").exists()
     assert digest(raster) == before
 
 

@@ -45,6 +45,17 @@ def test_a_truncated_geotiff_through_qgis_process(scene, qgis_process, tmp_path)
     assert not (tmp_path / "out").exists()
 
 
+def test_a_geotiff_cut_before_its_directory_through_qgis_process(scene, qgis_process, tmp_path):
+    raster = truncated(scene.raster, tmp_path / "cut.tif", directory="last")
+    completed, _, _ = qgis_process("hsilime:explain_spatial", INPUT=raster, MODEL=scene.model, SEGMENTATION=2,
+                                   PATCH_SIZE=5, OUTPUT=tmp_path / "out" / "out.tif", **COMMON)
+    output = _failed(completed)
+    assert (f"INPUT: {raster} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens "
+            "to a file whose download or copy was interrupted. Copy or download it again ('gdalinfo' finds such "
+            "faults), then run again.") in output, output[-3000:]
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_network_raster_whose_server_stops_through_qgis_process(qgis_process, tmp_path):
     """QGIS 3.22's qgis_process loads INPUT only from a local file, so the remote raster comes in a VRT whose
     blocks are read from the server. The server serves a first run whole (its requests counted), then stops

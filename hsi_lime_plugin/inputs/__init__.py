@@ -1,6 +1,7 @@
 """Inputs: what a run reads, and nothing it computes.
 
 * :mod:`.raster`: a raster (any GDAL format, whole or a window) as a :class:`~.raster.RasterCube`;
+* :mod:`.signatures`: what a file's first bytes say it is (a damaged GeoTIFF told from another format);
 * :mod:`.wavelengths`: the band centres in nm from the file's metadata, in every convention;
 * :mod:`.wavelength_text`: band centres the user types or gives as a text file;
 * :mod:`.polygons`: field polygons read, repaired and identified once.

@@ -18,6 +18,7 @@ from rasterio.transform import Affine
 
 from ..errors import HsiLimeError, arg
 from ..memory import Footprint
+from .signatures import starts_as_tiff
 from .wavelengths import read_wavelengths
 
 
@@ -128,6 +129,9 @@ def valid_window(path: str | os.PathLike, grid: Grid, what: str = arg("raster"))
 
 #: What GDAL says when a read over the network fails (curl's errors, HTTP status codes).
 NETWORK_REASON = re.compile(r"curl|http|couldn't connect|connection|timed out|/vsi(curl|s3|gs|az)", re.IGNORECASE)
+#: A source a VRT reads over the network.
+NETWORK_SOURCE = re.compile(r"<SourceFilename[^>]*>\s*(/vsi(curl|s3|gs|az|adls|oss|swift|webhdfs)/|https?://)",
+                            re.IGNORECASE)
 
 
 def is_network_path(path) -> bool:
@@ -154,6 +158,12 @@ def _open(path: str | os.PathLike, what: str, during_run: bool = False):
                 "connection and that the server still serves the file (for /vsis3/ also the credentials), then "
                 "run again, or copy the raster to a local disk."
             ) from None
+        if starts_as_tiff(path):
+            raise HsiLimeError(
+                f"{what}: {path} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it "
+                f"({_reason(error, path)}), as happens to a file whose download or copy was interrupted; nothing was "
+                "written. Copy or download it again ('gdalinfo' finds such faults), then run again."
+            ) from None
         raise HsiLimeError(
             f"{what}: {path} cannot be read as a raster ({_reason(error, path)}); give a GeoTIFF, ENVI or another GDAL "
             "format (a file of such a format that still fails is damaged or incomplete: copy or download it again)."
@@ -167,7 +177,7 @@ def _read(dataset, path, what: str, read):
         return read()
     except RasterioIOError as error:
         reason = _reason(error, path)
-        if is_network_path(path) or NETWORK_REASON.search(reason):  # a VRT may read its blocks over the network
+        if is_network_path(path) or NETWORK_REASON.search(reason) or _network_vrt(dataset, path):
             raise HsiLimeError(
                 f"{what}: reading {path} failed ({reason}): the network source stopped answering or the connection "
                 "broke; nothing was written. Check the connection and that the server still serves the file (or "
@@ -185,9 +195,28 @@ def _read(dataset, path, what: str, read):
         ) from None
 
 
+def _network_vrt(dataset, path) -> bool:
+    """Whether ``path`` is a VRT that reads some of its blocks over the network: GDAL 3.10's error for a source
+    whose server stopped is the TIFF's own ("Failed to read directory"), without a word of the network."""
+    if dataset.driver != "VRT" or not os.path.isfile(path):
+        return False
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            return NETWORK_SOURCE.search(file.read()) is not None
+    except OSError:
+        return False
+
+
 def _reason(error: Exception, path) -> str:
-    """GDAL's reason in one line, without rasterio's generic prefix and the path the message names already."""
-    text = " ".join(str(error).split()).replace("Read or write failed. ", "").replace(f"{path}, ", "")
+    """GDAL's reason in one line, without rasterio's generic prefix and the path the message names already.
+
+    rasterio 1.4 raises a generic error ("Read failed. See previous exception for details.") from GDAL's last
+    one, which says what GDAL 3.6's single error said (the band and block that failed): that is the reason."""
+    if error.__cause__ is not None and "See previous exception" in str(error):
+        error = error.__cause__
+    text = " ".join(str(error).split()).replace("Read or write failed. ", "")
+    for named in (str(path), os.path.basename(str(path))):  # GDAL 3.6 names the path, 3.10 the file
+        text = text.replace(f"{named}, ", "").removeprefix(f"{named}: ")
     return text.rstrip(".") or type(error).__name__
 
 

@@ -106,6 +106,7 @@ class WriteFault(Exception):
     def message(self, what: str, final: Path, temporary: Path) -> str:
         """``{what}: writing {final} failed: {reason}; nothing was written. {what to do}``"""
         reason = " ".join(str(self.error).split()).replace(str(temporary), str(final))
+        reason = reason.replace(f": {final}: ", ": ")  # GDAL 3.10 names the file again before the OS's reason
         if isinstance(self.error, OSError) and self.error.strerror:
             reason = f"[Errno {self.error.errno}] {self.error.strerror}"
         kind = _fault_kind(self.error, reason)

@@ -3,7 +3,7 @@ server that stops answering.
 
 * :func:`small_disk`: a tmpfs of a few hundred KB mounted on a folder (root only: skips otherwise), which
   :func:`read_only` remounts read-only during a run; always unmounted at the end;
-* :func:`truncated`: the first part of a file (an interrupted download);
+* :func:`truncated`: the first part of a GeoTIFF (an interrupted download), its directory kept or cut off;
 * :class:`RangeServer`: an HTTP server on 127.0.0.1 answering GET with ``Range`` (what GDAL's ``/vsicurl/``
   reads with) and HEAD, that stops when told or after a number of requests;
 * :func:`digest`: a file's SHA-256, to show that an input was not touched.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -46,9 +47,20 @@ def read_only(folder: Path) -> None:
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True, capture_output=True)
 
 
-def truncated(source: Path, target: Path, fraction: float = 0.6) -> Path:
-    """The first ``fraction`` of ``source`` as ``target``."""
-    data = Path(source).read_bytes()
+def truncated(source: Path, target: Path, fraction: float = 0.6, directory: str = "first") -> Path:
+    """The first ``fraction`` of a copy of the GeoTIFF ``source`` as ``target``, its image directory ``first``
+    (it survives the cut: reading the pixels fails) or ``last`` (cut off: opening fails). GDAL writes a new file's
+    directory after its data when tags change after the data (GDAL 3.10 does for ``source``, 3.6 does not), and
+    first in a copy: the copy, with a tag added for ``last``, makes the layout the same on every GDAL."""
+    import rasterio.shutil
+
+    rasterio.shutil.copy(source, target, driver="GTiff")
+    if directory == "last":
+        with rasterio.open(target, "r+") as dataset:
+            dataset.update_tags(note="x" * 2000)  # the grown directory no longer fits its place
+    data = Path(target).read_bytes()
+    where = struct.unpack("<I" if data[:2] == b"II" else ">I", data[4:8])[0]
+    assert (where < len(data) * fraction) == (directory == "first"), (directory, where, len(data))
     Path(target).write_bytes(data[: int(len(data) * fraction)])
     return Path(target)
 
