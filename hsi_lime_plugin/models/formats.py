@@ -188,17 +188,21 @@ def _refuse_sklearn_pickle(path: Path) -> HsiLimeError:
 
 
 def _pickle_modules(path: Path) -> set[str]:
-    """The top-level module names a pickle's opcodes mention (GLOBAL, and the strings before STACK_GLOBAL),
-    from its first :data:`PICKLE_SCAN_BYTES`; empty for what is no plain pickle (joblib's compressed files)."""
+    """The top-level module names the pickles at the start of a file mention (GLOBAL's argument, the strings
+    before STACK_GLOBAL), from its first :data:`PICKLE_SCAN_BYTES`; torch's legacy format is several pickles
+    in a row. Empty for what is no plain pickle (joblib's compressed files)."""
     with open(path, "rb") as stream:
         head = stream.read(PICKLE_SCAN_BYTES)
-    names = set()
+    names, offset = set(), 0
     try:
-        for _, argument, _ in pickletools.genops(head):
-            if isinstance(argument, str):  # GLOBAL's "module name", the module strings of STACK_GLOBAL, data
-                names.add(argument.split(" ")[0].split(".")[0])
+        while offset < len(head):
+            for opcode, argument, position in pickletools.genops(head[offset:]):
+                if isinstance(argument, str):  # module names, and data strings, which do no harm here
+                    names.add(argument.split(" ")[0].split(".")[0])
+                if opcode.name == "STOP":
+                    offset += position + 1
     except (ValueError, EOFError, UnicodeDecodeError):
-        pass  # a truncated scan or no pickle at all: what was read so far
+        pass  # a truncated scan, or bytes after the pickles: what was read so far
     return names
 
 
