@@ -4,197 +4,177 @@
 <context>
     <name>AttributePixels</name>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="33"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="42"/>
         <source>Explain pixels and bands (gradients, occlusion)</source>
         <translation>Pixel und Kanäle erklären (Gradienten, Okklusion)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="75"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="75"/>
         <source>Integrated Gradients: (value - baseline) x the mean gradient on the straight path from the baseline; the attributions add up to the prediction minus the prediction on the baseline (the log reports the gap). Saliency: |gradient|. Input x Gradient: (value - baseline) x gradient. Occlusion: the drop of the output when a window is set to the baseline. Gradients need a TorchScript or Python model.</source>
         <translation>Integrated Gradients: (Wert - Basislinie) x mittlerer Gradient auf dem geraden Weg von der Basislinie; die Attributionen addieren sich zur Vorhersage minus der Vorhersage auf der Basislinie (das Protokoll nennt die Abweichung). Saliency: |Gradient|. Input x Gradient: (Wert - Basislinie) x Gradient. Occlusion: der Rückgang der Ausgabe, wenn ein Fenster auf die Basislinie gesetzt wird. Gradienten brauchen ein TorchScript- oder Python-Modell.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Noise (gradient methods)</source>
         <translation>Rauschen (Gradientenmethoden)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Average the gradient method over N_NOISE noisy copies: Gaussian noise (SmoothGrad: mean, squared: mean of squares, VarGrad: variance), or copies with random bands set to the baseline (band dropout).</source>
         <translation>Die Gradientenmethode über N_NOISE verrauschte Kopien mitteln: Gaußsches Rauschen (SmoothGrad: Mittel, quadriert: Mittel der Quadrate, VarGrad: Varianz) oder Kopien, in denen zufällige Kanäle auf die Basislinie gesetzt sind (Kanal-Dropout).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="97"/>
         <source>Integration steps</source>
         <translation>Integrationsschritte</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="97"/>
         <source>Points on the path from the baseline (Integrated Gradients, Gauss-Legendre).</source>
         <translation>Punkte auf dem Weg von der Basislinie (Integrated Gradients, Gauß-Legendre).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="100"/>
         <source>Noisy samples</source>
         <translation>Verrauschte Stichproben</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="100"/>
         <source>Noisy copies per target (NOISE).</source>
         <translation>Verrauschte Kopien je Zielgröße (NOISE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Noise level</source>
         <translation>Rauschstärke</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Gaussian noise: standard deviation as a fraction of the value range. Band dropout: the probability that a band is switched to the baseline.</source>
         <translation>Gaußsches Rauschen: Standardabweichung als Anteil des Wertebereichs. Kanal-Dropout: die Wahrscheinlichkeit, dass ein Kanal auf die Basislinie gesetzt wird.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="109"/>
         <source>Occlusion window</source>
         <translation>Okklusionsfenster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="109"/>
         <source>Pixels (8: squares of 8 x 8 pixels, all bands) or bands,rows,columns with 0 for a whole axis (5,0,0: 5 bands of the whole image at a time).</source>
         <translation>Pixel (8: Quadrate von 8 x 8 Pixeln, alle Kanäle) oder Kanäle,Zeilen,Spalten mit 0 für eine ganze Achse (5,0,0: jeweils 5 Kanäle des ganzen Bildes).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="112"/>
         <source>Occlusion stride</source>
         <translation>Okklusionsschrittweite</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="112"/>
         <source>Step between windows, in the same form as WINDOW; empty: the window&apos;s size (no overlap).</source>
         <translation>Schritt zwischen den Fenstern, in derselben Form wie WINDOW; leer: die Fenstergröße (keine Überlappung).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="54"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="63"/>
         <source>Optional polygons: the attributions summed over each (OUTPUT_SEGMENTS), and the segments of FAITHFULNESS.</source>
         <translation>Optionale Polygone: die Attributionen je Polygon summiert (OUTPUT_SEGMENTS) und die Segmente für FAITHFULNESS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="56"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
         <source>Band groups (superbands)</source>
         <translation>Kanalgruppen (Superbänder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="56"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
         <source>Optional band groups, as in Explain spectral importance: the attributions summed over each (OUTPUT_GROUPS).</source>
         <translation>Optionale Kanalgruppen wie bei „Spektrale Bedeutung erklären“: die Attributionen je Gruppe summiert (OUTPUT_GROUPS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="118"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="118"/>
         <source>GeoTIFF on the input grid, one band per target (each pixel&apos;s attribution summed over its bands; band description = target name).</source>
         <translation>GeoTIFF auf dem Eingaberaster, ein Kanal je Zielgröße (die Attribution jedes Pixels über seine Kanäle summiert; Kanalbeschreibung = Name der Zielgröße).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="121"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="121"/>
         <source>One row per target and band: target, band (1-based), wavelength_nm, attribution (summed over the valid pixels). CSV or GeoPackage.</source>
         <translation>Eine Zeile je Zielgröße und Kanal: target, band (ab 1 gezählt), wavelength_nm, attribution (über die gültigen Pixel summiert). CSV oder GeoPackage.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
         <source>Attribution cubes (folder)</source>
         <translation>Attributionswürfel (Ordner)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
         <source>A folder: one GeoTIFF per target, attribution_&lt;target&gt;.tif, with one band per raster band.</source>
         <translation>Ein Ordner: ein GeoTIFF je Zielgröße, attribution_&lt;target&gt;.tif, mit einem Kanal je Rasterkanal.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="120"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="127"/>
         <source>Polygons with attributions</source>
         <translation>Polygone mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="131"/>
         <source>POLYGONS with attr_&lt;target&gt; (summed attributions) and, with FAITHFULNESS, the scores per target; the columns of Explain spatial importance.</source>
         <translation>POLYGONS mit attr_&lt;target&gt; (summierte Attributionen) und, mit FAITHFULNESS, den Bewertungen je Zielgröße; die Spalten von „Räumliche Bedeutung erklären“.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="133"/>
         <source>Band group attributions</source>
         <translation>Attributionen der Kanalgruppen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="133"/>
         <source>One row per target and band group, with the columns of Explain spectral importance.</source>
         <translation>Eine Zeile je Zielgröße und Kanalgruppe, mit den Spalten von „Spektrale Bedeutung erklären“.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="128"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="135"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="34"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="43"/>
         <source>Attributes a hyperspectral model&apos;s prediction to every pixel and band: Integrated Gradients, Saliency or Input x Gradient (through captum, for TorchScript and Python models; optionally smoothed by SmoothGrad, SmoothGrad squared, VarGrad or band dropout), or Occlusion of sliding windows of pixels or bands (any model, ONNX included). Writes a georeferenced raster (one band per target, summed over bands), a table per target and band, optionally the full target x band cube, and sums over field polygons and band groups with the same columns as the LIME outputs, so that methods can be compared side by side.</source>
         <translation>Ordnet die Vorhersage eines hyperspektralen Modells jedem Pixel und jedem Band zu: Integrated Gradients, Saliency oder Input x Gradient (über captum, für TorchScript- und Python-Modelle; optional geglättet durch SmoothGrad, SmoothGrad quadriert, VarGrad oder Band-Dropout) oder Okklusion gleitender Fenster aus Pixeln oder Bändern (jedes Modell, auch ONNX). Schreibt ein georeferenziertes Raster (ein Band je Zielgröße, über die Bänder summiert), eine Tabelle je Zielgröße und Band, optional den vollständigen Würfel Zielgröße x Band sowie Summen über Feldpolygone und Bandgruppen mit denselben Spalten wie die LIME-Ausgaben, damit sich die Methoden direkt vergleichen lassen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Integrated Gradients</source>
-        <translation>Integrated Gradients</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Saliency</source>
-        <translation>Saliency</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Input x Gradient</source>
-        <translation>Input x Gradient</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Occlusion</source>
-        <translation>Okklusion</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>None</source>
         <translation>Keines</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>SmoothGrad</source>
         <translation>SmoothGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>SmoothGrad squared</source>
         <translation>SmoothGrad quadriert</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>VarGrad</source>
         <translation>VarGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Band dropout</source>
         <translation>Band-Dropout</translation>
     </message>
@@ -202,335 +182,215 @@
 <context>
     <name>ExplainFields</name>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="34"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="33"/>
         <source>Explain every field or tile</source>
         <translation>Jedes Feld oder jede Kachel erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
         <source>Hyperspectral raster</source>
         <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
         <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1).</source>
         <translation>Die Szene, aus der die Felder oder Kacheln Fenster für Fenster gelesen werden (UNITS 0 und 1).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Units</source>
         <translation>Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Regular tiles</source>
         <translation>Regelmäßige Kacheln</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>One raster per unit</source>
         <translation>Ein Raster je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>What is explained one by one: the polygons of POLYGONS, tiles of TILE_SIZE pixels of INPUT, or each raster of RASTERS.</source>
         <translation>Was einzeln erklärt wird: die Polygone aus POLYGONS, Kacheln von TILE_SIZE Pixeln aus INPUT oder jedes Raster aus RASTERS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="63"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="62"/>
         <source>Fields explained one by one (UNITS 0; any CRS). Polygons outside the raster or smaller than one pixel are skipped with one warning naming them; duplicate ids in ID_FIELD are an error.</source>
         <translation>Felder, die einzeln erklärt werden (UNITS 0; beliebiges KBS). Polygone außerhalb des Rasters oder kleiner als ein Pixel werden mit einer Warnung, die sie nennt, übersprungen; doppelte Kennungen in ID_FIELD sind ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>Tile size (pixels)</source>
         <translation>Kachelgröße (Pixel)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>UNITS 1: square tiles on the raster&apos;s grid, edge tiles smaller; tiles without a valid pixel are skipped.</source>
         <translation>UNITS 1: quadratische Kacheln auf dem Gitter des Rasters, Randkacheln kleiner; Kacheln ohne gültiges Pixel werden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>Rasters, one unit each</source>
         <translation>Raster, je eine Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image per field with its own nodata mask).</source>
         <translation>UNITS 2: Rasterlayer oder -dateien, jede eine Einheit, benannt nach ihrem Dateinamen (z. B. ein kleines Bild je Feld mit eigener NoData-Maske).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>Dask scheduler address</source>
         <translation>Adresse des Dask-Schedulers</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>e.g. tcp://10.0.0.5:8786: run the units on that Dask cluster (workers need hsi-lime installed with pip and the rasters on storage they can read). Empty: run in this process.</source>
         <translation>z. B. tcp://10.0.0.5:8786: die Einheiten auf diesem Dask-Cluster rechnen (die Worker brauchen hsi-lime, mit pip installiert, und die Raster auf einem Speicher, den sie lesen können). Leer: in diesem Prozess rechnen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial</source>
         <translation>Räumlich</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spectral</source>
         <translation>Spektral</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial: which regions inside each unit drive the prediction. Spectral: which band groups.</source>
         <translation>Räumlich: welche Bereiche in jeder Einheit die Vorhersage bestimmen. Spektral: welche Kanalgruppen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Segments inside each unit</source>
-        <translation>Segmente in jeder Einheit</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Field polygons (not available here)</source>
-        <translation>Feldpolygone (hier nicht verfügbar)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>SLIC superpixels</source>
-        <translation>SLIC-Superpixel</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Regular patches</source>
-        <translation>Regelmäßige Kacheln</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
-        <translation>Räumliche Art: SLIC-Superpixel (N_SEGMENTS, COMPACTNESS) oder quadratische Kacheln (PATCH_SIZE).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
-        <source>SLIC segments per unit (at most one per pixel of a small unit).</source>
-        <translation>SLIC-Segmente je Einheit (höchstens eines je Pixel einer kleinen Einheit).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
-        <source>SLIC compactness</source>
-        <translation>SLIC-Kompaktheit</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
-        <source>Small: segments follow the spectra; large: square, regular segments.</source>
-        <translation>Klein: Segmente folgen den Spektren; groß: quadratische, regelmäßige Segmente.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="117"/>
-        <source>Patch size (pixels)</source>
-        <translation>Kachelgröße (Pixel)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="117"/>
-        <source>Side of the square patches inside each unit.</source>
-        <translation>Seitenlänge der quadratischen Kacheln in jeder Einheit.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
-        <source>Keep bands in no group fixed</source>
-        <translation>Kanäle ohne Gruppe unverändert lassen</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
-        <source>No: the bands in no group form the superband &apos;not_included&apos;. Yes: they keep their values.</source>
-        <translation>Nein: Die Kanäle ohne Gruppe bilden das Superband 'not_included'. Ja: Sie behalten ihre Werte.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Räumliche Art mit Feldern oder Kacheln: ein Float32-Kanal je Zielgröße über das ganze Eingaberaster, Einheiten mosaikiert, blockweise geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
         <source>Attribution rasters folder</source>
         <translation>Ordner der Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Räumliche Art mit einem Raster je Einheit: &lt;name&gt;_attribution.tif je Eingabe, auf ihrem Gitter.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
         <source>Attribution per unit</source>
         <translation>Attribution je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
         <source>Attribution across units</source>
         <translation>Attribution über alle Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
-        <source>One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.</source>
-        <translation>Eine Zeile je Zielgröße und Merkmal: mean, std, median, min, max, n_units, mean_r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="197"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="162"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>{} Einheiten erklärt, {} ohne gültige Pixel übersprungen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Kind of explanation</source>
         <translation>Art der Erklärung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
-        <source>Number of SLIC superpixels</source>
-        <translation>Anzahl der SLIC-Superpixel</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
         <source>Unit polygons</source>
         <translation>Polygone der Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="35"/>
         <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
         <translation>Erklärt jedes Feld eines Polygonlayers, jede Kachel einer Szene oder jedes Raster einer Liste, jede Einheit für sich: Nur das Fenster der Einheit wird aus dem Raster gelesen (Pixel außerhalb des Feldes maskiert und nie gestört), und der Zufallsstartwert jeder Einheit leitet sich aus SEED und ihrer Kennung ab, sodass die Ergebnisse weder von der Reihenfolge noch von der Zahl der Worker abhängen. Läuft in diesem Prozess oder, mit der Adresse seines Schedulers, auf einem Dask-Cluster. Schreibt das Attributionsraster (räumliche Art), einen Layer mit einem Polygon je Einheit (Vorhersage, Basiswert und R2 je Zielgröße), eine Tabelle je Einheit, Zielgröße und Merkmal, eine Zusammenfassung über alle Einheiten und einen HTML-Bericht mit Karten oder Spektren.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Ein Polygon je erklärter Einheit: unit_id, n_pixels, pred_&lt;target&gt; (die Vorhersage des Modells), base_&lt;target&gt; (das Modell ohne jedes Merkmal), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
-        <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
-        <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
         <source>Spectral kind.</source>
         <translation>Spektrale Art.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
+        <source>One row per unit, target and feature: unit_id, target, feature, wavelengths_nm and n_bands (for superbands), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
+        <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, wavelengths_nm und n_bands (für Superbänder), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
+        <source>One row per target and feature: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</source>
+        <translation>Eine Zeile je Zielgröße und Merkmal: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
 </context>
 <context>
     <name>ExplainSpatial</name>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>Segments</source>
-        <translation>Segmente</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>Field polygons</source>
-        <translation>Feldpolygone</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>SLIC superpixels</source>
-        <translation>SLIC-Superpixel</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>Regular patches</source>
-        <translation>Regelmäßige Kacheln</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
-        <translation>0: die Polygone aus POLYGONS; 1: SLIC-Superpixel des Rasters; 2: quadratische Kacheln.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="58"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="38"/>
         <source>Polygons used as segments (required for SEGMENTATION=0), any CRS.</source>
         <translation>Polygone, die als Segmente dienen (für SEGMENTATION=0 erforderlich), beliebiges KBS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="61"/>
-        <source>Number of SLIC superpixels</source>
-        <translation>Anzahl der SLIC-Superpixel</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="61"/>
-        <source>Approximate number of superpixels (SEGMENTATION=1).</source>
-        <translation>Ungefähre Anzahl der Superpixel (SEGMENTATION=1).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="67"/>
-        <source>SLIC compactness</source>
-        <translation>SLIC-Kompaktheit</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="67"/>
-        <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
-        <translation>Höher: quadratischere Superpixel; niedriger: Superpixel, die spektralen Kanten folgen.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="78"/>
-        <source>Patch size (pixels)</source>
-        <translation>Kachelgröße (Pixel)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="78"/>
-        <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
-        <translation>Seitenlänge der quadratischen Kacheln (SEGMENTATION=2); Randkacheln sind kleiner.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="43"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="43"/>
         <source>GeoTIFF on the input grid, one band per target (band description = target name).</source>
         <translation>GeoTIFF auf dem Eingaberaster, ein Kanal je Zielgröße (Kanalbeschreibung = Name der Zielgröße).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="88"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="47"/>
         <source>Segments with attributions</source>
         <translation>Segmente mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="94"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="53"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 des Ersatzmodells je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="129"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="83"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 des Ersatzmodells: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="92"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
         <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
         <translation>Ein Polygon je Segment mit segment_id, attr_ (Attribution), se_ (Standardfehler), low_ und high_ (95-%-Intervall) und r2_ je Zielgröße.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="95"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="34"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="22"/>
         <source>Explain spatial importance</source>
         <translation>Räumliche Bedeutung erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="35"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="23"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off regions of the image (field polygons, SLIC superpixels or square patches) and fitting a weighted linear surrogate for every target at once. Writes a georeferenced attribution raster (one band per target) and, optionally, the segments as polygons with attr_, se_ (standard error) and r2_ columns per target.</source>
         <translation>Erklärt die Vorhersage eines hyperspektralen Modells, indem Bildregionen (Feldpolygone, SLIC-Superpixel oder quadratische Kacheln) ausgeschaltet werden und für alle Zielgrößen zugleich ein gewichtetes lineares Ersatzmodell angepasst wird. Schreibt ein georeferenziertes Attributionsraster (ein Band je Zielgröße) und optional die Segmente als Polygone mit den Spalten attr_, se_ (Standardfehler) und r2_ je Zielgröße.</translation>
     </message>
@@ -538,90 +398,80 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
-        <source>Keep bands in no group fixed</source>
-        <translation>Kanäle ohne Gruppe unverändert lassen</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
-        <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
-        <translation>Nein: Die Kanäle ohne Gruppe bilden ein weiteres Superband, 'not_included', das wie die anderen ausgeschaltet wird. Ja: Sie behalten in jeder Stichprobe ihre Werte und erhalten keine Attribution.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="47"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Felder, die einzeln erklärt werden (beliebiges KBS); leer: das ganze Raster wird einmal erklärt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
         <source>Spectral importance</source>
         <translation>Spektrale Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
-        <source>One row per field, target and superband: field_id (empty for the whole raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
-        <translation>Eine Zeile je Feld, Zielgröße und Superband: field_id (leer für das ganze Raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
-        <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband&apos;s). {}.</source>
-        <translation>Eine Zeile je Feld, Zielgröße und Kanal: field_id, target, band (ab 1 gezählt), wavelength_nm, superband, attribution (die seines Superbands). {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
         <source>Spectral importance across fields</source>
         <translation>Spektrale Bedeutung über alle Felder</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
-        <source>One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_fields, mean_r2. {}.</source>
-        <translation>Eine Zeile je Zielgröße und Superband: wavelengths_nm, n_bands, mean, std, median, min, max der Attribution über die Felder, n_fields, mean_r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
         <source>Spectral importance figure</source>
         <translation>Abbildung der spektralen Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, eine Zeile je Zielgröße: Attribution entlang der Wellenlänge mit schattierten Superbändern und Balken je Superband (Boxplots über die Felder, wenn POLYGONS angegeben ist).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="124"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="105"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 des Ersatzmodells (Mittel über die Felder): {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="83"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="18"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="16"/>
         <source>Explain spectral importance</source>
         <translation>Spektrale Bedeutung erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="19"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="17"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off groups of bands (superbands: spectral band or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target at once. Without polygons the whole raster is explained once; with field polygons each field is explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a summary across fields gives the global view. Writes a table per target and superband (attribution, standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure.</source>
         <translation>Erklärt die Vorhersage eines hyperspektralen Modells, indem Bandgruppen (Superbänder: Namen spektraler Bänder oder Indizes, Wellenlängenbereiche, Bandindizes) ausgeschaltet werden und für alle Zielgrößen zugleich ein gewichtetes lineares Ersatzmodell angepasst wird. Ohne Polygone wird das ganze Raster einmal erklärt; mit Feldpolygonen wird jedes Feld für sich erklärt (sein umgebendes Rechteck, Pixel außerhalb des Feldes auf 0 gesetzt und nie gestört), und eine Zusammenfassung über die Felder gibt die Gesamtsicht. Schreibt eine Tabelle je Zielgröße und Superband (Attribution, Standardfehler, 95-%-Intervall, R2 des Ersatzmodells), optional eine Tabelle je Band, die Zusammenfassung und eine PNG-Abbildung.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
+        <source>One row per field, target and superband: unit_id (the field; empty for the whole raster), target, feature (the superband), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
+        <translation>Eine Zeile je Feld, Zielgröße und Superband: unit_id (das Feld; leer für das ganze Raster), target, feature (das Superband), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <source>One row per field, target and band: unit_id, target, band (1-based), wavelength_nm, feature (the superband), attribution (its superband&apos;s). {}.</source>
+        <translation>Eine Zeile je Feld, Zielgröße und Kanal: unit_id, target, band (ab 1 gezählt), wavelength_nm, feature (das Superband), attribution (die seines Superbands). {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
+        <source>One row per target and superband (feature): wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_units, mean_r2. {}.</source>
+        <translation>Eine Zeile je Zielgröße und Superband (feature): wavelengths_nm, n_bands, mean, std, median, min, max der Attribution über die Felder, n_units, mean_r2. {}.</translation>
     </message>
 </context>
 <context>
     <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="60"/>
+        <location filename="../processing_algorithms/help_text.py" line="52"/>
         <source>More: {}</source>
         <translation>Mehr: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="69"/>
+        <location filename="../processing_algorithms/help_text.py" line="61"/>
         <source>Advanced parameters</source>
         <translation>Erweiterte Parameter</translation>
     </message>
@@ -629,42 +479,42 @@
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="148"/>
+        <location filename="../processing_algorithms/base.py" line="146"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="106"/>
+        <location filename="../processing_algorithms/base.py" line="104"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="127"/>
+        <location filename="../processing_algorithms/base.py" line="125"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="129"/>
+        <location filename="../processing_algorithms/base.py" line="127"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch sieht keine CUDA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="130"/>
+        <location filename="../processing_algorithms/base.py" line="128"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, Gerät: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="70"/>
+        <location filename="../processing_algorithms/base.py" line="71"/>
         <source>Explain a raster</source>
         <translation>Ein Raster erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="71"/>
+        <location filename="../processing_algorithms/base.py" line="72"/>
         <source>Map scale</source>
         <translation>Kartenmaßstab</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="72"/>
+        <location filename="../processing_algorithms/base.py" line="73"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
@@ -834,234 +684,332 @@
 <context>
     <name>ParameterHelpers</name>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <location filename="../processing_algorithms/parameters.py" line="85"/>
         <source>Hyperspectral raster</source>
         <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <location filename="../processing_algorithms/parameters.py" line="85"/>
         <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
         <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format), ein Kanal je Wellenlänge.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <location filename="../processing_algorithms/parameters.py" line="92"/>
         <source>Model file</source>
         <translation>Modelldatei</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <location filename="../processing_algorithms/parameters.py" line="92"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <location filename="../processing_algorithms/parameters.py" line="109"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Python-Modellrezepte erlauben (führt den Code des Rezepts aus)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <location filename="../processing_algorithms/parameters.py" line="109"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Ein Python-Rezept (.py mit load_model(device)) als MODEL akzeptieren. Standardmäßig aus, weil das Laden eines Rezepts seinen Code mit Ihren Rechten ausführt, wie ein Skript: nur für Rezepte einschalten, die Sie geschrieben haben oder denen Sie vertrauen. TorchScript- und ONNX-Dateien brauchen diese Erlaubnis nicht.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="93"/>
+        <location filename="../processing_algorithms/parameters.py" line="149"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <location filename="../processing_algorithms/parameters.py" line="129"/>
         <source>Field identifier</source>
         <translation>Feldkennung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <location filename="../processing_algorithms/parameters.py" line="129"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Attribut, das jedes Feldpolygon kennzeichnet; leer: die Objekt-ID.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <location filename="../processing_algorithms/parameters.py" line="197"/>
         <source>Targets</source>
         <translation>Zielgrößen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="208"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="208"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: ein lineares Ersatzmodell, das kleine Störungen stärker gewichtet. Kernel SHAP: Shapley-Werte, die sich zur Vorhersage minus der Vorhersage auf der Basislinie addieren (exakt, wenn die Anzahl der Stichproben 2^Merkmale erreicht).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <location filename="../processing_algorithms/parameters.py" line="250"/>
         <source>Baseline</source>
         <translation>Basislinie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <location filename="../processing_algorithms/parameters.py" line="250"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Der Wert, den ein entferntes Merkmal annimmt, in Einheiten der Modelleingabe: zero (null), mean (Mittel jedes Kanals über die gültigen Pixel) oder eine Zahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <location filename="../processing_algorithms/parameters.py" line="261"/>
         <source>Kernel width (LIME)</source>
         <translation>Kernelbreite (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <location filename="../processing_algorithms/parameters.py" line="261"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Breite des LIME-Ähnlichkeitskernels auf dem Kosinusabstand (0 bis 1) zwischen gestörtem Bild und Original; kleiner ist lokaler. Der Standardwert 1.0 gibt dem Bild, in dem alles entfernt ist, 0,61 des Gewichts des Originals. Kernel SHAP ignoriert ihn.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <location filename="../processing_algorithms/parameters.py" line="298"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Stapelgröße (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <location filename="../processing_algorithms/parameters.py" line="298"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Bilder je Vorwärtsdurchlauf; 0 wählt anhand des freien Speichers.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <location filename="../processing_algorithms/parameters.py" line="305"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>Random seed</source>
         <translation>Zufallsstartwert</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>Derselbe Startwert ergibt dieselben Stichproben und dieselben Attributionen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="286"/>
-        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
-        <translation>INPUT: Es wurde kein Rasterlayer angegeben; wählen Sie ein hyperspektrales Raster.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="288"/>
-        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
-        <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="326"/>
+        <location filename="../processing_algorithms/parameters.py" line="356"/>
         <source>Band wavelengths (override)</source>
         <translation>Kanalwellenlängen (überschreiben)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="326"/>
+        <location filename="../processing_algorithms/parameters.py" line="356"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <location filename="../processing_algorithms/parameters.py" line="197"/>
         <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
         <translation>Durch Kommas getrennte Namen von Zielgrößen oder Indizes ab 0, oder top:K für die K Klassen, die das Modell für dieses Bild (oder Feld) am höchsten vorhersagt; leer: alle Zielgrößen des Modells.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <location filename="../processing_algorithms/parameters.py" line="320"/>
         <source>Score faithfulness (deletion, insertion, infidelity)</source>
         <translation>Treue bewerten (Löschen, Einfügen, Infidelity)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <location filename="../processing_algorithms/parameters.py" line="320"/>
         <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
         <translation>Nach dem Erklären die Merkmale in der Reihenfolge der Attribution und in zufälligen Reihenfolgen entfernen (oder hinzufügen) und die Ausgabe des Modells aufzeichnen: deletion_auc (niedriger ist besser), insertion_auc (höher ist besser), dasselbe für zufällige Reihenfolgen und infidelity (niedriger ist besser), je Zielgröße, in den Ausgaben und im Protokoll. Kostet etwa 2 x (Merkmale + 1) x 4 zusätzliche Modellauswertungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="280"/>
         <source>LIME</source>
         <translation>LIME</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="280"/>
         <source>Kernel SHAP</source>
         <translation>Kernel SHAP</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <location filename="../processing_algorithms/parameters.py" line="219"/>
         <source>Number of samples (0 = automatic)</source>
         <translation>Anzahl der Stichproben (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <location filename="../processing_algorithms/parameters.py" line="219"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
         <translation>Gestörte Bilder, die das Modell auswertet; mehr ergibt stabilere Attributionen. 0: in Runden ziehen, jedes Bild wiederverwenden, bis das 95-%-Intervall jeder Attribution schmaler ist als PRECISION mal die größte Attribution ihrer Zielgröße oder MAX_SAMPLES Bilder ausgewertet sind; das Protokoll nennt die verwendete Anzahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="231"/>
         <source>Precision of the automatic sample count</source>
         <translation>Genauigkeit der automatischen Stichprobenzahl</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="231"/>
         <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
         <translation>Halbe Breite der 95-%-Intervalle, als Anteil der größten Attribution jeder Zielgröße.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <location filename="../processing_algorithms/parameters.py" line="239"/>
         <source>Most samples of the automatic sample count</source>
         <translation>Höchstzahl der automatischen Stichprobenzahl</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <location filename="../processing_algorithms/parameters.py" line="239"/>
         <source>The automatic sample count never evaluates more images than this.</source>
         <translation>Die automatische Stichprobenzahl wertet nie mehr Bilder als diese aus.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <location filename="../processing_algorithms/parameters.py" line="288"/>
         <source>Automatic</source>
         <translation>Automatisch</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <location filename="../processing_algorithms/parameters.py" line="288"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="205"/>
+        <location filename="../processing_algorithms/parameters.py" line="289"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA (NVIDIA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="210"/>
+        <location filename="../processing_algorithms/parameters.py" line="294"/>
         <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
         <translation>CSV- (.csv) oder GeoPackage-Tabelle (.gpkg), je nach Dateiendung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <location filename="../processing_algorithms/parameters.py" line="305"/>
         <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
         <translation>Automatisch: die GPU, wenn torch eine sieht, sonst die CPU. CUDA ohne GPU ist ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="345"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="345"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="345"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Eine eigenständige HTML-Seite: die Parameter, die Modellkarte, das Gerät, die benötigte Zeit, je Zielgröße die Vorhersage, der Basiswert (das Modell mit allen Merkmalen entfernt) und das R2 des Surrogats, sowie die Abbildungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="307"/>
+        <location filename="../processing_algorithms/parameters.py" line="337"/>
         <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
         <translation>Leer: die Standardbänder B; G; R; RE1; RE2; RE3; N; N2; S1; S2, die im Bereich des Sensors liegen. Sonst durch ';' getrennte Gruppen, jede ein Superband. Namen: spyndex-Bänder (B, G, R, RE1, N, S1, ...) oder Spektralindizes (NDVI, BI, ...; ein Index steht für seine Bänder), '+' fasst Namen zusammen (G+B). Wellenlängen in nm: Name=von-bis[,von-bis...] (eine einzelne Wellenlänge nimmt das nächstgelegene Band). Bandindizes, ab 0 gezählt und einschließlich: Name=iK-iM[,iK...]. Ein Band gehört zur ersten Gruppe, die es nennt. Beispiele: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="317"/>
+        <location filename="../processing_algorithms/parameters.py" line="347"/>
         <source>Band groups (superbands)</source>
         <translation>Kanalgruppen (Superbänder)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="144"/>
+        <source>Segments inside each unit</source>
+        <translation>Segmente in jeder Einheit</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="145"/>
+        <source>Field polygons (not available here)</source>
+        <translation>Feldpolygone (hier nicht verfügbar)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="146"/>
+        <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
+        <translation>Räumliche Art: SLIC-Superpixel (N_SEGMENTS, COMPACTNESS) oder quadratische Kacheln (PATCH_SIZE).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <source>Segments</source>
+        <translation>Segmente</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="150"/>
+        <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
+        <translation>0: die Polygone aus POLYGONS; 1: SLIC-Superpixel des Rasters; 2: quadratische Kacheln.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <source>SLIC superpixels</source>
+        <translation>SLIC-Superpixel</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <source>Regular patches</source>
+        <translation>Regelmäßige Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Number of SLIC superpixels</source>
+        <translation>Anzahl der SLIC-Superpixel</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Approximate number of superpixels (SEGMENTATION=1); a small unit gets at most one per pixel.</source>
+        <translation>Ungefähre Anzahl der Superpixel (SEGMENTATION=1); eine kleine Einheit erhält höchstens eines je Pixel.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <source>SLIC compactness</source>
+        <translation>SLIC-Kompaktheit</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
+        <translation>Höher: quadratischere Superpixel; niedriger: Superpixel, die spektralen Kanten folgen.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <source>Patch size (pixels)</source>
+        <translation>Kachelgröße (Pixel)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
+        <translation>Seitenlänge der quadratischen Kacheln (SEGMENTATION=2); Randkacheln sind kleiner.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <source>Keep bands in no group fixed</source>
+        <translation>Kanäle ohne Gruppe unverändert lassen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
+        <translation>Nein: Die Kanäle ohne Gruppe bilden ein weiteres Superband, 'not_included', das wie die anderen ausgeschaltet wird. Ja: Sie behalten in jeder Stichprobe ihre Werte und erhalten keine Attribution.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="281"/>
+        <source>Integrated Gradients</source>
+        <translation>Integrated Gradients</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <source>Saliency</source>
+        <translation>Saliency</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <source>Input x Gradient</source>
+        <translation>Input x Gradient</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <source>Occlusion</source>
+        <translation>Okklusion</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterReaders</name>
+    <message>
+        <location filename="../processing_algorithms/readers.py" line="120"/>
+        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
+        <translation>INPUT: Es wurde kein Rasterlayer angegeben; wählen Sie ein hyperspektrales Raster.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/readers.py" line="123"/>
+        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
+        <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
     </message>
 </context>
 </TS>

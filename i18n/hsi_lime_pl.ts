@@ -4,197 +4,177 @@
 <context>
     <name>AttributePixels</name>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="33"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="42"/>
         <source>Explain pixels and bands (gradients, occlusion)</source>
         <translation>Wyjaśnij piksele i kanały (gradienty, okluzja)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="34"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="43"/>
         <source>Attributes a hyperspectral model&apos;s prediction to every pixel and band: Integrated Gradients, Saliency or Input x Gradient (through captum, for TorchScript and Python models; optionally smoothed by SmoothGrad, SmoothGrad squared, VarGrad or band dropout), or Occlusion of sliding windows of pixels or bands (any model, ONNX included). Writes a georeferenced raster (one band per target, summed over bands), a table per target and band, optionally the full target x band cube, and sums over field polygons and band groups with the same columns as the LIME outputs, so that methods can be compared side by side.</source>
         <translation>Przypisuje predykcję modelu hiperspektralnego każdemu pikselowi i kanałowi: Integrated Gradients, Saliency lub Input x Gradient (przez captum, dla modeli TorchScript i Python; opcjonalnie wygładzone przez SmoothGrad, SmoothGrad do kwadratu, VarGrad lub losowe wyłączanie kanałów) albo okluzja przesuwanych okien pikseli lub kanałów (dowolny model, także ONNX). Zapisuje georeferencjonowany raster (jeden kanał na zmienną docelową, zsumowany po kanałach), tabelę na zmienną docelową i kanał, opcjonalnie pełną kostkę zmienna docelowa x kanał oraz sumy po poligonach pól i grupach kanałów z tymi samymi kolumnami co wyniki LIME, aby metody można było porównać obok siebie.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="54"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="63"/>
         <source>Optional polygons: the attributions summed over each (OUTPUT_SEGMENTS), and the segments of FAITHFULNESS.</source>
         <translation>Opcjonalne poligony: atrybucje zsumowane w każdym z nich (OUTPUT_SEGMENTS) oraz segmenty dla FAITHFULNESS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="56"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
         <source>Band groups (superbands)</source>
         <translation>Grupy kanałów (superkanały)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="56"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="65"/>
         <source>Optional band groups, as in Explain spectral importance: the attributions summed over each (OUTPUT_GROUPS).</source>
         <translation>Opcjonalne grupy kanałów, jak w „Wyjaśnij ważność spektralną”: atrybucje zsumowane w każdej z nich (OUTPUT_GROUPS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="75"/>
         <source>Method</source>
         <translation>Metoda</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Integrated Gradients</source>
-        <translation>Integrated Gradients</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Saliency</source>
-        <translation>Saliency (mapa istotności)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Input x Gradient</source>
-        <translation>Input x Gradient</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
-        <source>Occlusion</source>
-        <translation>Okluzja</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="66"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="75"/>
         <source>Integrated Gradients: (value - baseline) x the mean gradient on the straight path from the baseline; the attributions add up to the prediction minus the prediction on the baseline (the log reports the gap). Saliency: |gradient|. Input x Gradient: (value - baseline) x gradient. Occlusion: the drop of the output when a window is set to the baseline. Gradients need a TorchScript or Python model.</source>
         <translation>Integrated Gradients: (wartość - wartość bazowa) x średni gradient na prostej drodze od wartości bazowej; atrybucje sumują się do predykcji minus predykcja dla wartości bazowej (dziennik podaje różnicę). Saliency: |gradient|. Input x Gradient: (wartość - wartość bazowa) x gradient. Okluzja: spadek wyniku, gdy okno zostaje ustawione na wartość bazową. Gradienty wymagają modelu TorchScript lub Python.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Noise (gradient methods)</source>
         <translation>Szum (metody gradientowe)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>None</source>
         <translation>Brak</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>SmoothGrad</source>
         <translation>SmoothGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>SmoothGrad squared</source>
         <translation>SmoothGrad do kwadratu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>VarGrad</source>
         <translation>VarGrad</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Band dropout</source>
         <translation>Losowe wyłączanie kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="79"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="86"/>
         <source>Average the gradient method over N_NOISE noisy copies: Gaussian noise (SmoothGrad: mean, squared: mean of squares, VarGrad: variance), or copies with random bands set to the baseline (band dropout).</source>
         <translation>Uśrednia metodę gradientową po N_NOISE zaszumionych kopiach: szum gaussowski (SmoothGrad: średnia, do kwadratu: średnia kwadratów, VarGrad: wariancja) lub kopie z losowymi kanałami ustawionymi na wartość bazową (losowe wyłączanie kanałów).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="97"/>
         <source>Integration steps</source>
         <translation>Kroki całkowania</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="90"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="97"/>
         <source>Points on the path from the baseline (Integrated Gradients, Gauss-Legendre).</source>
         <translation>Punkty na drodze od wartości bazowej (Integrated Gradients, kwadratura Gaussa-Legendre'a).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="100"/>
         <source>Noisy samples</source>
         <translation>Zaszumione próbki</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="93"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="100"/>
         <source>Noisy copies per target (NOISE).</source>
         <translation>Zaszumione kopie na zmienną docelową (NOISE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Noise level</source>
         <translation>Poziom szumu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="95"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
         <source>Gaussian noise: standard deviation as a fraction of the value range. Band dropout: the probability that a band is switched to the baseline.</source>
         <translation>Szum gaussowski: odchylenie standardowe jako ułamek zakresu wartości. Losowe wyłączanie kanałów: prawdopodobieństwo, że kanał zostanie ustawiony na wartość bazową.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="109"/>
         <source>Occlusion window</source>
         <translation>Okno okluzji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="102"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="109"/>
         <source>Pixels (8: squares of 8 x 8 pixels, all bands) or bands,rows,columns with 0 for a whole axis (5,0,0: 5 bands of the whole image at a time).</source>
         <translation>Piksele (8: kwadraty 8 x 8 pikseli, wszystkie kanały) lub kanały,wiersze,kolumny, gdzie 0 oznacza całą oś (5,0,0: po 5 kanałów całego obrazu naraz).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="112"/>
         <source>Occlusion stride</source>
         <translation>Krok okluzji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="105"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="112"/>
         <source>Step between windows, in the same form as WINDOW; empty: the window&apos;s size (no overlap).</source>
         <translation>Krok między oknami, w tej samej postaci co WINDOW; puste: rozmiar okna (bez nakładania).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="118"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="111"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="118"/>
         <source>GeoTIFF on the input grid, one band per target (each pixel&apos;s attribution summed over its bands; band description = target name).</source>
         <translation>GeoTIFF na siatce wejściowej, jeden kanał na zmienną docelową (atrybucja każdego piksela zsumowana po jego kanałach; opis kanału = nazwa zmiennej docelowej).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="121"/>
         <source>Band attributions</source>
         <translation>Atrybucje kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="114"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="121"/>
         <source>One row per target and band: target, band (1-based), wavelength_nm, attribution (summed over the valid pixels). CSV or GeoPackage.</source>
         <translation>Jeden wiersz na zmienną docelową i kanał: target, band (liczony od 1), wavelength_nm, attribution (zsumowana po poprawnych pikselach). CSV lub GeoPackage.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
         <source>Attribution cubes (folder)</source>
         <translation>Kostki atrybucji (folder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="117"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
         <source>A folder: one GeoTIFF per target, attribution_&lt;target&gt;.tif, with one band per raster band.</source>
         <translation>Folder: jeden GeoTIFF na zmienną docelową, attribution_&lt;target&gt;.tif, z jednym kanałem na każdy kanał rastra.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="120"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="127"/>
         <source>Polygons with attributions</source>
         <translation>Poligony z atrybucjami</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="124"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="131"/>
         <source>POLYGONS with attr_&lt;target&gt; (summed attributions) and, with FAITHFULNESS, the scores per target; the columns of Explain spatial importance.</source>
         <translation>POLYGONS z attr_&lt;target&gt; (zsumowane atrybucje) oraz, przy FAITHFULNESS, wyniki na zmienną docelową; kolumny jak w „Wyjaśnij ważność przestrzenną”.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="133"/>
         <source>Band group attributions</source>
         <translation>Atrybucje grup kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="126"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="133"/>
         <source>One row per target and band group, with the columns of Explain spectral importance.</source>
         <translation>Jeden wiersz na zmienną docelową i grupę kanałów, z kolumnami jak w „Wyjaśnij ważność spektralną”.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/attribute_pixels.py" line="128"/>
+        <location filename="../processing_algorithms/attribute_pixels.py" line="135"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
@@ -202,335 +182,215 @@
 <context>
     <name>ExplainFields</name>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="34"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="33"/>
         <source>Explain every field or tile</source>
         <translation>Wyjaśnij każde pole lub kafel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
         <source>Hyperspectral raster</source>
         <translation>Raster hiperspektralny</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
         <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1).</source>
         <translation>Scena, z której czytane są pola lub kafle, okno po oknie (UNITS 0 i 1).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Units</source>
         <translation>Jednostki</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Field polygons</source>
         <translation>Poligony pól</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Regular tiles</source>
         <translation>Regularne kafle</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>One raster per unit</source>
         <translation>Jeden raster na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>What is explained one by one: the polygons of POLYGONS, tiles of TILE_SIZE pixels of INPUT, or each raster of RASTERS.</source>
         <translation>Co jest wyjaśniane po kolei: poligony z POLYGONS, kafle INPUT o boku TILE_SIZE pikseli lub każdy raster z RASTERS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="63"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="62"/>
         <source>Fields explained one by one (UNITS 0; any CRS). Polygons outside the raster or smaller than one pixel are skipped with one warning naming them; duplicate ids in ID_FIELD are an error.</source>
         <translation>Pola wyjaśniane po kolei (UNITS 0; dowolny układ współrzędnych). Poligony poza rastrem lub mniejsze niż jeden piksel są pomijane z jednym ostrzeżeniem, które je wymienia; powtórzone identyfikatory w ID_FIELD są błędem.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>Tile size (pixels)</source>
         <translation>Rozmiar kafla (piksele)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>UNITS 1: square tiles on the raster&apos;s grid, edge tiles smaller; tiles without a valid pixel are skipped.</source>
         <translation>UNITS 1: kwadratowe kafle na siatce rastra, kafle brzegowe mniejsze; kafle bez poprawnego piksela są pomijane.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>Rasters, one unit each</source>
         <translation>Rastry, każdy jako jedna jednostka</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image per field with its own nodata mask).</source>
         <translation>UNITS 2: warstwy lub pliki rastrowe, każdy jako jedna jednostka nazwana nazwą pliku (np. jeden mały obraz na pole z własną maską braku danych).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>Dask scheduler address</source>
         <translation>Adres harmonogramu Dask</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>e.g. tcp://10.0.0.5:8786: run the units on that Dask cluster (workers need hsi-lime installed with pip and the rasters on storage they can read). Empty: run in this process.</source>
         <translation>np. tcp://10.0.0.5:8786: przetwarza jednostki w tym klastrze Dask (procesy robocze potrzebują hsi-lime zainstalowanego przez pip i rastrów w pamięci masowej, którą mogą czytać). Puste: przetwarzanie w tym procesie.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Kind of explanation</source>
         <translation>Rodzaj wyjaśnienia</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial</source>
         <translation>Przestrzenne</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spectral</source>
         <translation>Spektralne</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial: which regions inside each unit drive the prediction. Spectral: which band groups.</source>
         <translation>Przestrzenne: które obszary w każdej jednostce decydują o predykcji. Spektralne: które grupy kanałów.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Segments inside each unit</source>
-        <translation>Segmenty w każdej jednostce</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Field polygons (not available here)</source>
-        <translation>Poligony pól (tu niedostępne)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>SLIC superpixels</source>
-        <translation>Superpiksele SLIC</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Regular patches</source>
-        <translation>Regularne kwadraty</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
-        <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
-        <translation>Rodzaj przestrzenny: superpiksele SLIC (N_SEGMENTS, COMPACTNESS) lub kwadraty (PATCH_SIZE).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
-        <source>Number of SLIC superpixels</source>
-        <translation>Liczba superpikseli SLIC</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
-        <source>SLIC segments per unit (at most one per pixel of a small unit).</source>
-        <translation>Segmenty SLIC na jednostkę (co najwyżej jeden na piksel małej jednostki).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
-        <source>SLIC compactness</source>
-        <translation>Zwartość SLIC</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
-        <source>Small: segments follow the spectra; large: square, regular segments.</source>
-        <translation>Mała: segmenty podążają za widmami; duża: kwadratowe, regularne segmenty.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="117"/>
-        <source>Patch size (pixels)</source>
-        <translation>Rozmiar kwadratu (piksele)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="117"/>
-        <source>Side of the square patches inside each unit.</source>
-        <translation>Bok kwadratów w każdej jednostce.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
-        <source>Keep bands in no group fixed</source>
-        <translation>Nie zmieniaj kanałów spoza grup</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="124"/>
-        <source>No: the bands in no group form the superband &apos;not_included&apos;. Yes: they keep their values.</source>
-        <translation>Nie: kanały spoza grup tworzą superkanał 'not_included'. Tak: zachowują swoje wartości.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="133"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Rodzaj przestrzenny z polami lub kaflami: jeden kanał Float32 na zmienną docelową na całej siatce wejściowej, jednostki złożone w mozaikę, zapis blok po bloku.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
         <source>Attribution rasters folder</source>
         <translation>Folder rastrów atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="139"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Rodzaj przestrzenny z jednym rastrem na jednostkę: &lt;name&gt;_attribution.tif dla każdego wejścia, na jego siatce.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
         <source>Unit polygons</source>
         <translation>Poligony jednostek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
         <source>Attribution per unit</source>
         <translation>Atrybucja na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
         <source>Attribution across units</source>
         <translation>Atrybucja we wszystkich jednostkach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="155"/>
-        <source>One row per target and feature: mean, std, median, min, max, n_units, mean_r2. {}.</source>
-        <translation>Jeden wiersz na zmienną docelową i cechę: mean, std, median, min, max, n_units, mean_r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="197"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="162"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>Wyjaśnione jednostki: {}, pominięte bez poprawnych pikseli: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="35"/>
         <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
         <translation>Wyjaśnia każde pole warstwy poligonowej, każdy kafel sceny lub każdy raster z listy, każdą jednostkę osobno: z rastra czytane jest tylko okno jednostki (piksele poza polem są maskowane i nigdy nie zaburzane), a ziarno losowe każdej jednostki wynika z SEED i jej identyfikatora, więc wyniki nie zależą od kolejności ani liczby procesów roboczych. Działa w tym procesie lub w klastrze Dask o podanym adresie harmonogramu. Zapisuje raster atrybucji (rodzaj przestrzenny), warstwę z jednym poligonem na jednostkę (predykcja, wartość bazowa i R2 na zmienną docelową), tabelę na jednostkę, zmienną docelową i cechę, podsumowanie wszystkich jednostek oraz raport HTML z mapami lub widmami.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="144"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Jeden poligon na wyjaśnioną jednostkę: unit_id, n_pixels, pred_&lt;target&gt; (predykcja modelu), base_&lt;target&gt; (model bez żadnej cechy), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="150"/>
-        <source>One row per unit, target and feature: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
-        <translation>Jeden wiersz na jednostkę, zmienną docelową i cechę: unit_id, target, feature, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
         <source>Spectral kind.</source>
         <translation>Rodzaj spektralny.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
+        <source>One row per unit, target and feature: unit_id, target, feature, wavelengths_nm and n_bands (for superbands), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
+        <translation>Jeden wiersz na jednostkę, zmienną docelową i cechę: unit_id, target, feature, wavelengths_nm i n_bands (dla superkanałów), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
+        <source>One row per target and feature: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</source>
+        <translation>Jeden wiersz na zmienną docelową i cechę: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
 </context>
 <context>
     <name>ExplainSpatial</name>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="34"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="22"/>
         <source>Explain spatial importance</source>
         <translation>Wyjaśnij ważność przestrzenną</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="35"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="23"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off regions of the image (field polygons, SLIC superpixels or square patches) and fitting a weighted linear surrogate for every target at once. Writes a georeferenced attribution raster (one band per target) and, optionally, the segments as polygons with attr_, se_ (standard error) and r2_ columns per target.</source>
         <translation>Wyjaśnia predykcję modelu hiperspektralnego, wyłączając obszary obrazu (poligony pól, superpiksele SLIC lub kwadraty) i dopasowując ważony liniowy model zastępczy dla wszystkich zmiennych docelowych naraz. Zapisuje georeferencjonowany raster atrybucji (jeden kanał na zmienną docelową) oraz opcjonalnie segmenty jako poligony z kolumnami attr_, se_ (błąd standardowy) i r2_ dla każdej zmiennej docelowej.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>Segments</source>
-        <translation>Segmenty</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>Field polygons</source>
-        <translation>Poligony pól</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>SLIC superpixels</source>
-        <translation>Superpiksele SLIC</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>Regular patches</source>
-        <translation>Regularne kwadraty</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="49"/>
-        <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
-        <translation>0: poligony z POLYGONS; 1: superpiksele SLIC rastra; 2: kwadraty.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="58"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="38"/>
         <source>Polygons used as segments (required for SEGMENTATION=0), any CRS.</source>
         <translation>Poligony użyte jako segmenty (wymagane dla SEGMENTATION=0), dowolny układ współrzędnych.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="61"/>
-        <source>Number of SLIC superpixels</source>
-        <translation>Liczba superpikseli SLIC</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="61"/>
-        <source>Approximate number of superpixels (SEGMENTATION=1).</source>
-        <translation>Przybliżona liczba superpikseli (SEGMENTATION=1).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="67"/>
-        <source>SLIC compactness</source>
-        <translation>Zwartość SLIC</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="67"/>
-        <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
-        <translation>Większa: bardziej kwadratowe superpiksele; mniejsza: superpiksele podążające za krawędziami spektralnymi.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="78"/>
-        <source>Patch size (pixels)</source>
-        <translation>Rozmiar kwadratu (piksele)</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="78"/>
-        <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
-        <translation>Bok kwadratów (SEGMENTATION=2); kwadraty brzegowe są mniejsze.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="43"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="84"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="43"/>
         <source>GeoTIFF on the input grid, one band per target (band description = target name).</source>
         <translation>GeoTIFF na siatce wejściowej, jeden kanał na zmienną docelową (opis kanału = nazwa zmiennej docelowej).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="88"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="47"/>
         <source>Segments with attributions</source>
         <translation>Segmenty z atrybucjami</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="92"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
         <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
         <translation>Jeden poligon na segment z segment_id, attr_ (atrybucja), se_ (błąd standardowy), low_ i high_ (przedział 95%) oraz r2_ dla każdej zmiennej docelowej.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="94"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="53"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 modelu zastępczego na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="95"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="129"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="83"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 modelu zastępczego: {}</translation>
     </message>
@@ -538,90 +398,80 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="18"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="16"/>
         <source>Explain spectral importance</source>
         <translation>Wyjaśnij ważność spektralną</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="19"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="17"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off groups of bands (superbands: spectral band or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target at once. Without polygons the whole raster is explained once; with field polygons each field is explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a summary across fields gives the global view. Writes a table per target and superband (attribution, standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure.</source>
         <translation>Wyjaśnia predykcję modelu hiperspektralnego, wyłączając grupy kanałów (superkanały: nazwy kanałów spektralnych lub wskaźników, zakresy długości fal, indeksy kanałów) i dopasowując ważony liniowy model zastępczy dla wszystkich zmiennych docelowych naraz. Bez poligonów cały raster jest wyjaśniany raz; z poligonami pól każde pole jest wyjaśniane osobno (jego prostokąt ograniczający, piksele poza polem ustawione na 0 i nigdy nie zaburzane), a podsumowanie wszystkich pól daje obraz całości. Zapisuje tabelę na zmienną docelową i superkanał (atrybucja, błąd standardowy, przedział 95 %, R2 modelu zastępczego), opcjonalnie tabelę na kanał, podsumowanie i rycinę PNG.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
-        <source>Keep bands in no group fixed</source>
-        <translation>Nie zmieniaj kanałów spoza grup</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
-        <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
-        <translation>Nie: kanały spoza grup tworzą dodatkowy superkanał 'not_included', wyłączany jak pozostałe. Tak: zachowują swoje wartości w każdej próbce i nie otrzymują atrybucji.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="47"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Pola wyjaśniane po kolei (dowolny układ współrzędnych); puste: cały raster jest wyjaśniany raz.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
         <source>Spectral importance</source>
         <translation>Ważność spektralna</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="53"/>
-        <source>One row per field, target and superband: field_id (empty for the whole raster), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</source>
-        <translation>Jeden wiersz na pole, zmienną docelową i superkanał: field_id (puste dla całego rastra), target, superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
         <source>Band attributions</source>
         <translation>Atrybucje kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
-        <source>One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, attribution (its superband&apos;s). {}.</source>
-        <translation>Jeden wiersz na pole, zmienną docelową i kanał: field_id, target, band (liczony od 1), wavelength_nm, superband, attribution (jego superkanału). {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
         <source>Spectral importance across fields</source>
         <translation>Ważność spektralna we wszystkich polach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
-        <source>One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_fields, mean_r2. {}.</source>
-        <translation>Jeden wiersz na zmienną docelową i superkanał: wavelengths_nm, n_bands, mean, std, median, min, max atrybucji we wszystkich polach, n_fields, mean_r2. {}.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
         <source>Spectral importance figure</source>
         <translation>Rycina ważności spektralnej</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="79"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, jeden wiersz na zmienną docelową: atrybucja wzdłuż długości fali z zacienionymi superkanałami oraz słupki na superkanał (wykresy pudełkowe dla pól, gdy podano POLYGONS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="93"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="83"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="124"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="105"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 modelu zastępczego (średnia po polach): {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
+        <source>One row per field, target and superband: unit_id (the field; empty for the whole raster), target, feature (the superband), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
+        <translation>Jeden wiersz na pole, zmienną docelową i superkanał: unit_id (pole; puste dla całego rastra), target, feature (superkanał), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <source>One row per field, target and band: unit_id, target, band (1-based), wavelength_nm, feature (the superband), attribution (its superband&apos;s). {}.</source>
+        <translation>Jeden wiersz na pole, zmienną docelową i kanał: unit_id, target, band (liczony od 1), wavelength_nm, feature (superkanał), attribution (jego superkanału). {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
+        <source>One row per target and superband (feature): wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_units, mean_r2. {}.</source>
+        <translation>Jeden wiersz na zmienną docelową i superkanał (feature): wavelengths_nm, n_bands, mean, std, median, min, max atrybucji we wszystkich polach, n_units, mean_r2. {}.</translation>
     </message>
 </context>
 <context>
     <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="60"/>
+        <location filename="../processing_algorithms/help_text.py" line="52"/>
         <source>More: {}</source>
         <translation>Więcej: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="69"/>
+        <location filename="../processing_algorithms/help_text.py" line="61"/>
         <source>Advanced parameters</source>
         <translation>Parametry zaawansowane</translation>
     </message>
@@ -629,42 +479,42 @@
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="70"/>
+        <location filename="../processing_algorithms/base.py" line="71"/>
         <source>Explain a raster</source>
         <translation>Wyjaśnij raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="71"/>
+        <location filename="../processing_algorithms/base.py" line="72"/>
         <source>Map scale</source>
         <translation>Skala mapy</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="72"/>
+        <location filename="../processing_algorithms/base.py" line="73"/>
         <source>Setup</source>
         <translation>Konfiguracja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="106"/>
+        <location filename="../processing_algorithms/base.py" line="104"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {missing}. Zainstaluj je algorytmem 'Zainstaluj lub zaktualizuj zależności Pythona' (Przybornik Processing, Wyjaśnienia hiperspektralne, Konfiguracja; albo menu Wtyczki, hsi-lime, Zainstaluj zależności...) lub uruchom: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="127"/>
+        <location filename="../processing_algorithms/base.py" line="125"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (używane przy DEVICE auto i cuda)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="129"/>
+        <location filename="../processing_algorithms/base.py" line="127"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch nie widzi GPU CUDA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="130"/>
+        <location filename="../processing_algorithms/base.py" line="128"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, urządzenie: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="148"/>
+        <location filename="../processing_algorithms/base.py" line="146"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Anulowano: nic nie zostało zapisane.</translation>
     </message>
@@ -834,234 +684,332 @@
 <context>
     <name>ParameterHelpers</name>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <location filename="../processing_algorithms/parameters.py" line="85"/>
         <source>Hyperspectral raster</source>
         <translation>Raster hiperspektralny</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="49"/>
+        <location filename="../processing_algorithms/parameters.py" line="85"/>
         <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
         <translation>Obraz czytany przez model (GeoTIFF, ENVI lub dowolny format GDAL), jeden kanał na długość fali.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <location filename="../processing_algorithms/parameters.py" line="92"/>
         <source>Model file</source>
         <translation>Plik modelu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="58"/>
+        <location filename="../processing_algorithms/parameters.py" line="92"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <location filename="../processing_algorithms/parameters.py" line="109"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Zezwalaj na przepisy modeli w Pythonie (uruchamia kod przepisu)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="75"/>
+        <location filename="../processing_algorithms/parameters.py" line="109"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Akceptuje przepis w Pythonie (.py definiujący load_model(device)) jako MODEL. Domyślnie wyłączone, ponieważ wczytanie przepisu uruchamia jego kod z Twoimi uprawnieniami, jak uruchomienie skryptu: włącz tylko dla przepisów napisanych przez siebie lub zaufanych. Pliki TorchScript i ONNX nie wymagają takiej zgody.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="93"/>
+        <location filename="../processing_algorithms/parameters.py" line="149"/>
         <source>Field polygons</source>
         <translation>Poligony pól</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <location filename="../processing_algorithms/parameters.py" line="129"/>
         <source>Field identifier</source>
         <translation>Identyfikator pola</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="99"/>
+        <location filename="../processing_algorithms/parameters.py" line="129"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Atrybut identyfikujący każdy poligon pola; puste: identyfikator obiektu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <location filename="../processing_algorithms/parameters.py" line="197"/>
         <source>Targets</source>
         <translation>Zmienne docelowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="120"/>
+        <location filename="../processing_algorithms/parameters.py" line="197"/>
         <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
         <translation>Nazwy zmiennych docelowych lub indeksy liczone od 0, rozdzielone przecinkami, albo top:K dla K klas, którym model przypisuje najwyższą predykcję dla tego obrazu (lub pola); puste: wszystkie zmienne docelowe modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="208"/>
         <source>Method</source>
         <translation>Metoda</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="280"/>
         <source>LIME</source>
         <translation>LIME</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="280"/>
         <source>Kernel SHAP</source>
         <translation>Kernel SHAP</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="131"/>
+        <location filename="../processing_algorithms/parameters.py" line="208"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: liniowy model zastępczy ważony w stronę małych zaburzeń. Kernel SHAP: wartości Shapleya, które sumują się do predykcji minus predykcja dla wartości bazowej (dokładne, gdy liczba próbek osiąga 2^cech).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <location filename="../processing_algorithms/parameters.py" line="219"/>
         <source>Number of samples (0 = automatic)</source>
         <translation>Liczba próbek (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="143"/>
+        <location filename="../processing_algorithms/parameters.py" line="219"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
         <translation>Zaburzone obrazy oceniane przez model; więcej daje stabilniejsze atrybucje. 0: próbkowanie w rundach, z ponownym użyciem każdego obrazu, aż przedział 95 % każdej atrybucji będzie węższy niż PRECISION razy największa atrybucja jej zmiennej docelowej lub zostanie ocenionych MAX_SAMPLES obrazów; dziennik podaje, ile użyto.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="231"/>
         <source>Precision of the automatic sample count</source>
         <translation>Dokładność automatycznej liczby próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="231"/>
         <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
         <translation>Połowa szerokości przedziałów 95 %, jako ułamek największej atrybucji każdej zmiennej docelowej.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <location filename="../processing_algorithms/parameters.py" line="239"/>
         <source>Most samples of the automatic sample count</source>
         <translation>Największa automatyczna liczba próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="163"/>
+        <location filename="../processing_algorithms/parameters.py" line="239"/>
         <source>The automatic sample count never evaluates more images than this.</source>
         <translation>Automatyczna liczba próbek nigdy nie ocenia więcej obrazów niż ta wartość.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <location filename="../processing_algorithms/parameters.py" line="250"/>
         <source>Baseline</source>
         <translation>Wartość bazowa</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="174"/>
+        <location filename="../processing_algorithms/parameters.py" line="250"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Wartość, którą przyjmuje usunięta cecha, w jednostkach wejścia modelu: zero, mean (średnia obrazu w każdym kanale po poprawnych pikselach) lub liczba.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <location filename="../processing_algorithms/parameters.py" line="261"/>
         <source>Kernel width (LIME)</source>
         <translation>Szerokość jądra (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="185"/>
+        <location filename="../processing_algorithms/parameters.py" line="261"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Szerokość jądra podobieństwa LIME na odległości kosinusowej (od 0 do 1) między zaburzonym obrazem a oryginałem; mniejsza jest bardziej lokalna. Domyślne 1.0 daje obrazowi z usuniętymi wszystkimi cechami wagę 0.61 wagi oryginału. Kernel SHAP ją pomija.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <location filename="../processing_algorithms/parameters.py" line="288"/>
         <source>Automatic</source>
         <translation>Automatycznie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="204"/>
+        <location filename="../processing_algorithms/parameters.py" line="288"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="205"/>
+        <location filename="../processing_algorithms/parameters.py" line="289"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA (GPU NVIDIA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="210"/>
+        <location filename="../processing_algorithms/parameters.py" line="294"/>
         <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
         <translation>tabela CSV (.csv) lub GeoPackage (.gpkg), według rozszerzenia pliku</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <location filename="../processing_algorithms/parameters.py" line="298"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Rozmiar partii (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="214"/>
+        <location filename="../processing_algorithms/parameters.py" line="298"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Obrazy na jedno przejście modelu; 0 dobiera według wolnej pamięci.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <location filename="../processing_algorithms/parameters.py" line="305"/>
         <source>Device</source>
         <translation>Urządzenie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="221"/>
+        <location filename="../processing_algorithms/parameters.py" line="305"/>
         <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
         <translation>Automatycznie: GPU, gdy torch je widzi, w przeciwnym razie CPU. CUDA bez GPU jest błędem.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>Random seed</source>
         <translation>Ziarno losowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="228"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>To samo ziarno daje te same próbki i te same atrybucje.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <location filename="../processing_algorithms/parameters.py" line="320"/>
         <source>Score faithfulness (deletion, insertion, infidelity)</source>
         <translation>Oceń wierność (usuwanie, wstawianie, niewierność)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="238"/>
+        <location filename="../processing_algorithms/parameters.py" line="320"/>
         <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
         <translation>Po wyjaśnieniu usuwa (lub dodaje) cechy w kolejności atrybucji i w kolejnościach losowych i zapisuje wynik modelu: deletion_auc (mniej znaczy lepiej), insertion_auc (więcej znaczy lepiej), to samo dla kolejności losowych oraz infidelity (mniej znaczy lepiej), dla każdej zmiennej docelowej, w wynikach i dzienniku. Kosztuje około 2 x (cechy + 1) x 4 dodatkowych ocen modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="286"/>
-        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
-        <translation>INPUT: nie podano warstwy rastrowej; wybierz raster hiperspektralny.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="288"/>
-        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
-        <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="326"/>
+        <location filename="../processing_algorithms/parameters.py" line="356"/>
         <source>Band wavelengths (override)</source>
         <translation>Długości fal kanałów (zastępują zapisane)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="326"/>
+        <location filename="../processing_algorithms/parameters.py" line="356"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Środki kanałów w nm, po jednym na kanał w kolejności kanałów, rozdzielone przecinkami (wartości poniżej 100 są czytane jako mikrometry), lub ścieżka pliku tekstowego/CSV, który je wymienia. Puste: długości fal zapisane w rastrze.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="345"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>Report</source>
         <translation>Raport</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="345"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>HTML files (*.html)</source>
         <translation>Pliki HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="345"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Samodzielna strona HTML: parametry, karta modelu, urządzenie, czas działania, dla każdego celu predykcja, wartość bazowa (model z usuniętymi wszystkimi cechami) i R2 modelu zastępczego, oraz wykresy.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="307"/>
+        <location filename="../processing_algorithms/parameters.py" line="337"/>
         <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
         <translation>Puste: standardowe kanały B; G; R; RE1; RE2; RE3; N; N2; S1; S2 leżące w zakresie sensora. W przeciwnym razie grupy rozdzielone ';', każda to jeden superkanał. Nazwy: kanały spyndex (B, G, R, RE1, N, S1, ...) lub wskaźniki spektralne (NDVI, BI, ...; wskaźnik oznacza swoje kanały), '+' łączy nazwy (G+B). Długości fal w nm: etykieta=od-do[,od-do...] (pojedyncza długość fali wybiera najbliższy kanał). Indeksy kanałów, liczone od 0, włącznie: etykieta=iK-iM[,iK...]. Kanał należy do pierwszej grupy, która go wymienia. Przykłady: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="317"/>
+        <location filename="../processing_algorithms/parameters.py" line="347"/>
         <source>Band groups (superbands)</source>
         <translation>Grupy kanałów (superkanały)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="144"/>
+        <source>Segments inside each unit</source>
+        <translation>Segmenty w każdej jednostce</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="145"/>
+        <source>Field polygons (not available here)</source>
+        <translation>Poligony pól (tu niedostępne)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="146"/>
+        <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
+        <translation>Rodzaj przestrzenny: superpiksele SLIC (N_SEGMENTS, COMPACTNESS) lub kwadraty (PATCH_SIZE).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <source>Segments</source>
+        <translation>Segmenty</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="150"/>
+        <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
+        <translation>0: poligony z POLYGONS; 1: superpiksele SLIC rastra; 2: kwadraty.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <source>SLIC superpixels</source>
+        <translation>Superpiksele SLIC</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <source>Regular patches</source>
+        <translation>Regularne kwadraty</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Number of SLIC superpixels</source>
+        <translation>Liczba superpikseli SLIC</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <source>Approximate number of superpixels (SEGMENTATION=1); a small unit gets at most one per pixel.</source>
+        <translation>Przybliżona liczba superpikseli (SEGMENTATION=1); mała jednostka otrzymuje co najwyżej jeden na piksel.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <source>SLIC compactness</source>
+        <translation>Zwartość SLIC</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
+        <translation>Większa: bardziej kwadratowe superpiksele; mniejsza: superpiksele podążające za krawędziami spektralnymi.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <source>Patch size (pixels)</source>
+        <translation>Rozmiar kwadratu (piksele)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
+        <translation>Bok kwadratów (SEGMENTATION=2); kwadraty brzegowe są mniejsze.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <source>Keep bands in no group fixed</source>
+        <translation>Nie zmieniaj kanałów spoza grup</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
+        <translation>Nie: kanały spoza grup tworzą dodatkowy superkanał 'not_included', wyłączany jak pozostałe. Tak: zachowują swoje wartości w każdej próbce i nie otrzymują atrybucji.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="281"/>
+        <source>Integrated Gradients</source>
+        <translation>Integrated Gradients</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <source>Saliency</source>
+        <translation>Saliency (mapa istotności)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <source>Input x Gradient</source>
+        <translation>Input x Gradient</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <source>Occlusion</source>
+        <translation>Okluzja</translation>
+    </message>
+</context>
+<context>
+    <name>ParameterReaders</name>
+    <message>
+        <location filename="../processing_algorithms/readers.py" line="120"/>
+        <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
+        <translation>INPUT: nie podano warstwy rastrowej; wybierz raster hiperspektralny.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/readers.py" line="123"/>
+        <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
+        <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
     </message>
 </context>
 </TS>

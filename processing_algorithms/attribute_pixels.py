@@ -13,22 +13,31 @@ from qgis.core import (
 
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .qgis_compat import NUMBER_DOUBLE, SOURCE_VECTOR_POLYGON
 from ..hsi_lime_plugin.options import (
     ATTRIBUTION_METHODS,
     DEFAULT_N_NOISE,
     DEFAULT_N_STEPS,
     DEFAULT_NOISE_LEVEL,
     DEFAULT_WINDOW,
-    DEVICES,
     NOISE_TYPES,
 )
+from ..hsi_lime_plugin.settings import AttributeSettings, BandGroups, PixelOutputs, PixelSettings
 from .base import HsiLimeAlgorithm
+from .qgis_compat import NUMBER_DOUBLE, SOURCE_VECTOR_POLYGON
 from .styling import style_attribution_raster, style_segments, style_when_loaded, write_raster_style, write_segments_style
 
 
 class AttributePixels(HsiLimeAlgorithm):
     """Gradient and occlusion attributions on the raster's own pixels and bands, all targets at once."""
+
+    P_NOISE = "NOISE"
+    P_N_STEPS = "N_STEPS"
+    P_N_NOISE = "N_NOISE"
+    P_NOISE_LEVEL = "NOISE_LEVEL"
+    P_WINDOW = "WINDOW"
+    P_STRIDE = "STRIDE"
+    P_OUTPUT_CUBE = "OUTPUT_CUBE"
+    P_OUTPUT_GROUPS = "OUTPUT_GROUPS"
 
     title = QT_TRANSLATE_NOOP("AttributePixels", "Explain pixels and bands (gradients, occlusion)")
     summary = QT_TRANSLATE_NOOP(
@@ -53,7 +62,7 @@ class AttributePixels(HsiLimeAlgorithm):
         self.add_runtime_settings()
         self.add_polygons(optional=True, help_text=self.tr(
             "Optional polygons: the attributions summed over each (OUTPUT_SEGMENTS), and the segments of FAITHFULNESS."))
-        self.add(QgsProcessingParameterString("BAND_GROUPS", self.tr("Band groups (superbands)"), optional=True),
+        self.add(QgsProcessingParameterString(self.P_BAND_GROUPS, self.tr("Band groups (superbands)"), optional=True),
                  self.tr("Optional band groups, as in Explain spectral importance: the attributions summed over each "
                          "(OUTPUT_GROUPS)."))
         self.add_wavelengths()
@@ -65,9 +74,7 @@ class AttributePixels(HsiLimeAlgorithm):
         """METHOD, NOISE, N_STEPS, N_NOISE, NOISE_LEVEL, WINDOW and STRIDE."""
         self.add(
             QgsProcessingParameterEnum(
-                "METHOD", self.tr("Method"),
-                options=[self.tr("Integrated Gradients"), self.tr("Saliency"), self.tr("Input x Gradient"),
-                         self.tr("Occlusion")], defaultValue=0,
+                self.P_METHOD, self.tr("Method"), options=self.method_options("attribution"), defaultValue=0,
             ),
             self.tr(
                 "Integrated Gradients: (value - baseline) x the mean gradient on the straight path from the baseline; "
@@ -78,7 +85,7 @@ class AttributePixels(HsiLimeAlgorithm):
         )
         self.add(
             QgsProcessingParameterEnum(
-                "NOISE", self.tr("Noise (gradient methods)"),
+                self.P_NOISE, self.tr("Noise (gradient methods)"),
                 options=[self.tr("None"), self.tr("SmoothGrad"), self.tr("SmoothGrad squared"), self.tr("VarGrad"),
                          self.tr("Band dropout")], defaultValue=0,
             ),
@@ -87,92 +94,91 @@ class AttributePixels(HsiLimeAlgorithm):
                 "mean of squares, VarGrad: variance), or copies with random bands set to the baseline (band dropout)."
             ),
         )
-        self.add(QgsProcessingParameterNumber("N_STEPS", self.tr("Integration steps"), defaultValue=DEFAULT_N_STEPS,
+        self.add(QgsProcessingParameterNumber(self.P_N_STEPS, self.tr("Integration steps"), defaultValue=DEFAULT_N_STEPS,
                                               minValue=2),
                  self.tr("Points on the path from the baseline (Integrated Gradients, Gauss-Legendre)."), advanced=True)
-        self.add(QgsProcessingParameterNumber("N_NOISE", self.tr("Noisy samples"), defaultValue=DEFAULT_N_NOISE,
+        self.add(QgsProcessingParameterNumber(self.P_N_NOISE, self.tr("Noisy samples"), defaultValue=DEFAULT_N_NOISE,
                                               minValue=1), self.tr("Noisy copies per target (NOISE)."), advanced=True)
         self.add(
-            QgsProcessingParameterNumber("NOISE_LEVEL", self.tr("Noise level"), type=NUMBER_DOUBLE,
+            QgsProcessingParameterNumber(self.P_NOISE_LEVEL, self.tr("Noise level"), type=NUMBER_DOUBLE,
                                          defaultValue=DEFAULT_NOISE_LEVEL, minValue=0.0),
             self.tr("Gaussian noise: standard deviation as a fraction of the value range. Band dropout: the "
                     "probability that a band is switched to the baseline."),
             advanced=True,
         )
-        self.add(QgsProcessingParameterString("WINDOW", self.tr("Occlusion window"), defaultValue=str(DEFAULT_WINDOW)),
+        self.add(QgsProcessingParameterString(self.P_WINDOW, self.tr("Occlusion window"), defaultValue=str(DEFAULT_WINDOW)),
                  self.tr("Pixels (8: squares of 8 x 8 pixels, all bands) or bands,rows,columns with 0 for a whole "
                          "axis (5,0,0: 5 bands of the whole image at a time)."))
-        self.add(QgsProcessingParameterString("STRIDE", self.tr("Occlusion stride"), defaultValue="", optional=True),
+        self.add(QgsProcessingParameterString(self.P_STRIDE, self.tr("Occlusion stride"), defaultValue="", optional=True),
                  self.tr("Step between windows, in the same form as WINDOW; empty: the window's size (no overlap)."),
                  advanced=True)
 
     def add_outputs(self):
         """OUTPUT, OUTPUT_BANDS, OUTPUT_CUBE, OUTPUT_SEGMENTS, OUTPUT_GROUPS and FAITHFULNESS_SCORES."""
-        self.add(QgsProcessingParameterRasterDestination("OUTPUT", self.tr("Attribution raster")),
+        self.add(QgsProcessingParameterRasterDestination(self.P_OUTPUT, self.tr("Attribution raster")),
                  self.tr("GeoTIFF on the input grid, one band per target (each pixel's attribution summed over its "
                          "bands; band description = target name)."))
-        self.add_table_output("OUTPUT_BANDS", self.tr("Band attributions"), self.tr(
+        self.add_table_output(self.P_OUTPUT_BANDS, self.tr("Band attributions"), self.tr(
             "One row per target and band: target, band (1-based), wavelength_nm, attribution (summed over the valid "
             "pixels). CSV or GeoPackage."), optional=True)
-        self.add(QgsProcessingParameterFolderDestination("OUTPUT_CUBE", self.tr("Attribution cubes (folder)"),
+        self.add(QgsProcessingParameterFolderDestination(self.P_OUTPUT_CUBE, self.tr("Attribution cubes (folder)"),
                                                          optional=True, createByDefault=False),
                  self.tr("A folder: one GeoTIFF per target, attribution_<target>.tif, with one band per raster band."))
         segments = QgsProcessingParameterVectorDestination(
-            "OUTPUT_SEGMENTS", self.tr("Polygons with attributions"), SOURCE_VECTOR_POLYGON, optional=True,
+            self.P_OUTPUT_SEGMENTS, self.tr("Polygons with attributions"), SOURCE_VECTOR_POLYGON, optional=True,
             createByDefault=False)
         segments.setSupportsNonFileBasedOutput(False)
         self.add(segments, self.tr("POLYGONS with attr_<target> (summed attributions) and, with FAITHFULNESS, the "
                                    "scores per target; the columns of Explain spatial importance."))
-        self.add_table_output("OUTPUT_GROUPS", self.tr("Band group attributions"), self.tr(
+        self.add_table_output(self.P_OUTPUT_GROUPS, self.tr("Band group attributions"), self.tr(
             "One row per target and band group, with the columns of Explain spectral importance."), optional=True)
-        self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
+        self.addOutput(QgsProcessingOutputString(self.P_FAITHFULNESS_SCORES, self.tr("Faithfulness per target")))
+
+    def read_settings(self, parameters, context, feedback) -> PixelSettings:
+        """The run's settings from its parameters."""
+        method = ATTRIBUTION_METHODS[self.parameterAsEnum(parameters, self.P_METHOD, context)]
+        window = stride = None
+        if method == "occlusion":
+            window = self.parameterAsString(parameters, self.P_WINDOW, context).strip() or None
+            stride = self.parameterAsString(parameters, self.P_STRIDE, context).strip() or None
+        attribute = AttributeSettings(
+            method=method, targets=self.read_targets(parameters, context), baseline=self.read_baseline(parameters, context),
+            n_steps=self.parameterAsInt(parameters, self.P_N_STEPS, context),
+            noise=NOISE_TYPES[self.parameterAsEnum(parameters, self.P_NOISE, context)],
+            n_noise=self.parameterAsInt(parameters, self.P_N_NOISE, context),
+            noise_level=self.parameterAsDouble(parameters, self.P_NOISE_LEVEL, context), window=window, stride=stride,
+            seed=self.parameterAsInt(parameters, self.P_SEED, context),
+        )
+        polygons = self.read_polygons(parameters, context, feedback)
+        groups = self.parameterAsString(parameters, self.P_BAND_GROUPS, context).strip() or None
+        return PixelSettings(
+            raster=self.read_raster(parameters, context), model=self.read_model(parameters, context),
+            attribute=attribute, runtime=self.read_runtime(parameters, context), polygons=polygons,
+            band_groups=BandGroups(groups) if groups else None,
+            outputs=PixelOutputs(
+                self.output_path(parameters, self.P_OUTPUT, context),
+                self.output_path(parameters, self.P_OUTPUT_BANDS, context),
+                self.parameterAsString(parameters, self.P_OUTPUT_CUBE, context) or None,
+                self.output_path(parameters, self.P_OUTPUT_SEGMENTS, context) if polygons else None,
+                self.output_path(parameters, self.P_OUTPUT_GROUPS, context) if groups else None,
+                self.file_path(parameters, self.P_OUTPUT_REPORT, context)),
+            faithfulness=self.parameterAsBoolean(parameters, self.P_FAITHFULNESS, context),
+        )
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from ..hsi_lime_plugin.runs.attribute_pixels import run_attribute
         from ..hsi_lime_plugin.outputs.tables import column_name
+        from ..hsi_lime_plugin.runs import attribute_pixels
 
-        polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
-        output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        method = ATTRIBUTION_METHODS[self.parameterAsEnum(parameters, "METHOD", context)]
-        occlusion = {}
-        if method == "occlusion":
-            stride = self.parameterAsString(parameters, "STRIDE", context).strip()
-            occlusion = {"window": self.parameterAsString(parameters, "WINDOW", context).strip() or None,
-                         "stride": stride or None}
-        outputs = {name: self.table_output_path(parameters, name, context) for name in ("OUTPUT_BANDS", "OUTPUT_GROUPS")}
-        outputs["OUTPUT_SEGMENTS"] = self.parameterAsOutputLayer(parameters, "OUTPUT_SEGMENTS", context) or None
-        outputs["OUTPUT_CUBE"] = self.parameterAsString(parameters, "OUTPUT_CUBE", context) or None
-        outputs["OUTPUT_REPORT"] = self.report_path(parameters, context)
-        run = run_attribute(
-            self.raster_path(parameters, context), self.parameterAsFile(parameters, "MODEL", context), output,
-            output_bands=outputs["OUTPUT_BANDS"], output_cube=outputs["OUTPUT_CUBE"],
-            polygons=polygons, polygons_layer=polygons_layer,
-            id_field=self.parameterAsString(parameters, "ID_FIELD", context) or None,
-            output_segments=outputs["OUTPUT_SEGMENTS"],
-            band_groups=self.parameterAsString(parameters, "BAND_GROUPS", context).strip() or None,
-            output_groups=outputs["OUTPUT_GROUPS"],
-            faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
-            wavelengths=self.wavelengths_override(parameters, context),
-            output_report=outputs["OUTPUT_REPORT"],
-            method=method,
-            noise=NOISE_TYPES[self.parameterAsEnum(parameters, "NOISE", context)],
-            n_steps=self.parameterAsInt(parameters, "N_STEPS", context),
-            n_noise=self.parameterAsInt(parameters, "N_NOISE", context),
-            noise_level=self.parameterAsDouble(parameters, "NOISE_LEVEL", context),
-            targets=self.parameterAsString(parameters, "TARGETS", context) or None,
-            baseline=self.baseline_value(parameters, context),
-            batch_size=self.parameterAsInt(parameters, "BATCH_SIZE", context) or None,
-            device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
-            seed=self.parameterAsInt(parameters, "SEED", context),
-            **occlusion,
-            **self.model_options(parameters, context),
-            reporter=reporter,
-        )
-        write_raster_style(output)
-        style_when_loaded(context, output, style_attribution_raster)
-        if outputs["OUTPUT_SEGMENTS"] and polygons:
+        settings = self.read_settings(parameters, context, feedback)
+        run = attribute_pixels.run(settings, reporter)
+        outputs = settings.outputs
+        write_raster_style(outputs.raster)
+        style_when_loaded(context, outputs.raster, style_attribution_raster)
+        if outputs.segments:
             first = column_name("attr", run.attribution.target_names[0])
-            write_segments_style(outputs["OUTPUT_SEGMENTS"], first)
-            style_when_loaded(context, outputs["OUTPUT_SEGMENTS"], lambda layer: style_segments(layer, first))
+            write_segments_style(outputs.segments, first)
+            style_when_loaded(context, outputs.segments, lambda layer: style_segments(layer, first))
         scores = "; ".join(f"{kind} {line}" for kind, score in run.faithfulness.items() for line in score.lines())
-        return {"OUTPUT": output, **outputs, "FAITHFULNESS_SCORES": scores}
+        return {self.P_OUTPUT: outputs.raster, self.P_OUTPUT_BANDS: outputs.bands, self.P_OUTPUT_CUBE: outputs.cube,
+                self.P_OUTPUT_SEGMENTS: outputs.segments, self.P_OUTPUT_GROUPS: outputs.groups,
+                self.P_OUTPUT_REPORT: outputs.report, self.P_FAITHFULNESS_SCORES: scores}

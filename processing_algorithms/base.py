@@ -33,11 +33,12 @@ from .checks import ParameterChecks, no_gdal_sidecars
 from .help_text import HelpText
 from .messages import CONTEXT, is_engine_error, in_parameter_names, parameter_name
 from .parameters import ParameterHelpers
+from .readers import ParameterReaders
 
 ICON = Path(__file__).resolve().parent.parent / "icon.svg"
 
 
-class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterChecks, QgsProcessingAlgorithm):
+class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterReaders, ParameterChecks, QgsProcessingAlgorithm):
     """Shared behaviour of the hsi-lime algorithms; subclasses define ``name``, ``title`` and
     ``summary`` (English literals marked with ``QT_TRANSLATE_NOOP`` in the class's context),
     ``group_id``, ``initAlgorithm`` (through the ``add_*`` helpers) and ``run_workflow``."""
@@ -80,9 +81,6 @@ class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterChecks, QgsProcessin
         return QIcon(str(ICON))
 
 
-    # --- parameter helpers ----------------------------------------------------------------
-
-
     # --- running --------------------------------------------------------------------------
     def reporter(self, feedback) -> Reporter:
         """The engine's reporter for this run, bound to its ``feedback`` (messages in parameter names)."""
@@ -119,7 +117,7 @@ class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterChecks, QgsProcessin
 
     def log_torch(self, feedback) -> None:
         """State the torch version and the device a run with DEVICE will use (the GPU's name for CUDA)."""
-        if "DEVICE" not in [p.name() for p in self.parameterDefinitions()]:
+        if self.parameterDefinition(self.P_DEVICE) is None:
             return
         import torch
 

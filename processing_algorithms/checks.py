@@ -58,8 +58,8 @@ class ParameterChecks:
             return super().checkParameterValues(parameters, context)
 
     def _input_problem(self, parameters, context) -> str | None:
-        value = parameters.get("INPUT")
-        if self.parameterDefinition("INPUT") is None or not isinstance(value, str) or not value:
+        value = parameters.get(self.P_INPUT)
+        if self.parameterDefinition(self.P_INPUT) is None or not isinstance(value, str) or not value:
             return None
         if QgsProcessingUtils.mapLayerFromString(value, context, False) is not None:
             return None
@@ -73,8 +73,8 @@ class ParameterChecks:
 
     def _band_groups_problem(self, parameters) -> str | None:
         """A BAND_GROUPS string that does not parse, pointing at the character, before anything runs."""
-        text = parameters.get("BAND_GROUPS")
-        if self.parameterDefinition("BAND_GROUPS") is None or not isinstance(text, str) or not text.strip():
+        text = parameters.get(self.P_BAND_GROUPS)
+        if self.parameterDefinition(self.P_BAND_GROUPS) is None or not isinstance(text, str) or not text.strip():
             return None
         from ..hsi_lime_plugin.features.band_grammar import parse_band_groups
         from ..hsi_lime_plugin.errors import HsiLimeError

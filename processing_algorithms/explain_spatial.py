@@ -3,33 +3,21 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessingOutputString,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterVectorDestination,
 )
-
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
-from .qgis_compat import NUMBER_DOUBLE, SOURCE_VECTOR_POLYGON
-from ..hsi_lime_plugin.options import (
-    DEFAULT_COMPACTNESS,
-    DEFAULT_N_SEGMENTS,
-    DEFAULT_PATCH_SIZE,
-    SEGMENTATIONS,
-)
+from ..hsi_lime_plugin.settings import SpatialOutputs, SpatialSettings
 from .base import HsiLimeAlgorithm
-from .styling import (
-    style_attribution_raster,
-    style_segments,
-    style_when_loaded,
-    write_raster_style,
-    write_segments_style,
-)
+from .qgis_compat import SOURCE_VECTOR_POLYGON
+from .styling import style_attribution_raster, style_segments, style_when_loaded, write_raster_style, write_segments_style
 
 
 class ExplainSpatial(HsiLimeAlgorithm):
     """LIME or Kernel SHAP over segments of the raster: one attribution band per target."""
+
+    P_SCORES = "SCORES"
 
     title = QT_TRANSLATE_NOOP("ExplainSpatial", "Explain spatial importance")
     summary = QT_TRANSLATE_NOOP(
@@ -46,88 +34,53 @@ class ExplainSpatial(HsiLimeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_raster_input()
         self.add_model()
-        self.add(
-            QgsProcessingParameterEnum(
-                "SEGMENTATION",
-                self.tr("Segments"),
-                options=[self.tr("Field polygons"), self.tr("SLIC superpixels"), self.tr("Regular patches")],
-                defaultValue=0,
-            ),
-            self.tr("0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches."),
-        )
+        self.add_segmentation()
         self.add_polygons(
             optional=True, help_text=self.tr("Polygons used as segments (required for SEGMENTATION=0), any CRS.")
-        )
-        self.add(
-            QgsProcessingParameterNumber(
-                "N_SEGMENTS", self.tr("Number of SLIC superpixels"), defaultValue=DEFAULT_N_SEGMENTS, minValue=1
-            ),
-            self.tr("Approximate number of superpixels (SEGMENTATION=1)."),
-        )
-        self.add(
-            QgsProcessingParameterNumber(
-                "COMPACTNESS",
-                self.tr("SLIC compactness"),
-                type=NUMBER_DOUBLE,
-                defaultValue=DEFAULT_COMPACTNESS,
-                minValue=0.0,
-            ),
-            self.tr("Higher: squarer superpixels; lower: superpixels that follow spectral edges."),
-            advanced=True,
-        )
-        self.add(
-            QgsProcessingParameterNumber("PATCH_SIZE", self.tr("Patch size (pixels)"), defaultValue=DEFAULT_PATCH_SIZE, minValue=1),
-            self.tr("Side of the square patches (SEGMENTATION=2); edge patches are smaller."),
         )
         self.add_explanation_settings()
         self.add_faithfulness()
         self.add(
-            QgsProcessingParameterRasterDestination("OUTPUT", self.tr("Attribution raster")),
+            QgsProcessingParameterRasterDestination(self.P_OUTPUT, self.tr("Attribution raster")),
             self.tr("GeoTIFF on the input grid, one band per target (band description = target name)."),
         )
         segments = QgsProcessingParameterVectorDestination(
-            "OUTPUT_SEGMENTS", self.tr("Segments with attributions"), SOURCE_VECTOR_POLYGON, optional=True
+            self.P_OUTPUT_SEGMENTS, self.tr("Segments with attributions"), SOURCE_VECTOR_POLYGON, optional=True
         )
         segments.setSupportsNonFileBasedOutput(False)
         self.add(segments, self.tr("One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target."))
         self.add_report_output()
-        self.addOutput(QgsProcessingOutputString("SCORES", self.tr("Surrogate R2 per target")))
-        self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
+        self.addOutput(QgsProcessingOutputString(self.P_SCORES, self.tr("Surrogate R2 per target")))
+        self.addOutput(QgsProcessingOutputString(self.P_FAITHFULNESS_SCORES, self.tr("Faithfulness per target")))
+
+    def read_settings(self, parameters, context, feedback) -> SpatialSettings:
+        """The run's settings from its parameters."""
+        return SpatialSettings(
+            raster=self.read_raster(parameters, context), model=self.read_model(parameters, context),
+            segmentation=self.read_segmentation(parameters, context),
+            polygons=self.read_polygons(parameters, context, feedback),
+            explain=self.read_explain(parameters, context), runtime=self.read_runtime(parameters, context),
+            outputs=SpatialOutputs(self.output_path(parameters, self.P_OUTPUT, context),
+                                   self.output_path(parameters, self.P_OUTPUT_SEGMENTS, context),
+                                   self.file_path(parameters, self.P_OUTPUT_REPORT, context)),
+            faithfulness=self.parameterAsBoolean(parameters, self.P_FAITHFULNESS, context),
+        )
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from ..hsi_lime_plugin.runs.explain_spatial import run_spatial
         from ..hsi_lime_plugin.outputs.tables import column_name
+        from ..hsi_lime_plugin.runs import explain_spatial
 
-        polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
-        output = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        output_segments = self.parameterAsOutputLayer(parameters, "OUTPUT_SEGMENTS", context) or None
-        result = run_spatial(
-            self.raster_path(parameters, context),
-            self.parameterAsFile(parameters, "MODEL", context),
-            output,
-            segmentation=SEGMENTATIONS[self.parameterAsEnum(parameters, "SEGMENTATION", context)],
-            polygons=polygons,
-            polygons_layer=polygons_layer,
-            id_field=self.parameterAsString(parameters, "ID_FIELD", context) or None,
-            n_segments=self.parameterAsInt(parameters, "N_SEGMENTS", context),
-            compactness=self.parameterAsDouble(parameters, "COMPACTNESS", context),
-            patch_size=self.parameterAsInt(parameters, "PATCH_SIZE", context),
-            output_segments=output_segments,
-            output_report=self.report_path(parameters, context),
-            faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
-            **self.model_options(parameters, context),
-            **self.explanation_settings(parameters, context),
-            reporter=reporter,
-        )
+        settings = self.read_settings(parameters, context, feedback)
+        result = explain_spatial.run(settings, reporter)
+        outputs = settings.outputs
         first = column_name("attr", result.explanation.target_names[0])
-        write_raster_style(output)
-        style_when_loaded(context, output, style_attribution_raster)
-        if output_segments:
-            write_segments_style(output_segments, first)
-            style_when_loaded(context, output_segments, lambda layer: style_segments(layer, first))
+        write_raster_style(outputs.raster)
+        style_when_loaded(context, outputs.raster, style_attribution_raster)
+        if outputs.segments:
+            write_segments_style(outputs.segments, first)
+            style_when_loaded(context, outputs.segments, lambda layer: style_segments(layer, first))
         scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
         feedback.pushInfo(self.tr("Surrogate R2: {}").format(scores))
         faithfulness = "; ".join(result.faithfulness.lines()) if result.faithfulness is not None else ""
-        return {"OUTPUT": output, "OUTPUT_SEGMENTS": output_segments, "SCORES": scores,
-                "OUTPUT_REPORT": self.report_path(parameters, context),
-                "FAITHFULNESS_SCORES": faithfulness}
+        return {self.P_OUTPUT: outputs.raster, self.P_OUTPUT_SEGMENTS: outputs.segments, self.P_SCORES: scores,
+                self.P_OUTPUT_REPORT: outputs.report, self.P_FAITHFULNESS_SCORES: faithfulness}

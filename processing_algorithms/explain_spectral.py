@@ -1,19 +1,17 @@
 """hsilime:explain_spectral: which groups of bands (superbands) drive each prediction."""
 from __future__ import annotations
 
-from qgis.core import (
-    QgsProcessingOutputString,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterFileDestination,
-)
-
+from qgis.core import QgsProcessingOutputString, QgsProcessingParameterFileDestination
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ..hsi_lime_plugin.settings import SpectralOutputs, SpectralSettings
 from .base import HsiLimeAlgorithm
 
 
 class ExplainSpectral(HsiLimeAlgorithm):
     """LIME or Kernel SHAP over superbands: one attribution per target and superband, per field and across fields."""
+
+    P_OUTPUT_PLOT = "OUTPUT_PLOT"
 
     title = QT_TRANSLATE_NOOP("ExplainSpectral", "Explain spectral importance")
     summary = QT_TRANSLATE_NOOP(
@@ -34,16 +32,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
         self.add_model()
         self.add_band_groups()
         self.add_wavelengths()
-        self.add(
-            QgsProcessingParameterBoolean(
-                "KEEP_UNGROUPED", self.tr("Keep bands in no group fixed"), defaultValue=False
-            ),
-            self.tr(
-                "No: the bands in no group form one more superband, 'not_included', switched off like the others. "
-                "Yes: they keep their values in every sample and get no attribution."
-            ),
-            advanced=True,
-        )
+        self.add_keep_ungrouped()
         self.add_polygons(
             optional=True,
             help_text=self.tr("Fields explained one by one (any CRS); empty: the whole raster is explained once."),
@@ -51,34 +40,35 @@ class ExplainSpectral(HsiLimeAlgorithm):
         self.add_explanation_settings()
         self.add_faithfulness()
         self.add_table_output(
-            "OUTPUT_TABLE",
+            self.P_OUTPUT_TABLE,
             self.tr("Spectral importance"),
             self.tr(
-                "One row per field, target and superband: field_id (empty for the whole raster), target, "
-                "superband, wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2. {}."
+                "One row per field, target and superband: unit_id (the field; empty for the whole raster), target, "
+                "feature (the superband), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, "
+                "prediction, base_value. {}."
             ).format(self.table_formats()),
         )
         self.add_table_output(
-            "OUTPUT_BANDS",
+            self.P_OUTPUT_BANDS,
             self.tr("Band attributions"),
             self.tr(
-                "One row per field, target and band: field_id, target, band (1-based), wavelength_nm, superband, "
-                "attribution (its superband's). {}."
+                "One row per field, target and band: unit_id, target, band (1-based), wavelength_nm, feature (the "
+                "superband), attribution (its superband's). {}."
             ).format(self.table_formats()),
             optional=True,
         )
         self.add_table_output(
-            "OUTPUT_SUMMARY",
+            self.P_OUTPUT_SUMMARY,
             self.tr("Spectral importance across fields"),
             self.tr(
-                "One row per target and superband: wavelengths_nm, n_bands, mean, std, median, min, max of the "
-                "attribution across fields, n_fields, mean_r2. {}."
+                "One row per target and superband (feature): wavelengths_nm, n_bands, mean, std, median, min, max of "
+                "the attribution across fields, n_units, mean_r2. {}."
             ).format(self.table_formats()),
             optional=True,
         )
         self.add(
             QgsProcessingParameterFileDestination(
-                "OUTPUT_PLOT",
+                self.P_OUTPUT_PLOT,
                 self.tr("Spectral importance figure"),
                 fileFilter="PNG (*.png)",
                 optional=True,
@@ -90,41 +80,34 @@ class ExplainSpectral(HsiLimeAlgorithm):
             ),
         )
         self.add_report_output()
-        self.addOutput(QgsProcessingOutputString("FAITHFULNESS_SCORES", self.tr("Faithfulness per target")))
+        self.addOutput(QgsProcessingOutputString(self.P_FAITHFULNESS_SCORES, self.tr("Faithfulness per target")))
+
+    def read_settings(self, parameters, context, feedback) -> SpectralSettings:
+        """The run's settings from its parameters."""
+        tables = [self.output_path(parameters, name, context)
+                  for name in (self.P_OUTPUT_TABLE, self.P_OUTPUT_BANDS, self.P_OUTPUT_SUMMARY)]
+        return SpectralSettings(
+            raster=self.read_raster(parameters, context), model=self.read_model(parameters, context),
+            band_groups=self.read_band_groups(parameters, context),
+            polygons=self.read_polygons(parameters, context, feedback),
+            explain=self.read_explain(parameters, context), runtime=self.read_runtime(parameters, context),
+            outputs=SpectralOutputs(*tables, self.file_path(parameters, self.P_OUTPUT_PLOT, context),
+                                    self.file_path(parameters, self.P_OUTPUT_REPORT, context)),
+            faithfulness=self.parameterAsBoolean(parameters, self.P_FAITHFULNESS, context),
+        )
 
     def run_workflow(self, parameters, context, feedback, reporter):
-        from ..hsi_lime_plugin.runs.explain_spectral import run_spectral
+        from ..hsi_lime_plugin.runs import explain_spectral
 
-        polygons, polygons_layer = self.polygons_path(parameters, context, feedback)
-        outputs = {
-            name: self.table_output_path(parameters, name, context)
-            for name in ("OUTPUT_TABLE", "OUTPUT_BANDS", "OUTPUT_SUMMARY")
-        }
-        output_plot = self.parameterAsFileOutput(parameters, "OUTPUT_PLOT", context) or None
-        result = run_spectral(
-            self.raster_path(parameters, context),
-            self.parameterAsFile(parameters, "MODEL", context),
-            band_groups=self.parameterAsString(parameters, "BAND_GROUPS", context) or None,
-            wavelengths=self.wavelengths_override(parameters, context),
-            polygons=polygons,
-            polygons_layer=polygons_layer,
-            id_field=self.parameterAsString(parameters, "ID_FIELD", context) or None,
-            include_rest=not self.parameterAsBoolean(parameters, "KEEP_UNGROUPED", context),
-            output_table=outputs["OUTPUT_TABLE"],
-            output_bands=outputs["OUTPUT_BANDS"],
-            output_summary=outputs["OUTPUT_SUMMARY"],
-            output_plot=output_plot,
-            output_report=self.report_path(parameters, context),
-            faithfulness_scores=self.parameterAsBoolean(parameters, "FAITHFULNESS", context),
-            **self.model_options(parameters, context),
-            **self.explanation_settings(parameters, context),
-            reporter=reporter,
-        )
+        settings = self.read_settings(parameters, context, feedback)
+        result = explain_spectral.run(settings, reporter)
         scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
         feedback.pushInfo(self.tr("Surrogate R2 (mean over fields): {}").format(scores))
         faithfulness = "; ".join(
             (f"field {field_id}: " if field_id is not None else "") + line
             for field_id, score in (result.faithfulness or {}).items() for line in score.lines()
         )
-        return {**outputs, "OUTPUT_PLOT": output_plot, "OUTPUT_REPORT": self.report_path(parameters, context),
-                "FAITHFULNESS_SCORES": faithfulness}
+        outputs = settings.outputs
+        return {self.P_OUTPUT_TABLE: outputs.table, self.P_OUTPUT_BANDS: outputs.bands,
+                self.P_OUTPUT_SUMMARY: outputs.summary, self.P_OUTPUT_PLOT: outputs.plot,
+                self.P_OUTPUT_REPORT: outputs.report, self.P_FAITHFULNESS_SCORES: faithfulness}

@@ -2,20 +2,15 @@
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 
-from qgis.core import (
-    QgsApplication,
-)
+from qgis.core import QgsApplication
 
-
-
-#: The README the help links point at (one section per algorithm, headed ``hsilime:<name> — <title>``).
 #: The translation context of the strings below: pylupdate5 records the class a tr() call is written in.
 CONTEXT = "HelpText"
-
+#: The README the help links point at (one section per algorithm, headed ``hsilime:<name> — <title>``).
 README_URL = "https://github.com/hsi-lime/hsi-lime"
+
 
 def github_anchor(heading: str) -> str:
     """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens.
@@ -30,9 +25,6 @@ def github_anchor(heading: str) -> str:
     )
     return kept.replace(" ", "-")
 
-def plain_text(markup: str) -> str:
-    """HTML help as text for a terminal: tags dropped, entities decoded, one paragraph per line."""
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 def in_qgis_process() -> bool:
     """Whether this process is ``qgis_process`` (which prints the help as it is, with no HTML rendering)."""

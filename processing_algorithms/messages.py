@@ -2,15 +2,7 @@
 from __future__ import annotations
 
 from ..hsi_lime_plugin.errors import render_arguments
-from ..hsi_lime_plugin.options import (
-    ATTRIBUTION_METHODS,
-    DEVICES,
-    KINDS,
-    METHODS,
-    NOISE_TYPES,
-    SEGMENTATIONS,
-    UNIT_KINDS,
-)
+from ..hsi_lime_plugin.options import DEVICES, KINDS, NOISE_TYPES, REGISTRY, SEGMENTATIONS, UNIT_KINDS, method_names
 
 
 #: Engine arguments whose parameter is not simply the upper-case name.
@@ -20,13 +12,13 @@ PARAMETERS = {"raster": "INPUT", "image": "INPUT", "allow_python": "ALLOW_PYTHON
 
 #: Enumerated arguments: the parameter's value is the index of the engine's choice.
 ENUMS = {
-    "segmentation": SEGMENTATIONS, "method": METHODS, "device": DEVICES, "units": UNIT_KINDS, "kind": KINDS,
-    "noise": NOISE_TYPES,
+    "segmentation": SEGMENTATIONS, "device": DEVICES, "units": UNIT_KINDS, "kind": KINDS, "noise": NOISE_TYPES,
 }
 
-#: Arguments whose choices differ between algorithms (disjoint names): METHOD of the explain
-#: algorithms (LIME, Kernel SHAP) and of attribute_pixels (gradients, occlusion).
-ENUM_ALTERNATIVES = {"method": (METHODS, ATTRIBUTION_METHODS)}
+#: Arguments whose choices differ between algorithms (disjoint names): METHOD is an enum of one family of
+#: the method registry in each algorithm (LIME, Kernel SHAP in the explain algorithms; gradients and
+#: occlusion in attribute_pixels).
+ENUM_ALTERNATIVES = {"method": tuple(method_names(family) for family in dict.fromkeys(m.family for m in REGISTRY))}
 
 def parameter_name(argument: str, value: str | None = None) -> str:
     """How an engine argument (with an enumerated value) reads in QGIS: ``SEGMENTATION=0``."""

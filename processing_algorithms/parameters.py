@@ -1,10 +1,13 @@
-"""The parameters the algorithms share: declared with their help (``add_*``) and read back as the plain values the engine takes."""
+"""The parameters the algorithms share: their names, and each block declared once with its help (``add_*``).
+
+Parameter names are class constants (``P_INPUT = "INPUT"``), as EnMAP-Box's algorithms name
+theirs: the shared ones here, an algorithm's own in its class. :mod:`.readers` reads them
+back as the engine's settings objects.
+"""
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import (
-    QgsProcessingException,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
@@ -14,18 +17,19 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
-    QgsProcessingUtils,
 )
 
 from ..hsi_lime_plugin.options import (
     DEFAULT_BASELINE,
+    DEFAULT_COMPACTNESS,
     DEFAULT_KERNEL_WIDTH,
     DEFAULT_MAX_SAMPLES,
     DEFAULT_N_SAMPLES,
+    DEFAULT_N_SEGMENTS,
+    DEFAULT_PATCH_SIZE,
     DEFAULT_PRECISION,
     DEVICES,
-    METHODS,
-    VECTOR_DRIVERS,
+    REGISTRY,
 )
 from .qgis_compat import NUMBER_DOUBLE, PARAMETER_ADVANCED, SOURCE_VECTOR, SOURCE_VECTOR_POLYGON
 
@@ -33,8 +37,40 @@ from .qgis_compat import NUMBER_DOUBLE, PARAMETER_ADVANCED, SOURCE_VECTOR, SOURC
 #: The translation context of the strings below: pylupdate5 records the class a tr() call is written in.
 CONTEXT = "ParameterHelpers"
 
+
 class ParameterHelpers:
-    """Mixed into :class:`.base.HsiLimeAlgorithm` (a QgsProcessingAlgorithm)."""
+    """Mixed into :class:`.base.HsiLimeAlgorithm` (a QgsProcessingAlgorithm): the shared names and blocks."""
+
+    P_INPUT = "INPUT"
+    P_MODEL = "MODEL"
+    P_ALLOW_PYTHON_MODEL = "ALLOW_PYTHON_MODEL"
+    P_POLYGONS = "POLYGONS"
+    P_ID_FIELD = "ID_FIELD"
+    P_SEGMENTATION = "SEGMENTATION"
+    P_N_SEGMENTS = "N_SEGMENTS"
+    P_COMPACTNESS = "COMPACTNESS"
+    P_PATCH_SIZE = "PATCH_SIZE"
+    P_BAND_GROUPS = "BAND_GROUPS"
+    P_WAVELENGTHS = "WAVELENGTHS"
+    P_KEEP_UNGROUPED = "KEEP_UNGROUPED"
+    P_TARGETS = "TARGETS"
+    P_METHOD = "METHOD"
+    P_N_SAMPLES = "N_SAMPLES"
+    P_PRECISION = "PRECISION"
+    P_MAX_SAMPLES = "MAX_SAMPLES"
+    P_BASELINE = "BASELINE"
+    P_KERNEL_WIDTH = "KERNEL_WIDTH"
+    P_BATCH_SIZE = "BATCH_SIZE"
+    P_DEVICE = "DEVICE"
+    P_SEED = "SEED"
+    P_FAITHFULNESS = "FAITHFULNESS"
+    P_OUTPUT = "OUTPUT"
+    P_OUTPUT_SEGMENTS = "OUTPUT_SEGMENTS"
+    P_OUTPUT_TABLE = "OUTPUT_TABLE"
+    P_OUTPUT_BANDS = "OUTPUT_BANDS"
+    P_OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
+    P_OUTPUT_REPORT = "OUTPUT_REPORT"
+    P_FAITHFULNESS_SCORES = "FAITHFULNESS_SCORES"
 
     def add(self, parameter, help_text: str, advanced: bool = False):
         """Add ``parameter`` with ``help_text`` (shown in the dialog help and by qgis_process help)."""
@@ -47,17 +83,15 @@ class ParameterHelpers:
 
     def add_raster_input(self):
         self.add(
-            QgsProcessingParameterRasterLayer("INPUT", self.tr("Hyperspectral raster", CONTEXT)),
+            QgsProcessingParameterRasterLayer(self.P_INPUT, self.tr("Hyperspectral raster", CONTEXT)),
             self.tr("The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.", CONTEXT),
         )
 
     def add_model(self):
         """MODEL (TorchScript, ONNX or Python recipe) and ALLOW_PYTHON_MODEL."""
-        from qgis.core import QgsProcessingParameterBoolean
-
         self.add(
             QgsProcessingParameterFile(
-                "MODEL",
+                self.P_MODEL,
                 self.tr("Model file", CONTEXT),
                 fileFilter=(
                     "Models (*.pt *.pth *.ts *.torchscript *.jit *.onnx *.py);;"
@@ -74,7 +108,7 @@ class ParameterHelpers:
         )
         self.add(
             QgsProcessingParameterBoolean(
-                "ALLOW_PYTHON_MODEL", self.tr("Allow Python model recipes (runs the recipe's code)", CONTEXT),
+                self.P_ALLOW_PYTHON_MODEL, self.tr("Allow Python model recipes (runs the recipe's code)", CONTEXT),
                 defaultValue=False,
             ),
             self.tr(
@@ -85,25 +119,68 @@ class ParameterHelpers:
             ),
         )
 
-    def model_options(self, parameters, context) -> dict:
-        """Keyword arguments of the workflows for the model: ``allow_python`` (ALLOW_PYTHON_MODEL)."""
-        return {"allow_python": self.parameterAsBoolean(parameters, "ALLOW_PYTHON_MODEL", context)}
-
     def add_polygons(self, optional: bool, help_text: str):
         self.add(
             QgsProcessingParameterVectorLayer(
-                "POLYGONS", self.tr("Field polygons", CONTEXT), [SOURCE_VECTOR_POLYGON], optional=optional
+                self.P_POLYGONS, self.tr("Field polygons", CONTEXT), [SOURCE_VECTOR_POLYGON], optional=optional
             ),
             help_text,
         )
         self.add(
             QgsProcessingParameterField(
-                "ID_FIELD",
+                self.P_ID_FIELD,
                 self.tr("Field identifier", CONTEXT),
-                parentLayerParameterName="POLYGONS",
+                parentLayerParameterName=self.P_POLYGONS,
                 optional=True,
             ),
             self.tr("Attribute that identifies each field polygon; empty: the feature id.", CONTEXT),
+        )
+
+    def add_segmentation(self, in_units: bool = False):
+        """SEGMENTATION, N_SEGMENTS, COMPACTNESS and PATCH_SIZE: spatial features, declared once for the whole
+        raster (field polygons, SLIC superpixels or patches) and ``in_units`` (SLIC or patches inside each unit
+        of explain_fields, whose units are the fields)."""
+        if in_units:
+            description, first, default = self.tr("Segments inside each unit", CONTEXT), \
+                self.tr("Field polygons (not available here)", CONTEXT), 1
+            help_text = self.tr("Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches "
+                                "(PATCH_SIZE).", CONTEXT)
+        else:
+            description, first, default = self.tr("Segments", CONTEXT), self.tr("Field polygons", CONTEXT), 0
+            help_text = self.tr("0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.",
+                                CONTEXT)
+        options = [first, self.tr("SLIC superpixels", CONTEXT), self.tr("Regular patches", CONTEXT)]
+        self.add(QgsProcessingParameterEnum(self.P_SEGMENTATION, description, options=options, defaultValue=default),
+                 help_text)
+        self.add(
+            QgsProcessingParameterNumber(self.P_N_SEGMENTS, self.tr("Number of SLIC superpixels", CONTEXT),
+                                         defaultValue=DEFAULT_N_SEGMENTS, minValue=1),
+            self.tr("Approximate number of superpixels (SEGMENTATION=1); a small unit gets at most one per pixel.",
+                    CONTEXT),
+        )
+        self.add(
+            QgsProcessingParameterNumber(self.P_COMPACTNESS, self.tr("SLIC compactness", CONTEXT), type=NUMBER_DOUBLE,
+                                         defaultValue=DEFAULT_COMPACTNESS, minValue=1e-6),
+            self.tr("Higher: squarer superpixels; lower: superpixels that follow spectral edges.", CONTEXT),
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterNumber(self.P_PATCH_SIZE, self.tr("Patch size (pixels)", CONTEXT),
+                                         defaultValue=DEFAULT_PATCH_SIZE, minValue=1),
+            self.tr("Side of the square patches (SEGMENTATION=2); edge patches are smaller.", CONTEXT),
+        )
+
+    def add_keep_ungrouped(self):
+        """KEEP_UNGROUPED (advanced): whether the bands in no group form a superband of their own."""
+        self.add(
+            QgsProcessingParameterBoolean(self.P_KEEP_UNGROUPED, self.tr("Keep bands in no group fixed", CONTEXT),
+                                          defaultValue=False),
+            self.tr(
+                "No: the bands in no group form one more superband, 'not_included', switched off like the others. "
+                "Yes: they keep their values in every sample and get no attribution.",
+                CONTEXT,
+            ),
+            advanced=True,
         )
 
     def add_explanation_settings(self):
@@ -118,7 +195,7 @@ class ParameterHelpers:
     def add_targets(self):
         """TARGETS: which model outputs to explain."""
         self.add(
-            QgsProcessingParameterString("TARGETS", self.tr("Targets", CONTEXT), defaultValue="", optional=True),
+            QgsProcessingParameterString(self.P_TARGETS, self.tr("Targets", CONTEXT), defaultValue="", optional=True),
             self.tr(
                 "Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts "
                 "highest for this image (or field); empty: every target of the model.",
@@ -130,8 +207,7 @@ class ParameterHelpers:
         """METHOD (LIME or Kernel SHAP) and N_SAMPLES."""
         self.add(
             QgsProcessingParameterEnum(
-                "METHOD", self.tr("Method", CONTEXT),
-                options=[self.tr("LIME", CONTEXT), self.tr("Kernel SHAP", CONTEXT)], defaultValue=0,
+                self.P_METHOD, self.tr("Method", CONTEXT), options=self.method_options("perturbation"), defaultValue=0,
             ),
             self.tr(
                 "LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, "
@@ -142,7 +218,7 @@ class ParameterHelpers:
         )
         self.add(
             QgsProcessingParameterNumber(
-                "N_SAMPLES", self.tr("Number of samples (0 = automatic)", CONTEXT), defaultValue=DEFAULT_N_SAMPLES,
+                self.P_N_SAMPLES, self.tr("Number of samples (0 = automatic)", CONTEXT), defaultValue=DEFAULT_N_SAMPLES,
                 minValue=0,
             ),
             self.tr(
@@ -154,7 +230,7 @@ class ParameterHelpers:
         )
         self.add(
             QgsProcessingParameterNumber(
-                "PRECISION", self.tr("Precision of the automatic sample count", CONTEXT), NUMBER_DOUBLE,
+                self.P_PRECISION, self.tr("Precision of the automatic sample count", CONTEXT), NUMBER_DOUBLE,
                 defaultValue=DEFAULT_PRECISION, minValue=0.001, maxValue=0.999,
             ),
             self.tr("Half-width of the 95 % intervals, as a fraction of each target's largest attribution.", CONTEXT),
@@ -162,7 +238,7 @@ class ParameterHelpers:
         )
         self.add(
             QgsProcessingParameterNumber(
-                "MAX_SAMPLES", self.tr("Most samples of the automatic sample count", CONTEXT), defaultValue=DEFAULT_MAX_SAMPLES,
+                self.P_MAX_SAMPLES, self.tr("Most samples of the automatic sample count", CONTEXT), defaultValue=DEFAULT_MAX_SAMPLES,
                 minValue=16,
             ),
             self.tr("The automatic sample count never evaluates more images than this.", CONTEXT),
@@ -172,7 +248,7 @@ class ParameterHelpers:
     def add_baseline(self):
         """BASELINE: what a removed feature becomes."""
         self.add(
-            QgsProcessingParameterString("BASELINE", self.tr("Baseline", CONTEXT), defaultValue=DEFAULT_BASELINE),
+            QgsProcessingParameterString(self.P_BASELINE, self.tr("Baseline", CONTEXT), defaultValue=DEFAULT_BASELINE),
             self.tr(
                 "The value a removed feature takes, in model input units: zero, mean (the image's mean of "
                 "each band over valid pixels) or a number.",
@@ -184,7 +260,7 @@ class ParameterHelpers:
         """KERNEL_WIDTH (advanced): LIME's locality."""
         self.add(
             QgsProcessingParameterNumber(
-                "KERNEL_WIDTH",
+                self.P_KERNEL_WIDTH,
                 self.tr("Kernel width (LIME)", CONTEXT),
                 type=NUMBER_DOUBLE,
                 defaultValue=DEFAULT_KERNEL_WIDTH,
@@ -198,6 +274,14 @@ class ParameterHelpers:
             ),
             advanced=True,
         )
+
+    def method_options(self, family: str) -> list[str]:
+        """The METHOD choices of one family of the method registry, in its order, in the user's language."""
+        labels = {"LIME": self.tr("LIME", CONTEXT), "Kernel SHAP": self.tr("Kernel SHAP", CONTEXT),
+                  "Integrated Gradients": self.tr("Integrated Gradients", CONTEXT),
+                  "Saliency": self.tr("Saliency", CONTEXT), "Input x Gradient": self.tr("Input x Gradient", CONTEXT),
+                  "Occlusion": self.tr("Occlusion", CONTEXT)}
+        return [labels[method.label] for method in REGISTRY if method.family == family]
 
     def device_options(self) -> list[str]:
         """The DEVICE choices in the order of ``DEVICES`` (auto, cpu, cuda), in the user's language."""
@@ -213,31 +297,29 @@ class ParameterHelpers:
         """BATCH_SIZE, DEVICE and SEED (advanced): how the model runs, not what is explained."""
         self.add(
             QgsProcessingParameterNumber(
-                "BATCH_SIZE", self.tr("Batch size (0 = automatic)", CONTEXT), defaultValue=0, minValue=0
+                self.P_BATCH_SIZE, self.tr("Batch size (0 = automatic)", CONTEXT), defaultValue=0, minValue=0
             ),
             self.tr("Images per forward pass; 0 chooses from the free memory.", CONTEXT),
             advanced=True,
         )
         self.add(
             QgsProcessingParameterEnum(
-                "DEVICE", self.tr("Device", CONTEXT), options=self.device_options(), defaultValue=0
+                self.P_DEVICE, self.tr("Device", CONTEXT), options=self.device_options(), defaultValue=0
             ),
             self.tr("Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.", CONTEXT),
             advanced=True,
         )
         self.add(
-            QgsProcessingParameterNumber("SEED", self.tr("Random seed", CONTEXT), defaultValue=0, minValue=0),
+            QgsProcessingParameterNumber(self.P_SEED, self.tr("Random seed", CONTEXT), defaultValue=0, minValue=0),
             self.tr("The same seed gives the same samples and the same attributions.", CONTEXT),
             advanced=True,
         )
 
     def add_faithfulness(self):
         """FAITHFULNESS: score the explanation (deletion, insertion, infidelity) after it is made."""
-        from qgis.core import QgsProcessingParameterBoolean
-
         self.add(
             QgsProcessingParameterBoolean(
-                "FAITHFULNESS", self.tr("Score faithfulness (deletion, insertion, infidelity)", CONTEXT),
+                self.P_FAITHFULNESS, self.tr("Score faithfulness (deletion, insertion, infidelity)", CONTEXT),
                 defaultValue=False,
             ),
             self.tr(
@@ -248,58 +330,6 @@ class ParameterHelpers:
                 CONTEXT,
             ),
         )
-
-    def baseline_value(self, parameters, context) -> str:
-        """BASELINE as typed: the engine parses it (``parse_baseline``) and names the choices in its error."""
-        return self.parameterAsString(parameters, "BASELINE", context) or DEFAULT_BASELINE
-
-    def explanation_settings(self, parameters, context) -> dict:
-        """The shared settings as keyword arguments of the engine workflows (BASELINE as typed:
-        the engine parses it and names the accepted values in its error)."""
-        baseline = self.baseline_value(parameters, context)
-        return dict(
-            targets=self.parameterAsString(parameters, "TARGETS", context) or None,
-            method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
-            n_samples=self.parameterAsInt(parameters, "N_SAMPLES", context),
-            precision=self.parameterAsDouble(parameters, "PRECISION", context),
-            max_samples=self.parameterAsInt(parameters, "MAX_SAMPLES", context),
-            baseline=baseline,
-            kernel_width=self.parameterAsDouble(parameters, "KERNEL_WIDTH", context),
-            batch_size=self.parameterAsInt(parameters, "BATCH_SIZE", context) or None,
-            device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
-            seed=self.parameterAsInt(parameters, "SEED", context),
-        )
-
-    def raster_path(self, parameters, context) -> str:
-        """The file behind INPUT (a GDAL data source name).
-
-        A path is used as it is: loading it as a QGIS layer would compute band statistics
-        that GDAL saves in an ``.aux.xml`` beside the input, and a run never changes the
-        folder of its inputs. A layer of the project gives its source.
-        """
-        value = parameters.get("INPUT")
-        if isinstance(value, str) and QgsProcessingUtils.mapLayerFromString(value, context, False) is None \
-                and Path(value).is_file():
-            return value
-        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
-        if layer is None:
-            raise QgsProcessingException(self.tr("INPUT: no raster layer was given; choose a hyperspectral raster.", CONTEXT))
-        if layer.providerType() != "gdal":
-            raise QgsProcessingException(
-                self.tr("INPUT: the layer comes from the '{}' provider; choose a file-based (GDAL) raster.", CONTEXT).format(
-                    layer.providerType()
-                )
-            )
-        return layer.source()
-
-    def polygons_path(self, parameters, context, feedback) -> tuple[str | None, str | None]:
-        """The POLYGONS layer as a file path and layer name, exported to GeoPackage when it is not a file."""
-        if not parameters.get("POLYGONS"):
-            return None, None
-        path, layer = self.parameterAsCompatibleSourceLayerPathAndLayerName(
-            parameters, "POLYGONS", context, [suffix[1:] for suffix in VECTOR_DRIVERS], "gpkg", feedback
-        )
-        return path, layer or None
 
     def add_band_groups(self, lead: str | None = None):
         """BAND_GROUPS: empty for the standard bands, else the grammar, with three examples under the box;
@@ -316,7 +346,7 @@ class ParameterHelpers:
         )
         self.add(
             QgsProcessingParameterString(
-                "BAND_GROUPS", self.tr("Band groups (superbands)", CONTEXT), defaultValue="", optional=True
+                self.P_BAND_GROUPS, self.tr("Band groups (superbands)", CONTEXT), defaultValue="", optional=True
             ),
             f"{lead} {grammar}" if lead else grammar,
         )
@@ -325,7 +355,7 @@ class ParameterHelpers:
         """WAVELENGTHS: band centres that override or supply the raster's (optional text)."""
         self.add(
             QgsProcessingParameterString(
-                "WAVELENGTHS", self.tr("Band wavelengths (override)", CONTEXT), defaultValue="", optional=True
+                self.P_WAVELENGTHS, self.tr("Band wavelengths (override)", CONTEXT), defaultValue="", optional=True
             ),
             self.tr(
                 "Band centres in nm, one per band in band order, separated by commas (values below 100 are read as "
@@ -336,15 +366,11 @@ class ParameterHelpers:
             advanced=True,
         )
 
-    def wavelengths_override(self, parameters, context) -> str | None:
-        """The WAVELENGTHS text, or None when it is empty."""
-        return self.parameterAsString(parameters, "WAVELENGTHS", context).strip() or None
-
     def add_report_output(self):
         """OUTPUT_REPORT: the optional HTML report, shown in the Results Viewer when the run ends."""
         self.add(
             QgsProcessingParameterFileDestination(
-                "OUTPUT_REPORT", self.tr("Report", CONTEXT), self.tr("HTML files (*.html)", CONTEXT), optional=True,
+                self.P_OUTPUT_REPORT, self.tr("Report", CONTEXT), self.tr("HTML files (*.html)", CONTEXT), optional=True,
                 createByDefault=False,
             ),
             self.tr(
@@ -355,10 +381,6 @@ class ParameterHelpers:
             ),
         )
 
-    def report_path(self, parameters, context) -> str | None:
-        """The OUTPUT_REPORT file, or None when no report was asked for."""
-        return self.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context) or None
-
     def add_table_output(self, name: str, description: str, help_text: str, optional: bool = False):
         """A table destination (CSV or GeoPackage, no geometry) that loads into the project as a table layer."""
         parameter = QgsProcessingParameterVectorDestination(
@@ -366,7 +388,3 @@ class ParameterHelpers:
         )
         parameter.setSupportsNonFileBasedOutput(False)  # the engine writes the file itself
         return self.add(parameter, help_text)
-
-    def table_output_path(self, parameters, name: str, context) -> str | None:
-        """The file of a table destination, or None when it was not requested."""
-        return self.parameterAsOutputLayer(parameters, name, context) or None

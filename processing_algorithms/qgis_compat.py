@@ -35,6 +35,7 @@ SOURCE_VECTOR = resolve("Qgis.ProcessingSourceType.Vector", "QgsProcessing.TypeV
 SOURCE_VECTOR_POLYGON = resolve("Qgis.ProcessingSourceType.VectorPolygon", "QgsProcessing.TypeVectorPolygon")
 NUMBER_DOUBLE = resolve("Qgis.ProcessingNumberParameterType.Double", "QgsProcessingParameterNumber.Double")
 PARAMETER_ADVANCED = resolve("Qgis.ProcessingParameterFlag.Advanced", "QgsProcessingParameterDefinition.FlagAdvanced")
+PARAMETER_OPTIONAL = resolve("Qgis.ProcessingParameterFlag.Optional", "QgsProcessingParameterDefinition.FlagOptional")
 FILE_FOLDER = resolve("Qgis.ProcessingFileParameterBehavior.Folder", "QgsProcessingParameterFile.Folder")
 STATISTIC_MIN = resolve("Qgis.RasterBandStatistic.Min", "QgsRasterBandStats.Min")
 STATISTIC_MAX = resolve("Qgis.RasterBandStatistic.Max", "QgsRasterBandStats.Max")

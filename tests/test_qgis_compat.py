@@ -35,6 +35,7 @@ def test_each_constant_is_the_value_of_the_old_name(compat):
         core.QgsProcessing.TypeRaster, core.QgsProcessing.TypeVector, core.QgsProcessing.TypeVectorPolygon]
     assert compat.NUMBER_DOUBLE == core.QgsProcessingParameterNumber.Double
     assert compat.PARAMETER_ADVANCED == core.QgsProcessingParameterDefinition.FlagAdvanced
+    assert compat.PARAMETER_OPTIONAL == core.QgsProcessingParameterDefinition.FlagOptional
     assert compat.FILE_FOLDER == core.QgsProcessingParameterFile.Folder
     assert (compat.STATISTIC_MIN, compat.STATISTIC_MAX) == (core.QgsRasterBandStats.Min, core.QgsRasterBandStats.Max)
     assert compat.RAMP_LINEAR == core.QgsColorRampShader.Interpolated

