@@ -114,10 +114,14 @@ def test_the_dominant_superband_is_the_largest_positive_attribution(raster):
         dominant = dataset.read()
         assert dataset.descriptions == ("a", "b") and dataset.nodata == 255
         assert dataset.tags()["classes"] == f"0={DOMINANT_NONE}; 1=b1; 2=b2; 3=b3; 4=b4; 5=not_included"
-        assert dataset.colormap(1)[1] != dataset.colormap(1)[2]
     assert (dominant[:, ~valid] == 255).all()
     assert (dominant[:, valid] == expected).all()
     assert len(np.unique(dominant[:, valid])) > 2  # the test can tell superbands apart
+    run_spectral(path, model, band_groups=GROUPS, output_table=str(folder / "one.csv"), targets="b",
+                 output_dominant=str(folder / "one.tif"), method="kernelshap", n_samples=64, device="cpu")
+    with rasterio.open(folder / "one.tif") as dataset:  # one band: the palette is in the file too
+        assert dataset.descriptions == ("b",) and (dataset.read(1)[valid] == expected[1]).all()
+        assert dataset.colormap(1)[1] == (31, 119, 180, 255) and dataset.colormap(1)[0] == (200, 200, 200, 255)
 
 
 def test_sampled_kernel_shap_has_standard_errors_that_cover_the_exact_values(raster):

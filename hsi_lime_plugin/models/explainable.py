@@ -76,6 +76,13 @@ from .resampling import (
 
 
 
+#: Spectra that always go through a spectra model in one call (fewer than any batch budget allows).
+FEW_ROWS = 4096
+#: How a failing spectra model's input is described, and the card fields to check.
+SPECTRA = "spectra in model input units after the preprocessing of the model card"
+SPECTRA_FIELDS = "'input.bands' and 'input.layout'"
+
+
 class ExplainableModel:
     """A model plus its card, callable on batches in perturbation space.
 
@@ -306,12 +313,13 @@ class ExplainableModel:
         """Spectra (N, C) in perturbation space -> the model's outputs (N, T) after the card's activation,
         the network called on at most :func:`~hsi_lime_plugin.models.device.rows_per_call` spectra at once."""
         inputs = self.spectral_input(spectra, rows=True)
-        step = rows_per_call(inputs.shape[-1] * inputs.element_size(), self.device)
-        parts = [self._run_network(inputs[start:start + step], "spectra in model input units after the "
-                                   f"preprocessing of the model card {self.card.source}",
-                                   "'input.bands' and 'input.layout'")
-                 for start in range(0, len(inputs), step)]
-        return self._per_row(torch.cat(parts) if len(parts) > 1 else parts[0])
+        rows = inputs.shape[0]
+        step = rows if rows <= FEW_ROWS else rows_per_call(inputs.shape[-1] * inputs.element_size(), self.device)
+        if step >= rows:  # the common case, called once per perturbed batch: no list, no concatenation
+            return self._per_row(self._run_network(inputs, f"{SPECTRA} {self.card.source}", SPECTRA_FIELDS))
+        parts = [self._run_network(inputs[start:start + step], f"{SPECTRA} {self.card.source}", SPECTRA_FIELDS)
+                 for start in range(0, rows, step)]
+        return self._per_row(torch.cat(parts))
 
     def _run_network(self, inputs: torch.Tensor, what: str, fields: str) -> torch.Tensor:
         """The network's first output on ``inputs`` as a float32 tensor; its failure told in one line."""
@@ -328,20 +336,20 @@ class ExplainableModel:
             output = output[0]
         if isinstance(output, np.ndarray):
             output = torch.from_numpy(output)
-        return output.to(torch.float32)
+        return output if output.dtype == torch.float32 else output.to(torch.float32)
 
     def _per_row(self, output: torch.Tensor) -> torch.Tensor:
         """(B, T) outputs after the activation, from a (B,) or (B, T) output; anything else is refused."""
         if output.ndim == 1:
             output = output[:, None]
-        if sum(size > 1 for size in output.shape[1:]) > 1:
+        if output.ndim > 2 and sum(size > 1 for size in output.shape[1:]) > 1:
             raise HsiLimeError(
                 f"{arg('model')}: the model returns outputs of shape {tuple(output.shape)} for a batch of "
                 f"{output.shape[0]}; a {self.card.task} model must return (batch, targets), one value per target "
                 "(for a score per pixel, set \"task\": \"segmentation\" in the model card)."
             )
         output = self._activate(output)
-        return output.reshape(output.shape[0], -1)
+        return output if output.ndim == 2 else output.reshape(output.shape[0], -1)
 
     def _class_axis(self, output: torch.Tensor) -> int:
         axis = self.card.class_axis

@@ -6,8 +6,9 @@
   may overlap), never held in memory as a whole (explain_fields);
 * :class:`SpectralMaps`: the per-pixel spectral importance of a map run, as two mosaics: the
   attribution of every target and superband (band names ``target:superband``), and per target
-  the dominant superband (a paletted uint8 raster: 1..K the superbands in order, 0 where none
-  raises the prediction);
+  the dominant superband (uint8: 1..K the superbands in order, 0 where none raises the
+  prediction; the classes in the ``classes`` tag, and a palette in the file when it has one
+  band: a GeoTIFF holds no palette for several; QGIS styles every band);
 * :func:`unit_raster`: one unit's attributions on its own raster's grid (one raster per unit).
 
 Callers write into the temporary paths of :mod:`hsi_lime_plugin.outputs.atomic`. NaN becomes
@@ -132,7 +133,8 @@ class SpectralMaps:
         if dominant:
             self.dominant = Mosaic(dominant, grid, list(targets), "uint8", DOMINANT_NODATA)
             classes = dominant_classes(superbands)
-            self.dominant.dataset.write_colormap(1, {value: (*rgb, 255) for value, _, rgb in classes})
+            if len(targets) == 1:  # a GeoTIFF holds a palette for a single band only; QGIS styles the others
+                self.dominant.dataset.write_colormap(1, {value: (*rgb, 255) for value, _, rgb in classes})
             self.dominant.dataset.update_tags(classes="; ".join(f"{value}={label}" for value, label, _ in classes))
 
     def write(self, window: tuple[int, int, int, int], maps) -> None:

@@ -44,8 +44,12 @@ from .result import Explanation
 #: :data:`FIT_COPIES` arrays of N x pixels x targets).
 FIT_BUDGET = 256 << 20
 FIT_COPIES = 8
-#: Spectra per call of the model at most: a batch that stays close to the processor's caches.
-MAX_ROWS = 1 << 16
+#: Spectra per call of the model at most: a batch that stays in the processor's caches.
+MAX_ROWS = 2048
+#: Chunks of at least this many pixels get one sample per call, updated band by band (:class:`_PixelEvaluator`).
+INCREMENTAL_PIXELS = 256
+#: Samples between two checks for cancel (and progress reports) in the incremental build.
+PROGRESS_EVERY = 32
 
 
 @dataclass
@@ -131,7 +135,7 @@ def explain_pixels(model, image, features, valid, settings: ExplainSettings, run
     for first, last in outputs.chunks():
         y = outputs.evaluate(first, last, reporter.between(first / len(spectra), last / len(spectra)))  # (N, p, T)
         output_sum = y.sum(dim=1) if output_sum is None else output_sum + y.sum(dim=1)
-        fit = part.fit(samples.to(y.device), y.reshape(len(samples), -1), reporter)
+        fit = part.fit(samples.to(y.device), y.reshape(len(samples), -1), reporter, score=False)
         fits.append((fit.coefficients.reshape(last - first, -1, space.n_features),
                      fit.standard_error.reshape(last - first, -1, space.n_features)))
     region = RegionSum(output_sum, len(spectra)).explanation(model, space, part, samples, settings, reporter,
@@ -175,13 +179,21 @@ def _spread(values: torch.Tensor, mask: np.ndarray) -> np.ndarray:
 class _PixelEvaluator:
     """The model's outputs on every sample for chunks of pixels: (N, p, T) float64 per chunk.
 
-    A batch holds ``batch`` samples of ``p`` pixels, built by one broadcast multiply into a
-    preallocated buffer (b, p, C) from the pixels' spectra and each sample's band mask.
+    The perturbed spectra of a sample are the pixels' spectra with the bands of its removed
+    superbands at the baseline. They are built in one of two ways:
+
+    * a chunk of at least :data:`INCREMENTAL_PIXELS` pixels gets one sample per model call in a
+      buffer (p, C) that is updated, not rebuilt: the samples go in Gray-code order
+      (:func:`gray_order`: consecutive coalitions differ in few superbands, in one when all 2**K
+      are enumerated), and only the bands whose state changed are rewritten, so that building
+      costs a fraction of what the model reads;
+    * a smaller chunk gets ``batch`` samples per call, built by one broadcast multiply into a
+      buffer (b, p, C).
     """
 
     def __init__(self, model, spectra: torch.Tensor, base: torch.Tensor | None, space: FeatureSpace, samples):
-        self.model, self.base, self.samples = model, base, samples
-        self.difference = spectra if base is None else spectra - base
+        self.model, self.spectra, self.samples = model, spectra, samples
+        self.base = torch.zeros(spectra.shape[1], dtype=spectra.dtype, device=spectra.device) if base is None else base
         n_samples, bands = len(samples), spectra.shape[1]
         index = np.where(space.columns < 0, space.n_features, space.columns)
         ones = torch.ones((n_samples, 1), dtype=spectra.dtype)
@@ -190,31 +202,103 @@ class _PixelEvaluator:
         rows = min(MAX_ROWS, rows_per_call(bands * spectra.element_size(), model.device))
         self.pixels = int(max(1, min(rows, len(spectra), FIT_BUDGET // (n_samples * n_targets * 8 * FIT_COPIES))))
         self.batch = int(max(1, min(n_samples, rows // self.pixels)))
+        self.order = gray_order(samples)
+        self.updates = None
 
     def chunks(self):
         """``(first, last)`` pixel ranges of at most ``self.pixels`` pixels."""
-        total = len(self.difference)
+        total = len(self.spectra)
         return [(first, min(first + self.pixels, total)) for first in range(0, total, self.pixels)]
 
     def evaluate(self, first: int, last: int, reporter: Reporter) -> torch.Tensor:
-        difference = self.difference[first:last]
+        with torch.inference_mode():
+            if last - first >= INCREMENTAL_PIXELS:
+                y = self._incremental(first, last, reporter)
+            else:
+                y = self._batched(first, last, reporter)
+        if not bool(torch.isfinite(y.sum())):  # one pass; the full check finds the culprit
+            check_finite(y.reshape(-1, y.shape[-1]), output_targets(self.model, y.shape[-1], None)[0])
+        return y
+
+    def _changes(self) -> list[tuple[int, list[tuple[int, int, bool]]]]:
+        """For each sample in Gray-code order: its row, and the runs of adjacent bands whose state changed from
+        the previous sample's (all bands on before the first), as ``(first, stop, on)``; the same for every
+        chunk. Superbands are mostly contiguous bands, so a change is a few slices, copied without an index."""
+        if self.updates is None:
+            kept = (self.keep > 0.5).cpu().numpy()
+            previous = np.ones(kept.shape[1], dtype=bool)
+            self.updates = []
+            for n in self.order.tolist():
+                runs = _runs(np.flatnonzero(kept[n] != previous))
+                self.updates.append((n, [(first, stop, bool(kept[n, first])) for first, stop in runs]))
+                previous = kept[n]
+        return self.updates
+
+    def _incremental(self, first: int, last: int, reporter: Reporter) -> torch.Tensor:
+        spectra = self.spectra[first:last]
+        buffer, outputs, views = spectra.clone(), [], {}
+        base = self.base.expand_as(spectra)
+        zero = not bool(self.base.any())
+        for step, (_, runs) in enumerate(self._changes()):
+            if step % PROGRESS_EVERY == 0:
+                reporter.check_cancelled()
+                reporter.progress(step / len(self.samples))
+            for start, stop, on in runs:
+                if (start, stop) not in views:  # a few distinct runs (the superbands): their views made once
+                    views[start, stop] = (buffer[:, start:stop], spectra[:, start:stop], base[:, start:stop])
+                target, kept, removed = views[start, stop]
+                if on:
+                    target.copy_(kept)
+                elif zero:
+                    target.zero_()
+                else:
+                    target.copy_(removed)
+            outputs.append(self.model.pixel_outputs(buffer))
+        y = torch.empty((len(outputs),) + tuple(outputs[0].shape), dtype=torch.float64, device=outputs[0].device)
+        y[self.order.to(y.device)] = torch.stack(outputs).to(torch.float64)
+        return y
+
+    def _batched(self, first: int, last: int, reporter: Reporter) -> torch.Tensor:
+        difference = self.spectra[first:last] - self.base
         buffer = torch.empty((self.batch, last - first, difference.shape[1]), dtype=difference.dtype,
                              device=difference.device)
-        parts, n_samples = [], len(self.samples)
-        with torch.inference_mode():
-            for start in range(0, n_samples, self.batch):
-                reporter.check_cancelled()
-                stop = min(start + self.batch, n_samples)
-                perturbed = buffer[: stop - start]
-                torch.mul(difference[None], self.keep[start:stop, None, :], out=perturbed)
-                if self.base is not None:
-                    perturbed.add_(self.base)
-                output = self.model.pixel_outputs(perturbed.reshape(-1, perturbed.shape[-1]))
-                parts.append(output.reshape(stop - start, last - first, -1).to(torch.float64))
-                reporter.progress(stop / n_samples)
-        y = torch.cat(parts)
-        check_finite(y.reshape(-1, y.shape[-1]), output_targets(self.model, y.shape[-1], None)[0])
+        y, n_samples = None, len(self.samples)
+        for start in range(0, n_samples, self.batch):
+            reporter.check_cancelled()
+            stop = min(start + self.batch, n_samples)
+            perturbed = buffer[: stop - start]
+            torch.mul(difference[None], self.keep[start:stop, None, :], out=perturbed)
+            perturbed.add_(self.base)
+            output = self.model.pixel_outputs(perturbed.reshape(-1, perturbed.shape[-1]))
+            if y is None:
+                y = torch.empty((n_samples, last - first, output.shape[-1]), dtype=torch.float64, device=output.device)
+            y[start:stop] = output.reshape(stop - start, last - first, -1)
+            reporter.progress(stop / n_samples)
         return y
+
+
+def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted indices as runs of consecutive values ``(first, stop)``."""
+    if len(indices) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(indices) != 1)
+    starts = np.concatenate([[0], breaks + 1])
+    stops = np.concatenate([breaks + 1, [len(indices)]])
+    return [(int(indices[a]), int(indices[b - 1]) + 1) for a, b in zip(starts, stops)]
+
+
+def gray_order(samples: torch.Tensor) -> torch.Tensor:
+    """The order of ``samples`` (N, K) by the rank of their bit patterns in the Gray code: neighbours differ in
+    few features (one, for all 2**K coalitions); the given order for K > 62."""
+    n_features = samples.shape[1]
+    if n_features > 62:
+        return torch.arange(len(samples))
+    codes = (samples.to(torch.int64) << torch.arange(n_features)).sum(dim=1)
+    rank, shift = codes.clone(), 1
+    while shift < n_features:
+        rank ^= rank >> shift
+        shift <<= 1
+    return torch.argsort(rank, stable=True)
 
 
 @dataclass
