@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED, is_importable
+from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED, SKOPS, is_importable
 from .platforms import InstallError, this_python
 
 #: Binary packages QGIS installations ship (normalised names): pinned to QGIS's versions.
@@ -63,14 +63,16 @@ def installed_outside(folders: Iterable[Path | str], path: list[str] | None = No
 
 def requirements(
     include_onnx: bool, importable: Callable[[str], bool] = is_importable,
-    always: Iterable[str] = ("torch", "spyndex", "captum"), include_dask: bool = False,
+    always: Iterable[str] = ("torch", "spyndex", "captum"), include_dask: bool = False, include_skops: bool = False,
 ) -> list[str]:
     """Top-level requirements: torch, spyndex and captum always (install or update), the rest of
-    :data:`REQUIRED` (and onnxruntime, and dask with distributed for Dask clusters) when QGIS
-    cannot import them already."""
+    :data:`REQUIRED` (and onnxruntime, skops for scikit-learn models, and dask with distributed for Dask
+    clusters) when QGIS cannot import them already."""
     names = dict(REQUIRED)
     if include_onnx:
         names.update(OPTIONAL)
+    if include_skops:
+        names.update(SKOPS)
     if include_dask:
         names.update(DASK)
     result = []

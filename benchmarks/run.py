@@ -20,6 +20,8 @@ attribution  W1's image: Integrated Gradients (N_STEPS=32) and Occlusion (16 x 1
              ratio, peak RSS, largest relative difference of the attributions (goal for IG: < 1e-4)
 fields       explain_fields at map scale (benchmarks/fields.py): Dask speedup, overhead per field, peak RSS
 auto_samples N_SAMPLES=0 (automatic) against 500 on the demo and a HYPERVIEW field (benchmarks/auto_samples.py)
+pixel_maps   every pixel's superband attributions of an EnMAP tile against shap and captum per pixel, the model's
+             own time on the same spectra, a forest, a 1000 x 1000 x 224 scene (benchmarks/pixel_maps.py)
 
 Writes benchmarks/results.json and prints a table. When benchmarks/sampling_error.py
 exists it is run too and its JSON is merged under "sampling_error" (see README.md).
@@ -77,6 +79,7 @@ def main() -> int:
     parser.add_argument("--skip-fields", action="store_true", help="skip benchmarks/fields.py (map scale, Dask, memory)")
     parser.add_argument("--skip-attribution", action="store_true", help="skip IG and Occlusion against captum")
     parser.add_argument("--skip-auto-samples", action="store_true", help="skip benchmarks/auto_samples.py")
+    parser.add_argument("--skip-pixel-maps", action="store_true", help="skip benchmarks/pixel_maps.py")
     parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--table-only", action="store_true", help="re-analyse --output and print the table, run nothing")
@@ -157,6 +160,9 @@ def main() -> int:
         results["fields"] = fields_benchmark()
     if not args.skip_auto_samples:
         results["auto_samples"] = auto_samples_benchmark()
+    if not args.skip_pixel_maps:
+        results["pixel_maps"] = script_benchmark("pixel_maps.py", "per-pixel maps of an EnMAP tile against shap and "
+                                                 "captum per pixel; a 1000 x 1000 x 224 scene")
     results["total_seconds"] = time.perf_counter() - started
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
 

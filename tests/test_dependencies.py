@@ -183,6 +183,12 @@ def test_requirements_add_only_what_qgis_lacks():
     assert installer.requirements(False, importable, include_dask=True) == [
         "torch", "spyndex", "captum", "dask", "distributed"
     ]
+    assert installer.requirements(True, importable, include_skops=True) == [
+        "torch", "spyndex", "captum", "onnxruntime", "skops"
+    ]
+    assert installer.requirements(False, {*"torch skops".split()}.__contains__, include_skops=True) == [
+        "torch", "spyndex", "captum", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
+    ]
     assert installer.requirements(False, lambda m: False) == [
         "torch", "spyndex", "captum", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
     ]
