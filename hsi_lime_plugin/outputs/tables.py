@@ -114,7 +114,8 @@ def band_layout(features, labels, wavelengths=None) -> pd.DataFrame:
     return pd.DataFrame({
         "band": np.arange(1, features.size + 1, dtype=np.int64),
         "wavelength_nm": centres,
-        "feature": np.array([None] + list(labels), dtype=object)[features],
+        # object dtype: None stays None (pandas 3 would make a str column with NaN for it)
+        "feature": pd.Series(np.array([None] + list(labels), dtype=object)[features], dtype=object),
     })
 
 
