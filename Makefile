@@ -1,4 +1,4 @@
-# hsi-lime: `make demo` and `make test` set up a fresh Debian 12 machine (as root) and run.
+# hsi-lime: `make demo` and `make test` set up a fresh Debian 12 or 13 machine (as root) and run.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -9,13 +9,21 @@ GPU_PYTHON = $(if $(wildcard $(VENV)/bin/python),$(VENV)/bin/python,python3)
 BUILD     := build
 DEMO      := $(BUILD)/demo
 ZIP        = dist/hsi_lime-$(shell sed -n 's/^version=//p' metadata.txt).zip
+# Debian roots of other releases (make test-debian13): built once, cached outside the checkout
+ROOTS     ?= /var/cache/hsi-lime
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help setup demo test install bench package check-plugin check-qt6 translations update-translations gpu-check clean
+.PHONY: help setup demo test test-debian13 test-debian13-qgis344 test-index check-installer check-installer-debian13 \
+	install bench package check-plugin check-qt6 translations update-translations gpu-check clean
 
 help:
 	@echo "make demo     set up, build the demo scene and model, explain them with qgis_process"
 	@echo "make test     set up and run the whole test suite"
+	@echo "make test-debian13  make test in a Debian 13 root (QGIS 3.40, Python 3.13, numpy 2), cached in $(ROOTS)"
+	@echo "make test-debian13-qgis344  the same with QGIS 3.44 from trixie-backports"
+	@echo "make test-index  the engine's tests in a plain venv of the newest package-index releases (no QGIS)"
+	@echo "make check-installer  the plugin ZIP, install_dependencies into a fresh folder, the demo with only it"
+	@echo "make check-installer-debian13  the same in the Debian 13 root (QGIS 3.40, Python 3.13)"
 	@echo "make install  link this folder into your QGIS profile as plugin hsi_lime and enable it"
 	@echo "make bench    speed and memory benchmarks against meteors and captum"
 	@echo "make package  build the plugin zip (dist/hsi_lime-<version>.zip) for Plugins > Install from ZIP"
@@ -30,9 +38,34 @@ setup:
 demo: setup
 	@bash scripts/run_demo.sh
 
+# --confcutdir=tests: pytest must not collect the repository root (the plugin's package, with its __init__.py)
+# as a package: that import fails where the checkout's folder name is no Python identifier (hsi-lime, wt-x).
+PYTEST    := -m pytest --confcutdir=tests
+
 test: setup translations
 	$(VENV)/bin/lint-imports
-	$(PYTHON) -m pytest
+	$(PYTHON) $(PYTEST)
+
+test-debian13:
+	bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root make test
+
+test-debian13-qgis344:
+	BACKPORTS=1 bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root make test
+
+test-index:
+	bash scripts/test_index.sh
+
+# The installer end to end (scripts/check_installer.sh); CHECK_DEVICE: 0 auto, 1 CPU only, 2 NVIDIA CUDA.
+CHECK_DEVICE ?= 1
+check-installer: setup translations
+	$(PYTHON) scripts/make_demo.py $(DEMO) >/dev/null
+	bash scripts/check_installer.sh $(CHECK_DEVICE)
+
+# The same in the Debian 13 root, on a throwaway layer with Debian's CPU build of torch (python3-torch) in
+# QGIS's Python: the package index has only torch's CUDA build for Python 3.13, which 'CPU only' refuses.
+check-installer-debian13:
+	OVERLAY=1 bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root bash -c \
+	  'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-torch >/dev/null && make check-installer'
 
 install: setup translations
 	@bash scripts/install_plugin.sh

@@ -4,13 +4,18 @@ No QGIS and no heavy import here: the Processing algorithm ``hsilime:install_dep
 (:mod:`.processing_algorithms.install_dependencies`) calls :func:`install` with callables
 for the log, the progress and cancellation, and tests call the pieces directly.
 
-How QGIS's own packages are kept: pip with ``--target`` ignores what is installed and
-would install numpy, pandas, scipy... again, possibly in versions QGIS's GDAL bindings
-cannot use. So (1) the binary packages QGIS ships (:data:`SHARED`) are pinned, in a
-generated constraints file, to the versions QGIS has, which keeps pip's choices
-compatible with them; (2) after pip, every distribution that QGIS already provides is
-deleted from the new folder: the folder is appended to ``sys.path``, so QGIS's copy would
-win anyway, and a version difference is reported.
+How QGIS's own packages are kept: pip with ``--target`` ignores what is installed and would
+install numpy, pandas, scipy... again, possibly in versions QGIS's GDAL bindings cannot use.
+So pip runs twice. (1) A plan: ``pip install --dry-run --report`` in QGIS's Python, which sees
+QGIS's packages as installed and so plans only what QGIS lacks, held by a generated
+constraints file to the versions QGIS has of its binary packages (:data:`SHARED`: their
+public version, ``3.10.1`` for Debian's ``3.10.1+dfsg1``, which no package index has).
+(2) ``pip install --target --no-deps`` of exactly that plan. A requirement QGIS already has
+is not asked for at all (:func:`requirements`), and whatever QGIS provides that still lands in
+the new folder is deleted from it: the folder is appended to ``sys.path``, so QGIS's copy would
+win anyway, and a version difference is reported. When the user asked for the CPU, a plan that
+brings NVIDIA's CUDA libraries (on Linux the package index's torch is the CUDA build, about
+3 GB with them) is refused with what to do instead (:func:`check_plan`).
 
 Cancelling kills pip and leaves the previous folder as it was: pip writes into a
 temporary sibling folder that replaces the old one by renaming only at the end.
@@ -18,6 +23,7 @@ temporary sibling folder that replaces the old one by renaming only at the end.
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import queue
 import re
@@ -30,8 +36,8 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED, SKOPS, is_importable
-from .platforms import InstallError, this_python
+from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED, SKOPS
+from .platforms import TORCH_CPU_INDEX, InstallError, this_python
 
 #: Binary packages QGIS installations ship (normalised names): pinned to QGIS's versions.
 SHARED = (
@@ -62,12 +68,11 @@ def installed_outside(folders: Iterable[Path | str], path: list[str] | None = No
 
 
 def requirements(
-    include_onnx: bool, importable: Callable[[str], bool] = is_importable,
-    always: Iterable[str] = ("torch", "spyndex", "captum"), include_dask: bool = False, include_skops: bool = False,
+    include_onnx: bool, provided: dict[str, tuple[str, str]], include_dask: bool = False, include_skops: bool = False
 ) -> list[str]:
-    """Top-level requirements: torch, spyndex and captum always (install or update), the rest of
-    :data:`REQUIRED` (and onnxruntime, skops for scikit-learn models, and dask with distributed for Dask
-    clusters) when QGIS cannot import them already."""
+    """What pip is asked for: each of :data:`REQUIRED` (and onnxruntime, skops for scikit-learn models, and dask
+    with distributed for Dask clusters) that this QGIS does not provide (``provided``: :func:`installed_outside`
+    the folder). The rest is installed, or updated, into the folder (its previous content is replaced whole)."""
     names = dict(REQUIRED)
     if include_onnx:
         names.update(OPTIONAL)
@@ -75,26 +80,74 @@ def requirements(
         names.update(SKOPS)
     if include_dask:
         names.update(DASK)
-    result = []
-    for module, requirement in names.items():
-        if requirement in always or not importable(module):
-            result.append(requirement)
-    return result
+    return [requirement for requirement in names.values() if normalise(requirement) not in provided]
+
+
+def public_version(version: str) -> str | None:
+    """``version`` without its local label (Debian's ``+dfsg1``), or None when it is no PEP 440 release."""
+    public = version.split("+", 1)[0]
+    return public if _RELEASE.match(public) else None
+
+
+_RELEASE = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
 def write_constraints(path: Path, provided: dict[str, tuple[str, str]], shipped: Path = CONSTRAINTS) -> list[str]:
-    """Write the shipped constraints plus ``name==version`` of each :data:`SHARED` package QGIS has."""
-    pins = [f"{name}=={version}" for key, (name, version) in sorted(provided.items()) if key in SHARED]
-    text = shipped.read_text(encoding="utf-8") if shipped.is_file() else ""
-    path.write_text(text + "\n# What this QGIS provides (kept; generated by the installer)\n" + "\n".join(pins) + "\n")
+    """Write the shipped constraints, less the packages QGIS provides, plus ``name==version`` (the public
+    version) of each provided :data:`SHARED` or shipped package. Returns those pins."""
+    lines = shipped.read_text(encoding="utf-8").splitlines() if shipped.is_file() else []
+    pinned = {normalise(re.split(r"[=<>!~; ]", line.strip(), maxsplit=1)[0]) for line in lines
+              if line.strip() and not line.startswith("#")}
+    kept = [line for line in lines if line.startswith("#") or not line.strip()
+            or normalise(re.split(r"[=<>!~; ]", line.strip(), maxsplit=1)[0]) not in provided]
+    pins = [f"{name}=={public_version(version)}" for key, (name, version) in sorted(provided.items())
+            if (key in SHARED or key in pinned) and public_version(version)]
+    text = "\n".join(kept) + "\n# What this QGIS provides (kept; generated by the installer)\n" + "\n".join(pins)
+    path.write_text(text + "\n", encoding="utf-8")
     return pins
 
 
-def pip_command(python: Path | str, target: Path, constraints: Path, packages: list[str], extra: list[str]) -> list[str]:
-    """The pip command line (``--target``: a plain folder, no environment of its own)."""
+def plan_command(python: Path | str, report: Path, constraints: Path, packages: list[str], extra: list[str]) -> list[str]:
+    """pip's dry run in QGIS's Python: what it would install there, given what QGIS has, as a JSON report."""
     return [
-        str(python), "-m", "pip", "install", "--target", str(target), "--no-input", "--disable-pip-version-check",
-        "--progress-bar", "off", "--constraint", str(constraints), *extra, *packages,
+        str(python), "-m", "pip", "install", "--dry-run", "--report", str(report), "--no-input",
+        "--disable-pip-version-check", "--progress-bar", "off", "--constraint", str(constraints), *extra, *packages,
+    ]
+
+
+def read_plan(report: Path) -> list[tuple[str, str]]:
+    """``(name, version)`` of each distribution in pip's installation report."""
+    planned = json.loads(report.read_text(encoding="utf-8")).get("install", [])
+    return [(item["metadata"]["name"], item["metadata"]["version"]) for item in planned]
+
+
+#: Distributions that are NVIDIA's CUDA libraries (or need them): what a CPU-only installation must not bring.
+CUDA_DISTRIBUTIONS = re.compile(r"^(nvidia-.*|cuda-.*|triton)$")
+
+
+def check_plan(plan: list[tuple[str, str]], device: str | None) -> None:
+    """Refuse a plan with CUDA libraries when the user asked for the CPU (``device`` "cpu")."""
+    cuda = [f"{name} {version}" for name, version in plan if CUDA_DISTRIBUTIONS.match(normalise(name))]
+    if device != "cpu" or not cuda:
+        return
+    raise InstallError(
+        f"PyTorch build 'CPU only': pip can get only torch's CUDA build here, which brings {len(cuda)} packages "
+        f"of NVIDIA's CUDA libraries (several GB; torch on Linux needs them to load even on the CPU): "
+        f"{', '.join(cuda[:4])}, ... The CPU build comes from {TORCH_CPU_INDEX}, which this computer cannot "
+        "reach or which lacks this torch for this Python. Fix: make that address reachable and run this "
+        "again; or install a CPU build of torch where this QGIS finds it (on Debian or Ubuntu: sudo apt "
+        "install python3-torch) and run this again, which keeps it; or choose 'NVIDIA CUDA' to install the "
+        "CUDA build anyway (it runs on the CPU too). Nothing was installed."
+    )
+
+
+def pip_command(python: Path | str, target: Path, constraints: Path, plan: list[tuple[str, str]], extra: list[str]) -> list[str]:
+    """The pip command line that installs exactly ``plan`` (``--target``: a plain folder, no environment of
+    its own; ``--no-deps``: the plan already holds every dependency QGIS lacks)."""
+    return [
+        str(python), "-m", "pip", "install", "--target", str(target), "--no-deps", "--no-input",
+        "--disable-pip-version-check", "--progress-bar", "off", "--constraint", str(constraints), *extra,
+        *(f"{name}=={version}" for name, version in plan),
     ]
 
 
@@ -220,6 +273,44 @@ def swap_in(new: Path, folder: Path) -> None:
         new.rename(folder)
 
 
+def make_plan(
+    python: Path | str, packages: list[str], constraints: Path, extra: list[str], log: Callable[[str], None],
+    progress: Callable[[float], None], cancelled: Callable[[], bool],
+) -> list[tuple[str, str]]:
+    """What pip would install in QGIS's Python for ``packages`` (its dry run): ``[(name, version)]``."""
+    if not packages:
+        return []
+    report = constraints.with_name(constraints.name + "-plan.json")
+    line = plan_command(python, report, constraints, packages, extra)
+    log("Planning: " + " ".join(line))
+    try:
+        returncode = run_pip(line, log=log, progress=lambda fraction: progress(fraction / 2), cancelled=cancelled)
+        if returncode != 0 or not report.is_file():
+            raise InstallError(
+                f"pip could not plan the installation (exit code {returncode}); its messages are in the log "
+                "above. Nothing was installed."
+            )
+        return read_plan(report)
+    finally:
+        if report.exists():
+            report.unlink()
+
+
+def drop_provided(staging: Path, provided: dict[str, tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Delete from ``staging`` what QGIS provides; ``[(name, version pip chose, QGIS's version)]``."""
+    removed = []
+
+    def keep(name, version):
+        key = normalise(name)
+        if key in provided:
+            removed.append((name, version, provided[key][1]))
+            return False
+        return True
+
+    remove_distributions(staging, keep)
+    return removed
+
+
 def install(
     folder: Path,
     packages: list[str],
@@ -229,14 +320,19 @@ def install(
     progress: Callable[[float], None] = lambda fraction: None,
     cancelled: Callable[[], bool] = lambda: False,
     provided: dict[str, tuple[str, str]] | None = None,
+    device: str | None = None,
+    plan: list[tuple[str, str]] | None = None,
     command: Callable[[Path, Path], list[str]] | None = None,
 ) -> dict:
     """Install ``packages`` into ``folder`` (replacing what it held), keeping what QGIS provides.
 
-    pip writes into a temporary sibling of ``folder``; only a successful run replaces
-    ``folder`` (by renaming), so a failure or a cancel leaves the previous folder intact
-    and no temporary folder behind. ``command(staging, constraints)`` replaces pip's command
-line (tests).
+    pip plans first (:func:`make_plan`; ``plan`` given: that one, for tests), what QGIS provides is taken
+    out of it (pip may want another version of a package QGIS has: QGIS's stays, and the difference is
+    reported), the plan is checked against ``device`` (:func:`check_plan`), then pip writes exactly the plan
+    into a temporary sibling of
+    ``folder``; only a successful run replaces ``folder`` (by renaming), so a failure or a cancel leaves
+    the previous folder intact and no temporary folder behind. ``command(staging, constraints)``
+    replaces pip's command line (tests).
 
     Returns ``{"installed": [(name, version)], "removed": [(name, version, qgis_version)]}``.
     """
@@ -244,31 +340,29 @@ line (tests).
     folder.parent.mkdir(parents=True, exist_ok=True)
     provided = installed_outside([folder]) if provided is None else provided
     staging = folder.with_name(f".{folder.name}.installing-{secrets.token_hex(4)}")
+    constraints = staging.parent / f"{staging.name}-constraints.txt"
     staging.mkdir()
     try:
-        constraints = staging.parent / f"{staging.name}-constraints.txt"
         pins = write_constraints(constraints, provided)
         log("Kept from this QGIS (pinned): " + (", ".join(pins) or "nothing"))
-        line = (command or (lambda *_: pip_command(python, staging, constraints, packages, extra or [])))(
+        if plan is None:
+            plan = make_plan(python, packages, constraints, extra or [], log, progress, cancelled)
+        kept = [(name, version, provided[normalise(name)][1]) for name, version in plan if normalise(name) in provided]
+        plan = [(name, version) for name, version in plan if normalise(name) not in provided]  # QGIS's stay
+        log("To install: " + (", ".join(f"{name} {version}" for name, version in plan) or "nothing"))
+        check_plan(plan, device)
+        line = (command or (lambda *_: pip_command(python, staging, constraints, plan, extra or [])))(
             staging, constraints
         )
-        log("Running: " + " ".join(line))
-        returncode = run_pip(line, log=log, progress=progress, cancelled=cancelled)
-        if returncode != 0:
-            raise InstallError(
-                f"pip failed (exit code {returncode}); its messages are in the log above. The previous "
-                f"dependency folder {folder} was left as it was."
-            )
-        removed = []
-
-        def keep(name, version):
-            key = normalise(name)
-            if key in provided:
-                removed.append((name, version, provided[key][1]))
-                return False
-            return True
-
-        remove_distributions(staging, keep)
+        if plan:
+            log("Running: " + " ".join(line))
+            returncode = run_pip(line, log=log, progress=lambda f: progress(0.5 + f / 2), cancelled=cancelled)
+            if returncode != 0:
+                raise InstallError(
+                    f"pip failed (exit code {returncode}); its messages are in the log above. The previous "
+                    f"dependency folder {folder} was left as it was."
+                )
+        removed = kept + drop_provided(staging, provided)
         try:
             swap_in(staging, folder)
         except OSError as error:
@@ -281,7 +375,6 @@ line (tests).
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        constraints = staging.parent / f"{staging.name}-constraints.txt"
         if constraints.exists():
             constraints.unlink()
     progress(0.95)

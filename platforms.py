@@ -15,11 +15,9 @@ import sys
 from pathlib import Path, PureWindowsPath
 from typing import Callable
 
-TORCH_VERSION = "2.13.0"
 #: PyTorch's own wheel indexes (CPU-only builds, and a CUDA build for Windows, where PyPI's torch is CPU-only).
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 TORCH_CUDA_INDEX = "https://download.pytorch.org/whl/cu128"
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 class InstallError(RuntimeError):
@@ -215,8 +213,9 @@ def torch_source(
     """pip arguments that select the torch build for ``device`` ("cpu" or "cuda"), and why.
 
     - Linux: PyPI's ``torch`` is the CUDA build (with NVIDIA's runtime wheels, about 3 GB
-      installed); the CPU build (about 0.7 GB) comes from PyTorch's CPU index when it can
-      be reached, else PyPI's build is used (it runs on the CPU too).
+      installed, which it needs to load even on the CPU); the CPU build (about 0.7 GB) comes
+      from PyTorch's CPU index when it can be reached, else from pip's configured sources
+      (the installer refuses a plan with CUDA libraries for the CPU: :func:`installer.check_plan`).
     - Windows: PyPI's ``torch`` is the CPU build; the CUDA build comes from PyTorch's CUDA index.
     - macOS: PyPI's ``torch`` (CPU and Apple's MPS); there is no CUDA build.
     """
@@ -238,8 +237,8 @@ def torch_source(
     if index_reachable(TORCH_CPU_INDEX):
         return ["--extra-index-url", TORCH_CPU_INDEX], f"CPU build of torch from {TORCH_CPU_INDEX}"
     return [], (
-        f"{TORCH_CPU_INDEX} cannot be reached: torch from PyPI or pip's configured indexes (on Linux PyPI's "
-        "build is the larger CUDA build, which also runs on the CPU)"
+        f"{TORCH_CPU_INDEX} cannot be reached: a CPU build of torch from pip's configured sources, if they "
+        "have one (PyPI's Linux build is the CUDA one, which is not installed for 'CPU only')"
     )
 
 

@@ -15,12 +15,19 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
+from ..hsi_lime_plugin.options import DEVICES
 from .qgis_compat import FILE_FOLDER
 from .base import HsiLimeAlgorithm
 
 
 class InstallDependencies(HsiLimeAlgorithm):
     """Runs the pip of QGIS's own Python into the plugin's dependency folder; needs only QGIS."""
+
+    P_INCLUDE_ONNX = "INCLUDE_ONNX"
+    P_INCLUDE_DASK = "INCLUDE_DASK"
+    P_INCLUDE_SKOPS = "INCLUDE_SKOPS"
+    P_FOLDER = "FOLDER"
+    P_REPORT = "REPORT"
 
     requires_engine = False
 
@@ -42,7 +49,7 @@ class InstallDependencies(HsiLimeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterEnum(
-                "DEVICE",
+                self.P_DEVICE,
                 self.tr("PyTorch build"),
                 options=[self.tr("Auto-detect"), self.tr("CPU only"), self.tr("NVIDIA CUDA")],
                 defaultValue=0,
@@ -53,22 +60,22 @@ class InstallDependencies(HsiLimeAlgorithm):
             ),
         )
         self.add(
-            QgsProcessingParameterBoolean("INCLUDE_ONNX", self.tr("Include ONNX Runtime"), defaultValue=True),
+            QgsProcessingParameterBoolean(self.P_INCLUDE_ONNX, self.tr("Include ONNX Runtime"), defaultValue=True),
             self.tr("Also install onnxruntime, which ONNX (.onnx) models need."),
         )
         self.add(
-            QgsProcessingParameterBoolean("INCLUDE_SKOPS", self.tr("Include skops"), defaultValue=False),
+            QgsProcessingParameterBoolean(self.P_INCLUDE_SKOPS, self.tr("Include skops"), defaultValue=False),
             self.tr("Also install skops, which scikit-learn models saved as .skops files (EnMAP-Box's classifiers "
                     "and regressors) need."),
         )
         self.add(
-            QgsProcessingParameterBoolean("INCLUDE_DASK", self.tr("Include Dask"), defaultValue=False),
+            QgsProcessingParameterBoolean(self.P_INCLUDE_DASK, self.tr("Include Dask"), defaultValue=False),
             self.tr("Also install dask and distributed, which running 'Explain every field or tile' on a Dask "
                     "cluster (DASK_SCHEDULER) needs; not needed to run in this process."),
         )
         self.add(
             QgsProcessingParameterFile(
-                "FOLDER",
+                self.P_FOLDER,
                 self.tr("Dependency folder"),
                 behavior=FILE_FOLDER,
                 optional=True,
@@ -80,27 +87,29 @@ class InstallDependencies(HsiLimeAlgorithm):
             ),
             advanced=True,
         )
-        self.addOutput(QgsProcessingOutputFolder("FOLDER", self.tr("Dependency folder")))
-        self.addOutput(QgsProcessingOutputString("REPORT", self.tr("Report")))
+        self.addOutput(QgsProcessingOutputFolder(self.P_FOLDER, self.tr("Dependency folder")))
+        self.addOutput(QgsProcessingOutputString(self.P_REPORT, self.tr("Report")))
 
     def run_workflow(self, parameters, context, feedback, reporter):
         from .. import dependencies, installer, platforms
 
-        folder_text = self.parameterAsFile(parameters, "FOLDER", context)
+        folder_text = self.parameterAsFile(parameters, self.P_FOLDER, context)
         folder = Path(folder_text) if folder_text else dependencies.dependencies_folder()
         if folder is None:
             raise QgsProcessingException(self.tr("FOLDER: no QGIS profile is known here; choose a folder."))
-        choice = ("auto", "cpu", "cuda")[self.parameterAsEnum(parameters, "DEVICE", context)]
-        include_onnx = self.parameterAsBoolean(parameters, "INCLUDE_ONNX", context)
-        include_dask = self.parameterAsBoolean(parameters, "INCLUDE_DASK", context)
-        include_skops = self.parameterAsBoolean(parameters, "INCLUDE_SKOPS", context)
+        choice = DEVICES[self.parameterAsEnum(parameters, self.P_DEVICE, context)]
+        include_onnx = self.parameterAsBoolean(parameters, self.P_INCLUDE_ONNX, context)
+        include_dask = self.parameterAsBoolean(parameters, self.P_INCLUDE_DASK, context)
+        include_skops = self.parameterAsBoolean(parameters, self.P_INCLUDE_SKOPS, context)
         started = time.perf_counter()
         try:
             python = platforms.find_python()
             cuda = platforms.detect_cuda()
             device, why = platforms.choose_device(choice, cuda)
             extra, source = platforms.torch_source(device)
-            packages = installer.requirements(include_onnx, include_dask=include_dask, include_skops=include_skops)
+            provided = installer.installed_outside([folder])
+            packages = installer.requirements(include_onnx, provided, include_dask=include_dask,
+                                              include_skops=include_skops)
             feedback.pushInfo(self.tr("Python of this QGIS: {}").format(python))
             feedback.pushInfo(self.tr("torch build: {}").format(why))
             feedback.pushInfo(self.tr("torch source: {}").format(source))
@@ -113,10 +122,12 @@ class InstallDependencies(HsiLimeAlgorithm):
                 log=feedback.pushConsoleInfo,
                 progress=lambda fraction: feedback.setProgress(100.0 * fraction),
                 cancelled=feedback.isCanceled,
+                provided=provided,
+                device=device,
             )
         except installer.InstallCancelled:
             feedback.pushInfo(self.tr("Cancelled: the previous dependency folder {} is unchanged.").format(folder))
-            return {"FOLDER": str(folder), "REPORT": ""}
+            return {self.P_FOLDER: str(folder), self.P_REPORT: ""}
         except platforms.InstallError as error:
             raise QgsProcessingException(str(error)) from None
         dependencies.add_folder(folder)  # usable in this session, without a restart
@@ -145,4 +156,4 @@ class InstallDependencies(HsiLimeAlgorithm):
         for line in lines:
             feedback.pushInfo(line)
         feedback.setProgress(100)
-        return {"FOLDER": str(folder), "REPORT": report}
+        return {self.P_FOLDER: str(folder), self.P_REPORT: report}

@@ -20,7 +20,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "hsi_lime"))
 
 pytest.register_assert_rewrite("helpers")
 
-from helpers import REPO_ROOT, SHARED_DATA, import_plugin_package  # noqa: E402 (asserts rewritten first)
+from helpers import NO_QGIS, REPO_ROOT, SHARED_DATA, import_plugin_package  # noqa: E402 (asserts rewritten first)
+
+#: Fixtures that need QGIS: pytest-qgis's, and those of this file built on them or on the qgis_process binary.
+QGIS_FIXTURES = {"qgis_app", "qgis_iface", "qgis_processing", "qgis_new_project", "qgis_canvas", "qgis_bot",
+                 "qgis_parent", "hsilime_plugin", "hsilime_provider", "qgis_process"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Where PyQGIS cannot be imported (a plain package-index venv), the tests using a QGIS fixture skip
+    with the reason, instead of erroring on a fixture that pytest-qgis would have provided."""
+    import importlib.util
+
+    if importlib.util.find_spec("qgis") is not None:
+        return
+    for item in items:
+        if QGIS_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.skip(reason=NO_QGIS))
 
 
 @pytest.fixture(scope="session")

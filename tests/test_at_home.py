@@ -4,9 +4,13 @@ and help links that land on the README section of each algorithm."""
 import re
 import subprocess
 
-from qgis.core import QgsApplication, QgsProcessingParameterDefinition
+import pytest
+from helpers import NO_QGIS
 
-from helpers import REPO_ROOT
+pytest.importorskip("qgis.core", reason=NO_QGIS)
+from qgis.core import QgsApplication, QgsProcessingParameterDefinition  # noqa: E402
+
+from helpers import REPO_ROOT  # noqa: E402
 
 EXPECTED = {
     "explain_spatial": ("Explain spatial importance", "explain_raster", "Explain a raster"),

@@ -17,10 +17,13 @@ import pytest
 import rasterio
 import shapely.geometry
 import torch
-from qgis.core import QgsProcessingException
+from helpers import NO_QGIS
 
-from helpers import bad_inputs as make
-from helpers.qgis import RecordingFeedback
+pytest.importorskip("qgis.core", reason=NO_QGIS)
+from qgis.core import QgsProcessingException  # noqa: E402
+
+from helpers import bad_inputs as make  # noqa: E402
+from helpers.qgis import RecordingFeedback  # noqa: E402
 
 SPATIAL, SPECTRAL = "hsilime:explain_spatial", "hsilime:explain_spectral"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO_ROOT, import_plugin_package
+from helpers import NO_QGIS, REPO_ROOT, import_plugin_package
 
 plugin_package = import_plugin_package()
 from hsi_lime import dependencies, installer, platforms  # noqa: E402 (the package is registered by the line above)
@@ -176,30 +176,80 @@ def test_real_cuda_detection_agrees_with_torch():
 
 
 # --- what is installed -------------------------------------------------------------------------------
-def test_requirements_add_only_what_qgis_lacks():
-    importable = {"rasterio", "geopandas", "skimage", "scipy", "pandas", "matplotlib", "torch"}.__contains__
-    assert installer.requirements(False, importable) == ["torch", "spyndex", "captum"]
-    assert installer.requirements(True, importable) == ["torch", "spyndex", "captum", "onnxruntime"]
-    assert installer.requirements(False, importable, include_dask=True) == [
+def test_requirements_ask_only_for_what_qgis_lacks():
+    qgis = {name: (name, "1.0") for name in ("rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib")}
+    assert installer.requirements(False, qgis) == ["torch", "spyndex", "captum"]
+    assert installer.requirements(True, qgis) == ["torch", "spyndex", "captum", "onnxruntime"]
+    assert installer.requirements(False, qgis, include_dask=True) == [
         "torch", "spyndex", "captum", "dask", "distributed"
     ]
-    assert installer.requirements(True, importable, include_skops=True) == [
+    assert installer.requirements(True, qgis, include_skops=True) == [
         "torch", "spyndex", "captum", "onnxruntime", "skops"
     ]
-    assert installer.requirements(False, {*"torch skops".split()}.__contains__, include_skops=True) == [
+    assert installer.requirements(False, {**qgis, "skops": ("skops", "0.11.0")}, include_skops=True) == [
+        "torch", "spyndex", "captum"
+    ]
+    assert installer.requirements(False, {}) == [
         "torch", "spyndex", "captum", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
     ]
-    assert installer.requirements(False, lambda m: False) == [
-        "torch", "spyndex", "captum", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
-    ]
+    # a QGIS whose Python has torch (Debian's python3-torch) keeps it: it is not asked for again
+    assert installer.requirements(False, {**qgis, "torch": ("torch", "2.6.0")}) == ["spyndex", "captum"]
 
 
-def test_constraints_pin_what_qgis_ships(tmp_path):
+def test_public_version_drops_debians_local_label():
+    assert installer.public_version("3.10.1+dfsg1") == "3.10.1"
+    assert installer.public_version("2.2.4") == "2.2.4"
+    assert installer.public_version("1.0rc1.post2") == "1.0rc1.post2"
+    assert installer.public_version("0.8.2-debian") is None
+
+
+def test_constraints_pin_what_qgis_ships_by_its_public_version(tmp_path):
     path = tmp_path / "c.txt"
-    pins = installer.write_constraints(path, {"numpy": ("numpy", "1.24.2"), "sympy": ("sympy", "1.11.1")})
-    assert pins == ["numpy==1.24.2"]
-    text = path.read_text()
-    assert "torch==2.13.0" in text and "onnxruntime==1.31.1" in text and "numpy==1.24.2" in text
+    provided = {"numpy": ("numpy", "2.2.4"), "matplotlib": ("matplotlib", "3.10.1+dfsg1"),
+                "sympy": ("sympy", "1.13.3"), "torch": ("torch", "2.6.0+dfsg")}
+    pins = installer.write_constraints(path, provided)
+    assert pins == ["matplotlib==3.10.1", "numpy==2.2.4", "torch==2.6.0"]
+    lines = path.read_text().splitlines()
+    assert "onnxruntime==1.31.1" in lines and "matplotlib==3.10.1" in lines and "torch==2.6.0" in lines
+    assert "torch==2.13.0" not in lines  # QGIS's torch replaces the shipped pin
+    assert not [line for line in lines if "+" in line and not line.startswith("#")]  # no package index has +dfsg1
+
+
+def test_plan_is_read_from_pips_report(tmp_path):
+    report = tmp_path / "report.json"
+    report.write_text('{"version": "1", "install": [{"metadata": {"name": "torch", "version": "2.13.0+cpu"}}, '
+                      '{"metadata": {"name": "spyndex", "version": "0.12.0"}}]}')
+    assert installer.read_plan(report) == [("torch", "2.13.0+cpu"), ("spyndex", "0.12.0")]
+    assert installer.pip_command("py", tmp_path, tmp_path / "c.txt", installer.read_plan(report), ["-x"])[-5:] == [
+        "--constraint", str(tmp_path / "c.txt"), "-x", "torch==2.13.0+cpu", "spyndex==0.12.0"
+    ]
+    assert "--no-deps" in installer.pip_command("py", tmp_path, tmp_path / "c.txt", [], [])
+
+
+CUDA_PLAN = [("torch", "2.13.0"), ("nvidia-cublas", "13.1.0.3"), ("nvidia-cudnn-cu13", "9.20.0.48"),
+             ("cuda-toolkit", "13.0.3"), ("triton", "3.7.1"), ("sympy", "1.14.0")]
+
+
+def test_cpu_choice_refuses_a_plan_with_cuda_libraries():
+    with pytest.raises(platforms.InstallError) as raised:
+        installer.check_plan(CUDA_PLAN, "cpu")
+    message = str(raised.value)
+    assert message.startswith("PyTorch build 'CPU only': pip can get only torch's CUDA build here, which brings 4 "
+                              "packages of NVIDIA's CUDA libraries")
+    assert "nvidia-cublas 13.1.0.3, nvidia-cudnn-cu13 9.20.0.48, cuda-toolkit 13.0.3, triton 3.7.1" in message
+    assert "sudo apt install python3-torch" in message and "'NVIDIA CUDA'" in message
+    assert message.endswith("Nothing was installed.")
+    installer.check_plan(CUDA_PLAN, "cuda")  # asked for: fine
+    installer.check_plan([("torch", "2.13.0+cpu"), ("sympy", "1.14.0")], "cpu")
+
+
+def test_refused_plan_installs_nothing_and_keeps_the_previous_folder(tmp_path):
+    folder = old_folder(tmp_path)
+    with pytest.raises(platforms.InstallError, match="Nothing was installed"):
+        installer.install(folder, ["torch"], sys.executable, log=lambda line: None, provided={}, device="cpu",
+                          plan=CUDA_PLAN, command=fake_pip())
+    assert (folder / "old_marker.txt").read_text() == "previous installation"
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["python3.11"]
 
 
 FAKE_PIP = textwrap.dedent("""
@@ -238,7 +288,7 @@ def test_install_swaps_in_the_new_folder_and_drops_what_qgis_provides(tmp_path):
     lines, fractions = [], []
     result = installer.install(
         folder, ["fakepkg"], sys.executable, log=lines.append, progress=fractions.append,
-        provided={"numpy": ("numpy", "1.24.2")}, command=fake_pip(),
+        provided={"numpy": ("numpy", "1.24.2")}, plan=[("fakepkg", "1.0")], command=fake_pip(),
     )
     assert result["installed"] == [("fakepkg", "1.0")]
     assert result["removed"] == [("numpy", "9.9", "1.24.2")]
@@ -248,10 +298,24 @@ def test_install_swaps_in_the_new_folder_and_drops_what_qgis_provides(tmp_path):
     assert "Collecting fakepkg" in lines and fractions and fractions == sorted(fractions)
 
 
+def test_a_planned_package_qgis_has_is_neither_downloaded_nor_installed(tmp_path):
+    """pip plans sympy 1.13.1 (Debian's torch pins it) where QGIS has 1.13.3: QGIS's stays, pip never sees it."""
+    python = tmp_path / "python"  # stands in for QGIS's Python: records the pip command line it is given
+    python.write_text(f'#!/bin/sh\necho "$@" > {tmp_path / "arguments"}\n')
+    python.chmod(0o755)
+    result = installer.install(tmp_path / "deps", ["spyndex"], python, log=lambda line: None,
+                               provided={"sympy": ("sympy", "1.13.3")}, plan=[("spyndex", "0.12.0"), ("sympy", "1.13.1")])
+    arguments = (tmp_path / "arguments").read_text().split()
+    assert arguments[:5] == ["-m", "pip", "install", "--target", arguments[4]] and "--no-deps" in arguments
+    assert arguments[-1] == "spyndex==0.12.0" and not [a for a in arguments if a.startswith("sympy")]
+    assert result["removed"] == [("sympy", "1.13.1", "1.13.3")]  # reported as QGIS's, kept
+
+
 def test_failed_pip_leaves_the_previous_folder(tmp_path):
     folder = old_folder(tmp_path)
     with pytest.raises(platforms.InstallError, match="pip failed .exit code 3.*left as it was"):
-        installer.install(folder, ["fakepkg"], sys.executable, log=lambda line: None, provided={}, command=fake_pip(3))
+        installer.install(folder, ["fakepkg"], sys.executable, log=lambda line: None, provided={},
+                          plan=[("fakepkg", "1.0")], command=fake_pip(3))
     assert (folder / "old_marker.txt").read_text() == "previous installation"
     assert sorted(p.name for p in folder.parent.iterdir()) == ["python3.11"]
 
@@ -260,7 +324,7 @@ def test_cancel_kills_pip_and_leaves_the_previous_folder(tmp_path):
     folder = old_folder(tmp_path)
     lines = []
     with pytest.raises(installer.InstallCancelled):
-        installer.install(folder, ["x"], sys.executable, log=lines.append, provided={},
+        installer.install(folder, ["x"], sys.executable, log=lines.append, provided={}, plan=[("x", "1")],
                           cancelled=lambda: any(line.startswith("Collecting") for line in lines),
                           command=fake_pip(sleep=60))
     pid = int(next(line for line in lines if line.startswith("Collecting x, pid")).split()[-1])
@@ -343,6 +407,7 @@ LOAD = textwrap.dedent("""
 
 def test_loading_the_plugin_and_registering_the_provider_imports_nothing_heavy(tmp_path):
     """With torch importable (this interpreter), loading must still not import it."""
+    pytest.importorskip("qgis.core", reason=NO_QGIS)
     completed = subprocess.run(
         [sys.executable, "-c", LOAD, str(REPO_ROOT)], capture_output=True, text=True, timeout=120,
         env={"QT_QPA_PLATFORM": "offscreen", "XDG_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path),

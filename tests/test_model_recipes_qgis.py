@@ -7,11 +7,14 @@ import numpy as np
 import pytest
 import rasterio
 import torch
-from qgis.core import QgsApplication
+from helpers import NO_QGIS
 
-from helpers.qgis import assert_fails_with, run_algorithm
-from helpers.scene import TARGET_FIELD
-from test_model_recipes import RECIPE, TARGETS, hyperview_raster
+pytest.importorskip("qgis.core", reason=NO_QGIS)
+from qgis.core import QgsApplication  # noqa: E402
+
+from helpers.qgis import assert_fails_with, run_algorithm  # noqa: E402
+from helpers.scene import TARGET_FIELD  # noqa: E402
+from test_model_recipes import RECIPE, TARGETS, hyperview_raster  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings(r"ignore:`torch\.jit\.\w+` is deprecated:DeprecationWarning")
 

@@ -6,11 +6,14 @@ import numpy as np
 import pytest
 import rasterio
 import rasterio.features
-from qgis.core import QgsApplication, QgsProcessingException, QgsRasterLayer, QgsVectorLayer
+from helpers import NO_QGIS
 
-from helpers import import_plugin_package
-from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm
-from helpers.scene import FIELDS, TARGET_FIELD
+pytest.importorskip("qgis.core", reason=NO_QGIS)
+from qgis.core import QgsApplication, QgsProcessingException, QgsRasterLayer, QgsVectorLayer  # noqa: E402
+
+from helpers import import_plugin_package  # noqa: E402
+from helpers.qgis import RecordingFeedback, assert_fails_with, run_algorithm  # noqa: E402
+from helpers.scene import FIELDS, TARGET_FIELD  # noqa: E402
 
 
 SPATIAL = "hsilime:explain_spatial"

@@ -1,8 +1,11 @@
 """The plugin speaks the user's language: i18n/hsi_lime_<lang>.qm is loaded for the QGIS locale."""
 import pytest
-from qgis.PyQt.QtCore import QCoreApplication, QSettings
+from helpers import NO_QGIS
 
-from helpers import REPO_ROOT, import_plugin_package
+pytest.importorskip("qgis.core", reason=NO_QGIS)
+from qgis.PyQt.QtCore import QCoreApplication, QSettings  # noqa: E402
+
+from helpers import REPO_ROOT, import_plugin_package  # noqa: E402
 
 
 @pytest.fixture()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+#: Why a test that needs QGIS skips where PyQGIS cannot be imported (the package-index venv of make test-index).
+NO_QGIS = "needs QGIS: PyQGIS cannot be imported in this Python (make test runs in a venv that sees it)"
 
 
 def import_plugin_package():

@@ -1,7 +1,12 @@
 """What the QGIS-side tests share: a feedback that records messages, processing.run around it, exact failures."""
 import shutil
 
-from qgis.core import QgsProcessingException, QgsProcessingFeedback
+import pytest
+
+from helpers import NO_QGIS
+
+pytest.importorskip("qgis.core", reason=NO_QGIS)
+from qgis.core import QgsProcessingException, QgsProcessingFeedback  # noqa: E402 (skipped without QGIS)
 
 #: The qgis_process binary; Debian's /usr/bin/qgis_process wrapper passes an option 3.22 rejects.
 QGIS_PROCESS = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
