@@ -29,13 +29,12 @@ implies (if it implies one), and a sentence for the log saying what runs the mod
   module or a state dict, which has no architecture anyway) get the commands that export
   TorchScript or ONNX, or the advice to write a recipe; scikit-learn pickles (``.pkl``,
   ``.pickle``, ``.joblib``: dzetsaka's, KP Labs' HYPERVIEW forests) get the commands that
-  convert them to skops or to ONNX. A pickle's kind is told from the module names its
-  opcodes mention, read with :mod:`pickletools` (which parses and never executes).
+  convert them to skops or to ONNX. A pickle's kind is told from the module names it
+  stores as text (searched in its bytes, never unpickled).
 """
 from __future__ import annotations
 
 import importlib.util
-import pickletools
 import sys
 import uuid
 import zipfile
@@ -161,7 +160,7 @@ def _is_pickle(path: Path) -> bool:
 
 def refuse_pickle(path: Path) -> HsiLimeError:
     """The refusal of a pickle: a PyTorch checkpoint's, or (by name or content) a scikit-learn model's."""
-    if path.suffix.lower() in PICKLE_SUFFIXES and "torch" not in _pickle_modules(path):
+    if path.suffix.lower() in PICKLE_SUFFIXES and not _mentions_torch(path):
         return _refuse_sklearn_pickle(path)
     return HsiLimeError(
         f"{arg('model')}: {path} is a pickled PyTorch checkpoint (torch.save), which hsi-lime does not load: unpickling runs "
@@ -187,23 +186,11 @@ def _refuse_sklearn_pickle(path: Path) -> HsiLimeError:
     )
 
 
-def _pickle_modules(path: Path) -> set[str]:
-    """The top-level module names the pickles at the start of a file mention (GLOBAL's argument, the strings
-    before STACK_GLOBAL), from its first :data:`PICKLE_SCAN_BYTES`; torch's legacy format is several pickles
-    in a row. Empty for what is no plain pickle (joblib's compressed files)."""
+def _mentions_torch(path: Path) -> bool:
+    """Whether the first :data:`PICKLE_SCAN_BYTES` of a pickle name the module ``torch`` (a pickle stores the
+    modules of its objects as plain text; the bytes are searched, never unpickled)."""
     with open(path, "rb") as stream:
-        head = stream.read(PICKLE_SCAN_BYTES)
-    names, offset = set(), 0
-    try:
-        while offset < len(head):
-            for opcode, argument, position in pickletools.genops(head[offset:]):
-                if isinstance(argument, str):  # module names, and data strings, which do no harm here
-                    names.add(argument.split(" ")[0].split(".")[0])
-                if opcode.name == "STOP":
-                    offset += position + 1
-    except (ValueError, EOFError, UnicodeDecodeError):
-        pass  # a truncated scan, or bytes after the pickles: what was read so far
-    return names
+        return b"torch" in stream.read(PICKLE_SCAN_BYTES)
 
 
 def load_torchscript(path: Path, device: torch.device) -> LoadedNetwork:
