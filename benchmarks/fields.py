@@ -3,7 +3,8 @@
 speed   ``--fields`` square fields on a generated ``--bands`` x ``--size`` x ``--size`` int16 scene, the
         small CNN of cnn.py (TorchScript, scale 1e-4), spatial kind, patches of ``--patch-size``:
         (a) a plain loop: read each field's window, mask, patches, ``explain()`` (the floor);
-        (b) run_fields in this process; (c) run_fields on a local scheduler with 2 workers
+        (b) run_fields in this process; (c) run_fields on a local cluster (tests/helpers/cluster.py: the
+        scheduler from build/scheduler-venv, dask and distributed only) with 2 workers
         (``dask worker --nthreads 1``, OMP_NUM_THREADS=1), after a warm-up run that loads torch
         and the model on the workers. torch uses 1 thread in (a) and (b), like each worker.
         Reports the speedup (b)/(c) (goal >= 1.6) and the overhead per field (b)/(a) - 1 (goal < 10 %),
@@ -23,8 +24,6 @@ import argparse
 import json
 import os
 import resource
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # helpers.cluster: the cluster as users deploy it (a bare scheduler)
 
 import numpy as np  # noqa: E402
 
@@ -133,39 +133,11 @@ def timed_run(raster, fields, model, folder: Path, scheduler: str | None, settin
     return time.perf_counter() - started
 
 
-def start_cluster(folder: Path, workers: int = 2):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    address = f"tcp://127.0.0.1:{port}"
-    dask = [sys.executable, "-m", "dask"]
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONPATH=str(ROOT))
-    log = open(folder / "cluster.log", "w")
-    processes = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard"], env=env, stdout=log, stderr=subprocess.STDOUT)]
-    processes += [subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                                    "--host", "127.0.0.1"], env=env, stdout=log, stderr=subprocess.STDOUT)
-                  for _ in range(workers)]
-    from distributed import Client
-
-    with Client(address, timeout=60, set_as_default=False) as client:
-        client.wait_for_workers(workers, timeout=120)
-    return address, processes
-
-
-def stop_cluster(processes) -> None:
-    for process in reversed(processes):
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
-
-
 def speed(args) -> dict:
     """``--repeat`` rounds of (a), (b) and (c) one after the other; the fastest of each counts (the one
     least disturbed by other work on the machine), and every round is reported."""
+    from helpers.cluster import dask_cluster
+
     import torch
 
     torch.set_num_threads(1)
@@ -181,12 +153,9 @@ def speed(args) -> dict:
     for _ in range(args.repeat):
         rounds["plain_loop"].append(plain_loop(raster, fields, model, settings, options))
         rounds["in_process"].append(timed_run(raster, fields, model, folder, None, settings, options))
-        address, processes = start_cluster(folder)  # stopped between rounds: an idle cluster costs CPU too
-        try:
+        with dask_cluster(folder, 2) as (address, _):  # stopped between rounds: an idle cluster costs CPU too
             rounds["dask_2_workers_cold"].append(timed_run(raster, fields, model, folder, address, settings, options))
             rounds["dask_2_workers"].append(timed_run(raster, fields, model, folder, address, settings, options))
-        finally:
-            stop_cluster(processes)
     best = {name: min(seconds) for name, seconds in rounds.items()}
     return {
         "fields": args.fields, "scene": [args.bands, args.size, args.size], "n_samples": args.n_samples,

@@ -19,6 +19,7 @@ attribution  W1's image: Integrated Gradients (N_STEPS=32) and Occlusion (16 x 1
              attribute() against captum 0.9.0 called per target (benchmarks/attribution.py): time
              ratio, peak RSS, largest relative difference of the attributions (goal for IG: < 1e-4)
 fields       explain_fields at map scale (benchmarks/fields.py): Dask speedup, overhead per field, peak RSS
+cluster_faults  cancel latency on 2 Dask workers, a worker's and the scheduler's host lost (benchmarks/cluster_faults.py)
 auto_samples N_SAMPLES=0 (automatic) against 500 on the demo and a HYPERVIEW field (benchmarks/auto_samples.py)
 pixel_maps   every pixel's superband attributions of an EnMAP tile against shap and captum per pixel, the model's
              own time on the same spectra, a forest, a 1000 x 1000 x 224 scene (benchmarks/pixel_maps.py)
@@ -77,6 +78,8 @@ def main() -> int:
     parser.add_argument("--skip-peers", action="store_true", help="hsi-lime and forward-only only")
     parser.add_argument("--skip-sampling-error", action="store_true")
     parser.add_argument("--skip-fields", action="store_true", help="skip benchmarks/fields.py (map scale, Dask, memory)")
+    parser.add_argument("--skip-cluster-faults", action="store_true",
+                        help="skip benchmarks/cluster_faults.py (cancel latency on a cluster, hosts lost)")
     parser.add_argument("--skip-attribution", action="store_true", help="skip IG and Occlusion against captum")
     parser.add_argument("--skip-auto-samples", action="store_true", help="skip benchmarks/auto_samples.py")
     parser.add_argument("--skip-pixel-maps", action="store_true", help="skip benchmarks/pixel_maps.py")
@@ -163,6 +166,8 @@ def main() -> int:
     if not args.skip_pixel_maps:
         results["pixel_maps"] = script_benchmark("pixel_maps.py", "per-pixel maps of an EnMAP tile against shap and "
                                                  "captum per pixel; a 1000 x 1000 x 224 scene")
+    if not args.skip_cluster_faults:
+        results["cluster_faults"] = script_benchmark("cluster_faults.py", "cancel on 2 Dask workers; hosts lost")
     results["total_seconds"] = time.perf_counter() - started
     results["machine"]["load_average_at_end"] = list(os.getloadavg())
 

@@ -32,17 +32,29 @@ def no_gdal_sidecars():
     finally:
         gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", previous)
 
-def _gdal_reads(path: str) -> bool:
-    """Whether GDAL opens ``path`` as a raster (read-only: nothing is written beside it)."""
+@contextlib.contextmanager
+def quiet_gdal():
+    """In this thread only, GDAL's complaints are not printed: for a question whose answer is checked anyway
+    (does GDAL open this file?), or for what QGIS computes and does not need (the histogram of a constant band,
+    "dfMax should be strictly greater than dfMin", when it loads a layer only to write its style)."""
     from osgeo import gdal
 
     gdal.PushErrorHandler("CPLQuietErrorHandler")
     try:
-        return gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY) is not None
-    except RuntimeError:  # when another plugin switched GDAL to exceptions
-        return False
+        yield
     finally:
         gdal.PopErrorHandler()
+
+
+def _gdal_reads(path: str) -> bool:
+    """Whether GDAL opens ``path`` as a raster (read-only: nothing is written beside it)."""
+    from osgeo import gdal
+
+    with quiet_gdal():
+        try:
+            return gdal.OpenEx(path, gdal.OF_RASTER | gdal.OF_READONLY) is not None
+        except RuntimeError:  # when another plugin switched GDAL to exceptions
+            return False
 
 
 class ParameterChecks:
@@ -54,7 +66,9 @@ class ParameterChecks:
                    or self._band_groups_problem(parameters))
         if problem:
             return False, problem
-        with no_gdal_sidecars():  # QGIS's own check loads INPUT as a layer
+        # QGIS's own check loads INPUT as a layer, with a histogram for its default renderer: nothing beside the
+        # file, and no complaint about bands without data (whether GDAL reads INPUT was checked above)
+        with no_gdal_sidecars(), quiet_gdal():
             return super().checkParameterValues(parameters, context)
 
     def _input_problem(self, parameters, context) -> str | None:
@@ -63,7 +77,7 @@ class ParameterChecks:
             return None
         if QgsProcessingUtils.mapLayerFromString(value, context, False) is not None:
             return None
-        if not Path(value).exists():
+        if not value.startswith("/vsi") and not Path(value).exists():  # GDAL's virtual paths (/vsicurl/, /vsis3/)
             return self.tr("INPUT: {} does not exist; choose an existing raster file.", CONTEXT).format(value)
         if not _gdal_reads(value):
             return self.tr(

@@ -23,6 +23,7 @@ from qgis.core import (
     QgsSymbol,
     QgsVectorLayer,
 )
+from .checks import quiet_gdal
 from .qgis_compat import RAMP_LINEAR, STATISTIC_MAX, STATISTIC_MIN, save_style_to_database
 from qgis.PyQt.QtGui import QColor
 
@@ -107,7 +108,8 @@ def write_raster_style(path: str, apply=None) -> None:
     """Write a raster output's style (``apply``, default the attribution ramp) as ``<path without extension>.qml``,
     the file QGIS reads as a GeoTIFF's default style (saveNamedStyle: ``saveDefaultStyle()`` without categories
     is deprecated since 3.26)."""
-    layer = QgsRasterLayer(path, "attribution", "gdal")
+    with quiet_gdal():  # the default renderer's histogram of a constant band is all GDAL would complain about
+        layer = QgsRasterLayer(path, "attribution", "gdal")
     if layer.isValid():
         (apply or style_attribution_raster)(layer)
         layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")

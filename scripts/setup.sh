@@ -80,3 +80,19 @@ if ! cat requirements.txt "$constraints" | cmp -s - "$stamp" 2>/dev/null; then
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c "$constraints" -r requirements.txt
   cat requirements.txt "$constraints" > "$stamp"
 fi
+
+# 3. build/scheduler-venv: what a Dask scheduler machine needs (README, "Running on a Dask cluster"): dask and
+#    distributed at the pinned versions and nothing else (no engine, no torch, no numpy; not the system site
+#    packages). The cluster tests start the scheduler from it, in a folder without the repository, so that a
+#    task which would make the scheduler import the engine fails there as it would for a user.
+SCHEDULER_VENV=build/scheduler-venv
+pins=$(grep -E '^(dask|distributed)==' requirements.txt | tr '\n' ' ')
+scheduler_stamp="$SCHEDULER_VENV/.hsi_lime_requirements"
+if [ ! -x "$SCHEDULER_VENV/bin/python" ] || [ "$(cat "$scheduler_stamp" 2>/dev/null)" != "$pins" ]; then
+  echo "hsi-lime setup: creating $SCHEDULER_VENV ($pins)"
+  rm -rf "$SCHEDULER_VENV"
+  /usr/bin/python3 -m venv "$SCHEDULER_VENV"
+  # shellcheck disable=SC2086 (the pins are separate words)
+  "$SCHEDULER_VENV/bin/python" -m pip install -q --disable-pip-version-check $pins
+  echo "$pins" > "$scheduler_stamp"
+fi

@@ -231,7 +231,7 @@ def _bare(scene, folder: Path) -> Path:
 
 def _memory() -> dict:
     """This machine's memory as the sample-budget message words it."""
-    from hsi_lime_plugin.models.device import physical_memory
+    from hsi_lime_plugin.memory import physical_memory
 
     return {"memory": f"{physical_memory() / 2**30:.0f}", "most": physical_memory() // 2 // (13 * 24 + 32)}
 

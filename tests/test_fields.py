@@ -7,7 +7,7 @@ import rasterio
 import shapely.geometry
 
 from helpers.scene import CRS, FIELDS, field_polygon
-from helpers.units import write_tile_raster
+from helpers.units import record_reads, write_tile_raster
 from hsi_lime_plugin.scale import unit_task as fields_module
 from hsi_lime_plugin.errors import HsiLimeError
 from hsi_lime_plugin.runs.explain_fields import run_fields
@@ -105,14 +105,7 @@ def test_rasters_of_the_same_name_are_an_error(scene, tmp_path):
 
 
 def test_the_whole_raster_is_never_read(scene, band_model, tmp_path, monkeypatch):
-    windows = []
-    original = fields_module.read_raster
-
-    def counting(path, window=None, what=None):
-        windows.append(window)
-        return original(path, window=window)
-
-    monkeypatch.setattr(fields_module, "read_raster", counting)
+    windows = record_reads(monkeypatch, fields_module)
     run_fields(str(scene.raster), str(band_model), units="polygons", polygons=str(scene.fields), id_field="name",
                kind="spectral", band_groups="a=i0-i3; b=i4-i7", output_table=str(tmp_path / "t.csv"), **SETTINGS)
     assert len(windows) == len(FIELDS) and None not in windows

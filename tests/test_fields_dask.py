@@ -1,18 +1,14 @@
-"""hsilime:explain_fields through qgis_process on a real Dask cluster on 127.0.0.1.
+"""hsilime:explain_fields through qgis_process on a real Dask cluster on 127.0.0.1, deployed as users do.
 
-The test starts a scheduler and two single-threaded workers (``python -m dask``, the dask
-command line of the venv's Python, torch on one thread), with the repository on the workers' PYTHONPATH (what ``pip
-install .`` gives a real worker: the engine as the top-level package ``hsi_lime_plugin``),
-while QGIS imports the engine as ``hsi_lime.hsi_lime_plugin``: the task must reach the
-workers by its top-level name. Every process is stopped by its id at the end.
+The scheduler runs from a virtual environment that holds only dask and distributed (no engine, no torch),
+started in a folder without the repository (tests/helpers/cluster.py); the two single-threaded workers have
+the repository on PYTHONPATH (what ``pip install .`` gives a real worker: the engine as the top-level
+package ``hsi_lime_plugin``), while QGIS imports the engine as ``hsi_lime.hsi_lime_plugin``: the task must
+reach the workers by its top-level name and the scheduler must never need the engine.
 """
-import contextlib
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,62 +18,14 @@ import pytest
 import rasterio
 import torch
 
-from helpers import REPO_ROOT
+from helpers.cluster import dask_cluster, stop
 from helpers.scene import write_band_model
 from helpers.units import HYPERVIEW_SCALE, write_hyperview, write_tile_raster
 from hsi_lime_plugin.runs.explain_fields import run_fields
 
 pytestmark = pytest.mark.qgis_process
-#: The dask command line of this Python (not the script in bin/, whose first line names the Python that installed it).
-DASK = [sys.executable, "-m", "dask"]
 COMMON = dict(N_SAMPLES=32, BATCH_SIZE=16, DEVICE=1, SEED=5)
 ENGINE = dict(n_samples=32, batch_size=16, device="cpu", seed=5)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-@contextlib.contextmanager
-def dask_cluster(folder: Path, workers: int = 2):
-    """A scheduler and ``workers`` single-threaded workers without nanny (a killed worker stays dead)."""
-    pytest.importorskip("distributed", reason="dask and distributed are missing: pip install -r requirements.txt")
-    from distributed import Client
-
-    address = f"tcp://127.0.0.1:{_free_port()}"
-    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONPATH=str(REPO_ROOT),
-               DASK_DISTRIBUTED__WORKER__DAEMON="False")
-    processes = []
-    logs = contextlib.ExitStack()
-    try:
-        log = logs.enter_context(open(folder / "scheduler.log", "w"))
-        processes.append(subprocess.Popen([*DASK, "scheduler", "--host", "127.0.0.1", "--port",
-                                           address.rsplit(":", 1)[1], "--no-dashboard"], env=env, stdout=log,
-                                          stderr=subprocess.STDOUT, cwd=folder))
-        for index in range(workers):
-            log = logs.enter_context(open(folder / f"worker{index}.log", "w"))
-            processes.append(subprocess.Popen([*DASK, "worker", address, "--nthreads", "1", "--no-nanny",
-                                               "--no-dashboard", "--host", "127.0.0.1"], env=env, stdout=log,
-                                              stderr=subprocess.STDOUT, cwd=folder))
-        with Client(address, timeout=60, set_as_default=False) as client:
-            client.wait_for_workers(workers, timeout=120)
-        yield address, processes
-    finally:
-        for process in reversed(processes):
-            _stop(process)
-        logs.close()
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +126,7 @@ def test_a_worker_killed_during_the_run(scene, inputs, qgis_process, tmp_path):
             os.kill(pids[victim], signal.SIGKILL)
             stdout, stderr = run.communicate(timeout=300)
         finally:
-            _stop(run)
+            stop(run)
     if run.returncode == 0:
         pd.testing.assert_frame_equal(pd.read_csv(there / "table.csv"), pd.read_csv(here / "table.csv"),
                                       check_exact=False, atol=1e-6, rtol=0)

@@ -21,7 +21,9 @@ from .gradients import check_gradient_model, check_options, gradient_attribution
 from .occlusion import occlusion
 from ..options import DEFAULT_BASELINE, DEFAULT_N_NOISE, DEFAULT_N_STEPS, DEFAULT_NOISE_LEVEL, DEFAULT_WINDOW
 from ..perturbation.baseline import baseline_tensor, parse_baseline
+from ..memory import Footprint
 from ..models.preparation import check_finite, output_targets, prepare_image, sample_bytes
+from ..perturbation.footprint import batch_footprint
 from ..reporting import Reporter, reporter_or_default
 from ..settings import AttributeSettings, Runtime
 
@@ -129,6 +131,20 @@ def attribute(
                                  n_noise=n_noise, noise_level=noise_level, integration=integration, window=window,
                                  stride=stride, seed=seed)
     return attribute_with(model, image, valid, settings, Runtime(device, batch_size), reporter)
+
+
+def attribution_footprint(model, shape: tuple[int, int, int], settings: AttributeSettings,
+                          runtime: Runtime) -> Footprint:
+    """What :func:`attribute_with` holds for an image of ``shape`` (C, H, W), estimated before it is read: the
+    image, its baseline and their difference, a batch with its gradients, and the attributions of every target
+    (float32, then float64)."""
+    bands, height, width = shape
+    n_targets = len(model.target_names or [None])
+    passes = 1 if settings.method == "occlusion" else 2
+    return (batch_footprint(model, shape, runtime, 1 << 20, passes)
+            + Footprint.of("the baseline image", 4 * bands * height * width)
+            + Footprint.of(f"the {n_targets} x {bands} x {height} x {width} attributions (float32, then float64)",
+                           12 * n_targets * bands * height * width))
 
 
 def attribute_with(model, image, valid, settings: AttributeSettings, runtime: Runtime,

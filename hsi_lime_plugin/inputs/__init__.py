@@ -6,6 +6,6 @@
 * :mod:`.polygons`: field polygons read, repaired and identified once.
 
 May import: the light modules (:mod:`~hsi_lime_plugin.errors`, :mod:`~hsi_lime_plugin.options`,
-:mod:`~hsi_lime_plugin.reporting`, :mod:`~hsi_lime_plugin.settings`) and third-party readers
-(rasterio, geopandas, shapely, numpy). Nothing above it in the engine.
+:mod:`~hsi_lime_plugin.reporting`, :mod:`~hsi_lime_plugin.settings`, :mod:`~hsi_lime_plugin.memory`) and
+third-party readers (rasterio, geopandas, shapely, numpy). Nothing above it in the engine.
 """

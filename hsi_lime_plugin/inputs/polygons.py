@@ -7,6 +7,8 @@ unique, or the feature id) and the layer is reprojected to the raster's CRS.
 """
 from __future__ import annotations
 
+import os
+
 import geopandas as gpd
 import numpy as np
 from shapely.ops import unary_union
@@ -18,11 +20,28 @@ from ..reporting import Reporter, reporter_or_default
 
 def read_polygons(path: str, layer: str | None = None, what: str = arg("polygons")) -> gpd.GeoDataFrame:
     """Read a polygon layer (any OGR format) with geopandas."""
+    if not os.path.exists(path) and not str(path).startswith("/vsi") and "://" not in str(path):
+        raise HsiLimeError(
+            f"{what}: the vector file {path} does not exist (moved, renamed or deleted?); choose an existing polygon "
+            "layer or file, or put it back, then run again."
+        )
     try:
         frame = gpd.read_file(path, layer=layer) if layer else gpd.read_file(path)
     except Exception as error:  # fiona raises many driver-specific types
         raise HsiLimeError(f"{what}: {path} cannot be read as a vector layer ({error}); choose a polygon layer.") from None
     return frame
+
+
+def polygons_window(polygons: gpd.GeoDataFrame, grid) -> tuple[int, int, int, int] | None:
+    """The pixel window (row, column, height, width) of ``grid`` (:class:`~.raster.Grid`) that holds every
+    polygon, cut to the raster; None when none overlaps it."""
+    frame = polygons[~(polygons.geometry.isna() | polygons.geometry.is_empty)]
+    if frame.crs is not None and grid.crs is not None and frame.crs != grid.crs:
+        frame = frame.to_crs(grid.crs)
+    if frame.empty:
+        return None
+    row, column, height, width = (int(value) for value in grid.windows(frame.total_bounds)[0])
+    return None if height == 0 else (row, column, height, width)
 
 
 def field_polygons(polygons: gpd.GeoDataFrame, id_field: str | None, crs, what: str = arg("polygons"),

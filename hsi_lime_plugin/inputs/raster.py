@@ -7,6 +7,7 @@ C x H x W cube as float32, which pixels hold data, the wavelengths in nm, and th
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,7 @@ from rasterio.errors import RasterioIOError
 from rasterio.transform import Affine
 
 from ..errors import HsiLimeError, arg
+from ..memory import Footprint
 from .wavelengths import read_wavelengths
 
 
@@ -75,6 +77,30 @@ class Grid:
     transform: Affine
     crs: CRS | None
 
+    def windows(self, bounds: np.ndarray) -> np.ndarray:
+        """The pixel windows (row, column, height, width) holding each of ``bounds`` (N, 4: x0, y0, x1, y1, in
+        the raster's CRS), cut to the raster; height and width are 0 for bounds outside it. All at once: the
+        corners through the inverse of the transform."""
+        bounds = np.asarray(bounds, dtype=float).reshape(-1, 4)
+        columns, rows = ~self.transform * (bounds[:, [0, 2, 0, 2]], bounds[:, [1, 1, 3, 3]])
+        row0 = np.clip(np.floor(rows.min(axis=1)), 0, self.height)
+        row1 = np.clip(np.ceil(rows.max(axis=1)), 0, self.height)
+        col0 = np.clip(np.floor(columns.min(axis=1)), 0, self.width)
+        col1 = np.clip(np.ceil(columns.max(axis=1)), 0, self.width)
+        height, width = row1 - row0, col1 - col0
+        empty = (height <= 0) | (width <= 0)
+        return np.stack([row0, col0, np.where(empty, 0, height), np.where(empty, 0, width)], axis=1).astype(np.int64)
+
+
+#: Pixels a side of the preview in which :func:`valid_window` looks for valid data.
+PREVIEW = 1024
+def read_footprint(bands: int, height: int, width: int) -> Footprint:
+    """What :func:`read_raster` holds for a ``bands`` x ``height`` x ``width`` window: the float32 cube and,
+    while it is read, its nodata mask and one temporary mask (a byte per value each)."""
+    values = int(bands) * int(height) * int(width)
+    return (Footprint.of(f"the {bands} x {height} x {width} cube as float32", 4 * values)
+            + Footprint.of("its nodata masks while it is read", 2 * values))
+
 
 def read_grid(path: str | os.PathLike, what: str = arg("raster")) -> Grid:
     """The :class:`Grid` of a raster, from its header only (no pixel is read)."""
@@ -82,21 +108,94 @@ def read_grid(path: str | os.PathLike, what: str = arg("raster")) -> Grid:
         return Grid(dataset.height, dataset.width, dataset.count, dataset.transform, dataset.crs)
 
 
-def _open(path: str | os.PathLike, what: str):
-    if not os.path.exists(path) and not str(path).startswith("/vsi"):
+def valid_window(path: str | os.PathLike, grid: Grid, what: str = arg("raster")) -> tuple[int, int, int, int] | None:
+    """The window (row, column, height, width) that holds the raster's valid pixels, found on a preview of
+    its middle band's mask (at most :data:`PREVIEW` pixels a side) and padded by one preview pixel; None
+    when the preview shows no valid pixel. Reads one band, decimated: the way into a scene too large to
+    read whole, whose data often cover a small part of it."""
+    step = max(1, -(-max(grid.height, grid.width) // PREVIEW))
+    shape = (-(-grid.height // step), -(-grid.width // step))
+    with _open(path, what) as dataset:
+        mask = _read(dataset, path, what, lambda: dataset.read_masks((dataset.count + 1) // 2, out_shape=shape))
+    rows, columns = np.nonzero(mask)
+    if rows.size == 0:
+        return None
+    row0, col0 = max(0, (int(rows.min()) - 1) * step), max(0, (int(columns.min()) - 1) * step)
+    row1 = min(grid.height, (int(rows.max()) + 2) * step)
+    col1 = min(grid.width, (int(columns.max()) + 2) * step)
+    return row0, col0, row1 - row0, col1 - col0
+
+
+#: What GDAL says when a read over the network fails (curl's errors, HTTP status codes).
+NETWORK_REASON = re.compile(r"curl|http|couldn't connect|connection|timed out|/vsi(curl|s3|gs|az)", re.IGNORECASE)
+
+
+def is_network_path(path) -> bool:
+    """Whether GDAL reads ``path`` over a network (``/vsicurl/``, ``/vsis3/``, ``https://``...)."""
+    text = str(path)
+    return text.startswith(("/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls", "/vsioss", "/vsiswift",
+                            "/vsiwebhdfs", "http://", "https://", "s3://", "gs://"))
+
+
+def _open(path: str | os.PathLike, what: str, during_run: bool = False):
+    if not os.path.exists(path) and not str(path).startswith("/vsi") and not is_network_path(path):
+        if during_run:
+            raise HsiLimeError(
+                f"{what}: the raster file {path} disappeared during the run (it was there when the run started: "
+                "moved, renamed or deleted?); nothing was written. Put it back, then run again."
+            )
         raise HsiLimeError(f"{what}: the raster file {path} does not exist; choose an existing raster layer or file.")
     try:
         return rasterio.open(path)
     except RasterioIOError as error:
+        if is_network_path(path):
+            raise HsiLimeError(
+                f"{what}: {path} cannot be opened over the network ({_reason(error, path)}); check the address, the "
+                "connection and that the server still serves the file (for /vsis3/ also the credentials), then "
+                "run again, or copy the raster to a local disk."
+            ) from None
         raise HsiLimeError(
-            f"{what}: {path} cannot be read as a raster ({error}); give a GeoTIFF, ENVI or another GDAL format."
+            f"{what}: {path} cannot be read as a raster ({_reason(error, path)}); give a GeoTIFF, ENVI or another GDAL "
+            "format (a file of such a format that still fails is damaged or incomplete: copy or download it again)."
         ) from None
+
+
+def _read(dataset, path, what: str, read):
+    """``read()`` of ``dataset``, a failed block (a truncated or damaged file, a network source that stopped
+    answering, a file that vanished) turned into a message naming the raster, the GDAL reason and the fix."""
+    try:
+        return read()
+    except RasterioIOError as error:
+        reason = _reason(error, path)
+        if is_network_path(path) or NETWORK_REASON.search(reason):  # a VRT may read its blocks over the network
+            raise HsiLimeError(
+                f"{what}: reading {path} failed ({reason}): the network source stopped answering or the connection "
+                "broke; nothing was written. Check the connection and that the server still serves the file (or "
+                "copy the raster to a local disk), then run again."
+            ) from None
+        if not os.path.exists(path):
+            raise HsiLimeError(
+                f"{what}: {path} disappeared while it was read ({reason}); nothing was written. Put it back, then "
+                "run again."
+            ) from None
+        raise HsiLimeError(
+            f"{what}: {path} is damaged or incomplete: reading it failed ({reason}), as happens to a file whose "
+            "download or copy was interrupted; nothing was written. Copy or download it again ('gdalinfo -checksum' "
+            "finds such faults), then run again."
+        ) from None
+
+
+def _reason(error: Exception, path) -> str:
+    """GDAL's reason in one line, without rasterio's generic prefix and the path the message names already."""
+    text = " ".join(str(error).split()).replace("Read or write failed. ", "").replace(f"{path}, ", "")
+    return text.rstrip(".") or type(error).__name__
 
 
 def read_raster(
     path: str | os.PathLike,
     window: rasterio.windows.Window | None = None,
     what: str = arg("raster"),
+    during_run: bool = False,
 ) -> RasterCube:
     """Read a hyperspectral raster (any GDAL format) into a :class:`RasterCube`.
 
@@ -108,19 +207,24 @@ def read_raster(
         Read only this window; the cube's transform is the window's.
     what : str
         Parameter name used in error messages.
+    during_run : bool
+        The raster was already opened by this run: a missing file disappeared during it.
 
     Nodata comes from the file's nodata value, its internal masks and NaN values; a
-    pixel is valid when no band is nodata there. Invalid pixels are set to 0.
+    pixel is valid when no band is nodata there. Invalid pixels are set to 0, in place:
+    reading holds the float32 cube and one mask at a time (:func:`read_footprint`).
     """
-    with _open(path, what) as dataset:
+    with _open(path, what, during_run) as dataset:
         if dataset.count < 1:
             raise HsiLimeError(f"{what}: {path} has no bands; choose a hyperspectral raster.")
-        data = dataset.read(window=window, masked=True, out_dtype="float32")
-        invalid = np.ma.getmaskarray(data) | ~np.isfinite(data.data)
+        data = _read(dataset, path, what, lambda: dataset.read(window=window, masked=True, out_dtype="float32"))
+        cube = data.data
+        invalid = np.ma.getmaskarray(data)
+        invalid |= ~np.isfinite(cube)
+        cube[invalid] = 0
         # Bad bands (nodata everywhere, like EnMAP's water-vapour bands) say nothing about pixels.
         bad_bands = invalid.all(axis=(1, 2))
-        valid = ~invalid[~bad_bands].any(axis=0) if not bad_bands.all() else np.zeros(data.shape[1:], bool)
-        cube = np.where(invalid, np.float32(0), data.data).astype(np.float32, copy=False)
+        valid = ~invalid[~bad_bands].any(axis=0) if not bad_bands.all() else np.zeros(cube.shape[1:], bool)
         transform = dataset.window_transform(window) if window is not None else dataset.transform
         names = [d or f"band {i + 1}" for i, d in enumerate(dataset.descriptions)]
         return RasterCube(

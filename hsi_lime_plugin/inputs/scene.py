@@ -1,14 +1,16 @@
 """A run's raster, opened once and checked the same way on every path: what it holds and its wavelengths.
 
-Every run goes through :func:`scene_wavelengths` for its band centres, whether it reads the
-whole raster (:func:`open_raster`) or plans units from the header alone (:func:`open_scene`):
-typed wavelengths (``WAVELENGTHS``) replace or supply the file's, and are refused beyond any
+Every run opens its raster's header first (:func:`open_scene`): the grid, and the band centres
+through :func:`scene_wavelengths`; a run that explains one image then reads it, whole or the
+window that fits in memory (:func:`read_scene`), one over units reads each unit's window.
+On every path typed wavelengths (``WAVELENGTHS``) replace or supply the file's, and are refused beyond any
 imaging spectrometer's range; the file's own are warned about when implausible, out of order
 or repeated. A raster without a coordinate reference system is warned about once.
 """
 from __future__ import annotations
 
 import numpy as np
+from rasterio.windows import Window
 
 from ..errors import HsiLimeError, arg
 from ..reporting import Reporter
@@ -18,27 +20,29 @@ from .wavelength_text import parse_wavelengths
 from .wavelengths import PLAUSIBLE_NM, read_wavelengths
 
 
-def open_raster(source: RasterSource, reporter: Reporter) -> RasterCube:
-    """Read the whole raster and say what it holds; refuse a raster without a single valid pixel."""
-    cube = read_raster(source.path)
-    valid = int(cube.valid.sum())
-    if valid == 0:
-        raise HsiLimeError(
-            f"{arg('raster')}: every pixel of {source.path} is nodata (its nodata value, mask or NaN); choose a "
-            "raster with data, or fix its nodata value (Layer Properties > Transparency in QGIS)."
-        )
-    reporter.info(f"{arg('raster')}: {cube.shape[0]} bands, {cube.shape[1]} x {cube.shape[2]} pixels, {valid} valid")
-    _warn_without_crs(source.path, cube.crs, reporter)
-    cube.wavelengths = scene_wavelengths(source, cube.wavelengths, cube.shape[0], reporter)
-    return cube
-
-
 def open_scene(source: RasterSource, reporter: Reporter, what: str = arg("raster")) -> tuple[Grid, np.ndarray | None]:
-    """The raster's grid and band centres from its header (no pixel is read), checked as :func:`open_raster` does."""
+    """The raster's grid and band centres from its header (no pixel is read); warns about a missing CRS."""
     grid = read_grid(source.path, what)
     reporter.info(f"{what}: {grid.count} bands, {grid.height} x {grid.width} pixels")
     _warn_without_crs(source.path, grid.crs, reporter)
     return grid, scene_wavelengths(source, read_wavelengths(source.path), grid.count, reporter)
+
+
+def read_scene(source: RasterSource, wavelengths, reporter: Reporter, window=None) -> RasterCube:
+    """Read the raster opened by :func:`open_scene`, whole or its ``window`` (row, column, height, width),
+    with the band centres found there; refuse a read without a single valid pixel."""
+    row, column, height, width = window if window is not None else (0, 0, None, None)
+    cube = read_raster(source.path, None if window is None else Window(column, row, width, height), during_run=True)
+    where = "" if window is None else f" in the {height} x {width} window at row {row}, column {column}"
+    valid = int(cube.valid.sum())
+    if valid == 0:
+        raise HsiLimeError(
+            f"{arg('raster')}: every pixel of {source.path}{where} is nodata (its nodata value, mask or NaN); choose "
+            "a raster with data, or fix its nodata value (Layer Properties > Transparency in QGIS)."
+        )
+    reporter.info(f"{arg('raster')}: {valid} valid pixels{where}")
+    cube.wavelengths = wavelengths
+    return cube
 
 
 def scene_wavelengths(source: RasterSource, from_file, n_bands: int, reporter: Reporter) -> np.ndarray | None:

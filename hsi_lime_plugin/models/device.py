@@ -7,7 +7,6 @@ must know they did not get it.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 
 import torch
@@ -75,14 +74,6 @@ def rows_per_call(bytes_per_row: int, device: torch.device) -> int:
     """How many spectra a model that takes spectra gets per call: the batch budget over the bytes of one
     spectrum and its activations (at least one)."""
     return int(max(1, batch_budget(device) // max(1, bytes_per_row * ACTIVATION_FACTOR)))
-
-
-def physical_memory() -> int:
-    """Bytes of physical memory of this machine (8 GiB when the platform does not tell)."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (AttributeError, ValueError, OSError):  # Windows has no sysconf
-        return 8 << 30
 
 
 _THREADS_LOCK = threading.RLock()

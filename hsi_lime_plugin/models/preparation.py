@@ -99,7 +99,13 @@ def check_finite(outputs: torch.Tensor, names: list[str]) -> None:
 
 def sample_bytes(inputs: torch.Tensor, model: ExplainableModel) -> int:
     """Bytes one perturbed sample occupies, before and after the card's resizing."""
-    channels, height, width = inputs.shape
+    return shape_bytes(tuple(inputs.shape), model, inputs.element_size())
+
+
+def shape_bytes(shape: tuple[int, int, int], model: ExplainableModel, element_size: int = 4) -> int:
+    """Bytes one perturbed sample of ``shape`` (C, H, W) occupies, before and after the card's resizing:
+    what :func:`sample_bytes` says, from the shape alone (before any pixel is read)."""
+    channels, height, width = shape
     if model.card.size is not None:
         height, width = max(height, model.card.size[0]), max(width, model.card.size[1])
-    return int(channels * height * width * inputs.element_size() * 2)
+    return int(channels * height * width * element_size * 2)

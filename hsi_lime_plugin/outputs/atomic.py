@@ -9,9 +9,12 @@ Nest several outputs with :class:`contextlib.ExitStack` so that one failure disc
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
+import shutil
+import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -31,7 +34,10 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
         The argument named in error messages (an :func:`~hsi_lime_plugin.errors.arg` token).
 
     On any exception (including cancellation) the temporary files are removed and the
-    destination is left untouched. A process killed while writing cannot clean up: its
+    destination is left untouched. A fault of the file system while the temporary file was
+    written (:class:`WriteFault`, raised by the writers through :func:`write_faults`: a full
+    disk, a folder that became read-only) becomes one message naming ``what`` and ``path``,
+    the OS or GDAL reason and what to do. A process killed while writing cannot clean up: its
     temporary files carry its process id (``.<name>.<pid>-<random>.partial``), and
     :func:`remove_stale_partials` deletes those of dead processes at the next run into
     the same folder.
@@ -51,13 +57,107 @@ def atomic_output(path: str | os.PathLike, what: str = "output") -> Iterator[Pat
     try:
         yield temporary
         succeeded = True
+    except WriteFault as fault:
+        if not fault.path.name.startswith(stem):
+            raise
+        raise HsiLimeError(fault.message(what, final, temporary)) from None
     finally:
+        _finish(final, stem, succeeded, what)
+
+
+def _finish(final: Path, stem: str, succeeded: bool, what: str) -> None:
+    """Rename the temporary pieces of ``final`` into place, or remove them; a rename that fails removes the
+    rest and says why. A piece that cannot be removed (a folder turned read-only) stays hidden under its
+    ``.partial`` name until :func:`remove_stale_partials` finds it."""
+    try:
         pieces = [p for p in final.parent.iterdir() if p.name == stem or p.name.startswith(stem + ".")]
-        for piece in pieces:
-            if succeeded:
-                os.replace(piece, final.parent / (final.stem + piece.name[len(stem) :]))
-            else:
-                piece.unlink(missing_ok=True)
+    except OSError:
+        return
+    failure = None
+    for piece in pieces:
+        if succeeded and failure is None:
+            try:
+                os.replace(piece, final.parent / (final.stem + piece.name[len(stem):]))
+                continue
+            except OSError as error:
+                failure = WriteFault(piece, error)
+        with contextlib.suppress(OSError):
+            piece.unlink(missing_ok=True)
+    if failure is not None:
+        raise HsiLimeError(failure.message(what, final, failure.path))
+
+
+class WriteFault(Exception):
+    """A fault of the file system (or of GDAL writing to it) while writing the temporary file ``path``;
+    :func:`atomic_output` of that file turns it into the user's message.
+
+    Parameters
+    ----------
+    path : Path
+        The temporary file (or a sidecar of it) being written.
+    error : Exception
+        What the OS or GDAL raised.
+    """
+
+    def __init__(self, path, error: BaseException):
+        super().__init__(f"{path}: {error}")
+        self.path, self.error = Path(path), error
+
+    def message(self, what: str, final: Path, temporary: Path) -> str:
+        """``{what}: writing {final} failed: {reason}; nothing was written. {what to do}``"""
+        reason = " ".join(str(self.error).split()).replace(str(temporary), str(final))
+        if isinstance(self.error, OSError) and self.error.strerror:
+            reason = f"[Errno {self.error.errno}] {self.error.strerror}"
+        kind = _fault_kind(self.error, reason)
+        free = _free_space(final.parent)
+        advice = {
+            "full": f"the disk holding {final.parent} is full{free}: free some space there or choose a "
+                    "destination with room, then run again",
+            "refused": f"{final.parent} cannot be written to any more (read-only or refused): choose a destination "
+                       "in a writable folder, then run again",
+        }.get(kind, f"check the disk or network share holding {final.parent}{free}, then run again")
+        return f"{what}: writing {final} failed: {reason}; nothing was written ({advice})."
+
+
+#: errno values of a full disk (ENOSPC, EDQUOT, EFBIG) and of a folder that refuses writing (EROFS, EACCES,
+#: EPERM), and the words GDAL and SQLite use for them.
+_FULL = ({errno.ENOSPC, errno.EDQUOT, errno.EFBIG}, ("no space left", "disk is full", "disk full", "quota"))
+_REFUSED = ({errno.EROFS, errno.EACCES, errno.EPERM}, ("read-only file system", "permission denied"))
+
+
+def _fault_kind(error: BaseException, reason: str) -> str:
+    code, text = getattr(error, "errno", None), reason.lower()
+    for kind, (codes, words) in (("full", _FULL), ("refused", _REFUSED)):
+        if code in codes or any(word in text for word in words):
+            return kind
+    return "other"
+
+
+def _free_space(folder: Path) -> str:
+    """`` (12.0 MiB free)``, or nothing when the OS does not tell."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    return f" ({free / (1 << 20):.1f} MiB free)"
+
+
+#: What the writers catch as a fault of the destination: the OS's errors (rasterio's RasterioIOError among
+#: them) and the RuntimeError that fiona and pyogrio raise for GDAL's.
+WRITE_ERRORS = (OSError, RuntimeError)
+
+
+@contextlib.contextmanager
+def write_faults(path: str | os.PathLike) -> Iterator[None]:
+    """Within the block, an error of writing ``path`` (a temporary output) becomes a :class:`WriteFault`
+    for its :func:`atomic_output`; used around each writer's own file operations only, so that nothing
+    else is ever mistaken for a fault of the destination."""
+    try:
+        yield
+    except WriteFault:
+        raise
+    except WRITE_ERRORS as error:
+        raise WriteFault(path, error) from error
 
 
 #: A temporary output's name: ``.<name>.<pid>-<random>.partial<suffixes>``.
@@ -215,6 +315,18 @@ def _check_writable(folder: Path, what: str) -> None:
 
 
 def write_vector(frame, path: str | os.PathLike, layer_name: str, driver: str) -> None:
-    """Write a GeoDataFrame with geopandas; ``layer_name`` names the GeoPackage layer."""
+    """Write a GeoDataFrame with geopandas; ``layer_name`` names the GeoPackage layer.
+
+    fiona reports a GDAL flush that fails inside its destructors (a disk that filled up) through
+    ``sys.unraisablehook``, which prints a traceback on stderr: such reports are collected during the
+    write and become its fault instead."""
     options = {"layer": layer_name} if driver == "GPKG" else {}
-    frame.to_file(path, driver=driver, **options)
+    unraisable, previous = [], sys.unraisablehook
+    sys.unraisablehook = unraisable.append
+    try:
+        with write_faults(path):
+            frame.to_file(path, driver=driver, **options)
+            if unraisable:
+                raise WriteFault(path, unraisable[0].exc_value)
+    finally:
+        sys.unraisablehook = previous

@@ -11,12 +11,15 @@
   band: a GeoTIFF holds no palette for several; QGIS styles every band);
 * :func:`unit_raster`: one unit's attributions on its own raster's grid (one raster per unit).
 
-Callers write into the temporary paths of :mod:`hsi_lime_plugin.outputs.atomic`. NaN becomes
-the nodata value :data:`NODATA`.
+Callers write into the temporary paths of :mod:`hsi_lime_plugin.outputs.atomic`; every file is
+checked complete before it can be renamed into place (:func:`check_complete`), and a fault of
+the disk becomes the atomic output's message. NaN becomes the nodata value :data:`NODATA`.
 """
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 
 import numpy as np
 import rasterio
@@ -25,8 +28,11 @@ from rasterio.enums import Resampling
 
 from ..inputs.raster import Grid, RasterCube
 from ..perturbation.pixel_maps import DOMINANT_NODATA
+from .atomic import WriteFault, write_faults
 
 NODATA = -9999.0
+#: Free bytes below which a disk that lost a block counts as full.
+FULL_DISK = 1 << 20
 
 
 def write_raster(path: str | os.PathLike, bands: np.ndarray, like: RasterCube, descriptions: list[str],
@@ -39,9 +45,33 @@ def write_raster(path: str | os.PathLike, bands: np.ndarray, like: RasterCube, d
     profile = dict(driver="GTiff", width=bands.shape[2], height=bands.shape[1], count=bands.shape[0],
                    dtype="float32", crs=like.crs, transform=like.transform, nodata=nodata, compress="deflate",
                    tiled=bands.shape[1] >= 256 and bands.shape[2] >= 256)
-    with rasterio.open(path, "w", **profile) as dataset:
-        dataset.write(values)
-        _describe(dataset, descriptions)
+    with write_faults(path):
+        with rasterio.open(path, "w", **profile) as dataset:
+            dataset.write(values)
+            _describe(dataset, descriptions)
+        check_complete(path)
+
+
+def check_complete(path) -> None:
+    """Raise a :class:`~.atomic.WriteFault` unless every block of the GeoTIFF ``path`` was written.
+
+    GDAL reports a block it could not write (a disk that filled up) only to its error handler,
+    and rasterio does not raise then: the file would look written, with missing or truncated
+    blocks. Every block of every band must have an offset and a size inside the file (the
+    GeoTIFF's own directory, GDAL's ``TIFF`` metadata domain), before the file is renamed into
+    place; a block missing on a disk without free space is reported as the full disk it is.
+    """
+    size = os.path.getsize(path)
+    with rasterio.open(path) as dataset:
+        for band in range(1, dataset.count + 1):
+            for (row, column), _ in dataset.block_windows(band):
+                offset = int(dataset.get_tag_item(f"BLOCK_OFFSET_{column}_{row}", "TIFF", bidx=band) or 0)
+                length = int(dataset.get_tag_item(f"BLOCK_SIZE_{column}_{row}", "TIFF", bidx=band) or 0)
+                if offset <= 0 or length <= 0 or offset + length > size:
+                    missing = f"block {row}, {column} of band {band} is missing from the {size} bytes written"
+                    full = shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free < FULL_DISK
+                    raise WriteFault(path, OSError(errno.ENOSPC, f"No space left on device ({missing})") if full
+                                     else OSError(f"{missing}: GDAL could not write it"))
 
 
 def unit_maps(explanation) -> np.ndarray:
@@ -73,9 +103,11 @@ class Mosaic:
         if len(band_names) > 1:
             profile.update(interleave="band")  # a band read alone (a map of one target and superband) reads less
         # uncompressed: windows are rewritten where bounding boxes overlap, which would grow compressed blocks
-        self.dataset = rasterio.open(path, "w+", **profile)
+        self.path = path
+        with write_faults(path):
+            self.dataset = rasterio.open(path, "w+", **profile)
+            _describe(self.dataset, band_names)
         self.names, self.nodata = list(band_names), nodata
-        _describe(self.dataset, band_names)
 
     def write(self, window: tuple[int, int, int, int], explanation) -> None:
         """Write one unit's attributions into its window, on its pixels only."""
@@ -85,12 +117,13 @@ class Mosaic:
         """Write ``values`` (bands, h, w) into ``window`` where ``where`` (h, w) is True (NaN: nodata)."""
         row, column, height, width = window
         target = rasterio.windows.Window(column, row, width, height)
-        current = self.dataset.read(window=target)
         chosen = values[:, where]
         if np.issubdtype(chosen.dtype, np.floating):
             chosen = np.where(np.isfinite(chosen), chosen, self.nodata)
-        current[:, where] = chosen.astype(current.dtype)
-        self.dataset.write(current, window=target)
+        with write_faults(self.path):
+            current = self.dataset.read(window=target)
+            current[:, where] = chosen.astype(current.dtype)
+            self.dataset.write(current, window=target)
 
     def preview(self, shape: tuple[int, int]) -> np.ndarray:
         """(T, h, w) attributions read decimated (nearest) to ``shape``; NaN where no unit was explained."""
@@ -98,7 +131,12 @@ class Mosaic:
         return np.ma.filled(data.astype(np.float32), np.nan)
 
     def close(self) -> None:
-        self.dataset.close()
+        """Close the file and check that every block reached the disk (:func:`check_complete`)."""
+        if self.dataset.closed:
+            return
+        with write_faults(self.path):
+            self.dataset.close()
+            check_complete(self.path)
 
 
 #: Colours of the dominant superbands (1, 2, ...; 0, none raises the prediction, is grey): a qualitative palette.
@@ -133,9 +171,10 @@ class SpectralMaps:
         if dominant:
             self.dominant = Mosaic(dominant, grid, list(targets), "uint8", DOMINANT_NODATA)
             classes = dominant_classes(superbands)
-            if len(targets) == 1:  # a GeoTIFF holds a palette for a single band only; QGIS styles the others
-                self.dominant.dataset.write_colormap(1, {value: (*rgb, 255) for value, _, rgb in classes})
-            self.dominant.dataset.update_tags(classes="; ".join(f"{value}={label}" for value, label, _ in classes))
+            with write_faults(dominant):
+                if len(targets) == 1:  # a GeoTIFF holds a palette for a single band only; QGIS styles the others
+                    self.dominant.dataset.write_colormap(1, {value: (*rgb, 255) for value, _, rgb in classes})
+                self.dominant.dataset.update_tags(classes="; ".join(f"{v}={label}" for v, label, _ in classes))
 
     def write(self, window: tuple[int, int, int, int], maps) -> None:
         """One unit's :class:`~hsi_lime_plugin.perturbation.pixel_maps.PixelMaps` into its window."""
@@ -158,9 +197,11 @@ def unit_raster(path, explanation, unit_path: str) -> None:
     with rasterio.open(unit_path) as source:
         profile = dict(driver="GTiff", width=source.width, height=source.height, count=maps.shape[0],
                        dtype="float32", crs=source.crs, transform=source.transform, nodata=NODATA, compress="deflate")
-    with rasterio.open(path, "w", **profile) as dataset:
-        dataset.write(np.where(np.isfinite(maps), maps, np.float32(NODATA)))
-        _describe(dataset, explanation.target_names)
+    with write_faults(path):
+        with rasterio.open(path, "w", **profile) as dataset:
+            dataset.write(np.where(np.isfinite(maps), maps, np.float32(NODATA)))
+            _describe(dataset, explanation.target_names)
+        check_complete(path)
 
 
 def _describe(dataset, names: list[str]) -> None:

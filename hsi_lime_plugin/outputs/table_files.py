@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .atomic import driver_for
+from .atomic import driver_for, write_faults
 from .tables import plain_value
 
 __all__ = ["read_table", "table_driver", "write_table"]
@@ -87,12 +87,14 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, layer_name: str, d
     if driver == "CSV":
         cleaned = pd.DataFrame({name: _csv_column(frame[name], kinds[name]) for name in frame.columns},
                                columns=list(frame.columns))
-        cleaned.to_csv(path, index=False, na_rep="", lineterminator="\n", encoding="utf-8")
         types = ",".join(f'"{_CSVT_TYPES[kinds[name]]}"' for name in frame.columns)
-        path.with_suffix(".csvt").write_text(types + "\n", encoding="utf-8")
+        with write_faults(path):
+            cleaned.to_csv(path, index=False, na_rep="", lineterminator="\n", encoding="utf-8")
+            path.with_suffix(".csvt").write_text(types + "\n", encoding="utf-8")
         return
     columns = {name: [_cell(value, kinds[name]) for value in frame[name]] for name in frame.columns}
-    _write_attribute_table(path, layer_name, kinds, columns)
+    with write_faults(path):
+        _write_attribute_table(path, layer_name, kinds, columns)
 
 
 def read_table(path: str | os.PathLike, layer_name: str | None = None) -> pd.DataFrame:

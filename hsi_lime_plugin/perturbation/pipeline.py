@@ -22,7 +22,8 @@ from typing import Callable, Sequence
 import torch
 
 from .baseline import baseline_tensor, parse_baseline
-from ..models.device import choose_batch_size, one_thread_on_cpu, physical_memory
+from ..memory import physical_memory
+from ..models.device import choose_batch_size, one_thread_on_cpu
 from ..errors import HsiLimeError, arg
 from .evaluator import Evaluator, Perturbation
 from .result import Explanation, half_width

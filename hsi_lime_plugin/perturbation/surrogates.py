@@ -190,14 +190,23 @@ def fit_lasso(
     correlation = weighted.T @ yc / total  # (K, T)
     if alpha is None:
         alpha = DEFAULT_LASSO_FRACTION * correlation.abs().amax(0)
+    beta, converged = _fista(gram, correlation, alpha, tol, max_iter)
+    intercept = y_mean - z_mean @ beta
+    predicted = zc @ beta
+    score = weighted_r2(yc, predicted, weights)
+    standard_error = _support_standard_error(zc, yc - predicted, weights, beta.T != 0)
+    return SurrogateFit(beta.T.contiguous(), intercept, score, standard_error, converged)
+
+
+def _fista(gram: torch.Tensor, correlation: torch.Tensor, alpha, tol: float, max_iter: int):
+    """The lasso's coefficients (K, T) by FISTA with adaptive restart on the Gram matrix, and whether every
+    target met the optimality conditions within ``tol`` of its largest correlation before ``max_iter``."""
     lipschitz = torch.clamp(torch.linalg.eigvalsh(gram)[-1], min=1e-300)
     threshold = alpha / lipschitz
     limit = tol * torch.clamp(correlation.abs().amax(0), min=1e-300)  # per target: units may differ
-
     beta = torch.zeros_like(correlation)
     point = beta
-    momentum_t = torch.ones(correlation.shape[1], dtype=z.dtype, device=z.device)
-    converged = False
+    momentum_t = torch.ones(correlation.shape[1], dtype=gram.dtype, device=gram.device)
     for iteration in range(1, max_iter + 1):
         step = _soft_threshold(point - (gram @ point - correlation) / lipschitz, threshold)
         restart = ((point - step) * (step - beta)).sum(0) > 0
@@ -207,13 +216,8 @@ def fit_lasso(
         point = step + momentum * (step - beta)
         beta = step
         if iteration % 10 == 0 and bool((_lasso_violation(gram, correlation, beta, alpha).amax(0) <= limit).all()):
-            converged = True
-            break
-    intercept = y_mean - z_mean @ beta
-    predicted = zc @ beta
-    score = weighted_r2(yc, predicted, weights)
-    standard_error = _support_standard_error(zc, yc - predicted, weights, beta.T != 0)
-    return SurrogateFit(beta.T.contiguous(), intercept, score, standard_error, converged)
+            return beta, True
+    return beta, False
 
 
 def _lasso_violation(gram, correlation, beta, alpha) -> torch.Tensor:

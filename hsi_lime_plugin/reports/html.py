@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..options import method as registry_method
+from ..outputs.atomic import write_faults
 from . import figures as report_figures
 
 STYLE = """
@@ -56,7 +57,7 @@ def write_report(path, record: RunRecord, explanations: dict, figures: list[tupl
     parts.append(_card_section(record.card))
     document = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_text(record.title)}</title>'
                 f"<style>{STYLE}</style></head><body>{''.join(parts)}</body></html>\n")
-    with open(os.fspath(path), "w", encoding="utf-8") as stream:
+    with write_faults(path), open(os.fspath(path), "w", encoding="utf-8") as stream:
         stream.write(document)
 
 

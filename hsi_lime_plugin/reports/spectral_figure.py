@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..features.band_grammar import REST_LABEL
 from ..features.superbands import band_runs
+from ..outputs.atomic import write_faults
 
 __all__ = ["plot_spectral"]
 
@@ -97,7 +98,8 @@ def plot_spectral(
             handles = [Patch(color=colours[label], alpha=0.5, label=label) for label in labels]
             spectrum_axis.legend(handles=handles + spectrum_axis.get_legend_handles_labels()[0],
                                  fontsize="small", ncol=min(4, len(handles) + 2), loc="best")
-    figure.savefig(path, format="png", dpi=dpi)
+    with write_faults(path):
+        figure.savefig(path, format="png", dpi=dpi)
 
 
 def _draw_spectrum(axis, spectrum: _Spectrum, subset: pd.DataFrame, labels: list, colours: dict,

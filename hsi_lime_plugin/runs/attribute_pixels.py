@@ -28,13 +28,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..attribution.attribute import Attribution, attribute_with
+from ..attribution.attribute import Attribution, attribute_with, attribution_footprint
 from ..attribution.faithfulness import faithfulness
 from ..errors import arg
 from ..features.segments import patch_segments, polygon_segments
 from ..features.superbands import resolve_band_groups
-from ..inputs.polygons import read_polygons
-from ..inputs.scene import open_raster
 from ..options import DEFAULT_PATCH_SIZE
 from ..outputs.atomic import OutputSet, atomic_output, write_vector
 from ..outputs.rasters import write_raster
@@ -46,7 +44,11 @@ from ..reporting import Reporter, reporter_or_default
 from ..reports.html import pixel_figures, run_record, write_report
 from ..settings import (AttributeSettings, BandGroups, ModelSource, PixelOutputs, PixelSettings, PolygonSource,
                         RasterSource, Runtime)
-from .common import open_model
+from .common import open_image
+
+#: What to do with a scene whose attribution does not fit in memory.
+PIXELS_WAY_OUT = ("Clip it to a smaller extent first (Raster > Extraction > Clip Raster by Extent), or give polygons "
+                  f"({arg('polygons')}) around the part to attribute: only their window is then read.")
 
 BAND_COLUMNS = ["target", "band", "wavelength_nm", "attribution"]
 
@@ -107,11 +109,13 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
                                               polygons.source if polygons else None])
     started = time.perf_counter()
     with reporter.active():
-        cube = open_raster(settings.raster, reporter)
-        model = open_model(settings.model, cube.shape[0], cube.wavelengths, settings.runtime.device, reporter)
+        cube, model, frame = open_image(
+            settings.raster, settings.model, settings.runtime.device, polygons,
+            lambda model, shape: attribution_footprint(model, shape, settings.attribute, settings.runtime), reporter,
+            PIXELS_WAY_OUT)
         superbands = None if settings.band_groups is None else resolve_band_groups(
             settings.band_groups.text, cube.wavelengths, cube.shape[0], True, reporter)
-        frame, labels = _polygons(cube, polygons)
+        frame, labels = _polygons(cube, frame, polygons)
         result = attribute_with(model, cube.data, cube.valid, settings.attribute, settings.runtime,
                                 reporter.part(0, 2))
         reporter.info(f"{result.method}: {len(result.target_names)} targets in {result.seconds:.2f} s "
@@ -142,11 +146,11 @@ def _faithfulness(model, cube, result: Attribution, spatial, superbands, setting
     return scores
 
 
-def _polygons(cube, polygons: PolygonSource | None):
-    """The polygons (row i burnt as label i + 1) and their label map, or (None, None)."""
+def _polygons(cube, frame, polygons: PolygonSource | None):
+    """The polygons ``frame`` (row i burnt as label i + 1) and their label map, or (None, None)."""
     if polygons is None:
         return None, None
-    burnt = polygon_segments(read_polygons(polygons.source, polygons.layer), cube, polygons.id_field)
+    burnt = polygon_segments(frame, cube, polygons.id_field)
     return burnt.polygons, burnt.labels
 
 

@@ -36,7 +36,8 @@ from ..outputs.tables import summary_table
 from ..reporting import Reporter, reporter_or_default
 from ..settings import (BandGroups, FieldsOutputs, FieldsSettings, ModelSource, PolygonSource, RasterSource,
                         Segmentation, Units, split_explain_options)
-from .unit_runs import Collected, LoopSettings, Prepared, execute, finish_log, plan_units, prepare, spectral_maps
+from .unit_runs import (Collected, LoopSettings, Prepared, execute, finish_log, fit_units, plan_units, prepare,
+                        spectral_maps)
 
 
 @dataclass
@@ -146,6 +147,8 @@ def run(settings: FieldsSettings, reporter: Reporter | None = None) -> FieldsRun
                             settings.runtime, settings.units.dask_scheduler, pixel_map=settings.outputs.mapping)
         prepared = prepare(first, settings.model, loop, reporter, arg("rasters") if from_list else arg("raster"),
                            units=units)
+        if not loop.dask_scheduler:  # on a cluster, each worker's memory is checked there
+            units = fit_units(units, first, prepared, reporter)
         where = f" on the Dask cluster {loop.dask_scheduler}" if loop.dask_scheduler else " in this process"
         reporter.info(f"explaining {len(units)} {settings.units.kind} with {settings.explain.samples_text()} each"
                       + where)

@@ -13,20 +13,19 @@ import numpy as np
 
 from ..errors import HsiLimeError, arg
 from ..features.segments import patch_segments, polygon_segments, segment_polygons, slic_segments
-from ..inputs.polygons import read_polygons
 from ..inputs.raster import RasterCube
-from ..inputs.scene import open_raster
 from ..options import DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, SEGMENTATIONS
 from ..outputs.atomic import OutputSet, write_vector
 from ..outputs.rasters import write_raster
 from ..outputs.tables import faithfulness_columns, segment_table
+from ..perturbation.footprint import explanation_footprint
 from ..perturbation.pipeline import explain_with
 from ..perturbation.result import Explanation
 from ..reporting import Reporter, reporter_or_default
 from ..reports.html import run_record, spatial_figures, write_report
 from ..settings import (ModelSource, PolygonSource, RasterSource, Segmentation, SpatialOutputs, SpatialSettings,
                         split_explain_options)
-from .common import open_model, reading
+from .common import open_image, reading
 
 
 @dataclass
@@ -117,9 +116,8 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
     polygons = settings.polygons.source if settings.polygons else None
     outputs = OutputSet.of(settings.outputs, inputs=[settings.raster.path, settings.model.path, polygons])
     with reporter.active():
-        cube = open_raster(settings.raster, reporter)
-        model = open_model(settings.model, cube.shape[0], cube.wavelengths, settings.runtime.device, reporter)
-        labels, frame = _segments(cube, settings, reporter)
+        cube, model, frame = _open(settings, reporter)
+        labels, frame = _segments(cube, settings, frame, reporter)
         count = len(np.unique(labels[labels > 0]))
         reporter.info(f"{count} segments; explaining with {settings.explain.samples_text()}")
         result = explain_with(model, cube.data, labels, "spatial", cube.valid, settings.explain, settings.runtime,
@@ -132,6 +130,17 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
                             started) if "output_report" in outputs else None
         _write(outputs, cube, labels, frame, result, scores, record)
     return SpatialRun(result, count, settings.outputs.raster, settings.outputs.segments, scores)
+
+
+def _open(settings: SpatialSettings, reporter: Reporter):
+    """The raster (whole, or the window that fits in memory), the model and the field polygons."""
+    slic = settings.segmentation.method == "slic"
+
+    def footprint(model, shape):
+        return explanation_footprint(model, shape, "spatial", settings.explain, settings.runtime, slic)
+
+    polygons = settings.polygons if settings.segmentation.method == "polygons" else None
+    return open_image(settings.raster, settings.model, settings.runtime.device, polygons, footprint, reporter)
 
 
 def _check_segmentation(settings: SpatialSettings) -> None:
@@ -176,8 +185,8 @@ def _write(outputs: OutputSet, cube, labels, frame, result: Explanation, scores,
                          spatial_figures(cube, labels, result, names))
 
 
-def _segments(cube: RasterCube, settings: SpatialSettings, reporter: Reporter):
-    """The segment label map and, for field polygons, the polygons (row i burnt as label i + 1)."""
+def _segments(cube: RasterCube, settings: SpatialSettings, frame, reporter: Reporter):
+    """The segment label map and, for field polygons (``frame``), the polygons (row i burnt as label i + 1)."""
     segmentation = settings.segmentation
     if segmentation.method == "slic":
         return slic_segments(cube, segmentation.n_segments, segmentation.compactness), None
@@ -190,9 +199,7 @@ def _segments(cube: RasterCube, settings: SpatialSettings, reporter: Reporter):
                 "pixels."
             )
         return patch_segments(cube.valid, segmentation.patch_size), None
-    polygons = settings.polygons
-    burnt = polygon_segments(read_polygons(polygons.source, polygons.layer), cube, polygons.id_field,
-                             reporter=reporter)
+    burnt = polygon_segments(frame, cube, settings.polygons.id_field, reporter=reporter)
     if burnt.empty:
         reporter.info(
             f"{arg('polygons')}: {len(burnt.empty)} polygons cover no valid pixel and are not explained: "

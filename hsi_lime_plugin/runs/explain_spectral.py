@@ -36,7 +36,7 @@ from ..scale.unit_task import UnitResult
 from ..settings import (BandGroups, ModelSource, PolygonSource, RasterSource, Segmentation, SpectralOutputs,
                         SpectralSettings, Units, split_explain_options)
 from .common import reading
-from .unit_runs import (Collected, LoopSettings, Prepared, execute, finish_log, plan_units, prepare,
+from .unit_runs import (Collected, LoopSettings, Prepared, execute, finish_log, fit_units, plan_units, prepare,
                         spectral_maps, whole_region)
 
 #: Tiles a map of the whole raster is read in (pixels): about 60 MB of a 224-band float32 raster each.
@@ -227,6 +227,7 @@ def _plan(settings: SpectralSettings, reporter: Reporter) -> tuple[list, Prepare
     loop = LoopSettings("spectral", Segmentation(), settings.band_groups, settings.explain, settings.runtime,
                         faithfulness=settings.faithfulness, pixel_map=mapping)
     prepared = prepare(settings.raster, settings.model, loop, reporter, units=units)
+    units = fit_units(units, settings.raster, prepared, reporter, arg("polygons"))
     reporter.info(_describe_superbands(prepared.superbands))
     what = plural(len(units), "field") if polygons else "the raster"
     if mapping and not polygons:

@@ -26,18 +26,22 @@ import pandas as pd
 from ..errors import HsiLimeError, arg, named
 from ..features.superbands import Superbands, resolve_band_groups
 from ..inputs.polygons import read_polygons
-from ..inputs.raster import Grid
+from ..inputs.raster import Grid, read_footprint
 from ..inputs.scene import open_scene
+from ..memory import FIT_FRACTION, Footprint, available_memory, gib
 from ..outputs.rasters import SpectralMaps
 from ..outputs.tables import FeatureNames, attribution_table, explanation_rows, unit_record
+from ..perturbation.footprint import explanation_footprint
 from ..reporting import Reporter
 from ..scale.cluster import run_here, run_on_dask
 from ..perturbation.baseline import parse_baseline
 from ..perturbation.pixel_maps import check_pixel_model, combine_maps
 from ..perturbation.result import Explanation
+from ..scale.environment import Needs
 from ..scale.unit_task import ModelBundle, UnitResult, UnitTask, cached_model, mean_spectrum
 from ..scale.units import Unit, polygon_units, raster_units, tile_units, whole_raster
 from ..settings import BandGroups, ExplainSettings, PolygonSource, RasterSource, Runtime, Segmentation, Units
+from .common import fitting_window
 
 #: Seconds between two log lines about finished units (the rest are counted, not listed).
 LOG_EVERY = 5.0
@@ -107,7 +111,10 @@ def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, 
         superbands = resolve_band_groups(loop.band_groups.text, wavelengths, grid.count,
                                          loop.band_groups.include_rest, reporter)
     bundle = ModelBundle.of(model.path, loop.runtime.device, model.allow_python, ship=bool(loop.dask_scheduler))
-    network = cached_model(bundle.local(), grid.count, wavelengths, reporter)
+    # the workers of a cluster run the model on the device asked for; here it is only checked, on the CPU when
+    # that is CUDA (QGIS on a laptop, the GPUs on the cluster)
+    here = "cpu" if loop.dask_scheduler and loop.runtime.device == "cuda" else None
+    network = cached_model(bundle.local(here), grid.count, wavelengths, reporter)
     reporter.info(network.summary())
     override = None if first.wavelengths is None or not str(first.wavelengths).strip() else \
         tuple(float(w) for w in wavelengths)
@@ -137,12 +144,52 @@ def whole_region(tiles: list[UnitResult], prepared: Prepared, reporter: Reporter
     return combine_maps([tile.pixel_maps for tile in tiles], prepared.model, prepared.task.explain, reporter)
 
 
+def unit_footprint(prepared: Prepared, height: int, width: int) -> Footprint:
+    """What one unit of ``height`` x ``width`` pixels holds: its read window and its explanation."""
+    task = prepared.task
+    shape = (prepared.grid.count, int(height), int(width))
+    slic = task.kind == "spatial" and task.segmentation.method == "slic"
+    return read_footprint(*shape) + explanation_footprint(prepared.model, shape, task.kind, task.explain,
+                                                          task.runtime, slic)
+
+
+def largest_unit(units: list[Unit], prepared: Prepared) -> tuple[str, Footprint]:
+    """The largest unit (by pixels, named for a message) and what it holds."""
+    unit = max(units, key=lambda each: each.window[2] * each.window[3])
+    name = "the raster" if unit.id is None else f"unit {unit.id}"
+    return f"{name} ({unit.window[2]} x {unit.window[3]} pixels)", unit_footprint(prepared, *unit.window[2:])
+
+
+def fit_units(units: list[Unit], first: RasterSource, prepared: Prepared, reporter: Reporter,
+              what: str = arg("units")) -> list[Unit]:
+    """The units of a run in this process, checked against the memory available before any is read: the whole
+    raster as one unit shrinks to the window of its valid data when it must (or is refused,
+    :func:`~.common.fitting_window`); otherwise the largest unit must fit, or the run is refused at once."""
+    if len(units) == 1 and units[0].id is None:
+        window = fitting_window(first, prepared.grid, lambda height, width: unit_footprint(prepared, height, width),
+                                reporter)
+        return units if window is None else [dataclasses.replace(units[0], window=tuple(window))]
+    name, footprint = largest_unit(units, prepared)
+    available = available_memory()
+    if not footprint.fits(available):
+        raise HsiLimeError(
+            f"{what}: {name} would hold {footprint.describe()} in memory, more than {FIT_FRACTION:.0%} of the "
+            f"{gib(available)} this machine has available; nothing was read. Use smaller units (smaller fields, or "
+            f"tiles of explain_fields with a smaller {arg('tile_size')}), or run them on a Dask cluster whose workers "
+            "have the memory."
+        )
+    return units
+
+
 def execute(units: list[Unit], prepared: Prepared, dask_scheduler: str | None,
             reporter: Reporter) -> Iterator[tuple[int, UnitResult]]:
     """Each unit's result as it arrives; a problem the user can fix in any unit stops the run with its message.
-    Progress: batch by batch in this process, unit by unit on a cluster."""
+    Progress: batch by batch in this process, unit by unit on a cluster (whose workers are checked first,
+    :mod:`~hsi_lime_plugin.scale.environment`)."""
     if dask_scheduler:
-        results = run_on_dask(dask_scheduler, units, prepared.bundle, prepared.task, reporter)
+        name, footprint = largest_unit(units, prepared)
+        needs = Needs(prepared.model.format, prepared.task.runtime.device, footprint, name)
+        results = run_on_dask(dask_scheduler, units, prepared.bundle, prepared.task, needs, reporter)
     else:
         results = run_here(units, prepared.bundle, prepared.task, reporter)
     log = _Log(reporter, len(units))

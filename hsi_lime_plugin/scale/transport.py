@@ -13,7 +13,7 @@ Only the standard library is imported here.
 from __future__ import annotations
 
 import io
-import pickle
+import pickle  # nosec B403: records this run sent to its own workers and they return (Dask unpickles all it carries)
 
 #: The last component of the engine's package name on every side.
 ENGINE = "hsi_lime_plugin"

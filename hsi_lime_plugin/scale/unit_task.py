@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import tempfile
 import threading
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,17 +38,21 @@ import rasterio.features
 import rasterio.windows
 import shapely.wkb
 
-from ..errors import HsiLimeError
+from ..errors import Cancelled, HsiLimeError, arg
 from ..features.segments import patch_segments, slic_segments
 from ..inputs.raster import RasterCube, read_raster
 from ..models.card import card_path_for
 from ..perturbation.pipeline import explain_with
 from ..perturbation.pixel_maps import PixelMaps, explain_pixels
 from ..perturbation.result import Explanation
+from ..reporting import Reporter
 from ..settings import ExplainSettings, Runtime, Segmentation
 from . import transport
 from .units import Unit
 
+#: Seconds between two questions of a running task to the scheduler: is the run cancelled?
+CANCEL_POLL = 0.25
+LOGGER = logging.getLogger("hsi_lime")
 _CACHE_LOCK = threading.Lock()
 _MODELS: dict = {}
 _FOLDERS: dict = {}
@@ -75,9 +81,9 @@ class ModelBundle:
         return cls(str(path), device, bool(allow_python), digest.hexdigest(),
                    tuple(files.items()) if ship else None)
 
-    def local(self) -> "ModelBundle":
-        """The same bundle without the bytes (this process reads the file itself)."""
-        return ModelBundle(self.path, self.device, self.allow_python, self.digest)
+    def local(self, device: str | None = None) -> "ModelBundle":
+        """The same bundle without the bytes (this process reads the file itself), on ``device`` if given."""
+        return ModelBundle(self.path, device or self.device, self.allow_python, self.digest)
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,7 @@ def read_unit(unit: Unit, wavelengths=None) -> tuple[RasterCube, np.ndarray]:
     """The unit's window of the raster (with ``wavelengths`` replacing the file's) and its mask: inside
     the field and holding data."""
     row, column, height, width = unit.window
-    cube = read_raster(unit.path, window=rasterio.windows.Window(column, row, width, height))
+    cube = read_raster(unit.path, window=rasterio.windows.Window(column, row, width, height), during_run=True)
     if wavelengths is not None:
         cube.wavelengths = np.asarray(wavelengths, dtype=np.float64)
     inside = cube.valid
@@ -236,14 +242,69 @@ def _faithfulness(model, cube: RasterCube, inside: np.ndarray, result: Explanati
                         batch_size=task.runtime.batch_size, seed=task.explain.seed, valid=inside, reporter=reporter)
 
 
-def explain_units(units: list[Unit], bundle: ModelBundle, task: UnitTask) -> list[UnitResult]:
-    """Explain a chunk of units one after the other (one Dask task), in one GDAL environment; their
-    results in order."""
+def explain_units(units: list[Unit], bundle: ModelBundle, task: UnitTask, reporter: Reporter) -> list[UnitResult]:
+    """Explain a chunk of units one after the other (one Dask task), in one GDAL environment; their results in
+    order. Runs on a worker: any failure of a unit becomes its result's ``error`` (naming the unit and the
+    worker, the traceback in the worker's log), so that no engine exception travels through Dask; a cancel
+    stops the chunk (its results are not wanted any more)."""
+    results = []
     with rasterio.Env():
-        return [explain_unit(unit, bundle, task) for unit in units]
+        for unit in units:
+            try:
+                reporter.check_cancelled()
+                results.append(explain_unit(unit, bundle, task, reporter))
+            except Cancelled:
+                break
+            except Exception as error:  # the unit task's boundary: the cause goes back as text, never as a pickle
+                LOGGER.exception("hsi-lime unit %s failed", unit.id)
+                results.append(UnitResult(unit.id, error=_failed(unit, error)))
+    return results
 
 
-def run_payload(bundle: bytes, units: bytes, task: bytes) -> bytes:
+def _failed(unit: Unit, error: Exception) -> str:
+    """The message of a unit that failed on a worker for a reason other than a user's input."""
+    where = _worker_address()
+    if isinstance(error, MemoryError):
+        _, _, height, width = unit.window
+        return (f"{arg('dask_scheduler')}: unit {unit.id} ({height} x {width} pixels) ran out of memory on the Dask "
+                f"worker {where}; nothing was written. Use smaller units (a smaller {arg('tile_size')}, smaller "
+                "fields) or workers with more memory per thread.")
+    return (f"{arg('dask_scheduler')}: unit {unit.id} failed on the Dask worker {where}: {type(error).__name__}: "
+            f"{error} (the traceback is in that worker's log); nothing was written.")
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return "(not a Dask worker)"
+
+
+def run_payload(bundle: bytes, units: bytes, task: bytes, cancel: str | None = None) -> bytes:
     """The task a worker runs: the bundle, a chunk of units and the task as bytes in
-    (:mod:`hsi_lime_plugin.scale.transport`), their results as bytes out."""
-    return transport.dumps(explain_units(transport.loads(units), transport.loads(bundle), transport.loads(task)))
+    (:mod:`hsi_lime_plugin.scale.transport`), their results as bytes out. ``cancel`` names the run's
+    Dask event (:class:`distributed.Event`): once it is set, the chunk stops before its next batch."""
+    reporter = Reporter(cancelled=_CancelEvent(cancel) if cancel else None)
+    return transport.dumps(explain_units(transport.loads(units), transport.loads(bundle), transport.loads(task),
+                                         reporter))
+
+
+class _CancelEvent:
+    """Whether the run's cancel event is set, asked of the scheduler at most every :data:`CANCEL_POLL` s."""
+
+    def __init__(self, name: str):
+        self.name, self.asked, self.set = name, float("-inf"), False
+
+    def __call__(self) -> bool:
+        now = time.monotonic()
+        if not self.set and now - self.asked >= CANCEL_POLL:
+            from distributed import Event
+
+            self.asked = now
+            try:
+                self.set = Event(self.name).is_set()
+            except (OSError, TimeoutError):  # the scheduler is gone: the results cannot be delivered either
+                self.set = True
+        return self.set

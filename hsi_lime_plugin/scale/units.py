@@ -116,7 +116,7 @@ def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=N
     grid = read_grid(raster)
     frame = field_polygons(polygons, id_field, grid.crs, reporter=reporter)
     units, outside, too_small = [], [], []
-    windows = _pixel_windows(frame.geometry.bounds.to_numpy(dtype=float), grid)
+    windows = grid.windows(frame.geometry.bounds.to_numpy(dtype=float))
     for unit_id, geometry, (row, column, height, width) in zip(frame["field_id"], frame.geometry, windows.tolist()):
         if height == 0 or width == 0:
             outside.append(unit_id)
@@ -133,21 +133,6 @@ def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=N
         units.append(Unit(_plain(unit_id), str(raster), tight, geometry.wkb))
     _report_skipped(len(frame), outside, too_small, reporter)
     return units
-
-
-def _pixel_windows(bounds: np.ndarray, grid: Grid) -> np.ndarray:
-    """The pixel windows (row, column, height, width) holding each of ``bounds`` (N, 4: x0, y0, x1, y1),
-    cut to the raster; height and width are 0 for bounds outside it. All polygons at once: the
-    corners through the inverse of the raster's transform."""
-    inverse = ~grid.transform
-    columns, rows = inverse * (bounds[:, [0, 2, 0, 2]], bounds[:, [1, 1, 3, 3]])
-    row0 = np.clip(np.floor(rows.min(axis=1)), 0, grid.height)
-    row1 = np.clip(np.ceil(rows.max(axis=1)), 0, grid.height)
-    col0 = np.clip(np.floor(columns.min(axis=1)), 0, grid.width)
-    col1 = np.clip(np.ceil(columns.max(axis=1)), 0, grid.width)
-    height, width = row1 - row0, col1 - col0
-    empty = (height <= 0) | (width <= 0)
-    return np.stack([row0, col0, np.where(empty, 0, height), np.where(empty, 0, width)], axis=1).astype(np.int64)
 
 
 def _report_skipped(total: int, outside: list, too_small: list, reporter) -> None:

@@ -1,4 +1,5 @@
-"""Small inputs of map-scale runs: a raster with an all-nodata corner, and the HYPERVIEW fields as GeoTIFFs."""
+"""Small inputs of map-scale runs: a raster with an all-nodata corner, the HYPERVIEW fields as GeoTIFFs, and a
+deliberately slow model (a Python recipe that logs every batch) for cancel and host-failure tests."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +11,19 @@ from rasterio.transform import from_origin
 from .scene import CRS, TRANSFORM
 
 HYPERVIEW_SCALE = 5419.0
+
+
+def record_reads(monkeypatch, module) -> list:
+    """The windows ``module`` reads through its ``read_raster`` from now on (None: a whole raster)."""
+    windows = []
+    original = module.read_raster
+
+    def counting(path, window=None, **options):
+        windows.append(window)
+        return original(path, window=window, **options)
+
+    monkeypatch.setattr(module, "read_raster", counting)
+    return windows
 
 
 def write_tile_raster(path: Path, bands: int = 8, height: int = 20, width: int = 30, nodata_box=(0, 0, 8, 8)) -> Path:
@@ -45,3 +59,42 @@ def write_hyperview(folder: Path, shared_data: Path, samples=(2, 3, 4)) -> list[
                 dataset.update_tags(band, wavelength=str(wavelength), wavelength_units="Nanometers")
         paths.append(path)
     return paths
+
+
+SLOW_RECIPE = '''import os
+import time
+
+import torch
+
+LOG = {log!r}
+MODEL_CARD = {{"task": "regression", "targets": ["low", "high"], "input": {{"bands": 8, "scale": 1e-4}}}}
+
+
+class Slow(torch.nn.Module):
+    """Each batch takes {seconds} s; its start and end go to LOG (pid, start, end)."""
+
+    def forward(self, batch):
+        started = time.time()
+        time.sleep({seconds})
+        with open(LOG, "a") as log:
+            log.write(f"{{os.getpid()}} {{started}} {{time.time()}}\\n")
+        return torch.stack([batch[:, :3].mean(dim=(1, 2, 3)), batch[:, 5:7].mean(dim=(1, 2, 3))], dim=1)
+
+
+def load_model(device):
+    return Slow()
+'''
+
+
+def write_slow_recipe(path: Path, log: Path, seconds: float) -> Path:
+    """A Python recipe whose every batch sleeps ``seconds`` and is logged (a deliberately slow unit)."""
+    path.write_text(SLOW_RECIPE.format(log=str(log), seconds=seconds))
+    return path
+
+
+def batches(log: Path) -> list[tuple[int, float, float]]:
+    """(pid, start, end) of every batch the slow recipe ran."""
+    if not log.exists():
+        return []
+    return [(int(pid), float(start), float(end))
+            for pid, start, end in (line.split() for line in log.read_text().splitlines())]
