@@ -41,6 +41,8 @@ REQUIRED = {
 }
 #: Packages some models need (ONNX models need onnxruntime); the installer adds them on request.
 OPTIONAL = {"onnxruntime": "onnxruntime"}
+#: scikit-learn models saved with skops (.skops) need skops (scikit-learn itself comes with QGIS or with it).
+SKOPS = {"skops": "skops"}
 #: Running units on a Dask cluster (explain_fields with DASK_SCHEDULER); never needed to run in this process.
 DASK = {"dask": "dask", "distributed": "distributed"}
 

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED
+from .dependencies import CONSTRAINTS, DASK, OPTIONAL, REQUIRED, SKOPS
 from .platforms import TORCH_CPU_INDEX, InstallError, this_python
 
 #: Binary packages QGIS installations ship (normalised names): pinned to QGIS's versions.
@@ -68,14 +68,16 @@ def installed_outside(folders: Iterable[Path | str], path: list[str] | None = No
 
 
 def requirements(
-    include_onnx: bool, provided: dict[str, tuple[str, str]], include_dask: bool = False
+    include_onnx: bool, provided: dict[str, tuple[str, str]], include_dask: bool = False, include_skops: bool = False
 ) -> list[str]:
-    """What pip is asked for: each of :data:`REQUIRED` (and onnxruntime, and dask with distributed for Dask
-    clusters) that this QGIS does not provide (``provided``: :func:`installed_outside` the folder).
-    The rest is installed, or updated, into the folder (its previous content is replaced whole)."""
+    """What pip is asked for: each of :data:`REQUIRED` (and onnxruntime, skops for scikit-learn models, and dask
+    with distributed for Dask clusters) that this QGIS does not provide (``provided``: :func:`installed_outside`
+    the folder). The rest is installed, or updated, into the folder (its previous content is replaced whole)."""
     names = dict(REQUIRED)
     if include_onnx:
         names.update(OPTIONAL)
+    if include_skops:
+        names.update(SKOPS)
     if include_dask:
         names.update(DASK)
     return [requirement for requirement in names.values() if normalise(requirement) not in provided]

@@ -21,6 +21,8 @@ attribution  W1's image: Integrated Gradients (N_STEPS=32) and Occlusion (16 x 1
 fields       explain_fields at map scale (benchmarks/fields.py): Dask speedup, overhead per field, peak RSS
 cluster_faults  cancel latency on 2 Dask workers, a worker's and the scheduler's host lost (benchmarks/cluster_faults.py)
 auto_samples N_SAMPLES=0 (automatic) against 500 on the demo and a HYPERVIEW field (benchmarks/auto_samples.py)
+pixel_maps   every pixel's superband attributions of an EnMAP tile against shap and captum per pixel, the model's
+             own time on the same spectra, a forest, a 1000 x 1000 x 224 scene (benchmarks/pixel_maps.py)
 
 Writes benchmarks/results.json and prints a table. When benchmarks/sampling_error.py
 exists it is run too and its JSON is merged under "sampling_error" (see README.md).
@@ -80,6 +82,7 @@ def main() -> int:
                         help="skip benchmarks/cluster_faults.py (cancel latency on a cluster, hosts lost)")
     parser.add_argument("--skip-attribution", action="store_true", help="skip IG and Occlusion against captum")
     parser.add_argument("--skip-auto-samples", action="store_true", help="skip benchmarks/auto_samples.py")
+    parser.add_argument("--skip-pixel-maps", action="store_true", help="skip benchmarks/pixel_maps.py")
     parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--table-only", action="store_true", help="re-analyse --output and print the table, run nothing")
@@ -160,6 +163,9 @@ def main() -> int:
         results["fields"] = fields_benchmark()
     if not args.skip_auto_samples:
         results["auto_samples"] = auto_samples_benchmark()
+    if not args.skip_pixel_maps:
+        results["pixel_maps"] = script_benchmark("pixel_maps.py", "per-pixel maps of an EnMAP tile against shap and "
+                                                 "captum per pixel; a 1000 x 1000 x 224 scene")
     if not args.skip_cluster_faults:
         results["cluster_faults"] = script_benchmark("cluster_faults.py", "cancel on 2 Dask workers; hosts lost")
     results["total_seconds"] = time.perf_counter() - started

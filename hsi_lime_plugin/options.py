@@ -7,8 +7,8 @@ tuples whose order is the order of the QGIS enum parameters (index = enum value)
 :data:`REGISTRY` declares every attribution method once: its name (the engine's argument
 value), its family (``perturbation``: :func:`hsi_lime_plugin.explain`; ``attribution``:
 :func:`hsi_lime_plugin.attribute`), its label (English, for dialogs and reports), whether it
-needs the model's gradients, whether it runs on an ONNX model, and the object that
-implements it. The method tuples below, the QGIS enums, the messages and the dispatch
+needs the model's gradients (then it needs a differentiable model: TorchScript or a Python
+recipe, not ONNX, not scikit-learn), and the object that implements it. The method tuples below, the QGIS enums, the messages and the dispatch
 (:func:`implementation`) are all derived from it.
 """
 from __future__ import annotations
@@ -25,18 +25,17 @@ class Method:
     family: str
     label: str
     needs_gradients: bool
-    runs_on_onnx: bool
     #: ``module:object``; a module starting with a dot is one of the engine's.
     implementation: str
 
 
 REGISTRY = (
-    Method("lime", "perturbation", "LIME", False, True, ".perturbation.methods:Lime"),
-    Method("kernelshap", "perturbation", "Kernel SHAP", False, True, ".perturbation.methods:KernelShap"),
-    Method("integrated_gradients", "attribution", "Integrated Gradients", True, False, "captum.attr:IntegratedGradients"),
-    Method("saliency", "attribution", "Saliency", True, False, "captum.attr:Saliency"),
-    Method("input_x_gradient", "attribution", "Input x Gradient", True, False, "captum.attr:InputXGradient"),
-    Method("occlusion", "attribution", "Occlusion", False, True, ".attribution.occlusion:occlusion"),
+    Method("lime", "perturbation", "LIME", False, ".perturbation.methods:Lime"),
+    Method("kernelshap", "perturbation", "Kernel SHAP", False, ".perturbation.methods:KernelShap"),
+    Method("integrated_gradients", "attribution", "Integrated Gradients", True, "captum.attr:IntegratedGradients"),
+    Method("saliency", "attribution", "Saliency", True, "captum.attr:Saliency"),
+    Method("input_x_gradient", "attribution", "Input x Gradient", True, "captum.attr:InputXGradient"),
+    Method("occlusion", "attribution", "Occlusion", False, ".attribution.occlusion:occlusion"),
 )
 _BY_NAME = {method.name: method for method in REGISTRY}
 
@@ -67,7 +66,7 @@ SEGMENTATIONS = ("polygons", "slic", "patches")
 KINDS = ("spatial", "spectral")
 #: Gradient and occlusion attribution methods (:func:`hsi_lime_plugin.attribute`).
 ATTRIBUTION_METHODS = method_names("attribution")
-#: The attribution methods that need gradients (TorchScript and Python models only).
+#: The attribution methods that need gradients (differentiable models only: TorchScript and Python recipes).
 GRADIENT_METHODS = tuple(entry.name for entry in REGISTRY if entry.needs_gradients)
 #: Noise around a gradient method: none, captum's NoiseTunnel (SmoothGrad, SmoothGrad
 #: squared, VarGrad), or band dropout (meteors' HyperNoiseTunnel: random bands set to the baseline).

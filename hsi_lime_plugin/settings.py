@@ -230,6 +230,11 @@ class Outputs(Settings):
     #: argument name -> kind of destination (raster, vector, table, figure, report, folder)
     KINDS: dict[str, str] = {}
 
+    @property
+    def mapping(self) -> bool:
+        """Whether every pixel is explained: a run's per-pixel map or dominant superbands is asked for."""
+        return bool(getattr(self, "map", None) or getattr(self, "dominant", None))
+
     def destinations(self) -> list[tuple[str, Any, str]]:
         """``(argument, path, kind)`` of every output, requested or not."""
         return [(f"output{'' if field.name == 'raster' else '_' + field.name}", getattr(self, field.name),
@@ -248,29 +253,35 @@ class SpatialOutputs(Outputs):
 
 @dataclass(frozen=True)
 class SpectralOutputs(Outputs):
-    """explain_spectral's destinations: the attribution table, the band table, the summary, the figure, the report."""
+    """explain_spectral's destinations: the attribution table, the band table, the summary, the figure, the report,
+    and the per-pixel maps (every target and superband's attribution; the dominant superband)."""
 
-    KINDS = {"table": "table", "bands": "table", "summary": "table", "plot": "figure", "report": "report"}
+    KINDS = {"table": "table", "bands": "table", "summary": "table", "plot": "figure", "report": "report",
+             "map": "raster", "dominant": "raster"}
     table: str | None = None
     bands: str | None = None
     summary: str | None = None
     plot: str | None = None
     report: str | None = None
+    map: str | None = None
+    dominant: str | None = None
 
 
 @dataclass(frozen=True)
 class FieldsOutputs(Outputs):
     """explain_fields' destinations: the mosaicked raster, a folder of rasters, the units layer, the table,
-    the summary, the report."""
+    the summary, the report, and for the spectral kind the per-pixel maps."""
 
     KINDS = {"raster": "raster", "folder": "folder", "units": "vector", "table": "table", "summary": "table",
-             "report": "report"}
+             "report": "report", "map": "raster", "dominant": "raster"}
     raster: str | None = None
     folder: str | None = None
     units: str | None = None
     table: str | None = None
     summary: str | None = None
     report: str | None = None
+    map: str | None = None
+    dominant: str | None = None
 
 
 @dataclass(frozen=True)

@@ -182,162 +182,162 @@
 <context>
     <name>ExplainFields</name>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="33"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="34"/>
         <source>Explain every field or tile</source>
         <translation>Jedes Feld oder jede Kachel erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
         <source>Hyperspectral raster</source>
         <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
         <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1).</source>
         <translation>Die Szene, aus der die Felder oder Kacheln Fenster für Fenster gelesen werden (UNITS 0 und 1).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>Units</source>
         <translation>Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>Regular tiles</source>
         <translation>Regelmäßige Kacheln</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>One raster per unit</source>
         <translation>Ein Raster je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>What is explained one by one: the polygons of POLYGONS, tiles of TILE_SIZE pixels of INPUT, or each raster of RASTERS.</source>
         <translation>Was einzeln erklärt wird: die Polygone aus POLYGONS, Kacheln von TILE_SIZE Pixeln aus INPUT oder jedes Raster aus RASTERS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="62"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="63"/>
         <source>Fields explained one by one (UNITS 0; any CRS). Polygons outside the raster or smaller than one pixel are skipped with one warning naming them; duplicate ids in ID_FIELD are an error.</source>
         <translation>Felder, die einzeln erklärt werden (UNITS 0; beliebiges KBS). Polygone außerhalb des Rasters oder kleiner als ein Pixel werden mit einer Warnung, die sie nennt, übersprungen; doppelte Kennungen in ID_FIELD sind ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
         <source>Tile size (pixels)</source>
         <translation>Kachelgröße (Pixel)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
         <source>UNITS 1: square tiles on the raster&apos;s grid, edge tiles smaller; tiles without a valid pixel are skipped.</source>
         <translation>UNITS 1: quadratische Kacheln auf dem Gitter des Rasters, Randkacheln kleiner; Kacheln ohne gültiges Pixel werden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
         <source>Rasters, one unit each</source>
         <translation>Raster, je eine Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
         <source>UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image per field with its own nodata mask).</source>
         <translation>UNITS 2: Rasterlayer oder -dateien, jede eine Einheit, benannt nach ihrem Dateinamen (z. B. ein kleines Bild je Feld mit eigener NoData-Maske).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
         <source>Dask scheduler address</source>
         <translation>Adresse des Dask-Schedulers</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
         <source>e.g. tcp://10.0.0.5:8786: run the units on that Dask cluster (workers need hsi-lime installed with pip and the rasters on storage they can read). Empty: run in this process.</source>
         <translation>z. B. tcp://10.0.0.5:8786: die Einheiten auf diesem Dask-Cluster rechnen (die Worker brauchen hsi-lime, mit pip installiert, und die Raster auf einem Speicher, den sie lesen können). Leer: in diesem Prozess rechnen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Spatial</source>
         <translation>Räumlich</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Spectral</source>
         <translation>Spektral</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Spatial: which regions inside each unit drive the prediction. Spectral: which band groups.</source>
         <translation>Räumlich: welche Bereiche in jeder Einheit die Vorhersage bestimmen. Spektral: welche Kanalgruppen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Räumliche Art mit Feldern oder Kacheln: ein Float32-Kanal je Zielgröße über das ganze Eingaberaster, Einheiten mosaikiert, blockweise geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
         <source>Attribution rasters folder</source>
         <translation>Ordner der Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Räumliche Art mit einem Raster je Einheit: &lt;name&gt;_attribution.tif je Eingabe, auf ihrem Gitter.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
         <source>Attribution per unit</source>
         <translation>Attribution je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
         <source>Attribution across units</source>
         <translation>Attribution über alle Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="162"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="166"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>{} Einheiten erklärt, {} ohne gültige Pixel übersprungen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Kind of explanation</source>
         <translation>Art der Erklärung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
         <source>Unit polygons</source>
         <translation>Polygone der Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="35"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
         <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
         <translation>Erklärt jedes Feld eines Polygonlayers, jede Kachel einer Szene oder jedes Raster einer Liste, jede Einheit für sich: Nur das Fenster der Einheit wird aus dem Raster gelesen (Pixel außerhalb des Feldes maskiert und nie gestört), und der Zufallsstartwert jeder Einheit leitet sich aus SEED und ihrer Kennung ab, sodass die Ergebnisse weder von der Reihenfolge noch von der Zahl der Worker abhängen. Läuft in diesem Prozess oder, mit der Adresse seines Schedulers, auf einem Dask-Cluster. Schreibt das Attributionsraster (räumliche Art), einen Layer mit einem Polygon je Einheit (Vorhersage, Basiswert und R2 je Zielgröße), eine Tabelle je Einheit, Zielgröße und Merkmal, eine Zusammenfassung über alle Einheiten und einen HTML-Bericht mit Karten oder Spektren.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Ein Polygon je erklärter Einheit: unit_id, n_pixels, pred_&lt;target&gt; (die Vorhersage des Modells), base_&lt;target&gt; (das Modell ohne jedes Merkmal), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="98"/>
         <source>Spectral kind.</source>
         <translation>Spektrale Art.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
         <source>One row per unit, target and feature: unit_id, target, feature, wavelengths_nm and n_bands (for superbands), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, wavelengths_nm und n_bands (für Superbänder), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
         <source>One row per target and feature: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Merkmal: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
@@ -398,67 +398,67 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Felder, die einzeln erklärt werden (beliebiges KBS); leer: das ganze Raster wird einmal erklärt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="43"/>
         <source>Spectral importance</source>
         <translation>Spektrale Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="52"/>
         <source>Band attributions</source>
         <translation>Kanalattributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>Spectral importance across fields</source>
         <translation>Spektrale Bedeutung über alle Felder</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>Spectral importance figure</source>
         <translation>Abbildung der spektralen Bedeutung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, eine Zeile je Zielgröße: Attribution entlang der Wellenlänge mit schattierten Superbändern und Balken je Superband (Boxplots über die Felder, wenn POLYGONS angegeben ist).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="105"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="109"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 des Ersatzmodells (Mittel über die Felder): {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="83"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="85"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="16"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="17"/>
         <source>Explain spectral importance</source>
         <translation>Spektrale Bedeutung erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="17"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="18"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off groups of bands (superbands: spectral band or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target at once. Without polygons the whole raster is explained once; with field polygons each field is explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a summary across fields gives the global view. Writes a table per target and superband (attribution, standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure.</source>
         <translation>Erklärt die Vorhersage eines hyperspektralen Modells, indem Bandgruppen (Superbänder: Namen spektraler Bänder oder Indizes, Wellenlängenbereiche, Bandindizes) ausgeschaltet werden und für alle Zielgrößen zugleich ein gewichtetes lineares Ersatzmodell angepasst wird. Ohne Polygone wird das ganze Raster einmal erklärt; mit Feldpolygonen wird jedes Feld für sich erklärt (sein umgebendes Rechteck, Pixel außerhalb des Feldes auf 0 gesetzt und nie gestört), und eine Zusammenfassung über die Felder gibt die Gesamtsicht. Schreibt eine Tabelle je Zielgröße und Superband (Attribution, Standardfehler, 95-%-Intervall, R2 des Ersatzmodells), optional eine Tabelle je Band, die Zusammenfassung und eine PNG-Abbildung.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="43"/>
         <source>One row per field, target and superband: unit_id (the field; empty for the whole raster), target, feature (the superband), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Superband: unit_id (das Feld; leer für das ganze Raster), target, feature (das Superband), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="52"/>
         <source>One row per field, target and band: unit_id, target, band (1-based), wavelength_nm, feature (the superband), attribution (its superband&apos;s). {}.</source>
         <translation>Eine Zeile je Feld, Zielgröße und Kanal: unit_id, target, band (ab 1 gezählt), wavelength_nm, feature (das Superband), attribution (die seines Superbands). {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>One row per target and superband (feature): wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_units, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Superband (feature): wavelengths_nm, n_bands, mean, std, median, min, max der Attribution über die Felder, n_units, mean_r2. {}.</translation>
     </message>
@@ -573,82 +573,82 @@
         <translation>Auch onnxruntime installieren, das ONNX-Modelle (.onnx) brauchen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="83"/>
         <source>Dependency folder</source>
         <translation>Ordner der Abhängigkeiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="69"/>
         <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
         <translation>Wohin die Pakete kommen. Leer: die Umgebungsvariable HSI_LIME_DEPENDENCIES, wenn gesetzt, sonst python/hsi_lime_dependencies/python3.X im aktiven QGIS-Profil. Der bisherige Inhalt wird nur ersetzt, wenn die Installation gelingt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="79"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="84"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="87"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="92"/>
         <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
         <translation>FOLDER: hier ist kein QGIS-Profil bekannt; wählen Sie einen Ordner.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="98"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="104"/>
         <source>Python of this QGIS: {}</source>
         <translation>Python dieses QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="105"/>
         <source>torch build: {}</source>
         <translation>torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="100"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="106"/>
         <source>torch source: {}</source>
         <translation>torch-Quelle: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="101"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="107"/>
         <source>Installing into {}: {}</source>
         <translation>Installation in {}: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="112"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="118"/>
         <source>Cancelled: the previous dependency folder {} is unchanged.</source>
         <translation>Abgebrochen: der bisherige Ordner der Abhängigkeiten {} ist unverändert.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="119"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
         <source>Installed into {} in {:.0f} s:</source>
         <translation>In {} installiert, in {:.0f} s:</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="122"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="128"/>
         <source>torch build chosen: {}</source>
         <translation>Gewählte torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="131"/>
         <source>Kept this QGIS&apos;s own: {}</source>
         <translation>Von diesem QGIS beibehalten: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="134"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="140"/>
         <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
         <translation>torch wurde in dieser Sitzung schon von anderswo geladen: starten Sie QGIS neu, um das neue zu verwenden.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="137"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="143"/>
         <source>Still missing: {}</source>
         <translation>Fehlt noch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
         <source>Include Dask</source>
         <translation>Dask einschließen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
         <source>Also install dask and distributed, which running &apos;Explain every field or tile&apos; on a Dask cluster (DASK_SCHEDULER) needs; not needed to run in this process.</source>
         <translation>Auch dask und distributed installieren, die 'Jedes Feld oder jede Kachel erklären' auf einem Dask-Cluster (DASK_SCHEDULER) braucht; für das Rechnen in diesem Prozess nicht nötig.</translation>
     </message>
@@ -659,8 +659,18 @@
     </message>
     <message>
         <location filename="../processing_algorithms/install_dependencies.py" line="29"/>
-        <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
-        <translation>Lädt die Python-Pakete herunter, die die hsi-lime-Algorithmen brauchen (torch, spyndex sowie rasterio, geopandas, scikit-image oder onnxruntime, wenn diesem QGIS sie fehlen), und installiert sie mit dem pip des Pythons, in dem QGIS läuft, in einen eigenen Ordner der Erweiterung. Pakete, die QGIS schon hat (numpy, GDAL, pandas, ...), bleiben, wie sie sind. Die Algorithmen funktionieren sofort danach, ohne QGIS neu zu starten. Braucht eine Internetverbindung; die CPU-Version von torch ist etwa 200 MB groß, die CUDA-Version mehrere GB.</translation>
+        <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image, onnxruntime or skops when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
+        <translation>Lädt die Python-Pakete herunter, die die hsi-lime-Algorithmen brauchen (torch, spyndex sowie rasterio, geopandas, scikit-image, onnxruntime oder skops, wenn diesem QGIS sie fehlen), und installiert sie mit dem pip des Pythons, in dem QGIS läuft, in einen eigenen Ordner der Erweiterung. Pakete, die QGIS schon hat (numpy, GDAL, pandas, ...), bleiben, wie sie sind. Die Algorithmen funktionieren sofort danach, ohne QGIS neu zu starten. Braucht eine Internetverbindung; die CPU-Version von torch ist etwa 200 MB groß, die CUDA-Version mehrere GB.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <source>Include skops</source>
+        <translation>skops einbeziehen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <source>Also install skops, which scikit-learn models saved as .skops files (EnMAP-Box&apos;s classifiers and regressors) need.</source>
+        <translation>Auch skops installieren, das scikit-learn-Modelle in .skops-Dateien (die Klassifikatoren und Regressoren der EnMAP-Box) brauchen.</translation>
     </message>
 </context>
 <context>
@@ -684,319 +694,339 @@
 <context>
     <name>ParameterHelpers</name>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="85"/>
+        <location filename="../processing_algorithms/parameters.py" line="88"/>
         <source>Hyperspectral raster</source>
         <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="85"/>
+        <location filename="../processing_algorithms/parameters.py" line="88"/>
         <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
         <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format), ein Kanal je Wellenlänge.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="92"/>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>Model file</source>
         <translation>Modelldatei</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="92"/>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="109"/>
+        <location filename="../processing_algorithms/parameters.py" line="112"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Python-Modellrezepte erlauben (führt den Code des Rezepts aus)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="109"/>
+        <location filename="../processing_algorithms/parameters.py" line="112"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Ein Python-Rezept (.py mit load_model(device)) als MODEL akzeptieren. Standardmäßig aus, weil das Laden eines Rezepts seinen Code mit Ihren Rechten ausführt, wie ein Skript: nur für Rezepte einschalten, die Sie geschrieben haben oder denen Sie vertrauen. TorchScript- und ONNX-Dateien brauchen diese Erlaubnis nicht.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="129"/>
+        <location filename="../processing_algorithms/parameters.py" line="132"/>
         <source>Field identifier</source>
         <translation>Feldkennung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="129"/>
+        <location filename="../processing_algorithms/parameters.py" line="132"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Attribut, das jedes Feldpolygon kennzeichnet; leer: die Objekt-ID.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="197"/>
+        <location filename="../processing_algorithms/parameters.py" line="200"/>
         <source>Targets</source>
         <translation>Zielgrößen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="208"/>
+        <location filename="../processing_algorithms/parameters.py" line="211"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="208"/>
+        <location filename="../processing_algorithms/parameters.py" line="211"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: ein lineares Ersatzmodell, das kleine Störungen stärker gewichtet. Kernel SHAP: Shapley-Werte, die sich zur Vorhersage minus der Vorhersage auf der Basislinie addieren (exakt, wenn die Anzahl der Stichproben 2^Merkmale erreicht).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="250"/>
+        <location filename="../processing_algorithms/parameters.py" line="253"/>
         <source>Baseline</source>
         <translation>Basislinie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="250"/>
+        <location filename="../processing_algorithms/parameters.py" line="253"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Der Wert, den ein entferntes Merkmal annimmt, in Einheiten der Modelleingabe: zero (null), mean (Mittel jedes Kanals über die gültigen Pixel) oder eine Zahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="261"/>
+        <location filename="../processing_algorithms/parameters.py" line="264"/>
         <source>Kernel width (LIME)</source>
         <translation>Kernelbreite (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="261"/>
+        <location filename="../processing_algorithms/parameters.py" line="264"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Breite des LIME-Ähnlichkeitskernels auf dem Kosinusabstand (0 bis 1) zwischen gestörtem Bild und Original; kleiner ist lokaler. Der Standardwert 1.0 gibt dem Bild, in dem alles entfernt ist, 0,61 des Gewichts des Originals. Kernel SHAP ignoriert ihn.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="298"/>
+        <location filename="../processing_algorithms/parameters.py" line="301"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Stapelgröße (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="298"/>
+        <location filename="../processing_algorithms/parameters.py" line="301"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Bilder je Vorwärtsdurchlauf; 0 wählt anhand des freien Speichers.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="305"/>
+        <location filename="../processing_algorithms/parameters.py" line="308"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="312"/>
+        <location filename="../processing_algorithms/parameters.py" line="315"/>
         <source>Random seed</source>
         <translation>Zufallsstartwert</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="312"/>
+        <location filename="../processing_algorithms/parameters.py" line="315"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>Derselbe Startwert ergibt dieselben Stichproben und dieselben Attributionen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="356"/>
+        <location filename="../processing_algorithms/parameters.py" line="359"/>
         <source>Band wavelengths (override)</source>
         <translation>Kanalwellenlängen (überschreiben)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="356"/>
+        <location filename="../processing_algorithms/parameters.py" line="359"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="197"/>
+        <location filename="../processing_algorithms/parameters.py" line="200"/>
         <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
         <translation>Durch Kommas getrennte Namen von Zielgrößen oder Indizes ab 0, oder top:K für die K Klassen, die das Modell für dieses Bild (oder Feld) am höchsten vorhersagt; leer: alle Zielgrößen des Modells.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="320"/>
+        <location filename="../processing_algorithms/parameters.py" line="323"/>
         <source>Score faithfulness (deletion, insertion, infidelity)</source>
         <translation>Treue bewerten (Löschen, Einfügen, Infidelity)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="320"/>
+        <location filename="../processing_algorithms/parameters.py" line="323"/>
         <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
         <translation>Nach dem Erklären die Merkmale in der Reihenfolge der Attribution und in zufälligen Reihenfolgen entfernen (oder hinzufügen) und die Ausgabe des Modells aufzeichnen: deletion_auc (niedriger ist besser), insertion_auc (höher ist besser), dasselbe für zufällige Reihenfolgen und infidelity (niedriger ist besser), je Zielgröße, in den Ausgaben und im Protokoll. Kostet etwa 2 x (Merkmale + 1) x 4 zusätzliche Modellauswertungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="280"/>
+        <location filename="../processing_algorithms/parameters.py" line="283"/>
         <source>LIME</source>
         <translation>LIME</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="280"/>
+        <location filename="../processing_algorithms/parameters.py" line="283"/>
         <source>Kernel SHAP</source>
         <translation>Kernel SHAP</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="219"/>
+        <location filename="../processing_algorithms/parameters.py" line="222"/>
         <source>Number of samples (0 = automatic)</source>
         <translation>Anzahl der Stichproben (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="219"/>
+        <location filename="../processing_algorithms/parameters.py" line="222"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
         <translation>Gestörte Bilder, die das Modell auswertet; mehr ergibt stabilere Attributionen. 0: in Runden ziehen, jedes Bild wiederverwenden, bis das 95-%-Intervall jeder Attribution schmaler ist als PRECISION mal die größte Attribution ihrer Zielgröße oder MAX_SAMPLES Bilder ausgewertet sind; das Protokoll nennt die verwendete Anzahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="231"/>
+        <location filename="../processing_algorithms/parameters.py" line="234"/>
         <source>Precision of the automatic sample count</source>
         <translation>Genauigkeit der automatischen Stichprobenzahl</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="231"/>
+        <location filename="../processing_algorithms/parameters.py" line="234"/>
         <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
         <translation>Halbe Breite der 95-%-Intervalle, als Anteil der größten Attribution jeder Zielgröße.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="239"/>
+        <location filename="../processing_algorithms/parameters.py" line="242"/>
         <source>Most samples of the automatic sample count</source>
         <translation>Höchstzahl der automatischen Stichprobenzahl</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="239"/>
+        <location filename="../processing_algorithms/parameters.py" line="242"/>
         <source>The automatic sample count never evaluates more images than this.</source>
         <translation>Die automatische Stichprobenzahl wertet nie mehr Bilder als diese aus.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="288"/>
+        <location filename="../processing_algorithms/parameters.py" line="291"/>
         <source>Automatic</source>
         <translation>Automatisch</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="288"/>
+        <location filename="../processing_algorithms/parameters.py" line="291"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="289"/>
+        <location filename="../processing_algorithms/parameters.py" line="292"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA (NVIDIA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="294"/>
+        <location filename="../processing_algorithms/parameters.py" line="297"/>
         <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
         <translation>CSV- (.csv) oder GeoPackage-Tabelle (.gpkg), je nach Dateiendung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="305"/>
+        <location filename="../processing_algorithms/parameters.py" line="308"/>
         <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
         <translation>Automatisch: die GPU, wenn torch eine sieht, sonst die CPU. CUDA ohne GPU ist ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="371"/>
+        <location filename="../processing_algorithms/parameters.py" line="400"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="371"/>
+        <location filename="../processing_algorithms/parameters.py" line="400"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="371"/>
+        <location filename="../processing_algorithms/parameters.py" line="400"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Eine eigenständige HTML-Seite: die Parameter, die Modellkarte, das Gerät, die benötigte Zeit, je Zielgröße die Vorhersage, der Basiswert (das Modell mit allen Merkmalen entfernt) und das R2 des Surrogats, sowie die Abbildungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="337"/>
+        <location filename="../processing_algorithms/parameters.py" line="340"/>
         <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
         <translation>Leer: die Standardbänder B; G; R; RE1; RE2; RE3; N; N2; S1; S2, die im Bereich des Sensors liegen. Sonst durch ';' getrennte Gruppen, jede ein Superband. Namen: spyndex-Bänder (B, G, R, RE1, N, S1, ...) oder Spektralindizes (NDVI, BI, ...; ein Index steht für seine Bänder), '+' fasst Namen zusammen (G+B). Wellenlängen in nm: Name=von-bis[,von-bis...] (eine einzelne Wellenlänge nimmt das nächstgelegene Band). Bandindizes, ab 0 gezählt und einschließlich: Name=iK-iM[,iK...]. Ein Band gehört zur ersten Gruppe, die es nennt. Beispiele: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="347"/>
+        <location filename="../processing_algorithms/parameters.py" line="350"/>
         <source>Band groups (superbands)</source>
         <translation>Kanalgruppen (Superbänder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="144"/>
+        <location filename="../processing_algorithms/parameters.py" line="147"/>
         <source>Segments inside each unit</source>
         <translation>Segmente in jeder Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="145"/>
+        <location filename="../processing_algorithms/parameters.py" line="148"/>
         <source>Field polygons (not available here)</source>
         <translation>Feldpolygone (hier nicht verfügbar)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="146"/>
+        <location filename="../processing_algorithms/parameters.py" line="149"/>
         <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
         <translation>Räumliche Art: SLIC-Superpixel (N_SEGMENTS, COMPACTNESS) oder quadratische Kacheln (PATCH_SIZE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
         <source>Segments</source>
         <translation>Segmente</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="150"/>
+        <location filename="../processing_algorithms/parameters.py" line="153"/>
         <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
         <translation>0: die Polygone aus POLYGONS; 1: SLIC-Superpixel des Rasters; 2: quadratische Kacheln.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
         <source>SLIC superpixels</source>
         <translation>SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
         <source>Regular patches</source>
         <translation>Regelmäßige Kacheln</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="158"/>
         <source>Number of SLIC superpixels</source>
         <translation>Anzahl der SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="158"/>
         <source>Approximate number of superpixels (SEGMENTATION=1); a small unit gets at most one per pixel.</source>
         <translation>Ungefähre Anzahl der Superpixel (SEGMENTATION=1); eine kleine Einheit erhält höchstens eines je Pixel.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <location filename="../processing_algorithms/parameters.py" line="164"/>
         <source>SLIC compactness</source>
         <translation>SLIC-Kompaktheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <location filename="../processing_algorithms/parameters.py" line="164"/>
         <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
         <translation>Höher: quadratischere Superpixel; niedriger: Superpixel, die spektralen Kanten folgen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <location filename="../processing_algorithms/parameters.py" line="170"/>
         <source>Patch size (pixels)</source>
         <translation>Kachelgröße (Pixel)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <location filename="../processing_algorithms/parameters.py" line="170"/>
         <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
         <translation>Seitenlänge der quadratischen Kacheln (SEGMENTATION=2); Randkacheln sind kleiner.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <location filename="../processing_algorithms/parameters.py" line="178"/>
         <source>Keep bands in no group fixed</source>
         <translation>Kanäle ohne Gruppe unverändert lassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <location filename="../processing_algorithms/parameters.py" line="178"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nein: Die Kanäle ohne Gruppe bilden ein weiteres Superband, 'not_included', das wie die anderen ausgeschaltet wird. Ja: Sie behalten in jeder Stichprobe ihre Werte und erhalten keine Attribution.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="281"/>
+        <location filename="../processing_algorithms/parameters.py" line="284"/>
         <source>Integrated Gradients</source>
         <translation>Integrated Gradients</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Saliency</source>
         <translation>Saliency</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Input x Gradient</source>
         <translation>Input x Gradient</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <location filename="../processing_algorithms/parameters.py" line="286"/>
         <source>Occlusion</source>
         <translation>Okklusion</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <source>Spectral importance of each pixel</source>
+        <translation>Spektrale Bedeutung jedes Pixels</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <source>A model that predicts each pixel from its spectrum (input.layout &apos;pixels&apos; in its card) only: every pixel&apos;s attribution of each target and superband, one band each, named target:superband, on the raster&apos;s grid. All pixels share the same samples, so one fit serves them all; Kernel SHAP is exact when N_SAMPLES covers all 2^K coalitions. The raster is read and written unit by unit (without polygons: in tiles).</source>
+        <translation>Nur für ein Modell, das jedes Pixel aus seinem Spektrum vorhersagt (input.layout &apos;pixels&apos; in seiner Karte): die Attribution jedes Pixels für jede Zielgröße und jedes Superband, je ein Kanal mit dem Namen Zielgröße:Superband, auf dem Raster des Eingangs. Alle Pixel teilen dieselben Stichproben, so dient eine Anpassung allen; Kernel SHAP ist exakt, wenn N_SAMPLES alle 2^K Koalitionen abdeckt. Das Raster wird Einheit für Einheit gelesen und geschrieben (ohne Polygone: in Kacheln).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <source>Dominant superband of each pixel</source>
+        <translation>Dominantes Superband jedes Pixels</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
+        <translation>Je Zielgröße (je ein Kanal) das Superband, das die Vorhersage des Pixels am stärksten erhöht, als Klassen mit den Namen der Superbänder (0: keines erhöht sie), mit einer Legende ihrer Namen dargestellt.</translation>
     </message>
 </context>
 <context>

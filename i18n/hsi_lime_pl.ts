@@ -182,162 +182,162 @@
 <context>
     <name>ExplainFields</name>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="33"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="34"/>
         <source>Explain every field or tile</source>
         <translation>Wyjaśnij każde pole lub kafel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
         <source>Hyperspectral raster</source>
         <translation>Raster hiperspektralny</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="49"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
         <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1).</source>
         <translation>Scena, z której czytane są pola lub kafle, okno po oknie (UNITS 0 i 1).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>Units</source>
         <translation>Jednostki</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>Field polygons</source>
         <translation>Poligony pól</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>Regular tiles</source>
         <translation>Regularne kafle</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>One raster per unit</source>
         <translation>Jeden raster na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
         <source>What is explained one by one: the polygons of POLYGONS, tiles of TILE_SIZE pixels of INPUT, or each raster of RASTERS.</source>
         <translation>Co jest wyjaśniane po kolei: poligony z POLYGONS, kafle INPUT o boku TILE_SIZE pikseli lub każdy raster z RASTERS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="62"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="63"/>
         <source>Fields explained one by one (UNITS 0; any CRS). Polygons outside the raster or smaller than one pixel are skipped with one warning naming them; duplicate ids in ID_FIELD are an error.</source>
         <translation>Pola wyjaśniane po kolei (UNITS 0; dowolny układ współrzędnych). Poligony poza rastrem lub mniejsze niż jeden piksel są pomijane z jednym ostrzeżeniem, które je wymienia; powtórzone identyfikatory w ID_FIELD są błędem.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
         <source>Tile size (pixels)</source>
         <translation>Rozmiar kafla (piksele)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
         <source>UNITS 1: square tiles on the raster&apos;s grid, edge tiles smaller; tiles without a valid pixel are skipped.</source>
         <translation>UNITS 1: kwadratowe kafle na siatce rastra, kafle brzegowe mniejsze; kafle bez poprawnego piksela są pomijane.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
         <source>Rasters, one unit each</source>
         <translation>Rastry, każdy jako jedna jednostka</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
         <source>UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image per field with its own nodata mask).</source>
         <translation>UNITS 2: warstwy lub pliki rastrowe, każdy jako jedna jednostka nazwana nazwą pliku (np. jeden mały obraz na pole z własną maską braku danych).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
         <source>Dask scheduler address</source>
         <translation>Adres harmonogramu Dask</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
         <source>e.g. tcp://10.0.0.5:8786: run the units on that Dask cluster (workers need hsi-lime installed with pip and the rasters on storage they can read). Empty: run in this process.</source>
         <translation>np. tcp://10.0.0.5:8786: przetwarza jednostki w tym klastrze Dask (procesy robocze potrzebują hsi-lime zainstalowanego przez pip i rastrów w pamięci masowej, którą mogą czytać). Puste: przetwarzanie w tym procesie.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Kind of explanation</source>
         <translation>Rodzaj wyjaśnienia</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Spatial</source>
         <translation>Przestrzenne</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Spectral</source>
         <translation>Spektralne</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
         <source>Spatial: which regions inside each unit drive the prediction. Spectral: which band groups.</source>
         <translation>Przestrzenne: które obszary w każdej jednostce decydują o predykcji. Spektralne: które grupy kanałów.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="103"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Rodzaj przestrzenny z polami lub kaflami: jeden kanał Float32 na zmienną docelową na całej siatce wejściowej, jednostki złożone w mozaikę, zapis blok po bloku.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
         <source>Attribution rasters folder</source>
         <translation>Folder rastrów atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="109"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Rodzaj przestrzenny z jednym rastrem na jednostkę: &lt;name&gt;_attribution.tif dla każdego wejścia, na jego siatce.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
         <source>Unit polygons</source>
         <translation>Poligony jednostek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
         <source>Attribution per unit</source>
         <translation>Atrybucja na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
         <source>Attribution across units</source>
         <translation>Atrybucja we wszystkich jednostkach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="162"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="166"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>Wyjaśnione jednostki: {}, pominięte bez poprawnych pikseli: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="35"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
         <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
         <translation>Wyjaśnia każde pole warstwy poligonowej, każdy kafel sceny lub każdy raster z listy, każdą jednostkę osobno: z rastra czytane jest tylko okno jednostki (piksele poza polem są maskowane i nigdy nie zaburzane), a ziarno losowe każdej jednostki wynika z SEED i jej identyfikatora, więc wyniki nie zależą od kolejności ani liczby procesów roboczych. Działa w tym procesie lub w klastrze Dask o podanym adresie harmonogramu. Zapisuje raster atrybucji (rodzaj przestrzenny), warstwę z jednym poligonem na jednostkę (predykcja, wartość bazowa i R2 na zmienną docelową), tabelę na jednostkę, zmienną docelową i cechę, podsumowanie wszystkich jednostek oraz raport HTML z mapami lub widmami.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="114"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Jeden poligon na wyjaśnioną jednostkę: unit_id, n_pixels, pred_&lt;target&gt; (predykcja modelu), base_&lt;target&gt; (model bez żadnej cechy), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="98"/>
         <source>Spectral kind.</source>
         <translation>Rodzaj spektralny.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="120"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
         <source>One row per unit, target and feature: unit_id, target, feature, wavelengths_nm and n_bands (for superbands), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Jeden wiersz na jednostkę, zmienną docelową i cechę: unit_id, target, feature, wavelengths_nm i n_bands (dla superkanałów), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="126"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
         <source>One row per target and feature: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Jeden wiersz na zmienną docelową i cechę: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</translation>
     </message>
@@ -398,67 +398,67 @@
 <context>
     <name>ExplainSpectral</name>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="16"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="17"/>
         <source>Explain spectral importance</source>
         <translation>Wyjaśnij ważność spektralną</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="17"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="18"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off groups of bands (superbands: spectral band or index names, wavelength ranges, band indices) and fitting a weighted linear surrogate for every target at once. Without polygons the whole raster is explained once; with field polygons each field is explained on its own (its bounding box, pixels outside the field set to 0 and never perturbed), and a summary across fields gives the global view. Writes a table per target and superband (attribution, standard error, 95 % interval, surrogate R2), optionally a table per band, the summary and a PNG figure.</source>
         <translation>Wyjaśnia predykcję modelu hiperspektralnego, wyłączając grupy kanałów (superkanały: nazwy kanałów spektralnych lub wskaźników, zakresy długości fal, indeksy kanałów) i dopasowując ważony liniowy model zastępczy dla wszystkich zmiennych docelowych naraz. Bez poligonów cały raster jest wyjaśniany raz; z poligonami pól każde pole jest wyjaśniane osobno (jego prostokąt ograniczający, piksele poza polem ustawione na 0 i nigdy nie zaburzane), a podsumowanie wszystkich pól daje obraz całości. Zapisuje tabelę na zmienną docelową i superkanał (atrybucja, błąd standardowy, przedział 95 %, R2 modelu zastępczego), opcjonalnie tabelę na kanał, podsumowanie i rycinę PNG.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="36"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="37"/>
         <source>Fields explained one by one (any CRS); empty: the whole raster is explained once.</source>
         <translation>Pola wyjaśniane po kolei (dowolny układ współrzędnych); puste: cały raster jest wyjaśniany raz.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="43"/>
         <source>Spectral importance</source>
         <translation>Ważność spektralna</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="52"/>
         <source>Band attributions</source>
         <translation>Atrybucje kanałów</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>Spectral importance across fields</source>
         <translation>Ważność spektralna we wszystkich polach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>Spectral importance figure</source>
         <translation>Rycina ważności spektralnej</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="69"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="70"/>
         <source>PNG, one row per target: attribution along the wavelength with the superbands shaded, and bars per superband (box plots across fields when POLYGONS is given).</source>
         <translation>PNG, jeden wiersz na zmienną docelową: atrybucja wzdłuż długości fali z zacienionymi superkanałami oraz słupki na superkanał (wykresy pudełkowe dla pól, gdy podano POLYGONS).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="83"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="85"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="105"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="109"/>
         <source>Surrogate R2 (mean over fields): {}</source>
         <translation>R2 modelu zastępczego (średnia po polach): {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="42"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="43"/>
         <source>One row per field, target and superband: unit_id (the field; empty for the whole raster), target, feature (the superband), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Jeden wiersz na pole, zmienną docelową i superkanał: unit_id (pole; puste dla całego rastra), target, feature (superkanał), wavelengths_nm, n_bands, attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="51"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="52"/>
         <source>One row per field, target and band: unit_id, target, band (1-based), wavelength_nm, feature (the superband), attribution (its superband&apos;s). {}.</source>
         <translation>Jeden wiersz na pole, zmienną docelową i kanał: unit_id, target, band (liczony od 1), wavelength_nm, feature (superkanał), attribution (jego superkanału). {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spectral.py" line="60"/>
+        <location filename="../processing_algorithms/explain_spectral.py" line="61"/>
         <source>One row per target and superband (feature): wavelengths_nm, n_bands, mean, std, median, min, max of the attribution across fields, n_units, mean_r2. {}.</source>
         <translation>Jeden wiersz na zmienną docelową i superkanał (feature): wavelengths_nm, n_bands, mean, std, median, min, max atrybucji we wszystkich polach, n_units, mean_r2. {}.</translation>
     </message>
@@ -578,89 +578,99 @@
         <translation>Zainstaluj też onnxruntime, potrzebny modelom ONNX (.onnx).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
         <source>Include Dask</source>
         <translation>Dołącz Dask</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
         <source>Also install dask and distributed, which running &apos;Explain every field or tile&apos; on a Dask cluster (DASK_SCHEDULER) needs; not needed to run in this process.</source>
         <translation>Zainstaluj też dask i distributed, potrzebne do uruchamiania 'Wyjaśnij każde pole lub kafel' w klastrze Dask (DASK_SCHEDULER); niepotrzebne przy pracy w tym procesie.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="78"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="83"/>
         <source>Dependency folder</source>
         <translation>Folder zależności</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="69"/>
         <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
         <translation>Dokąd trafiają pakiety. Puste: zmienna środowiskowa HSI_LIME_DEPENDENCIES, jeśli jest ustawiona, w przeciwnym razie python/hsi_lime_dependencies/python3.X w aktywnym profilu QGIS. Poprzednia zawartość jest zastępowana dopiero po udanej instalacji.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="79"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="84"/>
         <source>Report</source>
         <translation>Raport</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="87"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="92"/>
         <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
         <translation>FOLDER: nie znamy tu profilu QGIS; wybierz folder.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="98"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="104"/>
         <source>Python of this QGIS: {}</source>
         <translation>Python tego QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="105"/>
         <source>torch build: {}</source>
         <translation>wersja torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="100"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="106"/>
         <source>torch source: {}</source>
         <translation>źródło torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="101"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="107"/>
         <source>Installing into {}: {}</source>
         <translation>Instalacja do {}: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="112"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="118"/>
         <source>Cancelled: the previous dependency folder {} is unchanged.</source>
         <translation>Anulowano: poprzedni folder zależności {} pozostał bez zmian.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="119"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
         <source>Installed into {} in {:.0f} s:</source>
         <translation>Zainstalowano do {} w {:.0f} s:</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="122"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="128"/>
         <source>torch build chosen: {}</source>
         <translation>wybrana wersja torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="131"/>
         <source>Kept this QGIS&apos;s own: {}</source>
         <translation>Zachowano własne pakiety tego QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="134"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="140"/>
         <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
         <translation>torch został już wczytany w tej sesji z innego miejsca: uruchom ponownie QGIS, aby użyć nowego.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="137"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="143"/>
         <source>Still missing: {}</source>
         <translation>Nadal brakuje: {}</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/install_dependencies.py" line="29"/>
-        <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
-        <translation>Pobiera i instaluje pakiety Pythona potrzebne algorytmom hsi-lime (torch, spyndex oraz rasterio, geopandas, scikit-image lub onnxruntime, gdy brakuje ich w tym QGIS) za pomocą pip Pythona, na którym działa QGIS, do własnego folderu wtyczki. Pakiety, które QGIS już ma (numpy, GDAL, pandas, ...), pozostają bez zmian. Algorytmy działają zaraz po zakończeniu, bez ponownego uruchamiania QGIS. Wymaga połączenia z internetem; wersja CPU biblioteki torch to około 200 MB do pobrania, wersja CUDA kilka GB.</translation>
+        <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image, onnxruntime or skops when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
+        <translation>Pobiera i instaluje pakiety Pythona potrzebne algorytmom hsi-lime (torch, spyndex oraz rasterio, geopandas, scikit-image, onnxruntime lub skops, gdy brakuje ich w tym QGIS) za pomocą pip Pythona, na którym działa QGIS, do własnego folderu wtyczki. Pakiety, które QGIS już ma (numpy, GDAL, pandas, ...), pozostają bez zmian. Algorytmy działają zaraz po zakończeniu, bez ponownego uruchamiania QGIS. Wymaga połączenia z internetem; wersja CPU biblioteki torch to około 200 MB do pobrania, wersja CUDA kilka GB.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <source>Include skops</source>
+        <translation>Dołącz skops</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <source>Also install skops, which scikit-learn models saved as .skops files (EnMAP-Box&apos;s classifiers and regressors) need.</source>
+        <translation>Zainstaluj także skops, którego potrzebują modele scikit-learn zapisane w plikach .skops (klasyfikatory i regresory EnMAP-Box).</translation>
     </message>
 </context>
 <context>
@@ -684,319 +694,339 @@
 <context>
     <name>ParameterHelpers</name>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="85"/>
+        <location filename="../processing_algorithms/parameters.py" line="88"/>
         <source>Hyperspectral raster</source>
         <translation>Raster hiperspektralny</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="85"/>
+        <location filename="../processing_algorithms/parameters.py" line="88"/>
         <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
         <translation>Obraz czytany przez model (GeoTIFF, ENVI lub dowolny format GDAL), jeden kanał na długość fali.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="92"/>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>Model file</source>
         <translation>Plik modelu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="92"/>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="109"/>
+        <location filename="../processing_algorithms/parameters.py" line="112"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Zezwalaj na przepisy modeli w Pythonie (uruchamia kod przepisu)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="109"/>
+        <location filename="../processing_algorithms/parameters.py" line="112"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Akceptuje przepis w Pythonie (.py definiujący load_model(device)) jako MODEL. Domyślnie wyłączone, ponieważ wczytanie przepisu uruchamia jego kod z Twoimi uprawnieniami, jak uruchomienie skryptu: włącz tylko dla przepisów napisanych przez siebie lub zaufanych. Pliki TorchScript i ONNX nie wymagają takiej zgody.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
         <source>Field polygons</source>
         <translation>Poligony pól</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="129"/>
+        <location filename="../processing_algorithms/parameters.py" line="132"/>
         <source>Field identifier</source>
         <translation>Identyfikator pola</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="129"/>
+        <location filename="../processing_algorithms/parameters.py" line="132"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Atrybut identyfikujący każdy poligon pola; puste: identyfikator obiektu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="197"/>
+        <location filename="../processing_algorithms/parameters.py" line="200"/>
         <source>Targets</source>
         <translation>Zmienne docelowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="197"/>
+        <location filename="../processing_algorithms/parameters.py" line="200"/>
         <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
         <translation>Nazwy zmiennych docelowych lub indeksy liczone od 0, rozdzielone przecinkami, albo top:K dla K klas, którym model przypisuje najwyższą predykcję dla tego obrazu (lub pola); puste: wszystkie zmienne docelowe modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="208"/>
+        <location filename="../processing_algorithms/parameters.py" line="211"/>
         <source>Method</source>
         <translation>Metoda</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="280"/>
+        <location filename="../processing_algorithms/parameters.py" line="283"/>
         <source>LIME</source>
         <translation>LIME</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="280"/>
+        <location filename="../processing_algorithms/parameters.py" line="283"/>
         <source>Kernel SHAP</source>
         <translation>Kernel SHAP</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="208"/>
+        <location filename="../processing_algorithms/parameters.py" line="211"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: liniowy model zastępczy ważony w stronę małych zaburzeń. Kernel SHAP: wartości Shapleya, które sumują się do predykcji minus predykcja dla wartości bazowej (dokładne, gdy liczba próbek osiąga 2^cech).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="219"/>
+        <location filename="../processing_algorithms/parameters.py" line="222"/>
         <source>Number of samples (0 = automatic)</source>
         <translation>Liczba próbek (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="219"/>
+        <location filename="../processing_algorithms/parameters.py" line="222"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
         <translation>Zaburzone obrazy oceniane przez model; więcej daje stabilniejsze atrybucje. 0: próbkowanie w rundach, z ponownym użyciem każdego obrazu, aż przedział 95 % każdej atrybucji będzie węższy niż PRECISION razy największa atrybucja jej zmiennej docelowej lub zostanie ocenionych MAX_SAMPLES obrazów; dziennik podaje, ile użyto.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="231"/>
+        <location filename="../processing_algorithms/parameters.py" line="234"/>
         <source>Precision of the automatic sample count</source>
         <translation>Dokładność automatycznej liczby próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="231"/>
+        <location filename="../processing_algorithms/parameters.py" line="234"/>
         <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
         <translation>Połowa szerokości przedziałów 95 %, jako ułamek największej atrybucji każdej zmiennej docelowej.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="239"/>
+        <location filename="../processing_algorithms/parameters.py" line="242"/>
         <source>Most samples of the automatic sample count</source>
         <translation>Największa automatyczna liczba próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="239"/>
+        <location filename="../processing_algorithms/parameters.py" line="242"/>
         <source>The automatic sample count never evaluates more images than this.</source>
         <translation>Automatyczna liczba próbek nigdy nie ocenia więcej obrazów niż ta wartość.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="250"/>
+        <location filename="../processing_algorithms/parameters.py" line="253"/>
         <source>Baseline</source>
         <translation>Wartość bazowa</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="250"/>
+        <location filename="../processing_algorithms/parameters.py" line="253"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Wartość, którą przyjmuje usunięta cecha, w jednostkach wejścia modelu: zero, mean (średnia obrazu w każdym kanale po poprawnych pikselach) lub liczba.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="261"/>
+        <location filename="../processing_algorithms/parameters.py" line="264"/>
         <source>Kernel width (LIME)</source>
         <translation>Szerokość jądra (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="261"/>
+        <location filename="../processing_algorithms/parameters.py" line="264"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Szerokość jądra podobieństwa LIME na odległości kosinusowej (od 0 do 1) między zaburzonym obrazem a oryginałem; mniejsza jest bardziej lokalna. Domyślne 1.0 daje obrazowi z usuniętymi wszystkimi cechami wagę 0.61 wagi oryginału. Kernel SHAP ją pomija.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="288"/>
+        <location filename="../processing_algorithms/parameters.py" line="291"/>
         <source>Automatic</source>
         <translation>Automatycznie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="288"/>
+        <location filename="../processing_algorithms/parameters.py" line="291"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="289"/>
+        <location filename="../processing_algorithms/parameters.py" line="292"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA (GPU NVIDIA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="294"/>
+        <location filename="../processing_algorithms/parameters.py" line="297"/>
         <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
         <translation>tabela CSV (.csv) lub GeoPackage (.gpkg), według rozszerzenia pliku</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="298"/>
+        <location filename="../processing_algorithms/parameters.py" line="301"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Rozmiar partii (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="298"/>
+        <location filename="../processing_algorithms/parameters.py" line="301"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Obrazy na jedno przejście modelu; 0 dobiera według wolnej pamięci.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="305"/>
+        <location filename="../processing_algorithms/parameters.py" line="308"/>
         <source>Device</source>
         <translation>Urządzenie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="305"/>
+        <location filename="../processing_algorithms/parameters.py" line="308"/>
         <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
         <translation>Automatycznie: GPU, gdy torch je widzi, w przeciwnym razie CPU. CUDA bez GPU jest błędem.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="312"/>
+        <location filename="../processing_algorithms/parameters.py" line="315"/>
         <source>Random seed</source>
         <translation>Ziarno losowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="312"/>
+        <location filename="../processing_algorithms/parameters.py" line="315"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>To samo ziarno daje te same próbki i te same atrybucje.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="320"/>
+        <location filename="../processing_algorithms/parameters.py" line="323"/>
         <source>Score faithfulness (deletion, insertion, infidelity)</source>
         <translation>Oceń wierność (usuwanie, wstawianie, niewierność)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="320"/>
+        <location filename="../processing_algorithms/parameters.py" line="323"/>
         <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
         <translation>Po wyjaśnieniu usuwa (lub dodaje) cechy w kolejności atrybucji i w kolejnościach losowych i zapisuje wynik modelu: deletion_auc (mniej znaczy lepiej), insertion_auc (więcej znaczy lepiej), to samo dla kolejności losowych oraz infidelity (mniej znaczy lepiej), dla każdej zmiennej docelowej, w wynikach i dzienniku. Kosztuje około 2 x (cechy + 1) x 4 dodatkowych ocen modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="356"/>
+        <location filename="../processing_algorithms/parameters.py" line="359"/>
         <source>Band wavelengths (override)</source>
         <translation>Długości fal kanałów (zastępują zapisane)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="356"/>
+        <location filename="../processing_algorithms/parameters.py" line="359"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Środki kanałów w nm, po jednym na kanał w kolejności kanałów, rozdzielone przecinkami (wartości poniżej 100 są czytane jako mikrometry), lub ścieżka pliku tekstowego/CSV, który je wymienia. Puste: długości fal zapisane w rastrze.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="371"/>
+        <location filename="../processing_algorithms/parameters.py" line="400"/>
         <source>Report</source>
         <translation>Raport</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="371"/>
+        <location filename="../processing_algorithms/parameters.py" line="400"/>
         <source>HTML files (*.html)</source>
         <translation>Pliki HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="371"/>
+        <location filename="../processing_algorithms/parameters.py" line="400"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Samodzielna strona HTML: parametry, karta modelu, urządzenie, czas działania, dla każdego celu predykcja, wartość bazowa (model z usuniętymi wszystkimi cechami) i R2 modelu zastępczego, oraz wykresy.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="337"/>
+        <location filename="../processing_algorithms/parameters.py" line="340"/>
         <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
         <translation>Puste: standardowe kanały B; G; R; RE1; RE2; RE3; N; N2; S1; S2 leżące w zakresie sensora. W przeciwnym razie grupy rozdzielone ';', każda to jeden superkanał. Nazwy: kanały spyndex (B, G, R, RE1, N, S1, ...) lub wskaźniki spektralne (NDVI, BI, ...; wskaźnik oznacza swoje kanały), '+' łączy nazwy (G+B). Długości fal w nm: etykieta=od-do[,od-do...] (pojedyncza długość fali wybiera najbliższy kanał). Indeksy kanałów, liczone od 0, włącznie: etykieta=iK-iM[,iK...]. Kanał należy do pierwszej grupy, która go wymienia. Przykłady: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="347"/>
+        <location filename="../processing_algorithms/parameters.py" line="350"/>
         <source>Band groups (superbands)</source>
         <translation>Grupy kanałów (superkanały)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="144"/>
+        <location filename="../processing_algorithms/parameters.py" line="147"/>
         <source>Segments inside each unit</source>
         <translation>Segmenty w każdej jednostce</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="145"/>
+        <location filename="../processing_algorithms/parameters.py" line="148"/>
         <source>Field polygons (not available here)</source>
         <translation>Poligony pól (tu niedostępne)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="146"/>
+        <location filename="../processing_algorithms/parameters.py" line="149"/>
         <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
         <translation>Rodzaj przestrzenny: superpiksele SLIC (N_SEGMENTS, COMPACTNESS) lub kwadraty (PATCH_SIZE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <location filename="../processing_algorithms/parameters.py" line="152"/>
         <source>Segments</source>
         <translation>Segmenty</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="150"/>
+        <location filename="../processing_algorithms/parameters.py" line="153"/>
         <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
         <translation>0: poligony z POLYGONS; 1: superpiksele SLIC rastra; 2: kwadraty.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
         <source>SLIC superpixels</source>
         <translation>Superpiksele SLIC</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="155"/>
         <source>Regular patches</source>
         <translation>Regularne kwadraty</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="158"/>
         <source>Number of SLIC superpixels</source>
         <translation>Liczba superpikseli SLIC</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="158"/>
         <source>Approximate number of superpixels (SEGMENTATION=1); a small unit gets at most one per pixel.</source>
         <translation>Przybliżona liczba superpikseli (SEGMENTATION=1); mała jednostka otrzymuje co najwyżej jeden na piksel.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <location filename="../processing_algorithms/parameters.py" line="164"/>
         <source>SLIC compactness</source>
         <translation>Zwartość SLIC</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="161"/>
+        <location filename="../processing_algorithms/parameters.py" line="164"/>
         <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
         <translation>Większa: bardziej kwadratowe superpiksele; mniejsza: superpiksele podążające za krawędziami spektralnymi.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <location filename="../processing_algorithms/parameters.py" line="170"/>
         <source>Patch size (pixels)</source>
         <translation>Rozmiar kwadratu (piksele)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="167"/>
+        <location filename="../processing_algorithms/parameters.py" line="170"/>
         <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
         <translation>Bok kwadratów (SEGMENTATION=2); kwadraty brzegowe są mniejsze.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <location filename="../processing_algorithms/parameters.py" line="178"/>
         <source>Keep bands in no group fixed</source>
         <translation>Nie zmieniaj kanałów spoza grup</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="175"/>
+        <location filename="../processing_algorithms/parameters.py" line="178"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nie: kanały spoza grup tworzą dodatkowy superkanał 'not_included', wyłączany jak pozostałe. Tak: zachowują swoje wartości w każdej próbce i nie otrzymują atrybucji.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="281"/>
+        <location filename="../processing_algorithms/parameters.py" line="284"/>
         <source>Integrated Gradients</source>
         <translation>Integrated Gradients</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Saliency</source>
         <translation>Saliency (mapa istotności)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="282"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Input x Gradient</source>
         <translation>Input x Gradient</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <location filename="../processing_algorithms/parameters.py" line="286"/>
         <source>Occlusion</source>
         <translation>Okluzja</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <source>Spectral importance of each pixel</source>
+        <translation>Znaczenie spektralne każdego piksela</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <source>A model that predicts each pixel from its spectrum (input.layout &apos;pixels&apos; in its card) only: every pixel&apos;s attribution of each target and superband, one band each, named target:superband, on the raster&apos;s grid. All pixels share the same samples, so one fit serves them all; Kernel SHAP is exact when N_SAMPLES covers all 2^K coalitions. The raster is read and written unit by unit (without polygons: in tiles).</source>
+        <translation>Tylko dla modelu, który przewiduje każdy piksel z jego widma (input.layout &apos;pixels&apos; w karcie): atrybucja każdego piksela dla każdej zmiennej docelowej i każdego superkanału, po jednym kanale o nazwie cel:superkanał, na siatce rastra. Wszystkie piksele dzielą te same próbki, więc jedno dopasowanie służy im wszystkim; Kernel SHAP jest dokładny, gdy N_SAMPLES obejmuje wszystkie 2^K koalicji. Raster jest czytany i zapisywany jednostka po jednostce (bez poligonów: w kafelkach).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <source>Dominant superband of each pixel</source>
+        <translation>Dominujący superkanał każdego piksela</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
+        <translation>Dla każdej zmiennej docelowej (po jednym kanale) superkanał, który najbardziej podnosi predykcję piksela, jako klasy nazwane superkanałami (0: żaden jej nie podnosi), z legendą ich nazw.</translation>
     </message>
 </context>
 <context>

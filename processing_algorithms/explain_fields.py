@@ -16,6 +16,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ..hsi_lime_plugin.options import DEFAULT_TILE_SIZE, KINDS, UNIT_KINDS
 from ..hsi_lime_plugin.settings import FieldsOutputs, FieldsSettings, Units
 from .base import HsiLimeAlgorithm
+from .styling import style_spectral_maps
 from .qgis_compat import SOURCE_RASTER, SOURCE_VECTOR_POLYGON
 
 
@@ -99,7 +100,8 @@ class ExplainFields(HsiLimeAlgorithm):
         self.add_keep_ungrouped()
 
     def add_outputs(self):
-        """OUTPUT, OUTPUT_FOLDER, OUTPUT_UNITS, OUTPUT_TABLE, OUTPUT_SUMMARY and OUTPUT_REPORT."""
+        """OUTPUT, OUTPUT_FOLDER, OUTPUT_UNITS, OUTPUT_TABLE, OUTPUT_SUMMARY, OUTPUT_MAP, OUTPUT_DOMINANT and
+        OUTPUT_REPORT."""
         self.add(
             QgsProcessingParameterRasterDestination(self.P_OUTPUT, self.tr("Attribution raster"), optional=True,
                                                     createByDefault=False),
@@ -129,6 +131,7 @@ class ExplainFields(HsiLimeAlgorithm):
                     "mean_r2. {}.").format(self.table_formats()),
             optional=True,
         )
+        self.add_spectral_maps()
         self.add_report_output()
 
     def read_settings(self, parameters, context, feedback) -> FieldsSettings:
@@ -151,7 +154,8 @@ class ExplainFields(HsiLimeAlgorithm):
                 self.output_path(parameters, self.P_OUTPUT, context), folder,
                 *(self.output_path(parameters, name, context)
                   for name in (self.P_OUTPUT_UNITS, self.P_OUTPUT_TABLE, self.P_OUTPUT_SUMMARY)),
-                self.file_path(parameters, self.P_OUTPUT_REPORT, context)),
+                self.file_path(parameters, self.P_OUTPUT_REPORT, context),
+                *(self.output_path(parameters, name, context) for name in (self.P_OUTPUT_MAP, self.P_OUTPUT_DOMINANT))),
         )
 
     def run_workflow(self, parameters, context, feedback, reporter):
@@ -162,6 +166,8 @@ class ExplainFields(HsiLimeAlgorithm):
         feedback.pushInfo(self.tr("{} units explained, {} without valid pixels skipped").format(
             len(run.units), len(run.skipped)))
         outputs = settings.outputs
+        style_spectral_maps(outputs, context)
         return {self.P_OUTPUT: outputs.raster, self.P_OUTPUT_FOLDER: outputs.folder,
                 self.P_OUTPUT_REPORT: outputs.report, self.P_OUTPUT_TABLE: outputs.table,
-                self.P_OUTPUT_SUMMARY: outputs.summary, self.P_OUTPUT_UNITS: outputs.units}
+                self.P_OUTPUT_SUMMARY: outputs.summary, self.P_OUTPUT_UNITS: outputs.units,
+                self.P_OUTPUT_MAP: outputs.map, self.P_OUTPUT_DOMINANT: outputs.dominant}

@@ -6,6 +6,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..hsi_lime_plugin.settings import SpectralOutputs, SpectralSettings
 from .base import HsiLimeAlgorithm
+from .styling import style_spectral_maps
 
 
 class ExplainSpectral(HsiLimeAlgorithm):
@@ -79,6 +80,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
                 "per superband (box plots across fields when POLYGONS is given)."
             ),
         )
+        self.add_spectral_maps()
         self.add_report_output()
         self.addOutput(QgsProcessingOutputString(self.P_FAITHFULNESS_SCORES, self.tr("Faithfulness per target")))
 
@@ -92,7 +94,9 @@ class ExplainSpectral(HsiLimeAlgorithm):
             polygons=self.read_polygons(parameters, context, feedback),
             explain=self.read_explain(parameters, context), runtime=self.read_runtime(parameters, context),
             outputs=SpectralOutputs(*tables, self.file_path(parameters, self.P_OUTPUT_PLOT, context),
-                                    self.file_path(parameters, self.P_OUTPUT_REPORT, context)),
+                                    self.file_path(parameters, self.P_OUTPUT_REPORT, context),
+                                    self.output_path(parameters, self.P_OUTPUT_MAP, context),
+                                    self.output_path(parameters, self.P_OUTPUT_DOMINANT, context)),
             faithfulness=self.parameterAsBoolean(parameters, self.P_FAITHFULNESS, context),
         )
 
@@ -108,6 +112,8 @@ class ExplainSpectral(HsiLimeAlgorithm):
             for field_id, score in (result.faithfulness or {}).items() for line in score.lines()
         )
         outputs = settings.outputs
+        style_spectral_maps(outputs, context)
         return {self.P_OUTPUT_TABLE: outputs.table, self.P_OUTPUT_BANDS: outputs.bands,
                 self.P_OUTPUT_SUMMARY: outputs.summary, self.P_OUTPUT_PLOT: outputs.plot,
-                self.P_OUTPUT_REPORT: outputs.report, self.P_FAITHFULNESS_SCORES: faithfulness}
+                self.P_OUTPUT_REPORT: outputs.report, self.P_OUTPUT_MAP: outputs.map,
+                self.P_OUTPUT_DOMINANT: outputs.dominant, self.P_FAITHFULNESS_SCORES: faithfulness}

@@ -25,6 +25,7 @@ class InstallDependencies(HsiLimeAlgorithm):
 
     P_INCLUDE_ONNX = "INCLUDE_ONNX"
     P_INCLUDE_DASK = "INCLUDE_DASK"
+    P_INCLUDE_SKOPS = "INCLUDE_SKOPS"
     P_FOLDER = "FOLDER"
     P_REPORT = "REPORT"
 
@@ -35,7 +36,7 @@ class InstallDependencies(HsiLimeAlgorithm):
     summary = QT_TRANSLATE_NOOP(
         "InstallDependencies",
         "Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and "
-        "rasterio, geopandas, scikit-image or onnxruntime when this QGIS lacks them) with the pip of the "
+        "rasterio, geopandas, scikit-image, onnxruntime or skops when this QGIS lacks them) with the pip of the "
         "Python QGIS runs, into a folder of the plugin's own. Packages QGIS already has (numpy, GDAL, "
         "pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting "
         "QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA "
@@ -61,6 +62,11 @@ class InstallDependencies(HsiLimeAlgorithm):
         self.add(
             QgsProcessingParameterBoolean(self.P_INCLUDE_ONNX, self.tr("Include ONNX Runtime"), defaultValue=True),
             self.tr("Also install onnxruntime, which ONNX (.onnx) models need."),
+        )
+        self.add(
+            QgsProcessingParameterBoolean(self.P_INCLUDE_SKOPS, self.tr("Include skops"), defaultValue=False),
+            self.tr("Also install skops, which scikit-learn models saved as .skops files (EnMAP-Box's classifiers "
+                    "and regressors) need."),
         )
         self.add(
             QgsProcessingParameterBoolean(self.P_INCLUDE_DASK, self.tr("Include Dask"), defaultValue=False),
@@ -94,6 +100,7 @@ class InstallDependencies(HsiLimeAlgorithm):
         choice = DEVICES[self.parameterAsEnum(parameters, self.P_DEVICE, context)]
         include_onnx = self.parameterAsBoolean(parameters, self.P_INCLUDE_ONNX, context)
         include_dask = self.parameterAsBoolean(parameters, self.P_INCLUDE_DASK, context)
+        include_skops = self.parameterAsBoolean(parameters, self.P_INCLUDE_SKOPS, context)
         started = time.perf_counter()
         try:
             python = platforms.find_python()
@@ -101,7 +108,8 @@ class InstallDependencies(HsiLimeAlgorithm):
             device, why = platforms.choose_device(choice, cuda)
             extra, source = platforms.torch_source(device)
             provided = installer.installed_outside([folder])
-            packages = installer.requirements(include_onnx, provided, include_dask=include_dask)
+            packages = installer.requirements(include_onnx, provided, include_dask=include_dask,
+                                              include_skops=include_skops)
             feedback.pushInfo(self.tr("Python of this QGIS: {}").format(python))
             feedback.pushInfo(self.tr("torch build: {}").format(why))
             feedback.pushInfo(self.tr("torch source: {}").format(source))

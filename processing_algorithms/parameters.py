@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
@@ -70,6 +71,8 @@ class ParameterHelpers:
     P_OUTPUT_BANDS = "OUTPUT_BANDS"
     P_OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
     P_OUTPUT_REPORT = "OUTPUT_REPORT"
+    P_OUTPUT_MAP = "OUTPUT_MAP"
+    P_OUTPUT_DOMINANT = "OUTPUT_DOMINANT"
     P_FAITHFULNESS_SCORES = "FAITHFULNESS_SCORES"
 
     def add(self, parameter, help_text: str, advanced: bool = False):
@@ -364,6 +367,32 @@ class ParameterHelpers:
                 CONTEXT,
             ),
             advanced=True,
+        )
+
+    def add_spectral_maps(self):
+        """OUTPUT_MAP and OUTPUT_DOMINANT: every pixel's spectral importance, for a per-pixel model."""
+        self.add(
+            QgsProcessingParameterRasterDestination(self.P_OUTPUT_MAP, self.tr("Spectral importance of each pixel",
+                                                                               CONTEXT),
+                                                    optional=True, createByDefault=False),
+            self.tr(
+                "A model that predicts each pixel from its spectrum (input.layout 'pixels' in its card) only: every "
+                "pixel's attribution of each target and superband, one band each, named target:superband, on the "
+                "raster's grid. All pixels share the same samples, so one fit serves them all; Kernel SHAP is exact "
+                "when N_SAMPLES covers all 2^K coalitions. The raster is read and written unit by unit (without "
+                "polygons: in tiles).",
+                CONTEXT,
+            ),
+        )
+        self.add(
+            QgsProcessingParameterRasterDestination(self.P_OUTPUT_DOMINANT, self.tr("Dominant superband of each pixel",
+                                                                                    CONTEXT),
+                                                    optional=True, createByDefault=False),
+            self.tr(
+                "Per target (one band each) the superband that raises the pixel's prediction most, as classes "
+                "named by the superbands (0: none raises it), styled with a legend of their names.",
+                CONTEXT,
+            ),
         )
 
     def add_report_output(self):

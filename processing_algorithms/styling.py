@@ -2,7 +2,9 @@
 
 Attributions are signed: a diverging ramp centred on 0 (blue: the segment lowers the
 prediction, red: it raises it), symmetric around 0 so that colour intensity compares
-across segments. The same style is stored as each output's default style (a ``.qml``
+across segments. The dominant superband of each pixel is a class raster: a paletted
+renderer whose legend names the superbands (the engine's colours, 0: none raises the
+prediction). The same style is stored as each output's default style (a ``.qml``
 sidecar beside a GeoTIFF, the ``layer_styles`` table of a GeoPackage), so QGIS applies it
 whenever the file is opened, and applied to the layers Processing loads into the project.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 from qgis.core import (
     QgsColorRampShader,
     QgsGraduatedSymbolRenderer,
+    QgsPalettedRasterRenderer,
     QgsProcessingLayerPostProcessorInterface,
     QgsRasterLayer,
     QgsRasterShader,
@@ -57,6 +60,32 @@ def style_attribution_raster(layer: QgsRasterLayer, band: int = 1) -> None:
     layer.triggerRepaint()
 
 
+def style_dominant(layer: QgsRasterLayer, band: int = 1) -> None:
+    """Paletted ``band``: one class per superband, named in the legend, and 0 (none raises the prediction); the
+    classes are those the engine wrote into the file's ``classes`` tag (``0=...; 1=blue; ...``)."""
+    from osgeo import gdal
+
+    from ..hsi_lime_plugin.outputs.rasters import dominant_classes
+
+    dataset = gdal.Open(layer.source())
+    text = (dataset.GetMetadataItem("classes") if dataset is not None else None) or ""
+    labels = [item.partition("=")[2] for item in text.split("; ") if item.partition("=")[0].strip() != "0"]
+    classes = [QgsPalettedRasterRenderer.Class(value, QColor(*rgb), label)
+               for value, label, rgb in dominant_classes(labels)]
+    layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), band, classes))
+    layer.triggerRepaint()
+
+
+def style_spectral_maps(outputs, context) -> None:
+    """A map run's outputs styled, as each file's default style (a ``.qml``) and on the layer Processing loads:
+    the attributions on the diverging ramp, the dominant superbands as named classes."""
+    for path, apply in ((getattr(outputs, "map", None), style_attribution_raster),
+                        (getattr(outputs, "dominant", None), style_dominant)):
+        if path:
+            write_raster_style(path, apply)
+            style_when_loaded(context, path, apply)
+
+
 def style_segments(layer: QgsVectorLayer, field: str) -> None:
     """Graduated fill on ``field`` with symmetric classes around 0."""
     index = layer.fields().indexOf(field)
@@ -75,13 +104,14 @@ def style_segments(layer: QgsVectorLayer, field: str) -> None:
     layer.triggerRepaint()
 
 
-def write_raster_style(path: str) -> None:
-    """Write the attribution style as ``<path without extension>.qml``, the file QGIS reads as a GeoTIFF's
-    default style (saveNamedStyle: ``saveDefaultStyle()`` without categories is deprecated since 3.26)."""
+def write_raster_style(path: str, apply=None) -> None:
+    """Write a raster output's style (``apply``, default the attribution ramp) as ``<path without extension>.qml``,
+    the file QGIS reads as a GeoTIFF's default style (saveNamedStyle: ``saveDefaultStyle()`` without categories
+    is deprecated since 3.26)."""
     with quiet_gdal():  # the default renderer's histogram of a constant band is all GDAL would complain about
         layer = QgsRasterLayer(path, "attribution", "gdal")
     if layer.isValid():
-        style_attribution_raster(layer)
+        (apply or style_attribution_raster)(layer)
         layer.saveNamedStyle(path.rsplit(".", 1)[0] + ".qml")
 
 

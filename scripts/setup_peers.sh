@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv-peers/ for `make bench`: the peer libraries hsi-lime is benchmarked against
-# (meteors 0.2.0 and captum 0.9.0) with the same torch 2.13.0 CPU wheel as .venv.
+# (meteors 0.2.0, captum 0.9.0 and shap 0.48.0, a shap that installs beside meteors' numpy<2
+# on Python 3.11) with the same torch 2.13.0 CPU wheel as .venv, and the scikit-learn and skops of
+# .venv (Debian 12's scikit-learn 1.2.1) so that the peers load the very forest hsi-lime explains.
 #
 # The peers never become dependencies of the plugin: they live in their own virtual
 # environment, made WITHOUT --system-site-packages so that their pins (meteors wants
@@ -13,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=.venv-peers
-REQUIREMENTS="torch==2.13.0 meteors==0.2.0 captum==0.9.0 numpy<2"
+REQUIREMENTS="torch==2.13.0 meteors==0.2.0 captum==0.9.0 shap==0.48.0 scikit-learn==1.2.1 skops==0.11.0 numpy<2"
 stamp="$VENV/.hsi_lime_peers"
 
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$REQUIREMENTS" ]; then
@@ -33,5 +35,5 @@ pip_install() {
 pip_install "torch==2.13.0"
 # shellcheck disable=SC2086
 pip_install $REQUIREMENTS
-"$VENV/bin/python" -c "import torch, meteors, captum, numpy; print('hsi-lime bench: peers ready: torch', torch.__version__, 'meteors', meteors.__version__ if hasattr(meteors, '__version__') else '0.2.0', 'captum', captum.__version__, 'numpy', numpy.__version__)"
+"$VENV/bin/python" -c "import torch, meteors, captum, shap, sklearn, numpy; print('hsi-lime bench: peers ready: torch', torch.__version__, 'meteors', meteors.__version__ if hasattr(meteors, '__version__') else '0.2.0', 'captum', captum.__version__, 'shap', shap.__version__, 'scikit-learn', sklearn.__version__, 'numpy', numpy.__version__)"
 echo "$REQUIREMENTS" > "$stamp"

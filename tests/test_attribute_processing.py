@@ -60,9 +60,9 @@ def test_an_onnx_model_with_a_gradient_method_names_what_works(hsilime_provider,
     out = tmp_path / "out"
     out.mkdir()
     assert_fails_with(ALGORITHM, parameters(scene, out, MODEL=str(path), METHOD=1), (
-        "METHOD=1: an ONNX model gives no gradients here, so saliency cannot run on it; choose METHOD=3, or LIME or "
-        "Kernel SHAP (the explain algorithms), which only need the model's outputs, or load the model as TorchScript "
-        "or a Python recipe."
+        "METHOD=1: an ONNX model gives no gradients, so saliency cannot run on it; choose METHOD=3, or LIME or "
+        "Kernel SHAP (the explain algorithms), which only need the model's outputs, or load a differentiable model "
+        "(TorchScript or a Python recipe, in any input layout)."
     ), out)
     result, feedback = run_algorithm(ALGORITHM, parameters(scene, out, MODEL=str(path), METHOD=3, WINDOW="6"))
     assert result is not None, feedback.errors

@@ -156,7 +156,7 @@ CASES = [
     # --- the model
     Case("model-missing", lambda f, s: {"MODEL": str(f / "absent.pt")},
          "MODEL: the model file {folder}/absent.pt does not exist; choose an existing TorchScript file. ONNX models "
-         "(.onnx) and Python recipes (.py) work too."),
+         "(.onnx), scikit-learn models (.skops) and Python recipes (.py) work too."),
     Case("model-empty-file", lambda f, s: {"MODEL": _text_file(f / "empty.pt", "")},
          "MODEL: {folder}/empty.pt is empty (0 bytes): the model was not saved completely; export it again."),
     Case("model-corrupt-file", lambda f, s: {"MODEL": _text_file(f / "corrupt.pt", "PK\x03\x04 garbage")},
@@ -165,7 +165,8 @@ CASES = [
          "torch.jit.save(torch.jit.script(model), path) or torch.jit.trace, then choose that file."),
     Case("model-unknown-extension", lambda f, s: {"MODEL": _text_file(f / "model.h5", "weights")},
          "MODEL: cannot tell the format of {folder}/model.h5 from its extension '.h5'; name the file .pt or "
-         ".torchscript (TorchScript), .onnx (ONNX) or .py (Python recipe), or set \"format\" in its model card."),
+         ".torchscript (TorchScript), .onnx (ONNX), .skops (scikit-learn) or .py (Python recipe), or set \"format\" "
+         "in its model card."),
     Case("model-band-count-mismatch", lambda f, s: {"MODEL": make.torchscript(f, "m.pt", make.NanModel(), {
         "task": "regression", "targets": ["a", "b"], "input": {"bands": 12}})},
          "INPUT: the raster has 8 bands but " + SAME_BANDS.format(card="{folder}/m.json", takes=12,

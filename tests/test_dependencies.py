@@ -183,6 +183,12 @@ def test_requirements_ask_only_for_what_qgis_lacks():
     assert installer.requirements(False, qgis, include_dask=True) == [
         "torch", "spyndex", "captum", "dask", "distributed"
     ]
+    assert installer.requirements(True, qgis, include_skops=True) == [
+        "torch", "spyndex", "captum", "onnxruntime", "skops"
+    ]
+    assert installer.requirements(False, {**qgis, "skops": ("skops", "0.11.0")}, include_skops=True) == [
+        "torch", "spyndex", "captum"
+    ]
     assert installer.requirements(False, {}) == [
         "torch", "spyndex", "captum", "rasterio", "geopandas", "scikit-image", "scipy", "pandas", "matplotlib"
     ]

@@ -6,6 +6,7 @@ the repository on PYTHONPATH (what ``pip install .`` gives a real worker: the en
 package ``hsi_lime_plugin``), while QGIS imports the engine as ``hsi_lime.hsi_lime_plugin``: the task must
 reach the workers by its top-level name and the scheduler must never need the engine.
 """
+import json
 import os
 import signal
 import time
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import rasterio
+import torch
 
 from helpers.cluster import dask_cluster, stop
 from helpers.scene import write_band_model
@@ -143,3 +145,33 @@ def _first_busy_worker(client, run, timeout: float = 120.0) -> str:
         assert run.poll() is None, "the run ended before any unit reached a worker"
         time.sleep(0.05)
     raise AssertionError(f"no worker started a unit within {timeout} s")
+
+
+class _PixelBands(torch.nn.Module):
+    """Per pixel: 'low' the mean of bands 0-2, 'high' the square of band 5 (a pixel model)."""
+
+    def forward(self, spectra: torch.Tensor) -> torch.Tensor:
+        return torch.stack([spectra[:, :3].mean(dim=1), spectra[:, 5] ** 2], dim=1)
+
+
+def test_per_pixel_maps_on_a_dask_cluster(cluster, inputs, tmp_path):
+    """explain_fields' spectral maps of tiles: each worker explains its tiles' pixels and sends their maps back;
+    the map, the dominant superbands and the table equal those of this process."""
+    model = tmp_path / "pixels.pt"
+    torch.jit.save(torch.jit.script(_PixelBands()), str(model))
+    model.with_suffix(".json").write_text(json.dumps({"targets": ["low", "high"],
+                                                      "input": {"layout": "pixels", "scale": 1e-4}}))
+    options = dict(units="tiles", tile_size=8, kind="spectral", band_groups="a=i0-i2; b=i3-i4; c=i5-i7",
+                   method="kernelshap", n_samples=16, device="cpu")
+    for where, scheduler in (("here", None), ("there", cluster)):
+        folder = tmp_path / where
+        run_fields(str(inputs["tiles"]), str(model), **options, dask_scheduler=scheduler,
+                   output_table=str(folder / "table.csv"), output_map=str(folder / "map.tif"),
+                   output_dominant=str(folder / "dominant.tif"))
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "there" / "table.csv"),
+                                  pd.read_csv(tmp_path / "here" / "table.csv"), check_exact=False, atol=1e-6, rtol=0)
+    for name in ("map.tif", "dominant.tif"):
+        with rasterio.open(tmp_path / "here" / name) as a, rasterio.open(tmp_path / "there" / name) as b:
+            assert a.descriptions == b.descriptions and a.count == b.count
+            np.testing.assert_allclose(b.read(), a.read(), atol=1e-6, rtol=0)
+            assert (a.read() != a.nodata).any()

@@ -119,9 +119,9 @@ def test_an_onnx_model_refuses_gradient_methods(planted):
     with pytest.raises(HsiLimeError) as raised:
         attribute(model, image, method="saliency", device="cpu")
     assert str(raised.value) == (
-        "method='saliency': an ONNX model gives no gradients here, so saliency cannot run on it; choose "
+        "method='saliency': an ONNX model gives no gradients, so saliency cannot run on it; choose "
         "method='occlusion', or LIME or Kernel SHAP (the explain algorithms), which only need the model's outputs, "
-        "or load the model as TorchScript or a Python recipe."
+        "or load a differentiable model (TorchScript or a Python recipe, in any input layout)."
     )
     assert attribute(model, image, method="occlusion", window=2, device="cpu").values.shape == (T, C, H, W)
 

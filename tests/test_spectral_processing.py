@@ -1,7 +1,11 @@
 """hsilime:explain_spectral through processing.run and qgis_process: outputs, table layers, bad-input messages."""
 
+import json
+
 import numpy as np
 import pytest
+import rasterio
+import torch
 from helpers import NO_QGIS
 
 pytest.importorskip("qgis.core", reason=NO_QGIS)
@@ -297,3 +301,43 @@ def test_table_output_chains_into_another_algorithm_in_a_model(hsilime_provider,
     rows = read_table(results[destination])
     assert list(rows["feature"]) == ["high", "high"]
     assert list(rows["target"]) == ["high", "low"]
+
+
+class _PixelBands(torch.nn.Module):
+    """Per pixel: 'low' the mean of bands 0-1, 'high' the mean of bands 4-5 (a pixel model)."""
+
+    def forward(self, spectra: torch.Tensor) -> torch.Tensor:
+        return torch.stack([spectra[:, 0:2].mean(dim=1), spectra[:, 4:6].mean(dim=1)], dim=1)
+
+
+def test_maps_of_each_pixel_load_styled_with_the_superbands_named(hsilime_provider, scene, tmp_path):
+    """OUTPUT_MAP (band per target and superband) on the diverging ramp, OUTPUT_DOMINANT as paletted classes named
+    by the superbands, each loaded into the project and saved as the file's default style."""
+    import processing
+    from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer
+
+    model = tmp_path / "pixels.pt"
+    torch.jit.save(torch.jit.script(_PixelBands()), str(model))
+    model.with_suffix(".json").write_text(json.dumps({"targets": ["low", "high"],
+                                                      "input": {"layout": "pixels", "scale": 1e-4}}))
+    project = QgsProject.instance()
+    before = set(project.mapLayers())
+    parameters = {"INPUT": str(scene.raster), "MODEL": str(model), "BAND_GROUPS": GROUPS, "METHOD": 1,
+                  "N_SAMPLES": 16, "KEEP_UNGROUPED": True, "OUTPUT_TABLE": str(tmp_path / "table.csv"),
+                  "OUTPUT_MAP": str(tmp_path / "map.tif"), "OUTPUT_DOMINANT": str(tmp_path / "dominant.tif")}
+    results = processing.runAndLoadResults(ALGORITHM, parameters, feedback=RecordingFeedback())
+    loaded = {layer.source(): layer for key, layer in project.mapLayers().items() if key not in before}
+    try:
+        assert results["OUTPUT_MAP"] == str(tmp_path / "map.tif")
+        dominant = loaded[str(tmp_path / "dominant.tif")]
+        assert isinstance(dominant.renderer(), QgsPalettedRasterRenderer)
+        assert [c.label for c in dominant.renderer().classes()] == ["none raises the prediction", "low", "mid", "high"]
+        saved = QgsRasterLayer(str(tmp_path / "dominant.tif"), "again", "gdal")  # its .qml beside it
+        assert isinstance(saved.renderer(), QgsPalettedRasterRenderer)
+        assert (tmp_path / "map.qml").is_file()
+        with rasterio.open(tmp_path / "dominant.tif") as dataset:
+            values = dataset.read()
+        valid = values[0] != 255
+        assert (values[0][valid] == 1).all() and (values[1][valid] == 3).all()  # low reads low, high reads high
+    finally:
+        project.removeMapLayers([layer.id() for layer in loaded.values()])

@@ -42,12 +42,15 @@ from ..settings import AttributeSettings
 
 
 def check_gradient_model(model, method: str) -> None:
-    """Refuse a method that needs gradients on a model that gives none (ONNX), naming the methods that work."""
-    if model.format == "onnx" and not registry_method(method).runs_on_onnx:
+    """Refuse a method that needs gradients on a model that gives none (ONNX, scikit-learn), naming the methods
+    that work."""
+    if registry_method(method).needs_gradients and not model.differentiable:
+        kind = "a scikit-learn" if model.format == "skops" else "an ONNX"
         raise HsiLimeError(
-            f"{arg('method', method)}: an ONNX model gives no gradients here, so {method} cannot run on it; "
+            f"{arg('method', method)}: {kind} model gives no gradients, so {method} cannot run on it; "
             f"choose {arg('method', 'occlusion')}, or LIME or Kernel SHAP (the explain algorithms), which only "
-            "need the model's outputs, or load the model as TorchScript or a Python recipe."
+            "need the model's outputs, or load a differentiable model (TorchScript or a Python recipe, in any "
+            "input layout)."
         )
 
 

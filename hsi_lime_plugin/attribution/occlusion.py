@@ -74,6 +74,7 @@ class WindowPerturbation:
         self.buffer = torch.empty((batch, channels, height, width), dtype=inputs.dtype, device=inputs.device,
                                   memory_format=memory_format)
         self.empty = torch.zeros((batch, 6), dtype=torch.long, device=inputs.device)
+        self.kept_pixels = None
 
     def with_memory_format(self, memory_format) -> "WindowPerturbation":
         return WindowPerturbation(self.inputs, self.base, self.batch, memory_format)
@@ -87,7 +88,9 @@ class WindowPerturbation:
     def images(self, samples: torch.Tensor) -> torch.Tensor:
         bounds = self.empty.clone()
         bounds[: samples.shape[0]] = samples
-        torch.where(self.masks(bounds), self.baseline[None], self.inputs[None], out=self.buffer)
+        inside = self.masks(bounds)
+        torch.where(inside, self.baseline[None], self.inputs[None], out=self.buffer)
+        self.kept_pixels = (~inside.all(dim=1, keepdim=True)).to(self.inputs.dtype)  # a window over every band removes the pixel
         return self.buffer
 
 

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from ..outputs.atomic import atomic_output
-from .scene import DEMO_FEATURES, DEMO_TARGETS, REFLECTANCE_SCALE, WAVELENGTHS, DemoScene, feature_bands
+from .scene import DEMO_TARGETS, REFLECTANCE_SCALE, WAVELENGTHS, DemoScene, feature_bands
 
 if TYPE_CHECKING:
     from . import DemoPaths

@@ -1,7 +1,9 @@
 """Models: load a model file with its card and call it as ``batch -> (batch, targets)``.
 
-* :mod:`.card`: the model card (task, targets, input scaling, size, wavelengths), validated;
+* :mod:`.card`: the model card (task, targets, input layout, scaling, size, wavelengths), validated;
 * :mod:`.formats`: reading model files (TorchScript, ONNX, Python recipes; pickles refused);
+* :mod:`.scikit`: scikit-learn models saved with skops (trusted types; the card from the estimator);
+* :mod:`.layouts`: how a model that takes spectra (``pixels``, ``mean_spectrum``) answers for images;
 * :mod:`.explainable`: :class:`~.explainable.ExplainableModel` (the card's preprocessing split around
   the perturbation) and :func:`~.explainable.load_model`;
 * :mod:`.resampling`: a raster of one sensor read as the bands the model was trained on;

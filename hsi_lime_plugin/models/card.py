@@ -16,7 +16,8 @@ segmentation only)::
     {"format": "onnx",
      "task": "segmentation",
      "targets": ["soil", "crop", "water"],
-     "input": {"bands": 5,
+     "input": {"layout": "image",
+               "bands": 5,
                "wavelengths": [490.0, 560.0, 665.0, 705.0, 842.0],
                "scale": 0.0001,
                "offset": 0.0,
@@ -26,12 +27,18 @@ segmentation only)::
                "size": [256, 256],
                "interpolation": "bilinear",
                "spectral_resampling": "linear"},
-     "output": {"activation": "softmax", "reduction": "soft", "class_axis": 1},
+     "output": {"activation": "softmax", "reduction": "soft", "class_axis": 1, "name": "scores"},
      "description": "any other top-level field is kept as information"}
+
+A per-pixel classifier saved with skops needs only what the estimator cannot say (its task,
+classes and band count come from the estimator itself)::
+
+    {"targets": ["roof", "pavement", "grass", "tree", "soil", "water"],
+     "input": {"wavelengths": [418.2, 423.9, ...], "scale": 0.0001}}
 
 Fields
 ------
-format : {"torchscript", "onnx", "python"}
+format : {"torchscript", "onnx", "python", "skops"}
     The model file's format; checked against the file (optional).
 task : {"regression", "classification", "segmentation"}
     Regression: one output per target. Classification: one score per class.
@@ -40,6 +47,19 @@ task : {"regression", "classification", "segmentation"}
 targets : list of str
     One name per output in output order; the class names for classification and
     segmentation.
+input.layout : {"image", "pixels", "mean_spectrum"}
+    What the model takes. ``image`` (the default for TorchScript, Python recipes and ONNX
+    models with a rank-4 input): a batch of images (batch, bands, height, width).
+    ``pixels`` (the default for scikit-learn models and ONNX models with a rank-2 input,
+    such as sklearn-onnx exports): spectra (N, bands) -> (N, outputs), one row per pixel;
+    the prediction for a region (a field, a tile, the raster) is the mean over its valid
+    pixels of the outputs (after ``output.activation``: of the values for regression, of
+    the probabilities for classification). ``mean_spectrum``: the model takes a region's
+    mean spectrum (1, bands) -> (1, outputs), as field-mean models do (the random forests
+    of the HYPERVIEW challenge); removing pixels (a spatial explanation) removes them from
+    that mean, while switching off bands sets those bands of every pixel to the baseline.
+    ``input.size``, ``input.pad_to_square``, ``input.interpolation`` and the task
+    ``segmentation`` are for images only.
 input.bands : int
     The number of bands the model takes.
 input.wavelengths : list of float
@@ -69,6 +89,11 @@ output.reduction : {"soft", "hard"}
 output.class_axis : int
     The class axis of a classification or segmentation output (default 1; -1 for
     channels-last outputs).
+output.name : str
+    ONNX models: the output to explain, by name. Without it a model with one output gives
+    that output; one with several (sklearn-onnx gives a label and the probabilities) gives
+    the output whose name holds "prob" for classification, else its only floating-point
+    output.
 
 Every field is checked, and a wrong one is named in the error.
 """
@@ -83,17 +108,21 @@ from typing import Any
 
 from ..errors import HsiLimeError, arg
 
-FORMATS = ("torchscript", "onnx", "python")
+FORMATS = ("torchscript", "onnx", "python", "skops")
 TASKS = ("regression", "classification", "segmentation")
 INTERPOLATIONS = ("bilinear", "nearest")
 SPECTRAL_RESAMPLINGS = ("linear", "refuse")
 ACTIVATIONS = ("none", "softmax", "sigmoid")
 REDUCTIONS = ("soft", "hard")
+#: What a model takes (``input.layout``): images, pixel spectra, or a region's mean spectrum.
+LAYOUTS = ("image", "pixels", "mean_spectrum")
+#: The input fields that describe images, refused for the spectral layouts.
+IMAGE_FIELDS = ("pad_to_square", "size", "interpolation")
 INPUT_FIELDS = (
-    "bands", "wavelengths", "scale", "offset", "mean", "std", "pad_to_square", "size", "interpolation",
+    "layout", "bands", "wavelengths", "scale", "offset", "mean", "std", "pad_to_square", "size", "interpolation",
     "spectral_resampling",
 )
-OUTPUT_FIELDS = ("activation", "reduction", "class_axis")
+OUTPUT_FIELDS = ("activation", "reduction", "class_axis", "name")
 STRUCTURAL_FIELDS = ("format", "task", "targets", "input", "output")
 #: Fields that would make a card run code or load files. Cards are data: hsi-lime never
 #: executes or opens anything a card names, so a card that asks for it is refused rather
@@ -127,7 +156,11 @@ class ModelCard:
         (height, width) the model takes, or None for the raster's native size.
     source : str
         Where the card came from (for messages).
-    format : {"torchscript", "onnx", "python"} or None
+    format : {"torchscript", "onnx", "python", "skops"} or None
+    layout : {"image", "pixels", "mean_spectrum"} or None
+        What the model takes; None: the format's default (:attr:`ExplainableModel.layout`).
+    output_name : str or None
+        The ONNX output to explain.
     wavelengths : tuple of float or None
         Band centres in nm the model was trained on.
     mean, std : tuple of float or None
@@ -158,6 +191,8 @@ class ModelCard:
     activation: str = "none"
     reduction: str | None = None
     class_axis: int = 1
+    layout: str | None = None
+    output_name: str | None = None
 
     @property
     def n_bands(self) -> int | None:
@@ -193,7 +228,8 @@ class ModelCard:
             raise fail("input.scale", "is 0", "give the factor that maps raw values to model input")
         mean, std = _read_statistics(model_input, n_bands, fail)
         pad, size = _read_geometry(model_input, fail)
-        activation, reduction, class_axis = _read_output(card, task, fail)
+        layout = _read_layout(model_input, task, fail)
+        activation, reduction, class_axis, output_name = _read_output(card, task, fail)
         return cls(
             targets=list(targets),
             task=task,
@@ -215,6 +251,8 @@ class ModelCard:
             activation=activation,
             reduction=reduction,
             class_axis=class_axis,
+            layout=layout,
+            output_name=output_name,
         )
 
 
@@ -315,8 +353,27 @@ def _read_geometry(model_input: dict, fail) -> tuple[bool, tuple[int, int] | Non
     return pad, (size[0], size[1])
 
 
-def _read_output(card: dict, task: str, fail) -> tuple[str, str | None, int]:
-    """``output.activation``, ``output.reduction`` (segmentation only) and ``output.class_axis``."""
+def _read_layout(model_input: dict, task: str, fail) -> str | None:
+    """``input.layout``; the image fields and the segmentation task are refused for the spectral layouts."""
+    layout = model_input.get("layout")
+    if layout is None:
+        return None
+    if layout not in LAYOUTS:
+        raise fail("input.layout", f"is {layout!r}", f"use one of {', '.join(LAYOUTS)}")
+    if layout != "image":
+        for name in IMAGE_FIELDS:
+            if name in model_input:
+                raise fail(f"input.{name}", f"is given for layout '{layout}'",
+                           "remove it: it describes the images an image model takes")
+        if task == "segmentation":
+            raise fail("task", f"is 'segmentation' for layout '{layout}'",
+                       "a per-pixel classifier is 'classification': its region prediction is the mean of its "
+                       "probabilities, the share of the region each class takes")
+    return layout
+
+
+def _read_output(card: dict, task: str, fail) -> tuple[str, str | None, int, str | None]:
+    """``output.activation``, ``output.reduction`` (segmentation only), ``output.class_axis`` and ``output.name``."""
     model_output = _section(card, "output", OUTPUT_FIELDS, fail)
     activation = _choice(model_output, "activation", ACTIVATIONS, "none", "output.", fail)
     reduction = model_output.get("reduction")
@@ -330,7 +387,10 @@ def _read_output(card: dict, task: str, fail) -> tuple[str, str | None, int]:
             "output.class_axis", f"is {class_axis!r}",
             "give the axis of the classes as a non-zero integer (1 for batch x classes x ..., -1 for channels last)",
         )
-    return activation, reduction, class_axis
+    name = model_output.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise fail("output.name", f"is {name!r}", "give the name of the model output to explain, as text")
+    return activation, reduction, class_axis, name
 
 
 def _section(card: dict, name: str, known: tuple[str, ...], fail) -> dict:
@@ -377,23 +437,33 @@ def card_path_for(model_path: str | Path) -> Path:
 
 def parse_card_text(text: str | bytes, source: str) -> ModelCard:
     """Parse and validate a card given as JSON text (a sidecar file's or an embedded card's)."""
+    return ModelCard.from_dict(parse_card_json(text, source), source)
+
+
+def parse_card_json(text: str | bytes, source: str) -> Any:
+    """The JSON of a card, parsed but not yet validated (a scikit-learn model's card is completed from the
+    estimator first)."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
             raise HsiLimeError(f"{arg('model')}: the model card {source} is not UTF-8 text; save it as UTF-8 JSON.") from None
     try:
-        parsed = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise HsiLimeError(
             f"{arg('model')}: the model card {source} is not valid JSON (line {error.lineno}, column {error.colno}: "
             f"{error.msg}); fix the card."
         ) from None
-    return ModelCard.from_dict(parsed, source)
 
 
 def read_card_file(path: str | Path) -> ModelCard:
     """Read and validate a sidecar card JSON file."""
+    return ModelCard.from_dict(read_card_json(path), str(path))
+
+
+def read_card_json(path: str | Path) -> Any:
+    """A sidecar card JSON file, parsed but not yet validated."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -401,4 +471,4 @@ def read_card_file(path: str | Path) -> ModelCard:
         raise HsiLimeError(f"{arg('model')}: the model card {path} cannot be read ({error.strerror}).") from None
     except UnicodeDecodeError:
         raise HsiLimeError(f"{arg('model')}: the model card {path} is not UTF-8 text; save it as UTF-8 JSON.") from None
-    return parse_card_text(text, str(path))
+    return parse_card_json(text, str(path))

@@ -58,13 +58,22 @@ def choose_batch_size(bytes_per_sample: int, n_samples: int, device: torch.devic
     (``torch.cuda.mem_get_info``); on the CPU it is :data:`CPU_BATCH_BUDGET`. The result
     lies in ``[1, min(MAX_BATCH_SIZE, n_samples)]``.
     """
+    size = batch_budget(device) // max(1, bytes_per_sample * ACTIVATION_FACTOR)
+    return int(max(1, min(size, MAX_BATCH_SIZE, n_samples)))
+
+
+def batch_budget(device: torch.device) -> int:
+    """Bytes one batch and the model's activations on it may take on ``device`` (see :func:`choose_batch_size`)."""
     if device.type == "cuda":
         free, _total = torch.cuda.mem_get_info(device)
-        budget = int(free * CUDA_BATCH_FRACTION)
-    else:
-        budget = CPU_BATCH_BUDGET
-    size = budget // max(1, bytes_per_sample * ACTIVATION_FACTOR)
-    return int(max(1, min(size, MAX_BATCH_SIZE, n_samples)))
+        return int(free * CUDA_BATCH_FRACTION)
+    return CPU_BATCH_BUDGET
+
+
+def rows_per_call(bytes_per_row: int, device: torch.device) -> int:
+    """How many spectra a model that takes spectra gets per call: the batch budget over the bytes of one
+    spectrum and its activations (at least one)."""
+    return int(max(1, batch_budget(device) // max(1, bytes_per_row * ACTIVATION_FACTOR)))
 
 
 _THREADS_LOCK = threading.RLock()

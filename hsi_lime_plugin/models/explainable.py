@@ -13,6 +13,16 @@ preprocessing is split in two around the perturbation:
   then the spatial part (pad to square, resize), the network, and the output part
   (activation; for segmentation, the reduction of the score map to one value per class).
 
+The model's input layout (``input.layout`` in the card, :mod:`hsi_lime_plugin.models.layouts`)
+stays inside ``__call__``: every method perturbs images, and a model that takes spectra
+answers for each image with the mean of its per-pixel outputs over the image's valid pixels
+(``pixels``) or its output on the mean spectrum of the pixels an image keeps
+(``mean_spectrum``). The valid pixels are those of the image the model was prepared for
+(:meth:`ExplainableModel.on_image`, called by
+:func:`~hsi_lime_plugin.models.preparation.prepare_image`, returns a copy bound to them);
+which pixels a perturbed image keeps, the evaluator says (``kept_pixels``), because a removed
+pixel cannot be told apart from a pixel whose value is 0 in model units.
+
 What "absent" means, and why the normalisation is split as it is
 ----------------------------------------------------------------
 The model input is ``(R (x * scale + offset) - mean) / std`` with ``R`` the
@@ -48,10 +58,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .device import resolve_device
+import copy
+
+from .device import resolve_device, rows_per_call
 from ..errors import HsiLimeError, arg, plural
-from .card import ModelCard, card_path_for, parse_card_text, read_card_file
+from .card import FORMATS, ModelCard, card_path_for, parse_card_text, read_card_json
 from .formats import detect_format, load_network
+from .layouts import kept_mean, pixel_index, pixel_spectra
 from ..reporting import Reporter, reporter_or_default
 from .resampling import (
     WAVELENGTH_TOLERANCE,
@@ -63,18 +76,28 @@ from .resampling import (
 
 
 
+#: Spectra that always go through a spectra model in one call (fewer than any batch budget allows).
+FEW_ROWS = 4096
+#: How a failing spectra model's input is described, and the card fields to check.
+SPECTRA = "spectra in model input units after the preprocessing of the model card"
+SPECTRA_FIELDS = "'input.bands' and 'input.layout'"
+
+
 class ExplainableModel:
     """A model plus its card, callable on batches in perturbation space.
 
     Parameters
     ----------
     network : callable
-        Maps a float tensor (B, C', H', W') in model input units to its output.
+        Maps a float tensor in model input units to its output: images (B, C', H', W') for
+        the ``image`` layout, spectra (N, C') for ``pixels`` and ``mean_spectrum``.
     card : ModelCard
     device : torch.device
     device_note : str
         Which device runs the model and why (logged by the caller).
-    model_format : {"torchscript", "onnx", "python"} or None
+    model_format : {"torchscript", "onnx", "python", "skops"} or None
+    layout : {"image", "pixels", "mean_spectrum"} or None
+        What the network takes; None: the card's ``input.layout``, else ``image``.
     """
 
     def __init__(
@@ -84,17 +107,35 @@ class ExplainableModel:
         device: torch.device,
         device_note: str = "",
         model_format: str | None = None,
+        layout: str | None = None,
     ):
         self.network = network
         self.card = card
         self.device = device
         self.device_note = device_note
         self.format = model_format
+        self.layout = layout or card.layout or "image"
         self._n_bands: int | None = None
         self._resampling: torch.Tensor | None = None  # (card bands, raster bands)
         self._band_mean: torch.Tensor | None = None  # (raster bands, 1, 1), subtracted in prepare
-        self._correction: torch.Tensor | None = None  # (card bands, 1, 1), added after resampling
-        self._inverse_std: torch.Tensor | None = None  # (card bands, 1, 1)
+        self._correction: torch.Tensor | None = None  # (card bands,), added after resampling
+        self._inverse_std: torch.Tensor | None = None  # (card bands,)
+        self._valid: torch.Tensor | None = None  # (H, W) bool: the valid pixels of the image prepared for
+        self._pixels: torch.Tensor | None = None  # their flat indices (spectral layouts)
+
+    @property
+    def differentiable(self) -> bool:
+        """Whether gradients flow through the model (TorchScript and Python recipes, in any layout; not ONNX,
+        not scikit-learn)."""
+        return self.format not in ("onnx", "skops") and getattr(self.network, "differentiable", True)
+
+    def on_image(self, valid: np.ndarray | None) -> "ExplainableModel":
+        """A copy bound to the valid pixels (H, W) of the image it will explain (None: every pixel); the
+        network and the band set-up are shared. The spectral layouts average over those pixels only."""
+        bound = copy.copy(self)
+        bound._valid = None if valid is None else torch.as_tensor(np.asarray(valid, dtype=bool), device=self.device)
+        bound._pixels = None if valid is None else pixel_index(bound._valid)
+        return bound
 
     @property
     def target_names(self) -> list[str] | None:
@@ -177,8 +218,8 @@ class ExplainableModel:
     def _set_up(self, n_bands: int, resampling: np.ndarray | None, raster: np.ndarray | None) -> None:
         card = self.card
         n_card = resampling.shape[0] if resampling is not None else n_bands
-        as_tensor = lambda values: torch.as_tensor(  # noqa: E731
-            np.asarray(values, dtype=np.float32).reshape(-1, 1, 1), device=self.device
+        as_tensor = lambda values, shape=(-1,): torch.as_tensor(  # noqa: E731
+            np.asarray(values, dtype=np.float32).reshape(shape), device=self.device
         )
         self._resampling = None if resampling is None else torch.as_tensor(
             resampling, dtype=torch.float32, device=self.device
@@ -193,7 +234,7 @@ class ExplainableModel:
                 correction = resampling @ band_mean - mean
                 if np.any(np.abs(correction) > 0):
                     self._correction = as_tensor(correction)
-            self._band_mean = as_tensor(band_mean)
+            self._band_mean = as_tensor(band_mean, (-1, 1, 1))
         if card.std is not None:
             self._inverse_std = as_tensor(1.0 / np.broadcast_to(np.asarray(card.std, dtype=np.float64), (n_card,)))
         self._n_bands = n_bands
@@ -209,14 +250,22 @@ class ExplainableModel:
             image = image - self._band_mean
         return image
 
-    def model_input(self, batch: torch.Tensor) -> torch.Tensor:
-        """A perturbed batch (B, C, H, W) -> what the network takes: resampled, standardised, padded, resized."""
+    def spectral_input(self, values: torch.Tensor, rows: bool = False) -> torch.Tensor:
+        """Perturbation space -> the card's bands in model input units: resampled and standardised, on
+        images (B, C, H, W) or, with ``rows``, on spectra (N, C)."""
+        shape = (-1,) if rows else (-1, 1, 1)
         if self._resampling is not None:
-            batch = torch.einsum("kc,bchw->bkhw", self._resampling, batch)
+            values = values @ self._resampling.T if rows else torch.einsum("kc,bchw->bkhw", self._resampling, values)
         if self._correction is not None:
-            batch = batch + self._correction
+            values = values + self._correction.view(shape)
         if self._inverse_std is not None:
-            batch = batch * self._inverse_std
+            values = values * self._inverse_std.view(shape)
+        return values
+
+    def model_input(self, batch: torch.Tensor) -> torch.Tensor:
+        """A perturbed batch (B, C, H, W) -> what an image network takes: resampled, standardised, padded,
+        resized."""
+        batch = self.spectral_input(batch)
         if self.card.pad_to_square:
             height, width = batch.shape[-2:]
             side = max(height, width)
@@ -229,37 +278,78 @@ class ExplainableModel:
                 batch = F.interpolate(batch, size=self.card.size, mode="bilinear", align_corners=False)
         return batch
 
-    def __call__(self, batch: torch.Tensor) -> torch.Tensor:
-        """A perturbed batch (B, C, H, W) in perturbation space -> outputs (B, T)."""
+    def __call__(self, batch: torch.Tensor, kept_pixels: torch.Tensor | None = None) -> torch.Tensor:
+        """A perturbed batch (B, C, H, W) in perturbation space -> outputs (B, T).
+
+        ``kept_pixels`` (B, 1, H, W), 1 where a perturbed image keeps a pixel and 0 where it removed it, is
+        what the ``mean_spectrum`` layout averages over (None: every pixel kept); the other layouts see
+        removed pixels at the baseline, as they are in the batch.
+        """
+        if self.layout != "image":
+            return self._spectral_layout(batch, kept_pixels)
         height, width = batch.shape[-2:]
         inputs = self.model_input(batch)
+        output = self._run_network(inputs, "the raster after the preprocessing of the model card "
+                                   f"{self.card.source}", "'input.bands', 'input.size' and 'input.pad_to_square'")
+        if self.card.task == "segmentation":
+            return self._reduce_segmentation(output, height, width)
+        return self._per_row(output)
+
+    def _spectral_layout(self, batch: torch.Tensor, kept_pixels: torch.Tensor | None) -> torch.Tensor:
+        """(B, C, H, W) -> (B, T) for a model that takes spectra: the mean of the per-pixel outputs over the
+        valid pixels (``pixels``), or the output on the mean spectrum of the kept valid pixels."""
+        if self._valid is not None and tuple(self._valid.shape) != tuple(batch.shape[-2:]):
+            raise HsiLimeError(
+                f"{arg('image')}: the model was prepared for an image of {tuple(self._valid.shape)} pixels but got a "
+                f"batch of {tuple(batch.shape[-2:])}; prepare it for this image (prepare_image)."
+            )
+        if self.layout == "pixels":
+            spectra = pixel_spectra(batch, self._pixels)  # (B, P, C)
+            outputs = self.pixel_outputs(spectra.reshape(-1, spectra.shape[-1]))
+            return outputs.reshape(spectra.shape[0], spectra.shape[1], -1).mean(dim=1)
+        return self.pixel_outputs(kept_mean(batch, self._valid, kept_pixels))
+
+    def pixel_outputs(self, spectra: torch.Tensor) -> torch.Tensor:
+        """Spectra (N, C) in perturbation space -> the model's outputs (N, T) after the card's activation,
+        the network called on at most :func:`~hsi_lime_plugin.models.device.rows_per_call` spectra at once."""
+        inputs = self.spectral_input(spectra, rows=True)
+        rows = inputs.shape[0]
+        step = rows if rows <= FEW_ROWS else rows_per_call(inputs.shape[-1] * inputs.element_size(), self.device)
+        if step >= rows:  # the common case, called once per perturbed batch: no list, no concatenation
+            return self._per_row(self._run_network(inputs, f"{SPECTRA} {self.card.source}", SPECTRA_FIELDS))
+        parts = [self._run_network(inputs[start:start + step], f"{SPECTRA} {self.card.source}", SPECTRA_FIELDS)
+                 for start in range(0, rows, step)]
+        return self._per_row(torch.cat(parts))
+
+    def _run_network(self, inputs: torch.Tensor, what: str, fields: str) -> torch.Tensor:
+        """The network's first output on ``inputs`` as a float32 tensor; its failure told in one line."""
         try:
             output = self.network(inputs)
         except HsiLimeError:
             raise
         except Exception as error:  # noqa: BLE001 (whatever the model raises is the model's failure, told in one line)
             raise HsiLimeError(
-                f"{arg('model')}: the model failed on a batch of shape {tuple(inputs.shape)} (the raster after the "
-                f"preprocessing of the model card {self.card.source}): {_model_error(error)}; check 'input.bands', "
-                "'input.size' and 'input.pad_to_square' in the card against what the model takes."
+                f"{arg('model')}: the model failed on a batch of shape {tuple(inputs.shape)} ({what}): "
+                f"{_model_error(error)}; check {fields} in the card against what the model takes."
             ) from None
         if isinstance(output, (tuple, list)):
             output = output[0]
         if isinstance(output, np.ndarray):
             output = torch.from_numpy(output)
-        output = output.to(torch.float32)
-        if self.card.task == "segmentation":
-            return self._reduce_segmentation(output, height, width)
+        return output if output.dtype == torch.float32 else output.to(torch.float32)
+
+    def _per_row(self, output: torch.Tensor) -> torch.Tensor:
+        """(B, T) outputs after the activation, from a (B,) or (B, T) output; anything else is refused."""
         if output.ndim == 1:
             output = output[:, None]
-        if sum(size > 1 for size in output.shape[1:]) > 1:
+        if output.ndim > 2 and sum(size > 1 for size in output.shape[1:]) > 1:
             raise HsiLimeError(
                 f"{arg('model')}: the model returns outputs of shape {tuple(output.shape)} for a batch of "
                 f"{output.shape[0]}; a {self.card.task} model must return (batch, targets), one value per target "
                 "(for a score per pixel, set \"task\": \"segmentation\" in the model card)."
             )
         output = self._activate(output)
-        return output.reshape(output.shape[0], -1)
+        return output if output.ndim == 2 else output.reshape(output.shape[0], -1)
 
     def _class_axis(self, output: torch.Tensor) -> int:
         axis = self.card.class_axis
@@ -306,9 +396,11 @@ class ExplainableModel:
         what = {"classification": "classes", "segmentation": "classes"}.get(self.card.task, "targets")
         extra = f", {self.card.reduction} reduction" if self.card.task == "segmentation" else ""
         activation = f", {self.card.activation} on the output" if self.card.activation != "none" else ""
+        layout = {"pixels": ", per pixel (a region's prediction: the mean over its valid pixels)",
+                  "mean_spectrum": ", on a region's mean spectrum"}.get(self.layout, "")
         return (
             f"{arg('model')}: {self.format or 'callable'} model, card {self.card.source}: {self.card.task}, {what} "
-            f"{targets}{activation}{extra}"
+            f"{targets}{activation}{extra}{layout}"
         )
 
 
@@ -333,11 +425,13 @@ def load_model(
     ----------
     path : path-like
         A TorchScript file (``.pt``, ``.pth``, ``.ts``, ``.torchscript``, ``.jit``), an
-        ONNX file (``.onnx``, needs onnxruntime) or a Python recipe (``.py`` defining
-        ``load_model(device)`` and optionally ``MODEL_CARD``).
+        ONNX file (``.onnx``, needs onnxruntime; sklearn-onnx exports included), a
+        scikit-learn model saved with skops (``.skops``, needs skops) or a Python recipe
+        (``.py`` defining ``load_model(device)`` and optionally ``MODEL_CARD``).
     device : {"auto", "cpu", "cuda"}
         ``auto``: CUDA when torch sees a GPU, else the CPU; ``cuda`` without a GPU is an
-        error. ``ExplainableModel.device_note`` says what was picked and why.
+        error. ``ExplainableModel.device_note`` says what was picked and why. A
+        scikit-learn model runs on the CPU whatever is asked for, and the note says so.
     allow_python : bool
         Load Python recipes (running their code). Off by default.
     reporter : Reporter, optional
@@ -351,24 +445,29 @@ def load_model(
 
     The card is the sidecar JSON (same base name, ``.json``) if there is one, else the card
     embedded in the model file, else defaults (regression, targets ``t0``, ``t1``...,
-    native size, no scaling) with a warning that lists them. Pickled checkpoints
-    (``torch.save``) are refused.
+    native size, no scaling) with a warning that lists them; a scikit-learn model's card
+    starts from the estimator and the sidecar completes it
+    (:func:`~hsi_lime_plugin.models.scikit.merged_card`). Pickles (``torch.save``,
+    ``pickle.dump``, ``joblib.dump``) are refused with the commands that convert them.
     """
     path = Path(path)
     reporter = reporter_or_default(reporter)
     if not path.is_file():
         raise HsiLimeError(
-            f"{arg('model')}: the model file {path} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
-            "and Python recipes (.py) work too."
+            f"{arg('model')}: the model file {path} does not exist; choose an existing TorchScript file. ONNX models "
+            "(.onnx), scikit-learn models (.skops) and Python recipes (.py) work too."
         )
     if path.stat().st_size == 0:
         raise HsiLimeError(
             f"{arg('model')}: {path} is empty (0 bytes): the model was not saved completely; export it again."
         )
     sidecar_path = card_path_for(path)
-    sidecar = read_card_file(sidecar_path) if sidecar_path.is_file() and sidecar_path != path else None
-    model_format = detect_format(path, sidecar.format if sidecar else None)
-    torch_device, note = resolve_device(device)
+    sidecar = read_card_json(sidecar_path) if sidecar_path.is_file() and sidecar_path != path else None
+    hint = sidecar.get("format") if isinstance(sidecar, dict) else None
+    model_format = detect_format(path, hint if hint in FORMATS else None)
+    if sidecar is not None and model_format != "skops":
+        sidecar = ModelCard.from_dict(sidecar, str(sidecar_path))  # a wrong card fails before the model loads
+    torch_device, note = _device(device, model_format)
     loaded = load_network(path, model_format, torch_device, str(device), allow_python)
     card = _card(path, sidecar_path, sidecar, loaded, reporter)
     if card.format is not None and card.format != model_format:
@@ -376,14 +475,46 @@ def load_model(
             f"{arg('model')}: the model card {card.source} field 'format' is '{card.format}' but {path} is a {model_format} "
             f"model; fix 'format' or choose the right file."
         )
-    if loaded.note and model_format == "onnx":
+    layout = _layout(card, loaded, path)
+    if loaded.note and model_format in ("onnx", "skops"):
         note = f"{note}; {loaded.note}"
     reporter.info(note)
-    return ExplainableModel(loaded.network, card, torch_device, note, model_format)
+    return ExplainableModel(loaded.network, card, torch_device, note, model_format, layout)
+
+
+def _device(device, model_format: str) -> tuple[torch.device, str]:
+    """The device the model runs on and why: the one asked for, or the CPU for a scikit-learn model."""
+    if model_format == "skops":
+        return torch.device("cpu"), (f"device {device}: scikit-learn models run on the CPU, in batches, whatever "
+                                     f"{arg('device')} says")
+    return resolve_device(device)
+
+
+def _layout(card: ModelCard, loaded, path: Path) -> str:
+    """The model's input layout: the card's, checked against what the file implies, else the file's."""
+    if loaded.layout is not None and card.layout is not None and (card.layout == "image") != (loaded.layout == "image"):
+        takes = "images (batch, bands, height, width)" if loaded.layout == "image" else "spectra (pixels, bands)"
+        raise HsiLimeError(
+            f"{arg('model')}: the model card {card.source} field 'input.layout' is '{card.layout}', but {path} takes "
+            f"{takes}; fix 'input.layout' (image, pixels or mean_spectrum) or choose the right file."
+        )
+    if card.output_name is not None and loaded.format != "onnx":
+        raise HsiLimeError(
+            f"{arg('model')}: the model card {card.source} field 'output.name' chooses an ONNX model's output, but "
+            f"{path} is a {loaded.format} model; remove it."
+        )
+    if loaded.format == "onnx":
+        loaded.network.select_output(card.output_name, card.task)
+    return card.layout or loaded.layout or "image"
 
 
 def _card(path: Path, sidecar_path: Path, sidecar, loaded, reporter: Reporter) -> ModelCard:
-    """The model's card: the sidecar, else the one embedded in the model, else defaults with a warning."""
+    """The model's card: the sidecar, else the one embedded in the model, else defaults with a warning; for a
+    scikit-learn model the estimator's own card completed by the sidecar."""
+    if loaded.format == "skops":
+        from .scikit import merged_card
+
+        return ModelCard.from_dict(*merged_card(loaded.embedded_card, sidecar, str(sidecar_path)))
     if sidecar is not None:
         return sidecar
     embedded = loaded.embedded_card

@@ -1,8 +1,9 @@
-"""Read model files: TorchScript, ONNX and Python recipes; refuse pickles.
+"""Read model files: TorchScript, ONNX, Python recipes and scikit-learn (skops); refuse pickles.
 
-Each loader returns a :class:`LoadedNetwork`: a callable ``float batch (B, C, H, W) ->
-output`` on the requested torch device, the card text or dictionary embedded in the file
-(if any), and a sentence for the log saying what runs the model.
+Each loader returns a :class:`LoadedNetwork`: a callable ``float batch -> output`` on the
+requested torch device (images (B, C, H, W), or spectra (N, C) for the spectral layouts),
+the card text or dictionary embedded in the file (if any), the input layout the file
+implies (if it implies one), and a sentence for the log saying what runs the model.
 
 * **TorchScript** (``.pt``, ``.pth``, ``.ts``, ``.torchscript``, ``.jit``):
   ``torch.jit.load(map_location=device)``; an embedded card is the extra file
@@ -10,14 +11,26 @@ output`` on the requested torch device, the card text or dictionary embedded in 
 * **ONNX** (``.onnx``): onnxruntime, an optional dependency imported only here. The CUDA
   execution provider runs the model when the device is CUDA and onnxruntime has it; an
   explicit ``cuda`` without it is an error. An embedded card is the ``metadata_props``
-  entry ``model_card``. A model with a fixed batch size is fed in chunks of that size.
+  entry ``model_card``. A model with a fixed batch size is fed in chunks of that size. An
+  input of rank 2 (N, bands), as sklearn-onnx exports have, means the ``pixels`` layout.
+  The output explained is chosen by name (:meth:`OnnxNetwork.select_output`): the card's
+  ``output.name``, else the only output, else the probabilities for classification (the
+  output whose name holds "prob"), else the only floating-point output; sklearn-onnx's
+  first output, the label, is never taken. Probabilities exported as a sequence of maps
+  (sklearn-onnx's ZipMap, its default) are refused with the export option that gives one
+  array.
+* **scikit-learn** (``.skops``): :mod:`hsi_lime_plugin.models.scikit` (skops with an
+  explicit list of trusted types; the estimator runs on the CPU).
 * **Python recipe** (``.py``): a file defining ``load_model(device) -> torch.nn.Module``
   and optionally ``MODEL_CARD`` (a dictionary). Loading it runs its code, so it is only
   loaded when the caller allows it (``allow_python=True``; the algorithm parameter
   ``ALLOW_PYTHON_MODEL``).
-* **Pickled checkpoints** (``torch.save`` of a module or a state dict) are refused:
-  unpickling executes code, and a state dict has no architecture anyway. The message
-  explains how to export TorchScript or ONNX, or to write a recipe.
+* **Pickles** are refused: unpickling executes code. PyTorch checkpoints (``torch.save`` of a
+  module or a state dict, which has no architecture anyway) get the commands that export
+  TorchScript or ONNX, or the advice to write a recipe; scikit-learn pickles (``.pkl``,
+  ``.pickle``, ``.joblib``: dzetsaka's, KP Labs' HYPERVIEW forests) get the commands that
+  convert them to skops or to ONNX. A pickle's kind is told from the module names it
+  stores as text (searched in its bytes, never unpickled).
 """
 from __future__ import annotations
 
@@ -38,8 +51,14 @@ from .card import ONNX_CARD_KEY, TORCHSCRIPT_CARD_NAME
 TORCHSCRIPT_SUFFIXES = (".pt", ".pth", ".ts", ".torchscript", ".jit")
 ONNX_SUFFIXES = (".onnx",)
 PYTHON_SUFFIXES = (".py",)
-#: The pip command shown when onnxruntime is missing (the plugin's own environment when there is one).
-_PLUGIN_PYTHON = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "python"
+SKOPS_SUFFIXES = (".skops",)
+#: Pickles by their usual names (scikit-learn's, joblib's): refused, with the commands that convert them.
+PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
+#: Bytes of a pickle scanned for the module names it mentions.
+PICKLE_SCAN_BYTES = 1 << 20
+#: The Python of the pip commands shown when an optional package is missing (the plugin's own
+#: environment when there is one, in the plugin's folder above the engine).
+_PLUGIN_PYTHON = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "python"
 
 
 @dataclass
@@ -49,14 +68,18 @@ class LoadedNetwork:
     Attributes
     ----------
     network : callable
-        float tensor (B, C, H, W) on the device -> tensor (or tuple/list of tensors).
-    format : {"torchscript", "onnx", "python"}
+        float tensor (B, C, H, W) on the device, or (N, C) for the spectral layouts ->
+        tensor (or tuple/list of tensors).
+    format : {"torchscript", "onnx", "python", "skops"}
     embedded_card : str, bytes, dict or None
         The card stored in the file, unparsed.
     card_source : str
         How to name the embedded card in messages.
     note : str
         What runs the model (for the log), e.g. the onnxruntime provider.
+    layout : {"image", "pixels"} or None
+        The input layout the file implies (ONNX: from the input's rank; scikit-learn:
+        spectra), None when it says nothing.
     """
 
     network: Callable[[torch.Tensor], Any]
@@ -64,11 +87,16 @@ class LoadedNetwork:
     embedded_card: str | bytes | dict | None
     card_source: str
     note: str = ""
+    layout: str | None = None
 
 
 def detect_format(path: Path, card_format: str | None = None) -> str:
     """The format of a model file from its extension, else from the card's ``format``, else from its bytes."""
     suffix = path.suffix.lower()
+    if suffix in PICKLE_SUFFIXES:
+        raise refuse_pickle(path)
+    if suffix in SKOPS_SUFFIXES:
+        return "skops"
     if suffix in ONNX_SUFFIXES:
         return "onnx"
     if suffix in PYTHON_SUFFIXES:
@@ -85,7 +113,8 @@ def detect_format(path: Path, card_format: str | None = None) -> str:
         return "onnx"
     raise HsiLimeError(
         f"{arg('model')}: cannot tell the format of {path} from its extension '{path.suffix}'; name the file .pt or "
-        ".torchscript (TorchScript), .onnx (ONNX) or .py (Python recipe), or set \"format\" in its model card."
+        ".torchscript (TorchScript), .onnx (ONNX), .skops (scikit-learn) or .py (Python recipe), or set \"format\" "
+        "in its model card."
     )
 
 
@@ -99,7 +128,13 @@ def load_network(
         return load_onnx(path, device, requested_device)
     if model_format == "python":
         return load_recipe(path, device, allow_python)
-    raise HsiLimeError(f"{arg('model')}: unknown model format '{model_format}'; use torchscript, onnx or python.")
+    if model_format == "skops":
+        from .scikit import load_skops
+
+        return load_skops(path)
+    raise HsiLimeError(
+        f"{arg('model')}: unknown model format '{model_format}'; use torchscript, onnx, skops or python."
+    )
 
 
 # --- TorchScript ---------------------------------------------------------------------------
@@ -124,6 +159,9 @@ def _is_pickle(path: Path) -> bool:
 
 
 def refuse_pickle(path: Path) -> HsiLimeError:
+    """The refusal of a pickle: a PyTorch checkpoint's, or (by name or content) a scikit-learn model's."""
+    if path.suffix.lower() in PICKLE_SUFFIXES and not _mentions_torch(path):
+        return _refuse_sklearn_pickle(path)
     return HsiLimeError(
         f"{arg('model')}: {path} is a pickled PyTorch checkpoint (torch.save), which hsi-lime does not load: unpickling runs "
         "arbitrary code, and a state dict carries no architecture. Export the model where you trained it, e.g. "
@@ -132,6 +170,27 @@ def refuse_pickle(path: Path) -> HsiLimeError:
         "recipe (.py defining load_model(device) that builds the model and loads the state dict) and enable "
         f"{arg('allow_python')}."
     )
+
+
+def _refuse_sklearn_pickle(path: Path) -> HsiLimeError:
+    stem = path.stem
+    return HsiLimeError(
+        f"{arg('model')}: {path} is a pickle (pickle.dump or joblib.dump), which hsi-lime does not load: unpickling runs "
+        "arbitrary code. Convert it once, in a Python that has scikit-learn and trusts the file, to skops: "
+        f'import joblib, skops.io; model = joblib.load("{path.name}"); skops.io.dump(model, "{stem}.skops") '
+        "(pip install skops); or to ONNX (pip install skl2onnx; X: a few training spectra, shape (N, bands)): "
+        f'import numpy as np, skl2onnx; onnx_model = skl2onnx.to_onnx(model, X[:1].astype(np.float32), '
+        'options={id(model): {"zipmap": False}}) for a classifier (without options for a regressor); '
+        f'open("{stem}.onnx", "wb").write(onnx_model.SerializeToString()). Then choose {stem}.skops or {stem}.onnx, '
+        f"with a card {stem}.json beside it for the wavelengths (and class names)."
+    )
+
+
+def _mentions_torch(path: Path) -> bool:
+    """Whether the first :data:`PICKLE_SCAN_BYTES` of a pickle name the module ``torch`` (a pickle stores the
+    modules of its objects as plain text; the bytes are searched, never unpickled)."""
+    with open(path, "rb") as stream:
+        return b"torch" in stream.read(PICKLE_SCAN_BYTES)
 
 
 def load_torchscript(path: Path, device: torch.device) -> LoadedNetwork:
@@ -151,9 +210,10 @@ def load_torchscript(path: Path, device: torch.device) -> LoadedNetwork:
 
 
 # --- ONNX ----------------------------------------------------------------------------------
-def onnxruntime_install_command() -> str:
+def install_command(package: str) -> str:
+    """The pip command that installs an optional ``package`` (onnxruntime, skops)."""
     python = str(_PLUGIN_PYTHON) if _PLUGIN_PYTHON.exists() else "python3"
-    return f"{python} -m pip install onnxruntime"
+    return f"{python} -m pip install {package}"
 
 
 def import_onnxruntime(path: Path):
@@ -162,7 +222,7 @@ def import_onnxruntime(path: Path):
     except ImportError:
         raise HsiLimeError(
             f"{arg('model')}: {path} is an ONNX model, which needs the Python package onnxruntime, and it is not installed; "
-            f"install it with: {onnxruntime_install_command()} (onnxruntime-gpu for CUDA), then run again."
+            f"install it with: {install_command('onnxruntime')} (onnxruntime-gpu for CUDA), then run again."
         ) from None
     return onnxruntime
 
@@ -171,18 +231,62 @@ _ONNX_TYPES = {"tensor(float)": torch.float32, "tensor(double)": torch.float64, 
 
 
 class OnnxNetwork:
-    """An onnxruntime session as a torch callable: (B, C, H, W) tensor in, first output as a tensor out."""
+    """An onnxruntime session as a torch callable: a tensor in, the chosen output as a tensor out.
 
-    def __init__(self, session, device: torch.device):
-        self.session = session
-        self.device = device
+    The first output is used until :meth:`select_output` picks one by the card (what
+    :func:`~hsi_lime_plugin.models.explainable.load_model` does once the card is known).
+    """
+
+    def __init__(self, session, device: torch.device, path: Path):
+        self.session, self.device, self.path = session, device, path
         model_input = session.get_inputs()[0]
         self.input_name = model_input.name
-        self.output_name = session.get_outputs()[0].name
+        self.outputs = [(output.name, output.type) for output in session.get_outputs()]
+        self.output_name = self.outputs[0][0]
         self.dtype = _ONNX_TYPES.get(model_input.type, torch.float32)
         batch_dimension = model_input.shape[0] if model_input.shape else None
         self.fixed_batch = batch_dimension if isinstance(batch_dimension, int) and batch_dimension > 0 else None
         self.input_shape = list(model_input.shape)
+
+    def select_output(self, name: str | None, task: str) -> str:
+        """Choose the output to explain (see the module docstring); returns its name."""
+        listed = ", ".join(f"{output} ({kind})" for output, kind in self.outputs)
+        kinds = dict(self.outputs)
+        if name is not None and name not in kinds:
+            raise HsiLimeError(
+                f"{arg('model')}: the model card's 'output.name' is '{name}', but the ONNX model {self.path} has the "
+                f"outputs {listed}; name one of them."
+            )
+        if name is None and len(self.outputs) > 1:
+            floats = [output for output, kind in self.outputs if kind in _ONNX_TYPES]
+            probabilities = [output for output, _ in self.outputs if "prob" in output.lower()]
+            candidates = probabilities if task == "classification" and probabilities else floats
+            if len(candidates) != 1:
+                raise HsiLimeError(
+                    f"{arg('model')}: the ONNX model {self.path} has the outputs {listed}, and hsi-lime cannot tell "
+                    "which to explain; set \"output\": {\"name\": ...} in its model card (for a classifier: the "
+                    "probabilities, for a regressor: the value)."
+                )
+            name = candidates[0]
+        name = name or self.outputs[0][0]
+        if kinds[name].startswith("seq(map"):
+            raise HsiLimeError(
+                f"{arg('model')}: the output '{name}' of the ONNX model {self.path} is a sequence of maps ({kinds[name]}), "
+                "sklearn-onnx's ZipMap, one dictionary per pixel; export the probabilities as one array instead: "
+                'skl2onnx.to_onnx(model, X[:1].astype(numpy.float32), options={id(model): {"zipmap": False}}).'
+            )
+        if kinds[name] not in _ONNX_TYPES:
+            raise HsiLimeError(
+                f"{arg('model')}: the output '{name}' of the ONNX model {self.path} holds {kinds[name]}, not numbers "
+                f"that can be explained; the outputs are {listed}: name a floating-point one in 'output.name'."
+            )
+        self.output_name = name
+        return name
+
+    @property
+    def layout(self) -> str:
+        """``pixels`` for an input of rank 2 (N, bands), else ``image``."""
+        return "pixels" if len(self.input_shape) == 2 else "image"
 
     def _run(self, array: np.ndarray) -> np.ndarray:
         try:
@@ -232,14 +336,16 @@ def load_onnx(path: Path, device: torch.device, requested_device: str) -> Loaded
         names = ", ".join(i.name for i in session.get_inputs())
         raise HsiLimeError(
             f"{arg('model')}: the ONNX model {path} has {len(session.get_inputs())} inputs ({names}); hsi-lime feeds one "
-            "image batch (batch x bands x height x width): export the model with a single input."
+            "batch (images: batch x bands x height x width, or spectra: pixels x bands): export the model with a "
+            "single input."
         )
     ran = session.get_providers()[0]
     note = f"onnxruntime {onnxruntime.__version__} runs the model with {ran}"
     if device.type == "cuda" and ran != "CUDAExecutionProvider":
         note += f" (this onnxruntime has no CUDA execution provider: {', '.join(available)})"
     card = session.get_modelmeta().custom_metadata_map.get(ONNX_CARD_KEY) or None
-    return LoadedNetwork(OnnxNetwork(session, device), "onnx", card, f"{path} (metadata_props '{ONNX_CARD_KEY}')", note)
+    network = OnnxNetwork(session, device, path)
+    return LoadedNetwork(network, "onnx", card, f"{path} (metadata_props '{ONNX_CARD_KEY}')", note, network.layout)
 
 
 # --- Python recipe -------------------------------------------------------------------------

@@ -40,11 +40,14 @@ class PreparedImage:
 
 
 def prepare_image(model, image, valid, device, reporter: Reporter) -> PreparedImage:
-    """What every method does first: the model as an ExplainableModel, the image on its device mapped to
-    perturbation space by the card, and the pixels without data set to 0 there (as models see masked pixels)."""
+    """What every method does first: the model as an ExplainableModel bound to the image's valid pixels
+    (:meth:`ExplainableModel.on_image`: what a model that takes spectra averages over), the image on its
+    device mapped to perturbation space by the card, and the pixels without data set to 0 there (as models
+    see masked pixels)."""
     model = explainable(model, device, reporter)
     pixels = image_tensor(image, model.device)
     mask = valid_mask(valid, pixels.shape)
+    model = model.on_image(mask)
     inputs = model.prepare(pixels)
     if mask is not None:
         inputs = inputs * torch.as_tensor(mask, device=model.device)

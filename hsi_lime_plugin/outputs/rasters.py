@@ -1,9 +1,14 @@
-"""Attribution rasters: Float32 GeoTIFFs on an input's grid, one band per target (described by its name).
+"""Attribution rasters: GeoTIFFs on an input's grid, one band per target (described by its name).
 
 * :func:`write_raster`: bands held in memory, written at once (explain_spatial, attribute_pixels);
 * :class:`Mosaic`: one raster over a whole grid, each unit's attributions written into its
   window as the unit finishes (only the unit's own pixels: neighbouring fields' bounding boxes
   may overlap), never held in memory as a whole (explain_fields);
+* :class:`SpectralMaps`: the per-pixel spectral importance of a map run, as two mosaics: the
+  attribution of every target and superband (band names ``target:superband``), and per target
+  the dominant superband (uint8: 1..K the superbands in order, 0 where none raises the
+  prediction; the classes in the ``classes`` tag, and a palette in the file when it has one
+  band: a GeoTIFF holds no palette for several; QGIS styles every band);
 * :func:`unit_raster`: one unit's attributions on its own raster's grid (one raster per unit).
 
 Callers write into the temporary paths of :mod:`hsi_lime_plugin.outputs.atomic`; every file is
@@ -22,6 +27,7 @@ import rasterio.windows
 from rasterio.enums import Resampling
 
 from ..inputs.raster import Grid, RasterCube
+from ..perturbation.pixel_maps import DOMINANT_NODATA
 from .atomic import WriteFault, write_faults
 
 NODATA = -9999.0
@@ -74,7 +80,7 @@ def unit_maps(explanation) -> np.ndarray:
 
 
 class Mosaic:
-    """An attribution raster over a whole grid, written window by window.
+    """A raster over a whole grid, written window by window.
 
     Parameters
     ----------
@@ -82,32 +88,41 @@ class Mosaic:
         The (temporary) file to write.
     grid : Grid
         The input raster's grid (:func:`hsi_lime_plugin.inputs.raster.read_grid`).
-    target_names : list of str
-        One band per target, described by its name.
+    band_names : list of str
+        One band each (a target's name), described by it.
+    dtype, nodata
+        Float32 attributions with :data:`NODATA` by default.
     """
 
-    def __init__(self, path, grid: Grid, target_names: list[str]):
+    def __init__(self, path, grid: Grid, band_names: list[str], dtype: str = "float32", nodata=NODATA):
         tiled = grid.height >= 256 and grid.width >= 256
-        profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=len(target_names),
-                       dtype="float32", crs=grid.crs, transform=grid.transform, nodata=NODATA, tiled=tiled)
+        profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=len(band_names),
+                       dtype=dtype, crs=grid.crs, transform=grid.transform, nodata=nodata, tiled=tiled)
         if tiled:
             profile.update(blockxsize=256, blockysize=256)
+        if len(band_names) > 1:
+            profile.update(interleave="band")  # a band read alone (a map of one target and superband) reads less
         # uncompressed: windows are rewritten where bounding boxes overlap, which would grow compressed blocks
         self.path = path
         with write_faults(path):
             self.dataset = rasterio.open(path, "w+", **profile)
-            _describe(self.dataset, target_names)
-        self.names = list(target_names)
+            _describe(self.dataset, band_names)
+        self.names, self.nodata = list(band_names), nodata
 
     def write(self, window: tuple[int, int, int, int], explanation) -> None:
         """Write one unit's attributions into its window, on its pixels only."""
+        self.write_values(window, unit_maps(explanation), np.asarray(explanation.features) > 0)
+
+    def write_values(self, window: tuple[int, int, int, int], values: np.ndarray, where: np.ndarray) -> None:
+        """Write ``values`` (bands, h, w) into ``window`` where ``where`` (h, w) is True (NaN: nodata)."""
         row, column, height, width = window
         target = rasterio.windows.Window(column, row, width, height)
-        maps = unit_maps(explanation)
-        mine = np.asarray(explanation.features) > 0
+        chosen = values[:, where]
+        if np.issubdtype(chosen.dtype, np.floating):
+            chosen = np.where(np.isfinite(chosen), chosen, self.nodata)
         with write_faults(self.path):
             current = self.dataset.read(window=target)
-            current[:, mine] = np.where(np.isfinite(maps[:, mine]), maps[:, mine], np.float32(NODATA))
+            current[:, where] = chosen.astype(current.dtype)
             self.dataset.write(current, window=target)
 
     def preview(self, shape: tuple[int, int]) -> np.ndarray:
@@ -122,6 +137,58 @@ class Mosaic:
         with write_faults(self.path):
             self.dataset.close()
             check_complete(self.path)
+
+
+#: Colours of the dominant superbands (1, 2, ...; 0, none raises the prediction, is grey): a qualitative palette.
+PALETTE = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
+           (227, 119, 194), (188, 189, 34), (23, 190, 207), (174, 199, 232), (255, 187, 120), (152, 223, 138),
+           (255, 152, 150), (197, 176, 213), (196, 156, 148), (247, 182, 210), (219, 219, 141), (158, 218, 229))
+NONE_COLOUR = (200, 200, 200)
+DOMINANT_NONE = "none raises the prediction"
+
+
+def dominant_classes(superbands: list[str]) -> list[tuple[int, str, tuple[int, int, int]]]:
+    """``(value, label, rgb)`` of every class of a dominant-superband raster: 0 (none) and 1..K."""
+    classes = [(0, DOMINANT_NONE, NONE_COLOUR)]
+    return classes + [(k + 1, name, PALETTE[k % len(PALETTE)]) for k, name in enumerate(superbands)]
+
+
+class SpectralMaps:
+    """The per-pixel spectral importance of a map run (see the module docstring), written unit by unit.
+
+    Parameters
+    ----------
+    attribution, dominant : path-like or None
+        The (temporary) files; either may be None.
+    grid : Grid
+    targets, superbands : list of str
+    """
+
+    def __init__(self, attribution, dominant, grid: Grid, targets: list[str], superbands: list[str]):
+        self.map = self.dominant = None
+        if attribution:
+            self.map = Mosaic(attribution, grid, [f"{t}:{s}" for t in targets for s in superbands])
+        if dominant:
+            self.dominant = Mosaic(dominant, grid, list(targets), "uint8", DOMINANT_NODATA)
+            classes = dominant_classes(superbands)
+            with write_faults(dominant):
+                if len(targets) == 1:  # a GeoTIFF holds a palette for a single band only; QGIS styles the others
+                    self.dominant.dataset.write_colormap(1, {value: (*rgb, 255) for value, _, rgb in classes})
+                self.dominant.dataset.update_tags(classes="; ".join(f"{v}={label}" for v, label, _ in classes))
+
+    def write(self, window: tuple[int, int, int, int], maps) -> None:
+        """One unit's :class:`~hsi_lime_plugin.perturbation.pixel_maps.PixelMaps` into its window."""
+        explained = np.isfinite(maps.coefficients[0, 0])
+        if self.map is not None:
+            values = maps.coefficients.reshape(-1, *maps.coefficients.shape[2:])
+            self.map.write_values(window, values, explained)
+        if self.dominant is not None:
+            self.dominant.write_values(window, maps.dominant(), explained)
+
+    def close(self) -> None:
+        for mosaic in (self.map, self.dominant):
+            if mosaic is not None:
+                mosaic.close()
 
 
 def unit_raster(path, explanation, unit_path: str) -> None:

@@ -3,6 +3,7 @@
 sampling -> batched evaluator -> kernel -> surrogate:
 
 * :mod:`.pipeline`: :func:`~.pipeline.explain`, which composes the parts below;
+* :mod:`.pixel_maps`: every pixel's superband attributions for a pixel model, one fit per chunk of pixels;
 * :mod:`.methods`: LIME and Kernel SHAP (how to draw samples and how to fit them);
 * :mod:`.sampling`: binary samples (coalitions) and their weights, drawn at once;
 * :mod:`.surrogates`: weighted linear surrogates for all targets in torch;

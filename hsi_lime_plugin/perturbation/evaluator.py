@@ -6,6 +6,9 @@ column per feature (1 = keep, 0 = replace by the baseline), into the model's out
 preallocated buffer (no Python loop per sample or per feature), every batch has the
 same shape (the last is padded) because on the CPU the first call at a new shape is
 20-40x slower than steady state, and the model runs under ``torch.inference_mode()``.
+The model gets the batch and which pixels each image keeps (``kept_pixels``, None when
+no pixel is removed), which a model on a region's mean spectrum averages over
+(:mod:`hsi_lime_plugin.models.layouts`).
 Before each batch the reporter is asked whether the user cancelled; after it, progress
 is reported.
 """
@@ -44,6 +47,7 @@ class Perturbation:
             (batch, channels, height, width), dtype=inputs.dtype, device=inputs.device, memory_format=memory_format
         )
         self.ones = torch.ones((batch, features.n_features + 1), dtype=inputs.dtype, device=inputs.device)
+        self.kept_pixels = None  # (B, 1, H, W) of the last spatial batch: 1 where a pixel is kept
 
     def with_memory_format(self, memory_format) -> "Perturbation":
         """The same perturbation writing images in another layout."""
@@ -54,6 +58,7 @@ class Perturbation:
         extended = self.ones.clone()
         extended[: samples.shape[0], :-1] = samples
         keep = extended[:, self.index].view(self.mask_shape)
+        self.kept_pixels = keep if self.features.kind == "spatial" else None
         torch.mul(self.difference, keep, out=self.buffer)
         if self.base is not None:
             self.buffer.add_(self.base)
@@ -65,8 +70,9 @@ class Evaluator:
 
     Parameters
     ----------
-    model : callable
-        Maps a batch (B, C, H, W) in perturbation space to (B, T) outputs.
+    model : ExplainableModel
+        Maps a batch (B, C, H, W) in perturbation space and the pixels each image keeps to (B, T)
+        outputs.
     perturbation : Perturbation
         Writes the images; channels-last first, see :meth:`_first_batch`.
     autocast : bool
@@ -87,10 +93,15 @@ class Evaluator:
             for b in range(n_batches):
                 reporter.check_cancelled()
                 chunk = z[b * batch : (b + 1) * batch]
-                output = self._first_batch(chunk, reporter) if b == 0 else self.model(self.perturbation.images(chunk))
+                output = self._first_batch(chunk, reporter) if b == 0 else self._outputs(chunk)
                 outputs.append(output[: chunk.shape[0]].to(torch.float64))
                 reporter.progress((b + 1) / n_batches)
         return torch.cat(outputs)
+
+    def _outputs(self, chunk: torch.Tensor) -> torch.Tensor:
+        """The model on the perturbed images of ``chunk``, told which pixels they keep."""
+        images = self.perturbation.images(chunk)
+        return self.model(images, self.perturbation.kept_pixels)
 
     def _precision(self, device: torch.device):
         if self.autocast and device.type == "cuda":
@@ -105,12 +116,12 @@ class Evaluator:
         gets the contiguous layout for the whole run, and the user is told why.
         """
         try:
-            return self.model(self.perturbation.images(chunk))
+            return self._outputs(chunk)
         except (RuntimeError, HsiLimeError) as error:  # ExplainableModel wraps a model's RuntimeError
             if self.perturbation.memory_format == torch.contiguous_format:
                 raise
             self.perturbation = self.perturbation.with_memory_format(torch.contiguous_format)
-            output = self.model(self.perturbation.images(chunk))  # a second failure is the model's own error
+            output = self._outputs(chunk)  # a second failure is the model's own error
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             reporter.info(f"the model refused channels-last images ({first_line}); using the contiguous layout")
             return output

@@ -65,7 +65,8 @@ class Lime:
         samples[1] = 0.0  # every feature removed: the base value, from the samples themselves
         return samples
 
-    def fit(self, z: torch.Tensor, y: torch.Tensor, reporter: Reporter) -> SurrogateFit:
+    def fit(self, z: torch.Tensor, y: torch.Tensor, reporter: Reporter, score: bool = True) -> SurrogateFit:
+        """The surrogate fit (``score`` is for Kernel SHAP's exact values; LIME always scores its fit)."""
         weights = lime_weights(z, self.kernel_width)
         if self.surrogate == "ridge":
             return fit_ridge(z, y, weights, DEFAULT_RIDGE_ALPHA if self.alpha is None else self.alpha)
@@ -112,13 +113,14 @@ class KernelShap:
             )
         return samples
 
-    def fit(self, z: torch.Tensor, y: torch.Tensor, reporter: Reporter) -> SurrogateFit:
-        """Fit on the first ``len(z)`` samples drawn (all of them, or a round of an automatic count)."""
+    def fit(self, z: torch.Tensor, y: torch.Tensor, reporter: Reporter, score: bool = True) -> SurrogateFit:
+        """Fit on the first ``len(z)`` samples drawn (all of them, or a round of an automatic count); ``score``
+        False leaves out the R2 of exact values (:func:`surrogates.fit_shapley`)."""
         if self.sampling == "stratified" and not self.exact:
             weights = stratified_weights(z.cpu())
         else:
             weights = self.weights[: len(z)]
-        return fit_shapley(z, y, weights.to(z.device), full=y[0], empty=y[1], exact=self.exact)
+        return fit_shapley(z, y, weights.to(z.device), full=y[0], empty=y[1], exact=self.exact, score=score)
 
 
 def make_method(settings: ExplainSettings):

@@ -16,6 +16,7 @@ The pipeline, all on one torch device, each step a part that can be tested alone
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import torch
@@ -150,13 +151,13 @@ def explain_with(
     started = time.perf_counter()
     reporter = reporter_or_default(reporter)
     part = make_method(settings)
-    budget = _sample_budget(settings)
+    budget = sample_budget(settings)
     prepared = prepare_image(model, image, valid, runtime.device, reporter)
     model = prepared.model
     if model.target_names:
         select_targets(model.target_names, settings.targets)  # a wrong target fails before any forward pass
     space = FeatureSpace.from_labels(features, prepared.shape, kind, prepared.mask)
-    _check_sample_count(budget, space.n_features, len(model.target_names or [None]))
+    check_sample_count(budget, space.n_features, len(model.target_names or [None]))
     samples = part.draw(budget, space.n_features, settings.seed, reporter)
     batch = runtime.batch_size or choose_batch_size(sample_bytes(prepared.inputs, model), len(samples), model.device)
     batch = int(min(max(1, batch), len(samples)))
@@ -165,8 +166,26 @@ def explain_with(
                           runtime.autocast)
     rounds = _rounds(len(samples), space.n_features, batch) if settings.automatic else [len(samples)]
     fit, outputs, names, reached = _fit_in_rounds(part, evaluator, samples, rounds, settings, reporter)
+    return explanation_of(fit, outputs, names, reached, space, part, RunRecord(settings.method, model.device, batch,
+                                                                               started))
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """How an explanation ran: its method, the device, the batch size and when it started (perf_counter)."""
+
+    method: str
+    device: object
+    batch_size: int
+    started: float
+
+
+def explanation_of(fit, outputs: torch.Tensor, names: list[str], reached: float, space: FeatureSpace, part,
+                   run: RunRecord) -> Explanation:
+    """The :class:`Explanation` of a surrogate ``fit`` to ``outputs`` (N, T) of the targets ``names`` (row 0:
+    the image, row 1: every feature removed)."""
     return Explanation(
-        kind=kind,
+        kind=space.kind,
         coefficients=fit.coefficients.cpu().numpy(),
         intercept=fit.intercept.cpu().numpy(),
         score=fit.score.cpu().numpy(),
@@ -176,17 +195,17 @@ def explain_with(
         features=space.labels,
         prediction=outputs[0].cpu().numpy(),
         n_samples=len(outputs),
-        seconds=time.perf_counter() - started,
-        device=str(model.device),
-        batch_size=batch,
-        method=settings.method,
+        seconds=time.perf_counter() - run.started,
+        device=str(run.device),
+        batch_size=run.batch_size,
+        method=run.method,
         sampling=part.sampling,
         precision=reached,
         base_value=outputs[1].cpu().numpy(),
     )
 
 
-def _sample_budget(settings: ExplainSettings) -> int:
+def sample_budget(settings: ExplainSettings) -> int:
     """How many samples to draw: ``n_samples``, or for 0 (automatic) the cap ``max_samples``."""
     n_samples, precision, max_samples = settings.n_samples, settings.precision, settings.max_samples
     if settings.automatic:
@@ -256,7 +275,7 @@ def precision_reached(coefficients: torch.Tensor, standard_error: torch.Tensor) 
 BYTES_PER_SAMPLE_AND_FEATURE = 24
 
 
-def _check_sample_count(n_samples: int, n_features: int, n_targets: int) -> None:
+def check_sample_count(n_samples: int, n_features: int, n_targets: int) -> None:
     """Refuse a sample count whose bookkeeping alone would exceed half the memory, before drawing any."""
     per_sample = (n_features + 1) * BYTES_PER_SAMPLE_AND_FEATURE + 16 * n_targets
     budget = physical_memory() // 2

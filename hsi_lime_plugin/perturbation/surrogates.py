@@ -250,6 +250,7 @@ def fit_shapley(
     full: torch.Tensor,
     empty: torch.Tensor,
     exact: bool = False,
+    score: bool = True,
 ) -> SurrogateFit:
     """Kernel SHAP: weighted least squares under the efficiency constraint, all targets at once.
 
@@ -272,6 +273,9 @@ def fit_shapley(
     exact : bool
         True when ``z`` holds all 2**K coalitions with their Shapley kernel weights: the
         solution then is the Shapley values themselves and the standard errors are 0.
+    score : bool
+        Compute the weighted R2; False (NaN scores) saves its passes over ``y`` when the
+        values are exact and nobody reads the score (a map's pixels).
 
     Notes
     -----
@@ -288,13 +292,16 @@ def fit_shapley(
     n_features = z.shape[1]
     gap = full - empty
     design = z[:, :-1] - z[:, -1:]
-    shifted = y - empty - z[:, -1:] * gap
     weighted = weights[:, None] * design
     gram = design.T @ weighted
     inverse = torch.linalg.pinv(gram, hermitian=True)
-    reduced = inverse @ (weighted.T @ shifted)  # (K-1, T)
+    # weighted' (y - empty - z_K gap), without the (N, T) temporary: T may be pixels x targets
+    moments = weighted.T @ y - weighted.sum(0)[:, None] * empty[None] - (weighted.T @ z[:, -1:]) * gap[None]
+    reduced = inverse @ moments  # (K-1, T)
     phi = torch.cat([reduced, (gap - reduced.sum(0))[None]], dim=0)  # (K, T)
 
+    if exact and not score:
+        return SurrogateFit(phi.T.contiguous(), empty, torch.full_like(empty, torch.nan), torch.zeros_like(phi.T))
     predicted = empty + z @ phi
     score = weighted_r2(y, predicted, weights)
     if exact:

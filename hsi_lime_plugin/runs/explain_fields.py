@@ -4,7 +4,15 @@ raster of a list, each explained on its own.
 Map scale, memory-bounded: each unit is read through its own window and explained on its own
 (:mod:`hsi_lime_plugin.runs.unit_runs`), in this process or on a Dask cluster; this process
 writes every output as results arrive (the attribution raster window by window) and keeps
-only the small per-unit tables in memory. :func:`run_fields` takes keywords (notebooks);
+only the small per-unit tables in memory.
+
+The spectral kind with fields or tiles can map every pixel (``output_map``, ``output_dominant``,
+for a model of layout ``pixels``): each unit, on this process or a worker, explains its pixels
+(:func:`~hsi_lime_plugin.perturbation.pixel_maps.explain_pixels`) and returns their maps with
+its result; this process writes them into the unit's window of the two mosaics as results
+arrive, as it writes the spatial kind's attribution raster. Every unit then draws the run's own
+samples (not a seed per unit), so that the map has no seams; each unit's row of the table is
+the fit to its pixels' mean outputs, which for a pixel model is the unit's own explanation. :func:`run_fields` takes keywords (notebooks);
 :func:`run` takes the run's :class:`~hsi_lime_plugin.settings.FieldsSettings`.
 """
 from __future__ import annotations
@@ -28,7 +36,8 @@ from ..outputs.tables import summary_table
 from ..reporting import Reporter, reporter_or_default
 from ..settings import (BandGroups, FieldsOutputs, FieldsSettings, ModelSource, PolygonSource, RasterSource,
                         Segmentation, Units, split_explain_options)
-from .unit_runs import Collected, LoopSettings, Prepared, execute, finish_log, fit_units, plan_units, prepare
+from .unit_runs import (Collected, LoopSettings, Prepared, execute, finish_log, fit_units, plan_units, prepare,
+                        spectral_maps)
 
 
 @dataclass
@@ -67,6 +76,8 @@ def run_fields(
     output_table: str | None = None,
     output_summary: str | None = None,
     output_report: str | None = None,
+    output_map: str | None = None,
+    output_dominant: str | None = None,
     dask_scheduler: str | None = None,
     device: str = "auto",
     allow_python: bool = False,
@@ -98,6 +109,11 @@ def run_fields(
     output_report : str, optional
         HTML report (:mod:`hsi_lime_plugin.reports.units_report`): the run, the predictions and base
         values across units, the maps or the spectrum, and the R2 across units.
+    output_map, output_dominant : str, optional
+        Spectral kind with fields or tiles and a model of layout ``pixels``: every pixel's
+        attribution of each target and superband (bands ``target:superband``), and per target
+        the superband that raises the pixel's prediction most (paletted), as for
+        :func:`hsi_lime_plugin.run_spectral`.
     dask_scheduler : str, optional
         ``tcp://host:8786``: run the units on that Dask cluster; empty: in this process.
     device, allow_python, reporter, **explain_options
@@ -111,7 +127,8 @@ def run_fields(
         polygons=PolygonSource(polygons, polygons_layer, id_field) if polygons is not None else None,
         kind=kind, segmentation=Segmentation(segmentation, n_segments, compactness, patch_size),
         band_groups=BandGroups(band_groups, include_rest), explain=explain, runtime=runtime,
-        outputs=FieldsOutputs(output, output_folder, output_units, output_table, output_summary, output_report),
+        outputs=FieldsOutputs(output, output_folder, output_units, output_table, output_summary, output_report,
+                              output_map, output_dominant),
     )
     return run(settings, reporter)
 
@@ -127,8 +144,9 @@ def run(settings: FieldsSettings, reporter: Reporter | None = None) -> FieldsRun
         from_list = settings.units.kind == "rasters"
         first = RasterSource(units[0].path, settings.raster.wavelengths) if from_list else settings.raster
         loop = LoopSettings(settings.kind, settings.segmentation, settings.band_groups, settings.explain,
-                            settings.runtime, settings.units.dask_scheduler)
-        prepared = prepare(first, settings.model, loop, reporter, arg("rasters") if from_list else arg("raster"))
+                            settings.runtime, settings.units.dask_scheduler, pixel_map=settings.outputs.mapping)
+        prepared = prepare(first, settings.model, loop, reporter, arg("rasters") if from_list else arg("raster"),
+                           units=units)
         if not loop.dask_scheduler:  # on a cluster, each worker's memory is checked there
             units = fit_units(units, first, prepared, reporter)
         where = f" on the Dask cluster {loop.dask_scheduler}" if loop.dask_scheduler else " in this process"
@@ -169,8 +187,14 @@ def _outputs(settings: FieldsSettings) -> OutputSet:
             f"{arg('output_folder')}: a raster per input is written for the spatial kind with one raster per unit "
             f"({arg('units', 'rasters')}); for fields or tiles give {arg('output')}."
         )
+    if destinations.mapping and (kind != "spectral" or units == "rasters"):
+        argument = arg("output_map") if destinations.map else arg("output_dominant")
+        raise HsiLimeError(
+            f"{argument}: the per-pixel maps of spectral importance are written for the spectral kind "
+            f"({arg('kind', 'spectral')}) with field polygons or tiles; for the spatial kind give {arg('output')}."
+        )
     if not any((destinations.raster, destinations.folder, destinations.units, destinations.table,
-                destinations.summary)):
+                destinations.summary, destinations.mapping)):
         raise HsiLimeError(f"{arg('output_table')}: no output was requested; give at least the table destination.")
     polygons = settings.polygons
     inputs = [settings.raster.path, settings.model.path, polygons.source if polygons and polygons.is_file else None,
@@ -183,7 +207,7 @@ def _execute(settings: FieldsSettings, units, prepared: Prepared, outputs: Outpu
     was collected and the units layer."""
     collected = Collected(prepared.names)
     with outputs.writing() as temporary, contextlib.ExitStack() as stack:
-        mosaic = None
+        mosaic = maps = None
         for index, result in execute(units, prepared, settings.units.dask_scheduler, reporter):
             collected.add(index, result)
             if result.empty:
@@ -193,6 +217,10 @@ def _execute(settings: FieldsSettings, units, prepared: Prepared, outputs: Outpu
                 stack.callback(mosaic.close)
             if mosaic is not None:
                 mosaic.write(units[index].window, result.explanation)
+            if result.pixel_maps is not None:
+                maps = maps or stack.enter_context(contextlib.closing(
+                    spectral_maps(outputs, temporary, prepared, result.explanation)))
+                maps.write(units[index].window, result.pixel_maps)
             if "output_folder" in outputs:
                 target = outputs.folders["output_folder"] / f"{units[index].id}_attribution.tif"
                 unit_raster(stack.enter_context(atomic_output(target, arg("output_folder"))), result.explanation,

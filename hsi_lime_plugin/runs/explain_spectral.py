@@ -4,9 +4,18 @@ Without polygons the whole raster is one unit; with polygons each field is one, 
 its own window: the same path as explain_fields (:mod:`hsi_lime_plugin.runs.unit_runs`), in this
 process. :func:`run_spectral` takes keywords (notebooks); :func:`run` takes the run's
 :class:`~hsi_lime_plugin.settings.SpectralSettings`.
+
+With ``output_map`` or ``output_dominant`` (a per-pixel model, layout ``pixels``) every pixel is
+explained as well (:mod:`hsi_lime_plugin.perturbation.pixel_maps`) and the maps are written unit by
+unit. Without polygons the raster is then read in tiles of :data:`MAP_TILE_SIZE` pixels (memory stays
+bounded whatever the scene's size), and the whole raster's row of the table is fitted to the tiles'
+outputs added up: the same coalitions at every pixel make it exactly the explanation of the raster as
+one unit. The faithfulness scores need the whole raster in memory, so they are refused with a map and
+no polygons.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import HsiLimeError, arg
+from ..errors import HsiLimeError, arg, plural
 from ..features.band_grammar import parse_band_groups
 from ..features.superbands import Superbands
 from ..outputs.atomic import OutputSet
@@ -23,10 +32,15 @@ from ..outputs.tables import attribution_table, band_table, faithfulness_columns
 from ..reporting import Reporter, reporter_or_default
 from ..reports.html import run_record, spectral_figures, write_report
 from ..reports.spectral_figure import plot_spectral
+from ..scale.unit_task import UnitResult
 from ..settings import (BandGroups, ModelSource, PolygonSource, RasterSource, Segmentation, SpectralOutputs,
                         SpectralSettings, Units, split_explain_options)
 from .common import reading
-from .unit_runs import Collected, LoopSettings, execute, finish_log, fit_units, plan_units, prepare
+from .unit_runs import (Collected, LoopSettings, Prepared, execute, finish_log, fit_units, plan_units, prepare,
+                        spectral_maps, whole_region)
+
+#: Tiles a map of the whole raster is read in (pixels): about 60 MB of a 224-band float32 raster each.
+MAP_TILE_SIZE = 256
 
 
 @dataclass
@@ -85,6 +99,8 @@ def run_spectral(
     output_bands: str | None = None,
     output_summary: str | None = None,
     output_plot: str | None = None,
+    output_map: str | None = None,
+    output_dominant: str | None = None,
     faithfulness_scores: bool = False,
     device: str = "auto",
     allow_python: bool = False,
@@ -123,6 +139,12 @@ def run_spectral(
         Band table and summary across fields, ``.csv`` or ``.gpkg``.
     output_plot : str, optional
         PNG figure (:func:`hsi_lime_plugin.reports.spectral_figure.plot_spectral`).
+    output_map : str, optional
+        GeoTIFF on the raster's grid: every pixel's attribution of each target and superband,
+        one band each, named ``target:superband`` (a model of layout ``pixels`` only).
+    output_dominant : str, optional
+        GeoTIFF (uint8, paletted), one band per target: the superband that raises the pixel's
+        prediction most (1..K in the table's order; 0: none raises it; 255: no data).
     faithfulness_scores : bool
         Score each field's explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and
         added to the attribution table as the columns ``deletion_auc``, ``insertion_auc``,
@@ -145,7 +167,8 @@ def run_spectral(
         band_groups=BandGroups(band_groups, include_rest),
         polygons=PolygonSource(polygons, polygons_layer, id_field) if polygons else None,
         explain=explain, runtime=runtime,
-        outputs=SpectralOutputs(output_table, output_bands, output_summary, output_plot, output_report),
+        outputs=SpectralOutputs(output_table, output_bands, output_summary, output_plot, output_report, output_map,
+                                output_dominant),
         faithfulness=faithfulness_scores,
     )
     return run(settings, reporter)
@@ -154,27 +177,15 @@ def run_spectral(
 def run(settings: SpectralSettings, reporter: Reporter | None = None) -> SpectralRun:
     """:func:`run_spectral` with its settings as an object."""
     reporter = reporter_or_default(reporter)
-    if not settings.outputs.table:
-        raise HsiLimeError(f"{arg('output_table')}: no destination was given; choose a .csv or .gpkg file.")
+    _check(settings)
     polygons = settings.polygons
     outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path,
                                               polygons.source if polygons else None])
     started = time.perf_counter()
-    if settings.band_groups.text and settings.band_groups.text.strip():
-        parse_band_groups(settings.band_groups.text)  # syntax errors before any data is read
-    with reporter.active():
-        units = plan_units(Units("polygons" if polygons else "raster"), settings.raster, polygons, reporter)
-        loop = LoopSettings("spectral", Segmentation(), settings.band_groups, settings.explain, settings.runtime,
-                            faithfulness=settings.faithfulness)
-        prepared = prepare(settings.raster, settings.model, loop, reporter)
-        units = fit_units(units, settings.raster, prepared, reporter, arg("polygons"))
-        reporter.info(_describe_superbands(prepared.superbands))
-        reporter.info(f"explaining {len(units)} {'fields' if polygons else 'raster'} with "
-                      f"{settings.explain.samples_text()} each")
-        collected = Collected(prepared.names, keep=True)
-        for index, result in execute(units, prepared, None, reporter):
-            collected.add(index, result)
-        collected.check_any(len(units), "fields")
+    with reporter.active(), outputs.writing() as temporary:
+        units, prepared = _plan(settings, reporter)
+        collected = _collect(units, prepared, outputs, temporary, reporter, tiled=polygons is None and
+                             settings.outputs.mapping)
         if polygons:
             skipped = finish_log(collected, units, time.perf_counter() - started, reporter)
         else:
@@ -189,8 +200,63 @@ def run(settings: SpectralSettings, reporter: Reporter | None = None) -> Spectra
         if "output_report" in outputs:
             report = (run_record(title, settings.record(), prepared.model, started),
                       spectral_figures(settings.raster.path, spectral.table, spectral.bands, title))
-        _write(spectral, outputs, title, report)
+        _write(spectral, outputs, temporary, title, report)
     return spectral
+
+
+def _check(settings: SpectralSettings) -> None:
+    """What can be refused before any data is read: no table, a band-group syntax error, scores with a map of
+    the whole raster."""
+    if not settings.outputs.table:
+        raise HsiLimeError(f"{arg('output_table')}: no destination was given; choose a .csv or .gpkg file.")
+    if settings.band_groups.text and settings.band_groups.text.strip():
+        parse_band_groups(settings.band_groups.text)
+    if settings.outputs.mapping and settings.faithfulness and settings.polygons is None:
+        raise HsiLimeError(
+            f"{arg('faithfulness_scores')}: the faithfulness scores of the whole raster need it in memory at once, "
+            f"while {arg('output_map')} reads it in tiles; score without the map, or give {arg('polygons')} (each "
+            "field is then scored)."
+        )
+
+
+def _plan(settings: SpectralSettings, reporter: Reporter) -> tuple[list, Prepared]:
+    """The units (fields; the whole raster, or its tiles for a map) and what every unit shares."""
+    polygons, mapping = settings.polygons, settings.outputs.mapping
+    units = plan_units(Units("polygons" if polygons else "tiles" if mapping else "raster", MAP_TILE_SIZE),
+                       settings.raster, polygons, reporter)
+    loop = LoopSettings("spectral", Segmentation(), settings.band_groups, settings.explain, settings.runtime,
+                        faithfulness=settings.faithfulness, pixel_map=mapping)
+    prepared = prepare(settings.raster, settings.model, loop, reporter, units=units)
+    units = fit_units(units, settings.raster, prepared, reporter, arg("polygons"))
+    reporter.info(_describe_superbands(prepared.superbands))
+    what = plural(len(units), "field") if polygons else "the raster"
+    if mapping and not polygons:
+        what = f"the raster in {plural(len(units), 'tile')} of {MAP_TILE_SIZE} pixels"
+    pixels = ", every pixel," if mapping else ""
+    reporter.info(f"explaining {what}{pixels} with {settings.explain.samples_text()} each")
+    return units, prepared
+
+
+def _collect(units, prepared: Prepared, outputs: OutputSet, temporary, reporter: Reporter,
+             tiled: bool) -> Collected:
+    """Every unit's explanation, and its pixels' maps written as it arrives; with ``tiled`` (a map of the
+    whole raster) the tiles added up into the raster's one explanation."""
+    collected, maps, tiles = Collected(prepared.names, keep=True), None, []
+    with contextlib.ExitStack() as stack:
+        for index, result in execute(units, prepared, None, reporter):
+            if result.pixel_maps is not None and maps is None:
+                maps = stack.enter_context(contextlib.closing(spectral_maps(outputs, temporary, prepared,
+                                                                            result.explanation)))
+            if result.pixel_maps is not None:
+                maps.write(units[index].window, result.pixel_maps)
+            if not tiled:
+                collected.add(index, result)
+            elif not result.empty:
+                tiles.append(result)
+    if tiles:
+        collected.add(0, UnitResult(None, sum(t.n_pixels for t in tiles), whole_region(tiles, prepared, reporter)))
+    collected.check_any(len(units), "tiles of the raster" if tiled else "fields")
+    return collected
 
 
 def _describe_superbands(superbands: Superbands) -> str:
@@ -226,15 +292,15 @@ def _tables(collected: Collected, prepared, outputs: OutputSet, skipped: list, r
                        outputs.written(), skipped, scores)
 
 
-def _write(run: SpectralRun, outputs: OutputSet, title: str, report=None) -> None:
-    """Write every requested table, the figure and the report (its record and figures), all or nothing."""
+def _write(run: SpectralRun, outputs: OutputSet, temporary, title: str, report=None) -> None:
+    """Write every requested table, the figure and the report (its record and figures) into the run's
+    temporary files (all kept, or none)."""
     layers = {"output_table": ("spectral_importance", run.table), "output_bands": ("band_attribution", run.bands),
               "output_summary": ("spectral_summary", run.summary)}
-    with outputs.writing() as temporary:
-        for argument, (layer_name, frame) in layers.items():
-            if argument in outputs:
-                write_table(frame, temporary(argument), layer_name, outputs.drivers[argument])
-        if "output_plot" in outputs:
-            plot_spectral(run.table, run.bands, temporary("output_plot"), title=title)
-        if report is not None:
-            write_report(temporary("output_report"), report[0], run.explanations, report[1])
+    for argument, (layer_name, frame) in layers.items():
+        if argument in outputs:
+            write_table(frame, temporary(argument), layer_name, outputs.drivers[argument])
+    if "output_plot" in outputs:
+        plot_spectral(run.table, run.bands, temporary("output_plot"), title=title)
+    if report is not None:
+        write_report(temporary("output_report"), report[0], run.explanations, report[1])

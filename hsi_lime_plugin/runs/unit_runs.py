@@ -29,12 +29,16 @@ from ..inputs.polygons import read_polygons
 from ..inputs.raster import Grid, read_footprint
 from ..inputs.scene import open_scene
 from ..memory import FIT_FRACTION, Footprint, available_memory, gib
+from ..outputs.rasters import SpectralMaps
 from ..outputs.tables import FeatureNames, attribution_table, explanation_rows, unit_record
 from ..perturbation.footprint import explanation_footprint
 from ..reporting import Reporter
 from ..scale.cluster import run_here, run_on_dask
+from ..perturbation.baseline import parse_baseline
+from ..perturbation.pixel_maps import check_pixel_model, combine_maps
+from ..perturbation.result import Explanation
 from ..scale.environment import Needs
-from ..scale.unit_task import ModelBundle, UnitResult, UnitTask, cached_model
+from ..scale.unit_task import ModelBundle, UnitResult, UnitTask, cached_model, mean_spectrum
 from ..scale.units import Unit, polygon_units, raster_units, tile_units, whole_raster
 from ..settings import BandGroups, ExplainSettings, PolygonSource, RasterSource, Runtime, Segmentation, Units
 from .common import fitting_window
@@ -93,11 +97,14 @@ class LoopSettings:
     runtime: Runtime
     dask_scheduler: str | None = None
     faithfulness: bool = False
+    pixel_map: bool = False
 
 
-def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, what: str = arg("raster")) -> Prepared:
+def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, what: str = arg("raster"),
+            units: list[Unit] | None = None) -> Prepared:
     """Check the first raster once (``what`` names it in messages), resolve the superbands, load the model
-    here, and build the shared task."""
+    here, and build the shared task; for a map (``loop.pixel_map``) check that the model is a pixel model
+    and find the ``units``' mean spectrum when the baseline is ``mean``."""
     grid, wavelengths = open_scene(first, reporter, what)
     superbands = None
     if loop.kind == "spectral":
@@ -113,7 +120,28 @@ def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, 
         tuple(float(w) for w in wavelengths)
     features = None if superbands is None else tuple(int(f) for f in superbands.features)
     task = UnitTask(loop.kind, loop.segmentation, features, loop.explain, loop.runtime, override, loop.faithfulness)
+    if loop.pixel_map:
+        check_pixel_model(network)
+        mean = None
+        if parse_baseline(loop.explain.baseline) == "mean":
+            reporter.info("baseline mean: the mean spectrum of the units' valid pixels, read unit by unit")
+            mean = mean_spectrum(units or [], override)
+        task = dataclasses.replace(task, pixel_map=True, baseline_spectrum=mean)
     return Prepared(grid, wavelengths, superbands, network, bundle, task)
+
+
+def spectral_maps(outputs, temporary, prepared: Prepared, explanation: Explanation) -> SpectralMaps:
+    """The writers of a map run's per-pixel outputs (``output_map``, ``output_dominant``, those requested in
+    the :class:`~hsi_lime_plugin.outputs.atomic.OutputSet`), named by the targets and superbands of the first
+    unit explained."""
+    superbands = [prepared.names.labels[int(k) - 1] for k in explanation.feature_ids]
+    return SpectralMaps(*(temporary(name) if name in outputs else None for name in ("output_map", "output_dominant")),
+                        prepared.grid, explanation.target_names, superbands)
+
+
+def whole_region(tiles: list[UnitResult], prepared: Prepared, reporter: Reporter) -> Explanation:
+    """The explanation of the region the ``tiles`` of a map cover together (:func:`combine_maps`)."""
+    return combine_maps([tile.pixel_maps for tile in tiles], prepared.model, prepared.task.explain, reporter)
 
 
 def unit_footprint(prepared: Prepared, height: int, width: int) -> Footprint:

@@ -4,7 +4,11 @@
 the pixels outside the field and those without data (never perturbed), builds the unit's
 features (SLIC or patches inside the unit, or the superbands), and explains it with a seed
 derived from the run's seed and the unit's id (:func:`unit_seed`), so that the result
-depends neither on the order in which units run nor on the number of workers.
+depends neither on the order in which units run nor on the number of workers. A run that maps
+each pixel's spectral importance (``UnitTask.pixel_map``) explains every pixel of the unit
+(:func:`~hsi_lime_plugin.perturbation.pixel_maps.explain_pixels`) with the run's own seed in
+every unit: all pixels of the map share the same coalitions, so units join without seams and
+their outputs add up to the whole raster's explanation.
 
 What a task takes and returns are small records: the :class:`~hsi_lime_plugin.scale.units.Unit`,
 the :class:`ModelBundle`, the :class:`UnitTask` (what every unit of a run shares) and a
@@ -39,6 +43,7 @@ from ..features.segments import patch_segments, slic_segments
 from ..inputs.raster import RasterCube, read_raster
 from ..models.card import card_path_for
 from ..perturbation.pipeline import explain_with
+from ..perturbation.pixel_maps import PixelMaps, explain_pixels
 from ..perturbation.result import Explanation
 from ..reporting import Reporter
 from ..settings import ExplainSettings, Runtime, Segmentation
@@ -97,6 +102,11 @@ class UnitTask:
         Band centres that override every unit's file (already parsed and checked by the run).
     faithfulness : bool
         Also score each unit's explanation (:func:`hsi_lime_plugin.faithfulness`).
+    pixel_map : bool
+        Spectral kind: explain every pixel of the unit as well (the unit's explanation is then
+        the fit to its pixels' mean outputs, with the run's seed).
+    baseline_spectrum : tuple of float or None
+        The raw spectrum a ``mean`` baseline stands for in a map (the whole raster's mean).
     """
 
     kind: str
@@ -106,19 +116,22 @@ class UnitTask:
     runtime: Runtime
     wavelengths: tuple[float, ...] | None = None
     faithfulness: bool = False
+    pixel_map: bool = False
+    baseline_spectrum: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
 class UnitResult:
     """What one unit gave: its explanation (None for a unit without a valid pixel, or on ``error``), the
-    number of pixels explained, the faithfulness scores when asked for, and the message of a problem
-    the user can fix."""
+    number of pixels explained, the faithfulness scores when asked for, the message of a problem
+    the user can fix, and each pixel's explanation when the run maps them."""
 
     id: object
     n_pixels: int = 0
     explanation: Explanation | None = None
     faithfulness: object = None
     error: str | None = None
+    pixel_maps: PixelMaps | None = None
 
     @property
     def empty(self) -> bool:
@@ -195,12 +208,30 @@ def explain_unit(unit: Unit, bundle: ModelBundle, task: UnitTask, reporter=None)
             return UnitResult(unit.id)
         model = cached_model(bundle, cube.shape[0], cube.wavelengths, reporter)
         features = unit_features(task, cube, inside)
-        settings = dataclasses.replace(task.explain, seed=unit_seed(task.explain.seed, unit.id))
-        result = explain_with(model, cube.data, features, task.kind, inside, settings, task.runtime, reporter)
+        maps = None
+        if task.pixel_map:
+            maps = explain_pixels(model, cube.data, features, inside, task.explain, task.runtime, reporter,
+                                  task.baseline_spectrum)
+            result = maps.region
+        else:
+            settings = dataclasses.replace(task.explain, seed=unit_seed(task.explain.seed, unit.id))
+            result = explain_with(model, cube.data, features, task.kind, inside, settings, task.runtime, reporter)
         scores = _faithfulness(model, cube, inside, result, task, reporter) if task.faithfulness else None
     except HsiLimeError as error:
         return UnitResult(unit.id, error=error.message)
-    return UnitResult(unit.id, int(inside.sum()), result, scores)
+    return UnitResult(unit.id, int(inside.sum()), result, scores, pixel_maps=maps)
+
+
+def mean_spectrum(units: list[Unit], wavelengths=None) -> tuple[float, ...]:
+    """The mean raw spectrum over the valid pixels of ``units``, read window by window (a map's ``mean``
+    baseline: the same for every unit)."""
+    total, count = None, 0
+    for unit in units:
+        cube, inside = read_unit(unit, wavelengths)
+        values = cube.data[:, inside].astype(np.float64).sum(axis=1)
+        total = values if total is None else total + values
+        count += int(inside.sum())
+    return tuple(float(v) for v in total / max(1, count))
 
 
 def _faithfulness(model, cube: RasterCube, inside: np.ndarray, result: Explanation, task: UnitTask, reporter):

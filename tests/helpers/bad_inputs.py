@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import rasterio
 import shapely.geometry
 import torch
