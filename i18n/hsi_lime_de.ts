@@ -538,137 +538,137 @@
 <context>
     <name>InstallDependencies</name>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="27"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="34"/>
         <source>Install or update Python dependencies</source>
         <translation>Python-Abhängigkeiten installieren oder aktualisieren</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>Auto-detect</source>
         <translation>Automatisch erkennen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>CPU only</source>
         <translation>Nur CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>NVIDIA CUDA</source>
         <translation>NVIDIA CUDA</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>Auto-detect: the CUDA build when an NVIDIA driver is found (nvidia-smi or the driver library), else the CPU build. The log says which it chose and why.</source>
         <translation>Automatisch erkennen: die CUDA-Version, wenn ein NVIDIA-Treiber gefunden wird (nvidia-smi oder die Treiberbibliothek), sonst die CPU-Version. Das Protokoll nennt die Wahl und den Grund.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="62"/>
         <source>Include ONNX Runtime</source>
         <translation>ONNX Runtime einschließen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="62"/>
         <source>Also install onnxruntime, which ONNX (.onnx) models need.</source>
         <translation>Auch onnxruntime installieren, das ONNX-Modelle (.onnx) brauchen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="83"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="90"/>
         <source>Dependency folder</source>
         <translation>Ordner der Abhängigkeiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="69"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="76"/>
         <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
         <translation>Wohin die Pakete kommen. Leer: die Umgebungsvariable HSI_LIME_DEPENDENCIES, wenn gesetzt, sonst python/hsi_lime_dependencies/python3.X im aktiven QGIS-Profil. Der bisherige Inhalt wird nur ersetzt, wenn die Installation gelingt.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="84"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="91"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="92"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
         <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
         <translation>FOLDER: hier ist kein QGIS-Profil bekannt; wählen Sie einen Ordner.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="104"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="113"/>
         <source>Python of this QGIS: {}</source>
         <translation>Python dieses QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="105"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="114"/>
         <source>torch build: {}</source>
         <translation>torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="106"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="115"/>
         <source>torch source: {}</source>
         <translation>torch-Quelle: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="107"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="116"/>
         <source>Installing into {}: {}</source>
         <translation>Installation in {}: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="118"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="129"/>
         <source>Cancelled: the previous dependency folder {} is unchanged.</source>
         <translation>Abgebrochen: der bisherige Ordner der Abhängigkeiten {} ist unverändert.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="136"/>
         <source>Installed into {} in {:.0f} s:</source>
         <translation>In {} installiert, in {:.0f} s:</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="128"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="139"/>
         <source>torch build chosen: {}</source>
         <translation>Gewählte torch-Version: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="131"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="142"/>
         <source>Kept this QGIS&apos;s own: {}</source>
         <translation>Von diesem QGIS beibehalten: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="140"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="151"/>
         <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
         <translation>torch wurde in dieser Sitzung schon von anderswo geladen: starten Sie QGIS neu, um das neue zu verwenden.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="143"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="154"/>
         <source>Still missing: {}</source>
         <translation>Fehlt noch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="71"/>
         <source>Include Dask</source>
         <translation>Dask einschließen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="71"/>
         <source>Also install dask and distributed, which running &apos;Explain every field or tile&apos; on a Dask cluster (DASK_SCHEDULER) needs; not needed to run in this process.</source>
         <translation>Auch dask und distributed installieren, die 'Jedes Feld oder jede Kachel erklären' auf einem Dask-Cluster (DASK_SCHEDULER) braucht; für das Rechnen in diesem Prozess nicht nötig.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>PyTorch build</source>
         <translation>PyTorch-Variante</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="29"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="36"/>
         <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image, onnxruntime or skops when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
         <translation>Lädt die Python-Pakete herunter, die die hsi-lime-Algorithmen brauchen (torch, spyndex sowie rasterio, geopandas, scikit-image, onnxruntime oder skops, wenn diesem QGIS sie fehlen), und installiert sie mit dem pip des Pythons, in dem QGIS läuft, in einen eigenen Ordner der Erweiterung. Pakete, die QGIS schon hat (numpy, GDAL, pandas, ...), bleiben, wie sie sind. Die Algorithmen funktionieren sofort danach, ohne QGIS neu zu starten. Braucht eine Internetverbindung; die CPU-Version von torch ist etwa 200 MB groß, die CUDA-Version mehrere GB.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="66"/>
         <source>Include skops</source>
         <translation>skops einbeziehen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="66"/>
         <source>Also install skops, which scikit-learn models saved as .skops files (EnMAP-Box&apos;s classifiers and regressors) need.</source>
         <translation>Auch skops installieren, das scikit-learn-Modelle in .skops-Dateien (die Klassifikatoren und Regressoren der EnMAP-Box) brauchen.</translation>
     </message>
@@ -676,19 +676,24 @@
 <context>
     <name>ParameterChecks</name>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="67"/>
+        <location filename="../processing_algorithms/checks.py" line="83"/>
         <source>INPUT: {} does not exist; choose an existing raster file.</source>
         <translation>INPUT: {} existiert nicht; wählen Sie eine vorhandene Rasterdatei.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="69"/>
+        <location filename="../processing_algorithms/checks.py" line="92"/>
         <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
         <translation>INPUT: {} ist kein Raster, das GDAL lesen kann; wählen Sie ein GeoTIFF-, ENVI- oder anderes GDAL-Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="97"/>
+        <location filename="../processing_algorithms/checks.py" line="119"/>
         <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
         <translation>{0}: {1} liegt unter {2:g}, dem kleinsten zulässigen Wert; geben Sie mindestens {2:g} an.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="87"/>
+        <source>INPUT: {} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens to a file whose download or copy was interrupted. Copy or download it again (&apos;gdalinfo&apos; finds such faults), then run again.</source>
+        <translation>INPUT: {} ist beschädigt oder unvollständig: die Datei beginnt wie ein GeoTIFF, aber GDAL kann sie nicht öffnen, wie bei einer Datei, deren Download oder Kopie unterbrochen wurde. Kopieren oder laden Sie sie erneut herunter (&apos;gdalinfo&apos; findet solche Fehler) und starten Sie dann erneut.</translation>
     </message>
 </context>
 <context>
@@ -1016,7 +1021,7 @@
     <message>
         <location filename="../processing_algorithms/parameters.py" line="374"/>
         <source>A model that predicts each pixel from its spectrum (input.layout &apos;pixels&apos; in its card) only: every pixel&apos;s attribution of each target and superband, one band each, named target:superband, on the raster&apos;s grid. All pixels share the same samples, so one fit serves them all; Kernel SHAP is exact when N_SAMPLES covers all 2^K coalitions. The raster is read and written unit by unit (without polygons: in tiles).</source>
-        <translation>Nur für ein Modell, das jedes Pixel aus seinem Spektrum vorhersagt (input.layout &apos;pixels&apos; in seiner Karte): die Attribution jedes Pixels für jede Zielgröße und jedes Superband, je ein Kanal mit dem Namen Zielgröße:Superband, auf dem Raster des Eingangs. Alle Pixel teilen dieselben Stichproben, so dient eine Anpassung allen; Kernel SHAP ist exakt, wenn N_SAMPLES alle 2^K Koalitionen abdeckt. Das Raster wird Einheit für Einheit gelesen und geschrieben (ohne Polygone: in Kacheln).</translation>
+        <translation>Nur für ein Modell, das jedes Pixel aus seinem Spektrum vorhersagt (input.layout 'pixels' in seiner Karte): die Attribution jedes Pixels für jede Zielgröße und jedes Superband, je ein Kanal mit dem Namen Zielgröße:Superband, auf dem Raster des Eingangs. Alle Pixel teilen dieselben Stichproben, so dient eine Anpassung allen; Kernel SHAP ist exakt, wenn N_SAMPLES alle 2^K Koalitionen abdeckt. Das Raster wird Einheit für Einheit gelesen und geschrieben (ohne Polygone: in Kacheln).</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="387"/>

@@ -538,137 +538,137 @@
 <context>
     <name>InstallDependencies</name>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="27"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="34"/>
         <source>Install or update Python dependencies</source>
         <translation>Zainstaluj lub zaktualizuj zależności Pythona</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>PyTorch build</source>
         <translation>Wersja PyTorch</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>Auto-detect</source>
         <translation>Wykryj automatycznie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>CPU only</source>
         <translation>Tylko CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>NVIDIA CUDA</source>
         <translation>NVIDIA CUDA</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="43"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="50"/>
         <source>Auto-detect: the CUDA build when an NVIDIA driver is found (nvidia-smi or the driver library), else the CPU build. The log says which it chose and why.</source>
         <translation>Wykryj automatycznie: wersja CUDA, gdy znaleziono sterownik NVIDIA (nvidia-smi lub biblioteka sterownika), w przeciwnym razie wersja CPU. Dziennik podaje, co wybrano i dlaczego.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="62"/>
         <source>Include ONNX Runtime</source>
         <translation>Dołącz ONNX Runtime</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="55"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="62"/>
         <source>Also install onnxruntime, which ONNX (.onnx) models need.</source>
         <translation>Zainstaluj też onnxruntime, potrzebny modelom ONNX (.onnx).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="71"/>
         <source>Include Dask</source>
         <translation>Dołącz Dask</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="64"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="71"/>
         <source>Also install dask and distributed, which running &apos;Explain every field or tile&apos; on a Dask cluster (DASK_SCHEDULER) needs; not needed to run in this process.</source>
         <translation>Zainstaluj też dask i distributed, potrzebne do uruchamiania 'Wyjaśnij każde pole lub kafel' w klastrze Dask (DASK_SCHEDULER); niepotrzebne przy pracy w tym procesie.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="83"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="90"/>
         <source>Dependency folder</source>
         <translation>Folder zależności</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="69"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="76"/>
         <source>Where the packages go. Empty: the HSI_LIME_DEPENDENCIES environment variable when set, else python/hsi_lime_dependencies/python3.X in the active QGIS profile. Its previous content is replaced only when the installation succeeds.</source>
         <translation>Dokąd trafiają pakiety. Puste: zmienna środowiskowa HSI_LIME_DEPENDENCIES, jeśli jest ustawiona, w przeciwnym razie python/hsi_lime_dependencies/python3.X w aktywnym profilu QGIS. Poprzednia zawartość jest zastępowana dopiero po udanej instalacji.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="84"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="91"/>
         <source>Report</source>
         <translation>Raport</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="92"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="99"/>
         <source>FOLDER: no QGIS profile is known here; choose a folder.</source>
         <translation>FOLDER: nie znamy tu profilu QGIS; wybierz folder.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="104"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="113"/>
         <source>Python of this QGIS: {}</source>
         <translation>Python tego QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="105"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="114"/>
         <source>torch build: {}</source>
         <translation>wersja torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="106"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="115"/>
         <source>torch source: {}</source>
         <translation>źródło torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="107"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="116"/>
         <source>Installing into {}: {}</source>
         <translation>Instalacja do {}: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="118"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="129"/>
         <source>Cancelled: the previous dependency folder {} is unchanged.</source>
         <translation>Anulowano: poprzedni folder zależności {} pozostał bez zmian.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="125"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="136"/>
         <source>Installed into {} in {:.0f} s:</source>
         <translation>Zainstalowano do {} w {:.0f} s:</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="128"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="139"/>
         <source>torch build chosen: {}</source>
         <translation>wybrana wersja torch: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="131"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="142"/>
         <source>Kept this QGIS&apos;s own: {}</source>
         <translation>Zachowano własne pakiety tego QGIS: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="140"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="151"/>
         <source>torch was already loaded in this session from elsewhere: restart QGIS to use the new one.</source>
         <translation>torch został już wczytany w tej sesji z innego miejsca: uruchom ponownie QGIS, aby użyć nowego.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="143"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="154"/>
         <source>Still missing: {}</source>
         <translation>Nadal brakuje: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="29"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="36"/>
         <source>Downloads and installs the Python packages the hsi-lime algorithms need (torch, spyndex, and rasterio, geopandas, scikit-image, onnxruntime or skops when this QGIS lacks them) with the pip of the Python QGIS runs, into a folder of the plugin&apos;s own. Packages QGIS already has (numpy, GDAL, pandas, ...) are kept as they are. The algorithms work as soon as it finishes, without restarting QGIS. Needs an internet connection; the CPU build of torch is about 200 MB to download, the CUDA build several GB.</source>
         <translation>Pobiera i instaluje pakiety Pythona potrzebne algorytmom hsi-lime (torch, spyndex oraz rasterio, geopandas, scikit-image, onnxruntime lub skops, gdy brakuje ich w tym QGIS) za pomocą pip Pythona, na którym działa QGIS, do własnego folderu wtyczki. Pakiety, które QGIS już ma (numpy, GDAL, pandas, ...), pozostają bez zmian. Algorytmy działają zaraz po zakończeniu, bez ponownego uruchamiania QGIS. Wymaga połączenia z internetem; wersja CPU biblioteki torch to około 200 MB do pobrania, wersja CUDA kilka GB.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="66"/>
         <source>Include skops</source>
         <translation>Dołącz skops</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/install_dependencies.py" line="59"/>
+        <location filename="../processing_algorithms/install_dependencies.py" line="66"/>
         <source>Also install skops, which scikit-learn models saved as .skops files (EnMAP-Box&apos;s classifiers and regressors) need.</source>
         <translation>Zainstaluj także skops, którego potrzebują modele scikit-learn zapisane w plikach .skops (klasyfikatory i regresory EnMAP-Box).</translation>
     </message>
@@ -676,19 +676,24 @@
 <context>
     <name>ParameterChecks</name>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="67"/>
+        <location filename="../processing_algorithms/checks.py" line="83"/>
         <source>INPUT: {} does not exist; choose an existing raster file.</source>
         <translation>INPUT: {} nie istnieje; wybierz istniejący plik rastrowy.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="69"/>
+        <location filename="../processing_algorithms/checks.py" line="92"/>
         <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
         <translation>INPUT: {} nie jest rastrem czytelnym dla GDAL; wybierz raster GeoTIFF, ENVI lub inny raster GDAL.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="97"/>
+        <location filename="../processing_algorithms/checks.py" line="119"/>
         <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
         <translation>{0}: {1} jest mniejsze niż {2:g}, najmniejsza dopuszczalna wartość; podaj co najmniej {2:g}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="87"/>
+        <source>INPUT: {} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens to a file whose download or copy was interrupted. Copy or download it again (&apos;gdalinfo&apos; finds such faults), then run again.</source>
+        <translation>INPUT: {} jest uszkodzony lub niekompletny: zaczyna się jak GeoTIFF, ale GDAL nie może go otworzyć, jak plik, którego pobieranie lub kopiowanie zostało przerwane. Skopiuj lub pobierz go ponownie (&apos;gdalinfo&apos; wykrywa takie błędy), a następnie uruchom ponownie.</translation>
     </message>
 </context>
 <context>
@@ -1016,7 +1021,7 @@
     <message>
         <location filename="../processing_algorithms/parameters.py" line="374"/>
         <source>A model that predicts each pixel from its spectrum (input.layout &apos;pixels&apos; in its card) only: every pixel&apos;s attribution of each target and superband, one band each, named target:superband, on the raster&apos;s grid. All pixels share the same samples, so one fit serves them all; Kernel SHAP is exact when N_SAMPLES covers all 2^K coalitions. The raster is read and written unit by unit (without polygons: in tiles).</source>
-        <translation>Tylko dla modelu, który przewiduje każdy piksel z jego widma (input.layout &apos;pixels&apos; w karcie): atrybucja każdego piksela dla każdej zmiennej docelowej i każdego superkanału, po jednym kanale o nazwie cel:superkanał, na siatce rastra. Wszystkie piksele dzielą te same próbki, więc jedno dopasowanie służy im wszystkim; Kernel SHAP jest dokładny, gdy N_SAMPLES obejmuje wszystkie 2^K koalicji. Raster jest czytany i zapisywany jednostka po jednostce (bez poligonów: w kafelkach).</translation>
+        <translation>Tylko dla modelu, który przewiduje każdy piksel z jego widma (input.layout 'pixels' w karcie): atrybucja każdego piksela dla każdej zmiennej docelowej i każdego superkanału, po jednym kanale o nazwie cel:superkanał, na siatce rastra. Wszystkie piksele dzielą te same próbki, więc jedno dopasowanie służy im wszystkim; Kernel SHAP jest dokładny, gdy N_SAMPLES obejmuje wszystkie 2^K koalicji. Raster jest czytany i zapisywany jednostka po jednostce (bez poligonów: w kafelkach).</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="387"/>
