@@ -97,7 +97,10 @@ def test_a_linear_pixel_model_is_recovered_at_every_pixel(raster, monkeypatch, b
     mean = values[:, valid].mean(axis=1) if baseline == "mean" else None
     truth = linear_truth(values, valid, mean).reshape(maps.shape)
     assert np.isnan(maps[:, ~valid]).all()
-    assert np.nanmax(np.abs(maps - truth)) < 1e-6
+    error = np.nanmax(np.abs(maps - truth))
+    print(f"linear pixel model, {baseline} baseline: largest error {error:.2e} over {int(valid.sum())} pixels "
+          f"(largest |value| {np.nanmax(np.abs(truth)):.3f})")
+    assert error < 1e-6
     whole = run_spectral(path, model, output_table=str(folder / f"whole_{baseline}.csv"), **common)
     np.testing.assert_allclose(run.table["attribution"], whole.table["attribution"], atol=1e-6)
     np.testing.assert_allclose(run.table["prediction"], whole.table["prediction"], atol=1e-6)
