@@ -11,8 +11,9 @@ machine down between two runs).
 
     .venv/bin/python benchmarks/forward_ratio.py [--repeats 7] [--output build/bench/forward_ratio.json]
 
-Skips with a message when ../shared/data is absent. ``run.py`` (make bench) runs it and merges
-the result under ``forward_ratio``.
+Skips with a message (and ``{"skipped": ...}`` in the output) when ../shared/data is absent.
+``run.py`` (make bench) runs it and merges the result under ``forward_ratio``; ``--skip-forward-ratio``
+leaves it out.
 """
 from __future__ import annotations
 
@@ -84,12 +85,12 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--output", default=str(WORK / "forward_ratio.json"))
     args = parser.parse_args()
-    if not FIELD.is_file():
-        print(f"forward_ratio: {FIELD} is absent (../shared/data); skipped")
-        return 0
-    result = measure(args.repeats)
+    result = measure(args.repeats) if FIELD.is_file() else {"skipped": f"{FIELD} is absent (../shared/data)"}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(result, indent=1) + "\n")
+    if "skipped" in result:
+        print(f"forward_ratio: {result['skipped']}; skipped")
+        return 0
     print(f"forward_ratio: explain() / forward passes ({result['fastest_layout']}) = "
           f"{result['ratio_paired_median']:.3f} (paired median of {args.repeats}; goal <= {GOAL}); "
           f"explain {np.median(result['explain_seconds']):.3f} s")

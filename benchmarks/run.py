@@ -23,6 +23,8 @@ cluster_faults  cancel latency on 2 Dask workers, a worker's and the scheduler's
 auto_samples N_SAMPLES=0 (automatic) against 500 on the demo and a HYPERVIEW field (benchmarks/auto_samples.py)
 pixel_maps   every pixel's superband attributions of an EnMAP tile against shap and captum per pixel, the model's
              own time on the same spectra, a forest, a 1000 x 1000 x 224 scene (benchmarks/pixel_maps.py)
+forward_ratio  explain() against the model's own forward passes on the HYPERVIEW field 0.npz as it is
+             (150 x 72 x 89, 51 SLIC segments, N=256, batch 32; benchmarks/forward_ratio.py; goal <= 1.15)
 
 Writes benchmarks/results.json and prints a table. When benchmarks/sampling_error.py
 exists it is run too and its JSON is merged under "sampling_error" (see README.md).
@@ -83,6 +85,8 @@ def main() -> int:
     parser.add_argument("--skip-attribution", action="store_true", help="skip IG and Occlusion against captum")
     parser.add_argument("--skip-auto-samples", action="store_true", help="skip benchmarks/auto_samples.py")
     parser.add_argument("--skip-pixel-maps", action="store_true", help="skip benchmarks/pixel_maps.py")
+    parser.add_argument("--skip-forward-ratio", action="store_true",
+                        help="skip benchmarks/forward_ratio.py (explain() / forward passes on the HYPERVIEW field)")
     parser.add_argument("--skip-peer-defaults", action="store_true", help="skip W1 with the peers' own kernel and surrogate")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--table-only", action="store_true", help="re-analyse --output and print the table, run nothing")
@@ -153,6 +157,8 @@ def main() -> int:
         import attribution
 
         results["attribution"] = attribution.compare(inputs_path, weights_path, args.batch_size, args.repeats, WORK)
+    if not args.skip_forward_ratio:
+        results["forward_ratio"] = script_benchmark("forward_ratio.py", "explain() / forward passes, HYPERVIEW field")
     results["kernels"] = kernels(results)
     results["goals"] = goals(results)
     if not args.skip_sampling_error:
@@ -427,6 +433,10 @@ def goals(results: dict) -> list[dict]:
     if "spearman_per_target" in results.get("agreement", {}):
         for target, value in enumerate(results["agreement"]["spearman_per_target"]):
             rows.append(_goal(f"agreement target {target} (Spearman, N={results['agreement']['n_samples']})", value, ">=", GOALS["rank_agreement"]))
+    ratio = results.get("forward_ratio", {})
+    if "ratio_paired_median" in ratio:
+        rows.append(_goal("forward_ratio: explain() / forward passes (HYPERVIEW field, N=256, paired median)",
+                          ratio["ratio_paired_median"], "<=", ratio["goal"]))
     comparison = results.get("attribution", {}).get("integrated_gradients", {}).get("comparison")
     if comparison:
         rows.append(_goal("attribution: IG vs captum, max relative difference", comparison["max_relative_difference"],
@@ -574,6 +584,7 @@ def print_table(results: dict) -> None:
             top = ", ".join(f"{place} {seconds:.3f}" for place, seconds in list(places.items())[:5])
             print(f"profile       hsi-lime {kind} N={profile['n_samples']} ({profile['wall_seconds_profiled']:.2f} s wall), "
                   f"self CPU s by caller: {top}")
+    print_forward_ratio(results.get("forward_ratio"))
     print("kernels:")
     for lib, text in results["kernels"].items():
         print(f"  {lib}: {text}")
@@ -583,6 +594,20 @@ def print_table(results: dict) -> None:
         print(f"  [{'met' if row['met'] else 'MISSED'}] {row['goal']}: {value} (goal {row['target']})")
     if "sampling_error" in results:
         print("sampling_error: merged into results.json under 'sampling_error'")
+
+
+def print_forward_ratio(entry: dict | None) -> None:
+    """The forward_ratio line: explain() over the forward passes in their fastest layout, and the goal."""
+    if entry is None:
+        return
+    if "ratio_paired_median" not in entry:
+        print(f"forward_ratio not measured: {entry.get('skipped') or entry.get('error')}")
+        return
+    explain_seconds = np.median(entry["explain_seconds"])
+    forward_seconds = np.median(entry["forward_seconds"][entry["fastest_layout"]])
+    print(f"forward_ratio explain() / forward passes ({entry['fastest_layout']}) on {entry['workload']}: "
+          f"{entry['ratio_paired_median']:.3f} (paired median of {len(entry['explain_seconds'])}; ratio of medians "
+          f"{entry['ratio_of_medians']:.3f} = {explain_seconds:.3f} s / {forward_seconds:.3f} s; goal <= {entry['goal']:g})")
 
 
 if __name__ == "__main__":

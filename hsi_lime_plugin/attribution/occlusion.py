@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from ..errors import HsiLimeError, arg
+from ..perturbation.buffers import BatchBuffer
 from ..perturbation.evaluator import Evaluator
 from ..reporting import Reporter
 
@@ -71,8 +72,7 @@ class WindowPerturbation:
         self.baseline = torch.zeros_like(inputs) if base is None else base.expand_as(inputs)
         channels, height, width = inputs.shape
         self.positions = [torch.arange(n, device=inputs.device) for n in (channels, height, width)]
-        self.buffer = torch.empty((batch, channels, height, width), dtype=inputs.dtype, device=inputs.device,
-                                  memory_format=memory_format)
+        self.buffer = BatchBuffer((batch, channels, height, width), inputs.dtype, inputs.device, memory_format)
         self.empty = torch.zeros((batch, 6), dtype=torch.long, device=inputs.device)
         self.kept_pixels = None
 
@@ -89,9 +89,10 @@ class WindowPerturbation:
         bounds = self.empty.clone()
         bounds[: samples.shape[0]] = samples
         inside = self.masks(bounds)
-        torch.where(inside, self.baseline[None], self.inputs[None], out=self.buffer)
+        buffer = self.buffer.get()
+        torch.where(inside, self.baseline[None], self.inputs[None], out=buffer)
         self.kept_pixels = (~inside.all(dim=1, keepdim=True)).to(self.inputs.dtype)  # a window over every band removes the pixel
-        return self.buffer
+        return buffer
 
 
 def occlusion(model, inputs: torch.Tensor, base, targets: list[int], window, stride, batch_size: int,

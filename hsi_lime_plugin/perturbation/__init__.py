@@ -8,6 +8,7 @@ sampling -> batched evaluator -> kernel -> surrogate:
 * :mod:`.sampling`: binary samples (coalitions) and their weights, drawn at once;
 * :mod:`.surrogates`: weighted linear surrogates for all targets in torch;
 * :mod:`.evaluator`: the model on perturbed images in fixed-size batches (the hot loop);
+* :mod:`.buffers`: the buffer those batches are written into, kept per thread between runs;
 * :mod:`.baseline`: what a removed feature becomes;
 * :mod:`.result`: :class:`~.result.Explanation`.
 
