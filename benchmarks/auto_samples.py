@@ -39,7 +39,7 @@ WORK = ROOT / "build" / "bench"
 def demo_problem() -> dict:
     """The demo's image, model and field polygons as features (what explain_spatial SEGMENTATION 0 explains)."""
     from hsi_lime_plugin.demo import build_demo
-    from hsi_lime_plugin.models.explainable import load_model
+    from hsi_lime_plugin.models.loading import load_model
     from hsi_lime_plugin.inputs.polygons import read_polygons
     from hsi_lime_plugin.inputs.raster import read_raster
     from hsi_lime_plugin.features.segments import polygon_segments

@@ -162,7 +162,7 @@ class Ours:
     """explain_pixels on a cube, and the network alone on the same perturbed spectra."""
 
     def __init__(self, model_path: Path, cube, features):
-        from hsi_lime_plugin.models.explainable import load_model
+        from hsi_lime_plugin.models.loading import load_model
         from hsi_lime_plugin.settings import ExplainSettings, Runtime
 
         self.model = load_model(model_path, "cpu")

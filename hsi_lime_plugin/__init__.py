@@ -31,7 +31,7 @@ _PUBLIC = {
     "patch_segments": "features.segments",
     "resolve_band_groups": "features.superbands",
     "ExplainableModel": "models.explainable",
-    "load_model": "models.explainable",
+    "load_model": "models.loading",
     "ModelCard": "models.card",
     "Explanation": "perturbation.result",
     "explain": "perturbation.pipeline",

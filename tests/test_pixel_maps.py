@@ -15,7 +15,7 @@ from rasterio.transform import from_origin
 from hsi_lime_plugin.errors import HsiLimeError
 from hsi_lime_plugin.outputs.rasters import DOMINANT_NONE
 from hsi_lime_plugin.perturbation.pixel_maps import explain_pixels
-from hsi_lime_plugin.models.explainable import load_model
+from hsi_lime_plugin.models.loading import load_model
 from hsi_lime_plugin.runs import explain_spectral
 from hsi_lime_plugin.runs.explain_fields import run_fields
 from hsi_lime_plugin.runs.explain_spectral import run_spectral

@@ -5,7 +5,9 @@
 * :mod:`.scikit`: scikit-learn models saved with skops (trusted types; the card from the estimator);
 * :mod:`.layouts`: how a model that takes spectra (``pixels``, ``mean_spectrum``) answers for images;
 * :mod:`.explainable`: :class:`~.explainable.ExplainableModel` (the card's preprocessing split around
-  the perturbation) and :func:`~.explainable.load_model`;
+  the perturbation);
+* :mod:`.loading`: :func:`~.loading.load_model`, a model file with its card (sidecar, embedded or
+  defaults), device and layout;
 * :mod:`.resampling`: a raster of one sensor read as the bands the model was trained on;
 * :mod:`.device`, :mod:`.targets`, :mod:`.preparation`: the device and batch size, which outputs to
   explain, and the inputs every method prepares the same way.

@@ -234,7 +234,7 @@ class OnnxNetwork:
     """An onnxruntime session as a torch callable: a tensor in, the chosen output as a tensor out.
 
     The first output is used until :meth:`select_output` picks one by the card (what
-    :func:`~hsi_lime_plugin.models.explainable.load_model` does once the card is known).
+    :func:`~hsi_lime_plugin.models.loading.load_model` does once the card is known).
     """
 
     def __init__(self, session, device: torch.device, path: Path):

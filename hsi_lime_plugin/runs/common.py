@@ -21,7 +21,8 @@ from ..inputs.polygons import polygons_window, read_polygons
 from ..inputs.raster import Grid, read_footprint, valid_window
 from ..inputs.scene import open_scene, read_scene
 from ..memory import FIT_FRACTION, Footprint, available_memory, gib
-from ..models.explainable import ExplainableModel, load_model
+from ..models.explainable import ExplainableModel
+from ..models.loading import load_model
 from ..perturbation.result import Explanation
 from ..reporting import Reporter
 from ..settings import ModelSource, PolygonSource, RasterSource

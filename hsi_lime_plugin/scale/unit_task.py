@@ -148,7 +148,7 @@ def unit_seed(seed: int, unit_id) -> int:
 
 def cached_model(bundle: ModelBundle, n_bands: int, wavelengths, reporter=None):
     """The bundle's model matched to the raster's bands, loaded once per process (and per band layout)."""
-    from ..models.explainable import load_model
+    from ..models.loading import load_model
 
     key = (bundle.digest, bundle.device, int(n_bands),
            None if wavelengths is None else tuple(np.round(np.asarray(wavelengths, dtype=float), 6)))
