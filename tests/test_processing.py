@@ -147,8 +147,8 @@ def test_model_file_missing(hsilime_provider, scene, tmp_path):
     assert_fails_with(
         SPATIAL,
         spatial_parameters(scene, tmp_path, MODEL=str(missing)),
-        f"MODEL: the model file {missing} does not exist; choose an existing TorchScript file. ONNX models (.onnx) "
-        "and Python recipes (.py) work too.",
+        f"MODEL: the model file {missing} does not exist; choose an existing TorchScript file. ONNX models (.onnx), "
+        "scikit-learn models (.skops) and Python recipes (.py) work too.",
         tmp_path,
     )
 
