@@ -42,8 +42,12 @@ demo: setup
 # as a package: that import fails where the checkout's folder name is no Python identifier (hsi-lime, wt-x).
 PYTEST    := -m pytest --confcutdir=tests
 
+# import-linter through the venv's Python, not its script: a script's first line names the checkout the venv was
+# made in, and a Debian root's venv (make test-debian13) serves checkouts at other paths.
+LINT_IMPORTS := -c 'from importlinter.cli import lint_imports_command; lint_imports_command()'
+
 test: setup translations
-	$(VENV)/bin/lint-imports
+	$(PYTHON) $(LINT_IMPORTS)
 	$(PYTHON) $(PYTEST)
 
 test-debian13:
