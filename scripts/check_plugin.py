@@ -40,10 +40,12 @@ TOOLS_UNAVAILABLE = 3
 
 
 def ensure_tools() -> Path:
-    """build/check-venv with the pinned tools, made once (again when check_tools.txt changes); its bin folder."""
+    """build/check-venv with the pinned tools, made once (again when check_tools.txt changes); its Python, which
+    runs each tool as a module (``-m bandit``): the venv's scripts name in their first line the path it was made at,
+    and a Debian root's build folder serves checkouts at other paths."""
     stamp = VENV / ".check_tools"
     if stamp.is_file() and stamp.read_text() == TOOLS.read_text():
-        return VENV / "bin"
+        return VENV / "bin" / "python"
     steps = ([sys.executable, "-m", "venv", "--clear", str(VENV)],
              [str(VENV / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
               str(TOOLS)])
@@ -54,7 +56,7 @@ def ensure_tools() -> Path:
                   file=sys.stderr)
             raise SystemExit(TOOLS_UNAVAILABLE)
     stamp.write_text(TOOLS.read_text())
-    return VENV / "bin"
+    return VENV / "bin" / "python"
 
 
 # --- metadata: validator.py ----------------------------------------------------------------------
@@ -146,18 +148,18 @@ def metadata_rules(path: Path) -> dict:
 
 
 # --- the scan: security_scanner.py ----------------------------------------------------------------
-def bandit(tools: Path, folder: Path) -> list[dict]:
+def bandit(python: Path, folder: Path) -> list[dict]:
     """Bandit's findings with the repository's enabled tests (its command line: -r, -f json, --quiet, -t)."""
-    done = subprocess.run([str(tools / "bandit"), "-r", str(folder), "-f", "json", "--quiet", "-t",
+    done = subprocess.run([str(python), "-m", "bandit", "-r", str(folder), "-f", "json", "--quiet", "-t",
                            ",".join(RULES["bandit"]["enabled"])], capture_output=True, text=True)
     results = json.loads(done.stdout)["results"]
     return [{"file": str(Path(r["filename"]).relative_to(folder)), "line": r["line_number"], "test": r["test_id"],
              "text": r["issue_text"]} for r in results]
 
 
-def secrets(tools: Path, folder: Path) -> list[dict]:
+def secrets(python: Path, folder: Path) -> list[dict]:
     """detect-secrets' findings as the repository scans: all files but metadata.txt, its disabled plugins off."""
-    command = [str(tools / "detect-secrets"), "scan", "--all-files", "--exclude-files", r"metadata\.txt",
+    command = [str(python), "-m", "detect_secrets", "scan", "--all-files", "--exclude-files", r"metadata\.txt",
                "--exclude-files", r"\.secrets\.baseline"]
     for plugin in RULES["secrets"]["disabled"]:
         command += ["--disable-plugin", plugin]
@@ -167,10 +169,10 @@ def secrets(tools: Path, folder: Path) -> list[dict]:
             for s in found]
 
 
-def flake8(tools: Path, folder: Path) -> dict[str, int]:
+def flake8(python: Path, folder: Path) -> dict[str, int]:
     """flake8 counts per code, for information: the repository's enabled codes, and flake8-qgis's QGS codes."""
     select = ",".join(RULES["flake8"]["enabled"] + ["QGS"])
-    done = subprocess.run([str(tools / "flake8"), "--max-line-length=120", f"--select={select}",
+    done = subprocess.run([str(python), "-m", "flake8", "--max-line-length=120", f"--select={select}",
                            "--format=%(code)s", str(folder)], capture_output=True, text=True)
     counts: dict[str, int] = {}
     for code in done.stdout.split():
@@ -247,12 +249,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("zip", type=Path)
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
-    tools = ensure_tools()
+    python = ensure_tools()
     with tempfile.TemporaryDirectory() as extracted:
         folder = Path(extracted)
         zipfile.ZipFile(args.zip).extractall(folder)
-        report = {"metadata": metadata_rules(args.zip), "bandit": bandit(tools, folder),
-                  "secrets": secrets(tools, folder), "files": file_checks(args.zip), "flake8": flake8(tools, folder)}
+        report = {"metadata": metadata_rules(args.zip), "bandit": bandit(python, folder),
+                  "secrets": secrets(python, folder), "files": file_checks(args.zip), "flake8": flake8(python, folder)}
     print_report(args.zip, report)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

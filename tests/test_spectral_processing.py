@@ -96,17 +96,23 @@ def test_fields_give_tables_and_a_figure(hsilime_provider, scene, band_model, tm
     assert (types["attribution"], types["n_bands"], types["feature"]) == ("Real", "Integer64", "String")
 
 
-def test_tables_load_into_the_project_as_table_layers(hsilime_provider, scene, band_model, tmp_path, monkeypatch):
+@pytest.fixture
+def run_and_load(monkeypatch):
+    """``processing.runAndLoadResults`` without an interface: QGIS 3.40's result loading asks the interface for
+    its layer tree view, which pytest-qgis's stand-in lacks; without one (qgis_process, a script) the layers
+    load the same way."""
     import processing
     from processing.gui import Postprocessing
 
-    # QGIS 3.40's result loading asks the interface for its layer tree view, which pytest-qgis's stand-in
-    # lacks; without an interface (qgis_process, a script) the layers are loaded the same way
     monkeypatch.setattr(Postprocessing, "iface", None, raising=False)
+    return processing.runAndLoadResults
+
+
+def test_tables_load_into_the_project_as_table_layers(hsilime_provider, scene, band_model, tmp_path, run_and_load):
     project = QgsProject.instance()
     before = set(project.mapLayers())
     parameters = spectral_parameters(scene, band_model, tmp_path, OUTPUT_SUMMARY="TEMPORARY_OUTPUT", OUTPUT_PLOT=None)
-    results = processing.runAndLoadResults(ALGORITHM, parameters, feedback=RecordingFeedback())
+    results = run_and_load(ALGORITHM, parameters, feedback=RecordingFeedback())
     loaded = [layer for key, layer in project.mapLayers().items() if key not in before]
     try:
         assert sorted(layer.name() for layer in loaded) == [
@@ -310,10 +316,9 @@ class _PixelBands(torch.nn.Module):
         return torch.stack([spectra[:, 0:2].mean(dim=1), spectra[:, 4:6].mean(dim=1)], dim=1)
 
 
-def test_maps_of_each_pixel_load_styled_with_the_superbands_named(hsilime_provider, scene, tmp_path):
+def test_maps_of_each_pixel_load_styled_with_the_superbands_named(hsilime_provider, scene, tmp_path, run_and_load):
     """OUTPUT_MAP (band per target and superband) on the diverging ramp, OUTPUT_DOMINANT as paletted classes named
     by the superbands, each loaded into the project and saved as the file's default style."""
-    import processing
     from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer
 
     model = tmp_path / "pixels.pt"
@@ -325,7 +330,7 @@ def test_maps_of_each_pixel_load_styled_with_the_superbands_named(hsilime_provid
     parameters = {"INPUT": str(scene.raster), "MODEL": str(model), "BAND_GROUPS": GROUPS, "METHOD": 1,
                   "N_SAMPLES": 16, "KEEP_UNGROUPED": True, "OUTPUT_TABLE": str(tmp_path / "table.csv"),
                   "OUTPUT_MAP": str(tmp_path / "map.tif"), "OUTPUT_DOMINANT": str(tmp_path / "dominant.tif")}
-    results = processing.runAndLoadResults(ALGORITHM, parameters, feedback=RecordingFeedback())
+    results = run_and_load(ALGORITHM, parameters, feedback=RecordingFeedback())
     loaded = {layer.source(): layer for key, layer in project.mapLayers().items() if key not in before}
     try:
         assert results["OUTPUT_MAP"] == str(tmp_path / "map.tif")
