@@ -1,4 +1,5 @@
-"""The evaluator's batch buffer: kept per thread between evaluations, never shared by two live perturbations.
+"""The evaluator's batch buffer: kept per thread between evaluations, never shared by two live perturbations,
+and after its first batch rewritten only in the windows that hold perturbed pixels.
 
 A kept buffer is recognised by identity (a weak reference to the tensor stays alive while the
 cache holds it) as well as by ``untyped_storage().data_ptr()``: a freed buffer's address may be
@@ -15,7 +16,7 @@ import torch
 from helpers.grids import grid_labels
 from hsi_lime_plugin import Cancelled, RecordingReporter, explain, release_batch_buffers
 from hsi_lime_plugin.features.space import FeatureSpace
-from hsi_lime_plugin.perturbation.evaluator import Evaluator, Perturbation
+from hsi_lime_plugin.perturbation.evaluator import MOST_WINDOWS, WHOLE, Evaluator, Perturbation, perturbed_windows
 
 SHAPE = (6, 24, 30)
 BATCH = 8
@@ -37,6 +38,20 @@ def image():
 @pytest.fixture(scope="module")
 def space():
     return FeatureSpace.from_labels(grid_labels(*SHAPE[1:], 4, 5), SHAPE, "spatial")
+
+
+@pytest.fixture(scope="module")
+def field():
+    """The grid's features inside a slanted band, as a field inside its bounding box: 0 (no feature) outside."""
+    rows, cols = np.mgrid[: SHAPE[1], : SHAPE[2]]
+    inside = np.abs(cols - 1.2 * rows) < 8
+    return FeatureSpace.from_labels(np.where(inside, grid_labels(*SHAPE[1:], 4, 5), 0), SHAPE, "spatial")
+
+
+@pytest.fixture(scope="module")
+def field_samples(field):
+    return torch.as_tensor(np.random.default_rng(7).integers(0, 2, size=(3 * BATCH + 2, field.n_features)),
+                           dtype=torch.float32)
 
 
 @pytest.fixture(scope="module")
@@ -250,3 +265,63 @@ def test_cuda_buffers_are_not_kept(image, space, samples):
     on_gpu.buffer.release()
     gc.collect()
     assert kept() is None
+
+
+def covered(windows, shape) -> np.ndarray:
+    cover = np.zeros(shape, dtype=bool)
+    for rows, cols in windows:
+        cover[rows, cols] = True
+    return cover
+
+
+def test_the_windows_hold_every_perturbed_pixel_of_a_field_and_leave_out_most_of_the_rest(field):
+    perturbed = field.columns >= 0
+    windows = perturbed_windows(perturbed)
+    cover = covered(windows, perturbed.shape)
+    assert 1 < len(windows) <= MOST_WINDOWS and windows != (WHOLE,)
+    assert not (perturbed & ~cover).any()
+    outside = ~perturbed
+    assert (outside & ~cover).sum() / outside.sum() > 0.6  # most of what no feature holds is never rewritten
+
+
+def test_a_rectangle_is_its_own_windows_and_a_full_or_empty_mask_is_one_or_none():
+    rectangle = np.zeros((20, 30), dtype=bool)
+    rectangle[3:11, 5:17] = True
+    np.testing.assert_array_equal(covered(perturbed_windows(rectangle), rectangle.shape), rectangle)
+    assert perturbed_windows(np.ones((20, 30), dtype=bool)) == (WHOLE,)
+    assert perturbed_windows(np.zeros((20, 30), dtype=bool)) == ()
+
+
+@pytest.mark.parametrize("memory_format", [torch.channels_last, torch.contiguous_format])
+@pytest.mark.parametrize("base", [None, 0.1])
+def test_later_batches_rewrite_only_the_windows_into_the_same_images(image, field, field_samples, memory_format,
+                                                                   base):
+    samples = field_samples
+    written = perturbation(image, field, memory_format=memory_format, base=base)
+    baseline = torch.zeros_like(image) if base is None else torch.full_like(image, base)
+    keep_index = torch.as_tensor(np.where(field.columns < 0, field.n_features, field.columns))
+    outside = torch.as_tensor(field.columns < 0)
+    corner = tuple(np.argwhere(~covered(written.windows, outside.shape))[0])
+    for start in range(0, len(samples), BATCH):
+        chunk = samples[start : start + BATCH]
+        extended = torch.cat([chunk, torch.ones(len(chunk), 1)], dim=1)
+        expected = baseline + (image - baseline) * extended[:, keep_index][:, None]
+        images = written.images(chunk)
+        if start > 0:  # a pixel outside the windows, changed behind torch's back after the first batch, stays so
+            assert images[0, 0][corner] == -7.0
+            expected[0, 0][corner] = -7.0
+        torch.testing.assert_close(images[: len(chunk)], expected, rtol=0, atol=0)
+        images.permute(0, 2, 3, 1).numpy()[0][corner][0] = -7.0
+
+
+def test_a_model_that_changes_its_input_in_place_gets_the_same_outputs(image, field, field_samples):
+    samples = field_samples
+    def in_place(batch, kept_pixels=None):
+        return band_means(batch.mul_(2.0))  # a torch write: the next batch is written whole again
+
+    def copying(batch, kept_pixels=None):
+        return band_means(batch * 2.0)
+
+    changed = Evaluator(in_place, perturbation(image, field)).evaluate(samples, RecordingReporter())
+    kept = Evaluator(copying, perturbation(image, field)).evaluate(samples, RecordingReporter())
+    torch.testing.assert_close(changed, kept, rtol=0, atol=0)

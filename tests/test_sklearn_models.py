@@ -12,7 +12,8 @@ from hsi_lime_plugin.reporting import RecordingReporter
 
 skops_io = pytest.importorskip("skops.io")
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor  # noqa: E402
-from sklearn.preprocessing import FunctionTransformer  # noqa: E402
+from sklearn.linear_model import Ridge  # noqa: E402
+from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
 BANDS = 5
@@ -69,6 +70,24 @@ def test_predict_proba_is_averaged_over_the_valid_pixels(tmp_path, forests, spec
     expected = classifier.predict_proba(x[:, valid].T).mean(axis=0)
     np.testing.assert_allclose(result.prediction, expected, atol=1e-6)
     np.testing.assert_allclose(result.coefficients.sum(axis=1), result.prediction - result.base_value, atol=1e-6)
+
+
+def test_a_pipeline_that_scales_in_place_explains_as_one_that_copies(tmp_path, spectra):
+    """StandardScaler(copy=False) would scale the batch buffer itself, pixels outside the segments too, which
+    later batches do not rewrite: the estimator gets its spectra read-only, and a copy when it writes."""
+    x, _, values = spectra
+    image = x[:48].T.reshape(BANDS, 6, 8).copy()
+    segments = np.zeros((6, 8), dtype=np.int64)
+    segments[1:5, 1:7] = np.arange(1, 7)[None, :].repeat(4, axis=0)  # a field of 6 segments; its border no feature
+    original = image.copy()
+    results = {}
+    for copy in (False, True):
+        pipeline = make_pipeline(StandardScaler(copy=copy), Ridge(alpha=0.1)).fit(x.copy(), values)  # fit scales too
+        model = load_model(save(tmp_path, f"copy{copy}", pipeline, {"targets": ["value"]}), "cpu")
+        results[copy] = explain(model, image, segments, n_samples=64, batch_size=8, seed=3)
+    np.testing.assert_allclose(results[False].coefficients, results[True].coefficients, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(results[False].prediction, results[True].prediction, rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(image, original)
 
 
 @pytest.mark.parametrize("card, message", [

@@ -92,7 +92,11 @@ class SklearnNetwork:
     """A fitted estimator as a callable on spectra: a float tensor (N, bands) in, (N, outputs) out.
 
     Classifiers give ``predict_proba`` (one probability per class), regressors ``predict``.
-    It takes no gradients (:attr:`differentiable` is False).
+    It takes no gradients (:attr:`differentiable` is False). The spectra may share memory with
+    the evaluator's batch buffer, whose pixels outside every feature are written once per run,
+    so the estimator gets them read-only; one that transforms its input in place (a
+    ``StandardScaler(copy=False)`` in a pipeline, which scikit-learn before 1.6 does not copy
+    for) gets a copy instead.
     """
 
     differentiable = False
@@ -105,12 +109,18 @@ class SklearnNetwork:
 
     def __call__(self, spectra: torch.Tensor) -> torch.Tensor:
         array = spectra.detach().to(torch.float32).cpu().numpy()
-        if self.classifier:
-            output = self.estimator.predict_proba(array)
-        else:
-            output = np.asarray(self.estimator.predict(array))
+        array.flags.writeable = False
+        try:
+            output = self._predict(array)
+        except ValueError as error:  # "output array is read-only", "buffer source array is read-only"
+            if "read-only" not in str(error):
+                raise
+            output = self._predict(array.copy())
         output = np.asarray(output, dtype=np.float32)
         return torch.from_numpy(output.reshape(len(array), -1))
+
+    def _predict(self, array: np.ndarray):
+        return self.estimator.predict_proba(array) if self.classifier else np.asarray(self.estimator.predict(array))
 
 
 def estimator_card(estimator) -> dict:
