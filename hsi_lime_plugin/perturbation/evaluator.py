@@ -41,7 +41,9 @@ class Perturbation:
 
     The first batch written into a buffer fills all of it; later ones rewrite only
     :attr:`windows`, unless the buffer changed since (``_version``, torch's count of writes:
-    a model that modifies its input in place, or a buffer taken again from the cache).
+    a model that modifies its input in place, or a buffer taken again from the cache). Writes
+    through a numpy view are not counted: scikit-learn estimators get the batch read-only
+    (:mod:`~hsi_lime_plugin.models.scikit`), and onnxruntime only reads its inputs.
     """
 
     def __init__(self, inputs, base, features: FeatureSpace, batch: int, memory_format=torch.contiguous_format):
