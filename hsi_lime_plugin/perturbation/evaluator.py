@@ -51,16 +51,21 @@ class Perturbation:
         self.batch, self.memory_format = batch, memory_format
         difference = inputs if base is None else inputs - base
         self.difference = difference[None].contiguous(memory_format=memory_format)
-        self.base_image = None if base is None else base.expand_as(inputs)[None]
         index = np.where(features.columns < 0, features.n_features, features.columns).reshape(-1)
         self.index = torch.as_tensor(index, dtype=torch.long, device=inputs.device)
         channels, height, width = inputs.shape
         spatial = features.kind == "spatial"
-        self.mask_shape = (batch, 1, height, width) if spatial else (batch, channels, 1, 1)
+        self.extended = torch.ones((batch, features.n_features + 1), dtype=inputs.dtype, device=inputs.device)
+        self.keep = torch.empty((batch, index.size), dtype=inputs.dtype, device=inputs.device)
+        keep = self.keep.view((batch, 1, height, width) if spatial else (batch, channels, 1, 1))
+        self.kept_pixels = keep if spatial else None  # (B, 1, H, W): 1 where an image of the batch keeps a pixel
+        base_image = None if base is None else base.expand_as(inputs)[None]
         self.windows = perturbed_windows(features.columns >= 0) if spatial else (WHOLE,)
+        #: The index of each multiply's window, the whole image first, and what it reads: (difference, keep[, base]).
+        self.cuts = [(..., *window) for window in (WHOLE, *self.windows)]
+        self.operands = [tuple(part[cut] for part in (self.difference, keep, base_image) if part is not None)
+                         for cut in self.cuts]
         self.buffer = BatchBuffer((batch, channels, height, width), inputs.dtype, inputs.device, memory_format)
-        self.ones = torch.ones((batch, features.n_features + 1), dtype=inputs.dtype, device=inputs.device)
-        self.kept_pixels = None  # (B, 1, H, W) of the last spatial batch: 1 where a pixel is kept
         self.written = None  # the buffer's _version after this perturbation last wrote it
 
     def with_memory_format(self, memory_format) -> "Perturbation":
@@ -69,19 +74,22 @@ class Perturbation:
 
     def images(self, samples: torch.Tensor) -> torch.Tensor:
         """The perturbed images for ``samples`` (B' <= B rows; the rest padded with all-on)."""
-        extended = self.ones.clone()
-        extended[: samples.shape[0], :-1] = samples
-        keep = torch.index_select(extended, 1, self.index).view(self.mask_shape)
-        self.kept_pixels = keep if self.features.kind == "spatial" else None
+        count = samples.shape[0]
+        self.extended[:count, :-1] = samples
+        if count < self.batch:
+            self.extended[count:, :-1] = 1.0
+        torch.index_select(self.extended, 1, self.index, out=self.keep)
         fresh = self.buffer.tensor is None
         buffer = self.buffer.get()
         whole = fresh or buffer._version != self.written
-        for rows, cols in (WHOLE,) if whole else self.windows:
-            out, difference, kept = buffer[..., rows, cols], self.difference[..., rows, cols], keep[..., rows, cols]
-            if self.base_image is None:
-                torch.mul(difference, kept, out=out)
+        writes = slice(0, 1) if whole else slice(1, None)
+        for operands, window in zip(self.operands[writes], self.cuts[writes]):
+            out = buffer[window]
+            if len(operands) == 2:
+                torch.mul(*operands, out=out)
             else:
-                torch.addcmul(self.base_image[..., rows, cols], difference, kept, out=out)
+                difference, keep, base = operands
+                torch.addcmul(base, difference, keep, out=out)
         self.written = buffer._version
         return buffer
 
