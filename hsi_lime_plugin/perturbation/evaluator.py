@@ -106,7 +106,7 @@ def perturbed_windows(perturbed: np.ndarray) -> tuple[tuple[slice, slice], ...]:
     """Windows (rows, columns) of an (H, W) image that together hold every pixel ``perturbed`` marks.
 
     The rows from the first to the last perturbed one are cut into up to :data:`MOST_WINDOWS`
-    equal bands, each as wide as its perturbed pixels reach: on a field's bounding box, 0.73 of
+    equal bands, each as wide as its perturbed pixels reach: on a field's bounding box, 0.69 of
     the box for a parallelogram field that fills 0.65 of it. When the windows would cover
     :data:`WHOLE_SHARE` of the image or more, the one window of the whole image (one multiply).
     """
