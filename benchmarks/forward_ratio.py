@@ -72,8 +72,8 @@ def measure(repeats: int) -> dict:
     paired = explain_times / forward[fastest]
     n_batches = -(-N_SAMPLES // BATCH)
     return {
-        "workload": f"HYPERVIEW 0.npz, 150 x 72 x 89, {n_segments} SLIC segments, small CNN, 4 targets, N=256, "
-                    "batch 32, LIME defaults",
+        "workload": f"HYPERVIEW 0.npz, 150 x 72 x 89, {n_segments} SLIC segments, small CNN, 4 targets, "
+                    f"N={N_SAMPLES}, batch {BATCH}, LIME defaults",
         "n_segments": n_segments, "explain_seconds": explain_times.tolist(),
         "forward_seconds": {layout: times.tolist() for layout, times in forward.items()},
         "fastest_layout": fastest, "ratio_paired_median": float(np.median(paired)),

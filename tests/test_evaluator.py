@@ -296,14 +296,12 @@ def test_a_rectangle_is_its_own_windows_and_a_full_or_empty_mask_is_one_or_none(
 @pytest.mark.parametrize("base", [None, 0.1])
 def test_later_batches_rewrite_only_the_windows_into_the_same_images(image, field, field_samples, memory_format,
                                                                    base):
-    samples = field_samples
     written = perturbation(image, field, memory_format=memory_format, base=base)
     baseline = torch.zeros_like(image) if base is None else torch.full_like(image, base)
     keep_index = torch.as_tensor(np.where(field.columns < 0, field.n_features, field.columns))
-    outside = torch.as_tensor(field.columns < 0)
-    corner = tuple(np.argwhere(~covered(written.windows, outside.shape))[0])
-    for start in range(0, len(samples), BATCH):
-        chunk = samples[start : start + BATCH]
+    corner = tuple(np.argwhere(~covered(written.windows, field.columns.shape))[0])
+    for start in range(0, len(field_samples), BATCH):
+        chunk = field_samples[start : start + BATCH]
         extended = torch.cat([chunk, torch.ones(len(chunk), 1)], dim=1)
         expected = baseline + (image - baseline) * extended[:, keep_index][:, None]
         images = written.images(chunk)
@@ -315,13 +313,12 @@ def test_later_batches_rewrite_only_the_windows_into_the_same_images(image, fiel
 
 
 def test_a_model_that_changes_its_input_in_place_gets_the_same_outputs(image, field, field_samples):
-    samples = field_samples
     def in_place(batch, kept_pixels=None):
         return band_means(batch.mul_(2.0))  # a torch write: the next batch is written whole again
 
     def copying(batch, kept_pixels=None):
         return band_means(batch * 2.0)
 
-    changed = Evaluator(in_place, perturbation(image, field)).evaluate(samples, RecordingReporter())
-    kept = Evaluator(copying, perturbation(image, field)).evaluate(samples, RecordingReporter())
+    changed = Evaluator(in_place, perturbation(image, field)).evaluate(field_samples, RecordingReporter())
+    kept = Evaluator(copying, perturbation(image, field)).evaluate(field_samples, RecordingReporter())
     torch.testing.assert_close(changed, kept, rtol=0, atol=0)

@@ -61,9 +61,11 @@ class Perturbation:
         self.kept_pixels = keep if spatial else None  # (B, 1, H, W): 1 where an image of the batch keeps a pixel
         base_image = None if base is None else base.expand_as(inputs)[None]
         self.windows = perturbed_windows(features.columns >= 0) if spatial else (WHOLE,)
-        #: The index of each multiply's window, the whole image first, and what it reads: (difference, keep[, base]).
+        #: One write per window, the whole image first: ``mul(difference, keep)``, or ``addcmul(base, difference,
+        #: keep)`` (base + difference * keep in one pass) for a baseline other than zero, each operand cut to it.
+        self.write = torch.mul if base_image is None else torch.addcmul
         self.cuts = [(..., *window) for window in (WHOLE, *self.windows)]
-        self.operands = [tuple(part[cut] for part in (self.difference, keep, base_image) if part is not None)
+        self.operands = [tuple(part[cut] for part in (base_image, self.difference, keep) if part is not None)
                          for cut in self.cuts]
         self.buffer = BatchBuffer((batch, channels, height, width), inputs.dtype, inputs.device, memory_format)
         self.written = None  # the buffer's _version after this perturbation last wrote it
@@ -83,13 +85,8 @@ class Perturbation:
         buffer = self.buffer.get()
         whole = fresh or buffer._version != self.written
         writes = slice(0, 1) if whole else slice(1, None)
-        for operands, window in zip(self.operands[writes], self.cuts[writes]):
-            out = buffer[window]
-            if len(operands) == 2:
-                torch.mul(*operands, out=out)
-            else:
-                difference, keep, base = operands
-                torch.addcmul(base, difference, keep, out=out)
+        for operands, cut in zip(self.operands[writes], self.cuts[writes]):
+            self.write(*operands, out=buffer[cut])
         self.written = buffer._version
         return buffer
 
