@@ -94,6 +94,23 @@ DEFAULT_KERNEL_WIDTH = 1.0
 #: time, tests/test_uncertainty.py), large enough to keep an underdetermined fit finite.
 DEFAULT_RIDGE_ALPHA = 0.1
 DEFAULT_BASELINE = "zero"
+#: What a removed feature becomes (besides a number in model input units): 0; each band's mean over the image's
+#: valid pixels; spectra drawn from a background set (the expectation over it: interventional Shapley values);
+#: the image Gaussian-blurred; each removed segment inpainted from its surroundings.
+BASELINES = ("zero", "mean", "background", "blur", "inpaint")
+#: The baselines that are images of their own, made from the image itself: for spatial explanations only.
+IMAGE_BASELINES = ("blur", "inpaint")
+#: How the expectation over a background set is computed: every coalition against every background spectrum
+#: (``exact``), or each coalition against one spectrum drawn by weight (``sampled``: as many model evaluations as
+#: a constant baseline, the background's variance in the standard errors).
+BACKGROUND_MODES = ("sampled", "exact")
+DEFAULT_BACKGROUND_MODE = "sampled"
+#: Spectra a background set is summarised into (a weighted k-means summary beyond it, as shap.kmeans does).
+DEFAULT_BACKGROUND_SIZE = 32
+#: At most this many spectra are summarised: a uniform random sample of the background's pixels (seeded).
+BACKGROUND_SAMPLE = 20_000
+#: Standard deviation (pixels) of the Gaussian of the ``blur`` baseline.
+DEFAULT_BLUR_SIGMA = 5.0
 DEFAULT_N_STEPS = 50
 DEFAULT_N_NOISE = 16
 #: SmoothGrad family: Gaussian standard deviation as a fraction of the image's value range

@@ -9,9 +9,10 @@ builds them before an algorithm imports anything heavy) and can say what it appl
 
 * :class:`ExplainSettings`: what a perturbation explanation does (targets, method, samples,
   baseline, LIME's kernel and surrogate);
+* :class:`BaselineSettings`: what a removed feature becomes (part of the two above);
 * :class:`Runtime`: where and how the model runs (device, batch size, autocast);
 * :class:`AttributeSettings`: a gradient or occlusion attribution;
-* :class:`ModelSource`, :class:`RasterSource`, :class:`PolygonSource`: the inputs;
+* :class:`ModelSource`, :class:`RasterSource`, :class:`PolygonSource`, :class:`BackgroundSource`: the inputs;
 * :class:`Segmentation`, :class:`BandGroups`: the spatial and the spectral features;
 * :class:`Units`: the units of a map-scale run and where they execute.
 """
@@ -23,7 +24,10 @@ from typing import Any
 
 from .errors import HsiLimeError, arg
 from .options import (
+    DEFAULT_BACKGROUND_MODE,
+    DEFAULT_BACKGROUND_SIZE,
     DEFAULT_BASELINE,
+    DEFAULT_BLUR_SIGMA,
     DEFAULT_COMPACTNESS,
     DEFAULT_KERNEL_WIDTH,
     DEFAULT_MAX_SAMPLES,
@@ -64,7 +68,11 @@ class Settings:
 
 @dataclass(frozen=True)
 class ExplainSettings(Settings):
-    """What a perturbation explanation does; the arguments of :func:`hsi_lime_plugin.explain` of the same names."""
+    """What a perturbation explanation does; the arguments of :func:`hsi_lime_plugin.explain` of the same names.
+
+    ``background`` is the one field that is no plain value: the background set
+    (:class:`~hsi_lime_plugin.perturbation.background.Background`) a run read once for all its units (None: each
+    image's own pixels). The QGIS side never sets it; a run fills it in before it explains."""
 
     targets: Any = None
     method: str = "lime"
@@ -77,6 +85,10 @@ class ExplainSettings(Settings):
     kernel_width: float = DEFAULT_KERNEL_WIDTH
     surrogate: str = "ridge"
     alpha: float | None = None
+    background_size: int = DEFAULT_BACKGROUND_SIZE
+    background_mode: str = DEFAULT_BACKGROUND_MODE
+    blur_sigma: float = DEFAULT_BLUR_SIGMA
+    background: Any = None
 
     @property
     def automatic(self) -> bool:
@@ -89,8 +101,13 @@ class ExplainSettings(Settings):
             return f"an automatic sample count (precision {self.precision:g}, at most {self.max_samples} samples)"
         return f"{int(self.n_samples)} samples"
 
+    @property
+    def baselines(self) -> "BaselineSettings":
+        """The baseline and its options."""
+        return BaselineSettings.of(self)
+
     def applies(self) -> tuple[str, ...]:
-        names = ["targets", "method", "n_samples", "seed", "baseline"]
+        names = ["targets", "method", "n_samples", "seed", *self.baselines.applies()]
         if self.automatic:
             names += ["precision", "max_samples"]
         if self.method == "lime":
@@ -109,8 +126,58 @@ class Runtime(Settings):
 
 
 @dataclass(frozen=True)
+class BaselineSettings(Settings):
+    """What a removed feature becomes: ``baseline`` (one of :data:`~hsi_lime_plugin.options.BASELINES` or a number
+    in model input units); for ``background`` the size of the set's summary and how the expectation over it is
+    computed (:data:`~hsi_lime_plugin.options.BACKGROUND_MODES`), and the set itself when a run read it; for
+    ``blur`` the Gaussian's sigma in pixels."""
+
+    baseline: Any = DEFAULT_BASELINE
+    background_size: int = DEFAULT_BACKGROUND_SIZE
+    background_mode: str = DEFAULT_BACKGROUND_MODE
+    blur_sigma: float = DEFAULT_BLUR_SIGMA
+    background: Any = None
+
+    @classmethod
+    def of(cls, settings) -> "BaselineSettings":
+        """The baseline fields of an :class:`ExplainSettings` or :class:`AttributeSettings`."""
+        return cls(settings.baseline, settings.background_size, settings.background_mode, settings.blur_sigma,
+                   settings.background)
+
+    @property
+    def name(self) -> str:
+        """The baseline as written, lower case without spaces (a number stays as text)."""
+        return str(self.baseline).strip().lower()
+
+    def applies(self) -> tuple[str, ...]:
+        extra = {"background": ("background_size", "background_mode"), "blur": ("blur_sigma",)}
+        return ("baseline", *extra.get(self.name, ()))
+
+
+@dataclass(frozen=True)
+class BackgroundSource(Settings):
+    """Where a ``background`` baseline's spectra come from: a raster (its valid pixels) or a polygon layer on the
+    explained raster (the pixels inside its polygons); ``kind`` ``raster`` or ``polygons`` (None: found from the
+    file), and the layer of a multi-layer vector file. Without one, the background is drawn from the explained
+    raster's valid pixels over the whole scene."""
+
+    source: Any
+    kind: str | None = None
+    layer: str | None = None
+
+    @property
+    def path(self) -> str | None:
+        """The file, or None for a GeoDataFrame."""
+        return str(self.source) if isinstance(self.source, str) or hasattr(self.source, "__fspath__") else None
+
+    def record(self) -> dict[str, Any]:
+        return {"background": self.path or "(a GeoDataFrame)"}
+
+
+@dataclass(frozen=True)
 class AttributeSettings(Settings):
-    """A gradient or occlusion attribution; the arguments of :func:`hsi_lime_plugin.attribute` of the same names."""
+    """A gradient or occlusion attribution; the arguments of :func:`hsi_lime_plugin.attribute` of the same names
+    (``background`` as for :class:`ExplainSettings`)."""
 
     method: str = "integrated_gradients"
     targets: Any = None
@@ -123,11 +190,21 @@ class AttributeSettings(Settings):
     window: Any = None
     stride: Any = None
     seed: int = 0
+    background_size: int = DEFAULT_BACKGROUND_SIZE
+    background_mode: str = DEFAULT_BACKGROUND_MODE
+    blur_sigma: float = DEFAULT_BLUR_SIGMA
+    background: Any = None
+
+    @property
+    def baselines(self) -> "BaselineSettings":
+        """The baseline and its options."""
+        return BaselineSettings.of(self)
 
     def applies(self) -> tuple[str, ...]:
+        baseline = self.baselines.applies() if self.method != "saliency" else ()
         if self.method == "occlusion":
-            return ("method", "targets", "baseline", "window", "stride")
-        names = ["method", "targets", "baseline", "noise", "seed"]
+            return ("method", "targets", *baseline, "window", "stride")
+        names = ["method", "targets", *baseline, "noise", "seed"]
         if self.method == "integrated_gradients":
             names += ["n_steps", "integration"]
         if (self.noise or "none") != "none":
@@ -311,9 +388,10 @@ class SpatialSettings(Settings):
     runtime: Runtime
     outputs: SpatialOutputs
     faithfulness: bool = False
+    background: BackgroundSource | None = None
 
     def applies(self) -> tuple[str, ...]:
-        names = ("raster", "model", "segmentation", "polygons", "explain", "runtime", "faithfulness")
+        names = ("raster", "model", "segmentation", "polygons", "explain", "background", "runtime", "faithfulness")
         return tuple(name for name in names if name != "polygons" or self.segmentation.method == "polygons")
 
 
@@ -329,6 +407,7 @@ class SpectralSettings(Settings):
     runtime: Runtime
     outputs: SpectralOutputs
     faithfulness: bool = False
+    background: BackgroundSource | None = None
 
 
 @dataclass(frozen=True)
@@ -345,11 +424,12 @@ class FieldsSettings(Settings):
     explain: ExplainSettings
     runtime: Runtime
     outputs: FieldsOutputs
+    background: BackgroundSource | None = None
 
     def applies(self) -> tuple[str, ...]:
         names = ["raster", "model", "units"] + (["polygons"] if self.units.kind == "polygons" else []) + ["kind"]
         names.append("segmentation" if self.kind == "spatial" else "band_groups")
-        return tuple(names + ["explain", "runtime"])
+        return tuple(names + ["explain", "background", "runtime"])
 
 
 @dataclass(frozen=True)
@@ -364,6 +444,7 @@ class PixelSettings(Settings):
     band_groups: BandGroups | None
     outputs: PixelOutputs
     faithfulness: bool = False
+    background: BackgroundSource | None = None
 
 
 def split_explain_options(options: dict, device: str = "auto") -> tuple[ExplainSettings, Runtime]:

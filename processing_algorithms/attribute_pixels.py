@@ -142,7 +142,7 @@ class AttributePixels(HsiLimeAlgorithm):
             window = self.parameterAsString(parameters, self.P_WINDOW, context).strip() or None
             stride = self.parameterAsString(parameters, self.P_STRIDE, context).strip() or None
         attribute = AttributeSettings(
-            method=method, targets=self.read_targets(parameters, context), baseline=self.read_baseline(parameters, context),
+            method=method, targets=self.read_targets(parameters, context), **self.read_baseline(parameters, context),
             n_steps=self.parameterAsInt(parameters, self.P_N_STEPS, context),
             noise=NOISE_TYPES[self.parameterAsEnum(parameters, self.P_NOISE, context)],
             n_noise=self.parameterAsInt(parameters, self.P_N_NOISE, context),
@@ -163,6 +163,7 @@ class AttributePixels(HsiLimeAlgorithm):
                 self.output_path(parameters, self.P_OUTPUT_GROUPS, context) if groups else None,
                 self.file_path(parameters, self.P_OUTPUT_REPORT, context)),
             faithfulness=self.parameterAsBoolean(parameters, self.P_FAITHFULNESS, context),
+            background=self.read_background(parameters, context, feedback),
         )
 
     def run_workflow(self, parameters, context, feedback, reporter):

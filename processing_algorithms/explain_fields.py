@@ -156,6 +156,7 @@ class ExplainFields(HsiLimeAlgorithm):
                   for name in (self.P_OUTPUT_UNITS, self.P_OUTPUT_TABLE, self.P_OUTPUT_SUMMARY)),
                 self.file_path(parameters, self.P_OUTPUT_REPORT, context),
                 *(self.output_path(parameters, name, context) for name in (self.P_OUTPUT_MAP, self.P_OUTPUT_DOMINANT))),
+            background=self.read_background(parameters, context, feedback),
         )
 
     def run_workflow(self, parameters, context, feedback, reporter):

@@ -64,6 +64,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
                                    self.output_path(parameters, self.P_OUTPUT_SEGMENTS, context),
                                    self.file_path(parameters, self.P_OUTPUT_REPORT, context)),
             faithfulness=self.parameterAsBoolean(parameters, self.P_FAITHFULNESS, context),
+            background=self.read_background(parameters, context, feedback),
         )
 
     def run_workflow(self, parameters, context, feedback, reporter):

@@ -98,6 +98,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
                                     self.output_path(parameters, self.P_OUTPUT_MAP, context),
                                     self.output_path(parameters, self.P_OUTPUT_DOMINANT, context)),
             faithfulness=self.parameterAsBoolean(parameters, self.P_FAITHFULNESS, context),
+            background=self.read_background(parameters, context, feedback),
         )
 
     def run_workflow(self, parameters, context, feedback, reporter):

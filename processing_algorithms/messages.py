@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..hsi_lime_plugin.errors import render_arguments
-from ..hsi_lime_plugin.options import DEVICES, KINDS, NOISE_TYPES, REGISTRY, SEGMENTATIONS, UNIT_KINDS, method_names
+from ..hsi_lime_plugin.options import (BACKGROUND_MODES, DEVICES, KINDS, NOISE_TYPES, REGISTRY, SEGMENTATIONS, UNIT_KINDS,
+                                       method_names)
 
 
 #: Engine arguments whose parameter is not simply the upper-case name.
@@ -13,6 +14,7 @@ PARAMETERS = {"raster": "INPUT", "image": "INPUT", "allow_python": "ALLOW_PYTHON
 #: Enumerated arguments: the parameter's value is the index of the engine's choice.
 ENUMS = {
     "segmentation": SEGMENTATIONS, "device": DEVICES, "units": UNIT_KINDS, "kind": KINDS, "noise": NOISE_TYPES,
+    "background_mode": BACKGROUND_MODES,
 }
 
 #: Arguments whose choices differ between algorithms (disjoint names): METHOD is an enum of one family of

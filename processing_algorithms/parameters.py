@@ -18,10 +18,15 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMapLayer,
 )
 
 from ..hsi_lime_plugin.options import (
+    BACKGROUND_MODES,
+    DEFAULT_BACKGROUND_MODE,
+    DEFAULT_BACKGROUND_SIZE,
     DEFAULT_BASELINE,
+    DEFAULT_BLUR_SIGMA,
     DEFAULT_COMPACTNESS,
     DEFAULT_KERNEL_WIDTH,
     DEFAULT_MAX_SAMPLES,
@@ -32,7 +37,7 @@ from ..hsi_lime_plugin.options import (
     DEVICES,
     REGISTRY,
 )
-from .qgis_compat import NUMBER_DOUBLE, PARAMETER_ADVANCED, SOURCE_VECTOR, SOURCE_VECTOR_POLYGON
+from .qgis_compat import NUMBER_DOUBLE, PARAMETER_ADVANCED, SOURCE_RASTER, SOURCE_VECTOR, SOURCE_VECTOR_POLYGON
 
 
 #: The translation context of the strings below: pylupdate5 records the class a tr() call is written in.
@@ -60,6 +65,10 @@ class ParameterHelpers:
     P_PRECISION = "PRECISION"
     P_MAX_SAMPLES = "MAX_SAMPLES"
     P_BASELINE = "BASELINE"
+    P_BACKGROUND = "BACKGROUND"
+    P_BACKGROUND_SIZE = "BACKGROUND_SIZE"
+    P_BACKGROUND_MODE = "BACKGROUND_MODE"
+    P_BLUR_SIGMA = "BLUR_SIGMA"
     P_KERNEL_WIDTH = "KERNEL_WIDTH"
     P_BATCH_SIZE = "BATCH_SIZE"
     P_DEVICE = "DEVICE"
@@ -249,15 +258,73 @@ class ParameterHelpers:
         )
 
     def add_baseline(self):
-        """BASELINE: what a removed feature becomes."""
+        """BASELINE with BACKGROUND and BACKGROUND_SIZE, and (advanced) BACKGROUND_MODE and BLUR_SIGMA: what a
+        removed feature becomes."""
         self.add(
             QgsProcessingParameterString(self.P_BASELINE, self.tr("Baseline", CONTEXT), defaultValue=DEFAULT_BASELINE),
             self.tr(
-                "The value a removed feature takes, in model input units: zero, mean (the image's mean of "
-                "each band over valid pixels) or a number.",
+                "What a removed feature becomes, and so which question the explanation answers. background: "
+                "spectra of the scene (BACKGROUND), the expectation over them - 'what if these features looked like "
+                "the rest of the scene?'. zero, mean (the image's mean of each band) or a number, in model input "
+                "units - 'what if they were this constant?'. Spatial explanations only: blur (the image "
+                "Gaussian-blurred, BLUR_SIGMA) - 'does the model need this region's own detail?' - and inpaint "
+                "(each removed segment filled from its surroundings) - 'what if this region looked like its "
+                "neighbourhood?'.",
                 CONTEXT,
             ),
         )
+        self.add(
+            QgsProcessingParameterMapLayer(
+                self.P_BACKGROUND, self.tr("Background (for BASELINE=background)", CONTEXT), optional=True,
+                types=[SOURCE_RASTER, SOURCE_VECTOR_POLYGON],
+            ),
+            self.tr(
+                "A raster whose valid pixels' spectra form the background (the same bands as INPUT), or polygons on "
+                "INPUT whose pixels form it (for example training fields, any CRS). Empty: INPUT's valid pixels "
+                "over the whole scene, never only the part explained. Also the contrast of the baseline sensitivity "
+                "when FAITHFULNESS is on.",
+                CONTEXT,
+            ),
+        )
+        self.add(
+            QgsProcessingParameterNumber(
+                self.P_BACKGROUND_SIZE, self.tr("Background size (spectra)", CONTEXT),
+                defaultValue=DEFAULT_BACKGROUND_SIZE, minValue=1,
+            ),
+            self.tr(
+                "Spectra the background is summarised into: a weighted k-means summary (the cluster centres, "
+                "weighted by their sizes) when it holds more, every spectrum when it holds fewer.",
+                CONTEXT,
+            ),
+        )
+        self.add(
+            QgsProcessingParameterEnum(
+                self.P_BACKGROUND_MODE, self.tr("Background expectation", CONTEXT),
+                options=self.background_mode_options(), defaultValue=BACKGROUND_MODES.index(DEFAULT_BACKGROUND_MODE),
+            ),
+            self.tr(
+                "Sampled: each perturbed image takes one background spectrum drawn by weight, as many model "
+                "evaluations as a constant baseline; the standard errors include the background's variance. "
+                "Exact: every perturbed image is evaluated with every background spectrum (BACKGROUND_SIZE times the "
+                "model evaluations); Kernel SHAP then gives the exact interventional Shapley values.",
+                CONTEXT,
+            ),
+            advanced=True,
+        )
+        self.add(
+            QgsProcessingParameterNumber(
+                self.P_BLUR_SIGMA, self.tr("Blur sigma (pixels, for BASELINE=blur)", CONTEXT), NUMBER_DOUBLE,
+                defaultValue=DEFAULT_BLUR_SIGMA, minValue=0.01,
+            ),
+            self.tr("Standard deviation of the Gaussian that blurs each band for BASELINE=blur, in pixels.", CONTEXT),
+            advanced=True,
+        )
+
+    def background_mode_options(self) -> list[str]:
+        """The BACKGROUND_MODE choices in the order of ``BACKGROUND_MODES``, in the user's language."""
+        labels = {"sampled": self.tr("Sampled (one spectrum per perturbed image)", CONTEXT),
+                  "exact": self.tr("Exact (every spectrum for every perturbed image)", CONTEXT)}
+        return [labels[mode] for mode in BACKGROUND_MODES]
 
     def add_kernel_width(self):
         """KERNEL_WIDTH (advanced): LIME's locality."""
@@ -319,17 +386,23 @@ class ParameterHelpers:
         )
 
     def add_faithfulness(self):
-        """FAITHFULNESS: score the explanation (deletion, insertion, infidelity) after it is made."""
+        """FAITHFULNESS: score the explanation (deletion, insertion, infidelity, ROAD, baseline sensitivity) after it
+        is made."""
         self.add(
             QgsProcessingParameterBoolean(
-                self.P_FAITHFULNESS, self.tr("Score faithfulness (deletion, insertion, infidelity)", CONTEXT),
+                self.P_FAITHFULNESS,
+                self.tr("Score faithfulness (deletion, insertion, infidelity, baseline sensitivity)", CONTEXT),
                 defaultValue=False,
             ),
             self.tr(
                 "After explaining, remove (or add) the features in order of attribution and in random orders and "
                 "record the model's output: deletion_auc (lower is better), insertion_auc (higher is better), the "
-                "same for random orders, and infidelity (lower is better), per target, in the outputs and the log. "
-                "Costs about 2 x (features + 1) x 4 more model evaluations.",
+                "same for random orders, infidelity (lower is better) and, for spatial features, "
+                "road_deletion_auc (removed pixels imputed from their neighbours, lower is better); and explain once "
+                "more with a contrasting baseline (zero for background, background for the others): "
+                "baseline_rank_corr, the rank correlation of the two (near 1: the ranking is the model's, near 0: "
+                "the baseline's). Per target, in the outputs, the report and the log. Costs the explanation once "
+                "more plus about 2 x (features + 1) x 4 model evaluations.",
                 CONTEXT,
             ),
         )

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsProcessingException, QgsProcessingUtils
+from qgis.core import QgsProcessingException, QgsProcessingUtils, QgsRasterLayer
 
 from .qgis_compat import PARAMETER_OPTIONAL
-from ..hsi_lime_plugin.options import DEFAULT_BASELINE, DEVICES, METHODS, SEGMENTATIONS, VECTOR_DRIVERS
+from ..hsi_lime_plugin.options import (BACKGROUND_MODES, DEFAULT_BASELINE, DEVICES, METHODS, SEGMENTATIONS,
+                                       VECTOR_DRIVERS)
 from ..hsi_lime_plugin.settings import (
+    BackgroundSource,
     BandGroups,
     ExplainSettings,
     ModelSource,
@@ -81,15 +83,41 @@ class ParameterReaders:
             precision=self.parameterAsDouble(parameters, self.P_PRECISION, context),
             max_samples=self.parameterAsInt(parameters, self.P_MAX_SAMPLES, context),
             seed=self.parameterAsInt(parameters, self.P_SEED, context),
-            baseline=self.read_baseline(parameters, context),
             kernel_width=self.parameterAsDouble(parameters, self.P_KERNEL_WIDTH, context),
+            **self.read_baseline(parameters, context),
         )
 
     def read_targets(self, parameters, context) -> str | None:
         return self.parameterAsString(parameters, self.P_TARGETS, context) or None
 
-    def read_baseline(self, parameters, context) -> str:
-        return self.parameterAsString(parameters, self.P_BASELINE, context) or DEFAULT_BASELINE
+    def read_baseline(self, parameters, context) -> dict:
+        """BASELINE as typed (the engine parses it and names the accepted values in its error), BACKGROUND_SIZE,
+        BACKGROUND_MODE and BLUR_SIGMA: the baseline fields of the explain and attribute settings."""
+        return {
+            "baseline": self.parameterAsString(parameters, self.P_BASELINE, context) or DEFAULT_BASELINE,
+            "background_size": self.parameterAsInt(parameters, self.P_BACKGROUND_SIZE, context),
+            "background_mode": BACKGROUND_MODES[self.parameterAsEnum(parameters, self.P_BACKGROUND_MODE, context)],
+            "blur_sigma": self.parameterAsDouble(parameters, self.P_BLUR_SIGMA, context),
+        }
+
+    def read_background(self, parameters, context, feedback) -> BackgroundSource | None:
+        """BACKGROUND: a raster's file, or a polygon layer's file and layer (exported to GeoPackage when it is not a
+        file); None when empty. A file path is passed on as it is (loading it would write statistics beside it)."""
+        value = parameters.get(self.P_BACKGROUND)
+        if not value:
+            return None
+        if isinstance(value, str) and QgsProcessingUtils.mapLayerFromString(value, context, False) is None \
+                and Path(value).is_file():
+            return BackgroundSource(value)
+        layer = self.parameterAsLayer(parameters, self.P_BACKGROUND, context)
+        if layer is None:
+            raise QgsProcessingException(self.tr("BACKGROUND: the layer cannot be found; choose a raster or a polygon "
+                                                 "layer, or leave it empty (the scene's own pixels).", CONTEXT))
+        if isinstance(layer, QgsRasterLayer):
+            return BackgroundSource(layer.source(), "raster")
+        path, name = QgsProcessingUtils.convertToCompatibleFormatAndLayerName(
+            layer, False, "background", [suffix[1:] for suffix in VECTOR_DRIVERS], "gpkg", context, feedback)
+        return BackgroundSource(path, "polygons", name or None)
 
     def output_path(self, parameters, name: str, context) -> str | None:
         """The file of a layer destination (raster, vector or table); None for an optional one not requested

@@ -16,6 +16,7 @@ import torch
 from helpers.grids import grid_labels
 from hsi_lime_plugin import Cancelled, RecordingReporter, explain, release_batch_buffers
 from hsi_lime_plugin.features.space import FeatureSpace
+from hsi_lime_plugin.perturbation.baseline import Baseline
 from hsi_lime_plugin.perturbation.evaluator import MOST_WINDOWS, WHOLE, Evaluator, Perturbation, perturbed_windows
 
 SHAPE = (6, 24, 30)
@@ -61,8 +62,8 @@ def samples(space):
 
 
 def perturbation(image, space, batch=BATCH, memory_format=torch.channels_last, base=0.1):
-    base = None if base is None else torch.full_like(image, base)
-    return Perturbation(image, base, space, batch, memory_format)
+    baseline = Baseline("zero") if base is None else Baseline(str(base), image=torch.full_like(image, base))
+    return Perturbation(image, baseline, space, batch, memory_format)
 
 
 def pointer(tensor: torch.Tensor) -> int:

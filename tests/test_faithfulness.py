@@ -38,8 +38,12 @@ def test_the_true_order_beats_random_and_the_reversed_order_loses(planted):
     assert true.random_deletion_auc[0] == reversed_.random_deletion_auc[0]  # the same seeded random orders
     assert true.deletion_curves[0, 0] == pytest.approx(1.0) and true.deletion_curves[0, -1] == pytest.approx(0.0)
     assert true.insertion_curves[0, 0] == pytest.approx(0.0) and true.insertion_curves[0, -1] == pytest.approx(1.0)
+    # ROAD (removed pixels imputed from their neighbours): the true order also beats the reversed one
+    assert true.road_deletion_auc[0] < reversed_.road_deletion_auc[0]
+    assert np.isnan(true.baseline_rank_corr[0])  # measured by the runs (they know how an explanation was made)
     assert set(true.scores()["t0"]) == {
-        "deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity"
+        "deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity",
+        "road_deletion_auc", "baseline_rank_corr",
     }
 
 

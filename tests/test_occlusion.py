@@ -57,7 +57,7 @@ def test_spectral_windows_find_the_read_bands(image):
     profile = result.band_profile()
     for t in range(2):
         assert set(np.flatnonzero(profile[t])) == {1, 2}
-    assert "occlusion: 6 windows in batches of 7" in reporter.infos
+    assert "occlusion: 6 windows, 7 model evaluations in batches of 7" in reporter.infos
     assert reporter.fractions[-1] == 1.0
 
 

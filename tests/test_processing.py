@@ -252,6 +252,6 @@ def test_baseline_mean_and_a_bad_baseline(hsilime_provider, scene, tmp_path):
     assert_fails_with(
         SPATIAL,
         spatial_parameters(scene, tmp_path / "bad", BASELINE="average"),
-        "BASELINE: unknown baseline 'average'; choose 'zero', 'mean' or a number (model input units).",
+        "BASELINE: unknown baseline 'average'; choose 'zero', 'mean', 'background', 'blur', 'inpaint' or a number (model input units).",
         tmp_path / "bad",
     )

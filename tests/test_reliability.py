@@ -167,4 +167,4 @@ def test_baseline_names_and_numbers_as_typed():
     assert [parse_baseline(text) for text in (" Mean ", "ZERO", "0.25", 1, -2.5)] == ["mean", "zero", 0.25, 1.0, -2.5]
     with pytest.raises(HsiLimeError) as raised:
         parse_baseline("median")
-    assert str(raised.value) == "baseline: unknown baseline 'median'; choose 'zero', 'mean' or a number (model input units)."
+    assert str(raised.value) == "baseline: unknown baseline 'median'; choose 'zero', 'mean', 'background', 'blur', 'inpaint' or a number (model input units)."

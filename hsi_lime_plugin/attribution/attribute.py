@@ -19,8 +19,11 @@ from ..models.device import choose_batch_size
 from ..errors import HsiLimeError, arg
 from .gradients import check_gradient_model, check_options, gradient_attributions
 from .occlusion import occlusion
-from ..options import DEFAULT_BASELINE, DEFAULT_N_NOISE, DEFAULT_N_STEPS, DEFAULT_NOISE_LEVEL, DEFAULT_WINDOW
-from ..perturbation.baseline import baseline_tensor, parse_baseline
+from ..options import (DEFAULT_BACKGROUND_MODE, DEFAULT_BACKGROUND_SIZE, DEFAULT_BASELINE, DEFAULT_BLUR_SIGMA,
+                       DEFAULT_N_NOISE, DEFAULT_N_STEPS, DEFAULT_NOISE_LEVEL, DEFAULT_WINDOW)
+from ..perturbation.baseline import Baseline, resolve_baseline
+from ..perturbation.pipeline import as_background
+from .expected_gradients import PathDraws, expected_gradients
 from ..memory import Footprint
 from ..models.preparation import check_finite, output_targets, prepare_image, sample_bytes
 from ..perturbation.footprint import batch_footprint
@@ -52,6 +55,8 @@ class Attribution:
     seconds : float
     device : str
     batch_size : int
+    baseline : str
+        The reference in words (:meth:`~hsi_lime_plugin.perturbation.baseline.Baseline.describe`).
     """
 
     values: np.ndarray
@@ -66,6 +71,7 @@ class Attribution:
     seconds: float
     device: str
     batch_size: int
+    baseline: str = ""
 
     def pixel_maps(self) -> np.ndarray:
         """(T, H, W): each pixel's attribution summed over its bands (NaN at nodata pixels)."""
@@ -95,6 +101,10 @@ def attribute(
     seed: int = 0,
     valid=None,
     reporter: Reporter | None = None,
+    background=None,
+    background_size: int = DEFAULT_BACKGROUND_SIZE,
+    background_mode: str = DEFAULT_BACKGROUND_MODE,
+    blur_sigma: float = DEFAULT_BLUR_SIGMA,
 ) -> Attribution:
     """Attribute a model's outputs on one image to every pixel and band.
 
@@ -108,10 +118,14 @@ def attribute(
     method : {"integrated_gradients", "saliency", "input_x_gradient", "occlusion"}
     targets : str, sequence or None
         Output names, indices, ``"top:K"`` or None (all).
-    baseline : {"zero", "mean"} or float
-        The reference image, in model input units as for :func:`explain`.
+    baseline : {"zero", "mean", "background", "blur"} or float
+        The reference, as for :func:`explain`. With ``background`` Integrated Gradients
+        becomes expected gradients (:mod:`hsi_lime_plugin.attribution.expected_gradients`),
+        Input x Gradient takes the background's mean spectrum, and Occlusion the expectation
+        of each window's drop over the background.
     n_steps : int
-        Integrated Gradients: points on the path from the baseline.
+        Integrated Gradients: points on the path from the baseline (with a background: per
+        background spectrum in the exact mode, in all in the sampled mode).
     noise : {None, "none", "smoothgrad", "smoothgrad_sq", "vargrad", "band_dropout"}
     n_noise : int
         Noisy samples per target.
@@ -124,12 +138,14 @@ def attribute(
         Occlusion windows (:mod:`hsi_lime_plugin.attribution.occlusion`); default 8 pixels.
     batch_size : int or None
         Images per forward pass (None: from the memory budget).
-    device, seed, valid, reporter
+    device, seed, valid, reporter, background, background_size, background_mode, blur_sigma
         As for :func:`explain`.
     """
     settings = AttributeSettings(method=method, targets=targets, baseline=baseline, n_steps=n_steps, noise=noise,
                                  n_noise=n_noise, noise_level=noise_level, integration=integration, window=window,
-                                 stride=stride, seed=seed)
+                                 stride=stride, seed=seed, background_size=background_size,
+                                 background_mode=background_mode, blur_sigma=blur_sigma,
+                                 background=as_background(background, background_size, seed))
     return attribute_with(model, image, valid, settings, Runtime(device, batch_size), reporter)
 
 
@@ -156,17 +172,21 @@ def attribute_with(model, image, valid, settings: AttributeSettings, runtime: Ru
     prepared = prepare_image(model, image, valid, runtime.device, reporter)
     model, inputs, mask = prepared.model, prepared.inputs, prepared.mask
     check_gradient_model(model, settings.method)
-    mask_tensor = None if mask is None else torch.as_tensor(mask, device=model.device)
-    base = baseline_tensor(inputs, parse_baseline(settings.baseline), mask)
-    base_image = torch.zeros_like(inputs) if base is None else base.expand_as(inputs)
-    ends, names, chosen = _ends(model, inputs, base_image, settings.targets)
+    baseline = _baseline(prepared, settings, noise, reporter)
     batch = int(runtime.batch_size or choose_batch_size(sample_bytes(inputs, model), 1 << 20, model.device))
+    ends, names, chosen = _ends(model, inputs, baseline, settings.targets, batch)
     if settings.method == "occlusion":
-        values, _ = occlusion(model, inputs, base, chosen, settings.window or DEFAULT_WINDOW, settings.stride, batch,
-                              reporter)
+        values, _ = occlusion(model, inputs, baseline, chosen, settings.window or DEFAULT_WINDOW, settings.stride,
+                              batch, reporter)
+    elif settings.method == "integrated_gradients" and baseline.rows is not None:
+        draws = PathDraws.of(baseline, settings.n_steps, settings.seed)
+        reporter.info(f"expected gradients: {len(draws.alphas)} points on paths from the background "
+                      f"({baseline.describe()})")
+        values = expected_gradients(model, inputs, baseline, mask, draws, chosen, batch, reporter)
     else:
-        if mask_tensor is not None:
-            base_image = torch.where(mask_tensor[None], base_image, inputs)  # nodata pixels are not attributed
+        base_image = baseline.mean_image(inputs)
+        if mask is not None:  # nodata pixels are not attributed
+            base_image = torch.where(torch.as_tensor(mask, device=model.device)[None], base_image, inputs)
         values = _gradients(model, inputs, base_image, chosen, dataclasses.replace(settings, noise=noise), batch,
                             reporter)
     values = values.detach().to(torch.float64).cpu().numpy()
@@ -175,13 +195,41 @@ def attribute_with(model, image, valid, settings: AttributeSettings, runtime: Ru
         if settings.method == "integrated_gradients" else None
     valid_map = np.ones(prepared.shape[1:], dtype=bool) if mask is None else mask
     return Attribution(values, [names[i] for i in chosen], chosen, prediction, baseline_prediction, gap, valid_map,
-                       settings.method, noise, time.perf_counter() - started, str(model.device), batch)
+                       settings.method, noise, time.perf_counter() - started, str(model.device), batch,
+                       baseline.describe())
 
 
-def _ends(model, inputs, base_image, targets):
-    """The model on the image and on the baseline image (float64), the output names and the chosen targets."""
+def _baseline(prepared, settings: AttributeSettings, noise: str, reporter: Reporter) -> Baseline:
+    """The attribution's baseline; ``inpaint`` (which needs segments) and noise around a background refused."""
+    name = settings.baselines.name
+    if name == "inpaint":
+        raise HsiLimeError(
+            f"{arg('baseline')}: 'inpaint' fills removed segments from their surroundings, and attributions of "
+            f"every pixel remove no segments; choose {arg('baseline', 'blur')} (the image Gaussian-blurred) or "
+            f"{arg('baseline', 'background')}, or explain segments with explain_spatial."
+        )
+    if name == "background" and noise != "none" and settings.method != "saliency":
+        raise HsiLimeError(
+            f"{arg('noise')}: noise '{noise}' around a background baseline is not offered: with a background "
+            f"Integrated Gradients already averages over many references (expected gradients); leave "
+            f"{arg('noise')} empty, or choose a constant baseline."
+        )
+    return resolve_baseline(prepared, settings.baselines, "spatial", None, 1, settings.seed, reporter)
+
+
+def _ends(model, inputs, baseline: Baseline, targets, batch: int):
+    """The model on the image and on the baseline (float64; over a background set, the expectation of the model on
+    its spectra, ``batch`` images at a time), the output names and the chosen targets."""
+    if baseline.rows is None:
+        references, weights = baseline.mean_image(inputs)[None], torch.ones(1, dtype=torch.float64)
+    else:
+        references, weights = baseline.rows[:, :, None, None].expand(-1, -1, *inputs.shape[1:]), baseline.plan.weights
     with torch.inference_mode():
-        ends = model(torch.stack([inputs, base_image])).to(torch.float64)
+        image = model(inputs[None]).to(torch.float64)[0]
+        expected = sum((weights[start:start + batch, None].to(inputs.device)
+                        * model(references[start:start + batch].contiguous()).to(torch.float64)).sum(dim=0)
+                       for start in range(0, len(references), batch))
+    ends = torch.stack([image, expected])
     names, chosen = output_targets(model, ends.shape[1], targets, ends[0].cpu().numpy())
     check_finite(ends[:, chosen], [names[i] for i in chosen])
     return ends, names, chosen

@@ -21,6 +21,18 @@ are summed into the features first: segments (default: square patches of
   the features (seeded), ``mean((beta * I . a - (f(x) - f(x without I)))**2)`` with the
   scale ``beta`` that fits best, so that attributions of any unit (occlusion drops per
   element, gradients per band) are comparable. Lower is better.
+* ``road_deletion_auc`` (spatial features only): the deletion curve with the removed pixels
+  imputed from their neighbours instead of set to the baseline (ROAD, :mod:`.road`), so that the
+  score does not reward an explanation for the model's reaction to the baseline itself. Lower is
+  better.
+* ``baseline_rank_corr``: how much the explanation depends on its baseline, the Spearman rank
+  correlation of its attributions with those under a contrasting baseline (``zero`` for
+  ``background``, ``background`` for every other); computed by the runs, which know how the
+  explanation was made (:mod:`.sensitivity`). 1: the same ranking; near 0 or below: the
+  ranking is the baseline's as much as the model's.
+
+The curves remove features to the explanation's own baseline: a background set's expectation
+(exact, or sampled as the explanation was) for a ``background`` explanation.
 """
 from __future__ import annotations
 
@@ -32,16 +44,21 @@ from scipy.integrate import trapezoid  # np.trapz is gone in numpy 2.4, np.trape
 
 from ..models.device import choose_batch_size
 from ..errors import HsiLimeError, arg
-from ..perturbation.evaluator import Evaluator, Perturbation
+from ..perturbation.background import Background
+from ..perturbation.baseline import resolve_baseline
+from ..perturbation.evaluator import make_evaluator
 from ..features.space import FeatureSpace
-from ..options import DEFAULT_BASELINE, DEFAULT_N_PERTURBATIONS, DEFAULT_N_RANDOM_ORDERS, DEFAULT_PATCH_SIZE
-from ..perturbation.baseline import baseline_tensor, parse_baseline
+from ..options import (DEFAULT_BACKGROUND_MODE, DEFAULT_BACKGROUND_SIZE, DEFAULT_BASELINE, DEFAULT_BLUR_SIGMA,
+                       DEFAULT_N_PERTURBATIONS, DEFAULT_N_RANDOM_ORDERS, DEFAULT_PATCH_SIZE)
 from ..models.preparation import prepare_image, sample_bytes
 from ..reporting import Reporter, reporter_or_default
 from ..models.targets import default_target_names
+from ..settings import BaselineSettings
+from .road import road_curves
 
 #: The score columns, in table order.
-COLUMNS = ("deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity")
+COLUMNS = ("deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity",
+           "road_deletion_auc", "baseline_rank_corr")
 #: At most this many points on each curve (features are removed in equal steps beyond it).
 MAX_CURVE_STEPS = 64
 
@@ -61,6 +78,13 @@ class Faithfulness:
     insertion_curves: np.ndarray
     kind: str
     n_features: int
+    road_deletion_auc: np.ndarray | None = None
+    baseline_rank_corr: np.ndarray | None = None
+
+    def __post_init__(self):
+        for name in ("road_deletion_auc", "baseline_rank_corr"):  # not measured: NaN, one per target
+            if getattr(self, name) is None:
+                setattr(self, name, np.full(len(self.target_names), np.nan))
 
     def scores(self) -> dict[str, dict[str, float]]:
         """``{target: {column: value}}``."""
@@ -68,7 +92,8 @@ class Faithfulness:
 
     def lines(self) -> list[str]:
         """One readable line per target, for the log and the FAITHFULNESS output."""
-        return [f"{name}: " + ", ".join(f"{c} {v:.4g}" for c, v in row.items()) for name, row in self.scores().items()]
+        return [f"{name}: " + ", ".join(f"{c} {v:.4g}" for c, v in row.items() if np.isfinite(v))
+                for name, row in self.scores().items()]
 
 
 def feature_scores(result, features=None, valid=None) -> tuple[str, np.ndarray, np.ndarray]:
@@ -106,6 +131,10 @@ def faithfulness(
     seed: int = 0,
     valid=None,
     reporter: Reporter | None = None,
+    background: Background | None = None,
+    background_size: int = DEFAULT_BACKGROUND_SIZE,
+    background_mode: str = DEFAULT_BACKGROUND_MODE,
+    blur_sigma: float = DEFAULT_BLUR_SIGMA,
 ) -> Faithfulness:
     """Score an :class:`Explanation` or :class:`Attribution` of ``model`` on ``image``.
 
@@ -116,7 +145,8 @@ def faithfulness(
     features : array-like of int, optional
         For an Attribution: (H, W) segments or (C,) superbands to sum it into (default
         square patches). Ignored for an Explanation, which has its own.
-    baseline : as for :func:`explain`; use the explanation's own.
+    baseline, background, background_size, background_mode, blur_sigma
+        As for :func:`explain`; use the explanation's own.
     n_random, n_perturbations : int
         Random orders for the random curves; perturbations for infidelity.
     """
@@ -127,10 +157,17 @@ def faithfulness(
     space = FeatureSpace.from_labels(labels, prepared.shape, kind, mask)
     columns = _output_columns(model, result)
     samples, layout = _samples(scores, space.n_features, int(n_random), int(n_perturbations), int(seed))
-    batch = int(min(batch_size or choose_batch_size(sample_bytes(inputs, model), len(samples), model.device),
-                    len(samples)))
-    perturbation = Perturbation(inputs, baseline_tensor(inputs, parse_baseline(baseline), mask), space, batch, torch.channels_last)
-    outputs = Evaluator(model, perturbation).evaluate(samples, reporter).cpu().numpy()[:, columns]
+    settings = BaselineSettings(baseline, background_size, background_mode, blur_sigma, background)
+    resolved = resolve_baseline(prepared, settings, kind, space.labels, len(samples), seed)
+    evaluations = len(samples) if resolved.plan is None else resolved.plan.count(samples)
+    batch = int(min(batch_size or choose_batch_size(sample_bytes(inputs, model), evaluations, model.device),
+                    evaluations))
+    evaluator = make_evaluator(model, inputs, resolved, space, batch)
+    outputs = evaluator.evaluate(samples, reporter.between(0.0, 0.8 if kind == "spatial" else 1.0)).cpu().numpy()
+    outputs = outputs[:, columns]
+    if kind == "spatial":
+        layout["road"] = road_curves(model, prepared, space.labels, scores, columns, batch, int(seed),
+                                     reporter.between(0.8, 1.0))
     return _scores(outputs, scores, layout, list(result.target_names), kind, space.n_features)
 
 
@@ -181,5 +218,32 @@ def _scores(outputs: np.ndarray, scores: np.ndarray, layout: dict, names: list[s
     dot = removed.astype(np.float64) @ scores.T  # (P, T): I . a
     beta = (dot * change).sum(0) / np.where((dot**2).sum(0) > 0, (dot**2).sum(0), np.nan)
     infidelity = np.mean((np.nan_to_num(beta)[None] * dot - change) ** 2, axis=0)
+    road = None
+    if "road" in layout:  # scaled as the deletion curve: the image 1, every feature at the baseline 0
+        curves, road_fractions = layout["road"]
+        road = trapezoid((curves - empty[:, None]) / span[:, None], road_fractions, axis=1)
     return Faithfulness(names, deletion, insertion, random[0], random[1], infidelity, fractions,
-                        scaled[own, 0, :, own], scaled[own, 1, :, own], kind, k)
+                        scaled[own, 0, :, own], scaled[own, 1, :, own], kind, k, road)
+
+
+def score_explanation(model, image, valid, result, settings, runtime, reporter: Reporter) -> Faithfulness:
+    """What a run scores of an :class:`~hsi_lime_plugin.perturbation.result.Explanation` made with ``settings``
+    (:class:`~hsi_lime_plugin.settings.ExplainSettings`, whose ``background`` is the run's set: the baseline's, or
+    the contrast's) and ``runtime``: its faithfulness under its own baseline, and its ``baseline_rank_corr``
+    against the contrasting one."""
+    from .sensitivity import explanation_sensitivity
+
+    scores = faithfulness(model, image, result, valid=valid, batch_size=runtime.batch_size, seed=settings.seed,
+                          reporter=reporter.between(0.0, 0.5), **options_of(settings))
+    scores.baseline_rank_corr = explanation_sensitivity(model, image, result, valid, settings, runtime,
+                                                        reporter.between(0.5, 1.0))
+    return scores
+
+
+def options_of(settings) -> dict:
+    """The keywords of :func:`faithfulness` that repeat an explanation's baseline (``settings``: explain or
+    attribute settings)."""
+    baselines = settings.baselines
+    return {"baseline": baselines.baseline, "background_size": baselines.background_size,
+            "background_mode": baselines.background_mode, "blur_sigma": baselines.blur_sigma,
+            "background": baselines.background}

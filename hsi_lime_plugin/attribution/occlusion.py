@@ -14,7 +14,9 @@ the same forms; None means the window's size (windows that do not overlap).
 Every window of every target is evaluated once: one model pass gives all targets. The
 windows go through :class:`~hsi_lime_plugin.perturbation.evaluator.Evaluator` in fixed-size batches
 (cancel and progress per batch), each batch built by broadcast comparisons (no loop per
-window).
+window). With a background set a window takes background spectra, and its drop is the
+expectation ``f(x) - E_b f(x with the window at b)`` (every spectrum in the exact mode, one
+drawn spectrum per window in the sampled mode).
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ import numpy as np
 import torch
 
 from ..errors import HsiLimeError, arg
+from ..perturbation.background import ExpectedEvaluator
+from ..perturbation.baseline import Baseline
 from ..perturbation.buffers import BatchBuffer
 from ..perturbation.evaluator import Evaluator
 from ..reporting import Reporter
@@ -65,11 +69,12 @@ class WindowPerturbation:
     """Batches of images with one window each at the baseline (the evaluator's perturbation).
 
     Rows of ``samples`` are windows (6 bounds); padding rows are empty windows (the image itself).
+    With a background set each row has its own spectrum (``rows`` of :meth:`images`).
     """
 
-    def __init__(self, inputs: torch.Tensor, base, batch: int, memory_format=torch.contiguous_format):
-        self.inputs, self.base, self.batch, self.memory_format = inputs, base, batch, memory_format
-        self.baseline = torch.zeros_like(inputs) if base is None else base.expand_as(inputs)
+    def __init__(self, inputs: torch.Tensor, baseline: Baseline, batch: int, memory_format=torch.contiguous_format):
+        self.inputs, self.baseline, self.batch, self.memory_format = inputs, baseline, batch, memory_format
+        self.values = baseline.mean_image(inputs) if baseline.rows is None else None
         channels, height, width = inputs.shape
         self.positions = [torch.arange(n, device=inputs.device) for n in (channels, height, width)]
         self.buffer = BatchBuffer((batch, channels, height, width), inputs.dtype, inputs.device, memory_format)
@@ -77,7 +82,7 @@ class WindowPerturbation:
         self.kept_pixels = None
 
     def with_memory_format(self, memory_format) -> "WindowPerturbation":
-        return WindowPerturbation(self.inputs, self.base, self.batch, memory_format)
+        return WindowPerturbation(self.inputs, self.baseline, self.batch, memory_format)
 
     def masks(self, bounds: torch.Tensor) -> torch.Tensor:
         """(B, C, H, W) bool: inside each row's window."""
@@ -85,28 +90,37 @@ class WindowPerturbation:
                   for a, p in enumerate(self.positions)]
         return inside[0][:, :, None, None] & inside[1][:, None, :, None] & inside[2][:, None, None, :]
 
-    def images(self, samples: torch.Tensor) -> torch.Tensor:
+    def images(self, samples: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
         bounds = self.empty.clone()
         bounds[: samples.shape[0]] = samples
         inside = self.masks(bounds)
         buffer = self.buffer.get()
-        torch.where(inside, self.baseline[None], self.inputs[None], out=buffer)
+        if self.values is None:
+            values = self.baseline.rows[rows]
+            values = torch.cat([values, values[:1].expand(self.batch - len(values), -1)])[:, :, None, None]
+        else:
+            values = self.values[None]
+        torch.where(inside, values, self.inputs[None], out=buffer)
         self.kept_pixels = (~inside.all(dim=1, keepdim=True)).to(self.inputs.dtype)  # a window over every band removes the pixel
         return buffer
 
 
-def occlusion(model, inputs: torch.Tensor, base, targets: list[int], window, stride, batch_size: int,
+def occlusion(model, inputs: torch.Tensor, baseline: Baseline, targets: list[int], window, stride, batch_size: int,
               reporter: Reporter) -> tuple[torch.Tensor, torch.Tensor]:
     """Occlusion attributions (T, C, H, W) and the model's outputs on the image (all outputs).
 
-    ``inputs`` is the image in perturbation space, ``base`` the baseline there (None = 0).
+    ``inputs`` is the image in perturbation space, ``baseline`` the baseline there.
     """
     bounds = windows(tuple(inputs.shape), window, stride)
     samples = torch.as_tensor(np.concatenate([np.zeros((1, 6), np.int64), bounds]), device=inputs.device)
-    batch = int(min(max(1, batch_size), len(samples)))
-    reporter.info(f"occlusion: {len(bounds)} windows in batches of {batch}")
-    perturbation = WindowPerturbation(inputs, base, batch, torch.channels_last)
-    outputs = Evaluator(model, perturbation).evaluate(samples, reporter).to(inputs.dtype)
+    evaluations = len(samples) if baseline.plan is None else len(baseline.plan.evaluations(*_ends(samples))[0])
+    batch = int(min(max(1, batch_size), evaluations))
+    reporter.info(f"occlusion: {len(bounds)} windows, {evaluations} model evaluations in batches of {batch}")
+    perturbation = WindowPerturbation(inputs, baseline, batch, torch.channels_last)
+    evaluator = Evaluator(model, perturbation)
+    if baseline.plan is not None:
+        evaluator = ExpectedEvaluator(evaluator, baseline.plan, _ends)
+    outputs = evaluator.evaluate(samples, reporter).to(inputs.dtype)
     drops = outputs[:1, targets] - outputs[1:, targets]  # (N, T)
     b = torch.as_tensor(bounds, device=inputs.device)
     inside = [
@@ -116,3 +130,9 @@ def occlusion(model, inputs: torch.Tensor, base, targets: list[int], window, str
     total = torch.einsum("nt,nc,nh,nw->tchw", drops, *inside)
     count = torch.einsum("nc,nh,nw->chw", *inside)
     return total / count.clamp(min=1.0), outputs[0]
+
+
+def _ends(bounds: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Which rows of window bounds are the image itself (the empty window first); none removes everything."""
+    full = (bounds == 0).all(dim=1).cpu()
+    return full, torch.zeros_like(full)

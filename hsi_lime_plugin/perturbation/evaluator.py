@@ -15,6 +15,11 @@ gets the batch and which pixels each image keeps (``kept_pixels``, None when no 
 removed), which a model on a region's mean spectrum averages over
 (:mod:`hsi_lime_plugin.models.layouts`). Before each batch the reporter is asked whether
 the user cancelled; after it, progress is reported.
+
+The baseline (:class:`~.baseline.Baseline`) decides how an image is written: ``x * keep`` for 0,
+``base + (x - base) * keep`` for a constant or an image baseline, and ``lerp(b, x, keep)`` with each
+image's own background spectrum ``b`` for a background set, whose expectation
+:class:`~.background.ExpectedEvaluator` adds up (:func:`make_evaluator` chooses).
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ import torch
 from ..errors import HsiLimeError
 from ..features.space import FeatureSpace
 from ..reporting import Reporter
+from .background import ExpectedEvaluator
+from .baseline import Baseline
 from .buffers import BatchBuffer
 
 
@@ -44,11 +51,18 @@ class Perturbation:
     a model that modifies its input in place, or a buffer taken again from the cache). Writes
     through a numpy view are not counted: scikit-learn estimators get the batch read-only
     (:mod:`~hsi_lime_plugin.models.scikit`), and onnxruntime only reads its inputs.
+
+    With a background set each image has its own spectrum (``rows`` of :meth:`images`): the batch's
+    spectra are gathered into a (B, C, 1, 1) tensor and every window written by one ``lerp``. Spectral
+    perturbations of a baseline other than 0 leave the pixels without data at 0 (one multiply by the
+    valid mask), as every image the model sees holds them.
     """
 
-    def __init__(self, inputs, base, features: FeatureSpace, batch: int, memory_format=torch.contiguous_format):
-        self.inputs, self.base, self.features = inputs, base, features
+    def __init__(self, inputs, baseline: Baseline, features: FeatureSpace, batch: int,
+                 memory_format=torch.contiguous_format):
+        self.inputs, self.baseline, self.features = inputs, baseline, features
         self.batch, self.memory_format = batch, memory_format
+        base, rows = baseline.image, baseline.rows
         difference = inputs if base is None else inputs - base
         self.difference = difference[None].contiguous(memory_format=memory_format)
         index = np.where(features.columns < 0, features.n_features, features.columns).reshape(-1)
@@ -58,35 +72,51 @@ class Perturbation:
         self.extended = torch.ones((batch, features.n_features + 1), dtype=inputs.dtype, device=inputs.device)
         self.keep = torch.empty((batch, index.size), dtype=inputs.dtype, device=inputs.device)
         keep = self.keep.view((batch, 1, height, width) if spatial else (batch, channels, 1, 1))
-        self.kept_pixels = keep if spatial else None  # (B, 1, H, W): 1 where an image of the batch keeps a pixel
-        base_image = None if base is None else base.expand_as(inputs)[None]
+        # (B, 1, H, W): 1 where an image of the batch keeps a pixel (a removed pixel leaves a region's mean)
+        self.kept_pixels = keep if spatial and baseline.constant else None
         self.windows = perturbed_windows(features.columns >= 0) if spatial else (WHOLE,)
-        #: One write per window, the whole image first: ``mul(difference, keep)``, or ``addcmul(base, difference,
-        #: keep)`` (base + difference * keep in one pass) for a baseline other than zero, each operand cut to it.
-        self.write = torch.mul if base_image is None else torch.addcmul
+        self.spectra = None if rows is None else torch.empty((batch, channels), dtype=inputs.dtype,
+                                                             device=inputs.device)
+        self.write, whole, parts = self._write(base)
         self.cuts = [(..., *window) for window in (WHOLE, *self.windows)]
-        self.operands = [tuple(part[cut] for part in (base_image, self.difference, keep) if part is not None)
-                         for cut in self.cuts]
+        self.operands = [(*whole, *(part[cut] for part in (*parts, keep))) for cut in self.cuts]
+        self.invalid = None if spatial or (base is None and rows is None) else baseline.valid
         self.buffer = BatchBuffer((batch, channels, height, width), inputs.dtype, inputs.device, memory_format)
         self.written = None  # the buffer's _version after this perturbation last wrote it
 
+    def _write(self, base):
+        """How each window is written (the whole image first): the operation, its operands that hold for every
+        window, and those cut to the window before ``keep``. ``mul(difference, keep)``; ``addcmul(base,
+        difference, keep)`` (base + difference * keep in one pass) for a constant or an image baseline;
+        ``lerp(spectra, image, keep)`` for a background set."""
+        if self.spectra is not None:
+            return torch.lerp, (self.spectra.view(*self.spectra.shape, 1, 1),), (self.difference,)
+        if base is None:
+            return torch.mul, (), (self.difference,)
+        return torch.addcmul, (), (base.expand_as(self.inputs)[None], self.difference)
+
     def with_memory_format(self, memory_format) -> "Perturbation":
         """The same perturbation writing images in another layout."""
-        return Perturbation(self.inputs, self.base, self.features, self.batch, memory_format)
+        return Perturbation(self.inputs, self.baseline, self.features, self.batch, memory_format)
 
-    def images(self, samples: torch.Tensor) -> torch.Tensor:
-        """The perturbed images for ``samples`` (B' <= B rows; the rest padded with all-on)."""
+    def images(self, samples: torch.Tensor, rows: torch.Tensor | None = None) -> torch.Tensor:
+        """The perturbed images for ``samples`` (B' <= B rows; the rest padded with all-on), with the background
+        spectra ``rows`` (B',) when the baseline is a background set."""
         count = samples.shape[0]
         self.extended[:count, :-1] = samples
         if count < self.batch:
             self.extended[count:, :-1] = 1.0
         torch.index_select(self.extended, 1, self.index, out=self.keep)
+        if self.spectra is not None:
+            self.spectra[:count] = self.baseline.rows[rows]
         fresh = self.buffer.tensor is None
         buffer = self.buffer.get()
         whole = fresh or buffer._version != self.written
         writes = slice(0, 1) if whole else slice(1, None)
         for operands, cut in zip(self.operands[writes], self.cuts[writes]):
             self.write(*operands, out=buffer[cut])
+        if self.invalid is not None:
+            buffer.mul_(self.invalid)
         self.written = buffer._version
         return buffer
 
@@ -140,31 +170,35 @@ class Evaluator:
     def __init__(self, model, perturbation: Perturbation, autocast: bool = False):
         self.model, self.perturbation, self.autocast = model, perturbation, autocast
 
-    def evaluate(self, samples: torch.Tensor, reporter: Reporter) -> torch.Tensor:
-        """Outputs (N, T) in float64 for ``samples`` (N, K), reporting progress and checking cancel."""
+    def evaluate(self, samples: torch.Tensor, reporter: Reporter, rows: torch.Tensor | None = None,
+                 first: int = 0) -> torch.Tensor:
+        """Outputs (N, T) in float64 for ``samples`` (N, K), reporting progress and checking cancel; ``rows``
+        (N,): each image's background spectrum (a background baseline). ``first`` (the samples' place in the
+        run) matters only to :class:`~.background.ExpectedEvaluator`, which shares this signature."""
         device = self.perturbation.inputs.device
         try:
             with torch.inference_mode(), self._precision(device):
-                outputs = self._batches(samples.to(device), reporter)
+                outputs = self._batches(samples.to(device), None if rows is None else rows.to(device), reporter)
         finally:
             self.perturbation.buffer.release()
         return torch.cat(outputs)
 
-    def _batches(self, z: torch.Tensor, reporter: Reporter) -> list[torch.Tensor]:
+    def _batches(self, z: torch.Tensor, rows: torch.Tensor | None, reporter: Reporter) -> list[torch.Tensor]:
         batch = self.perturbation.batch
         n_batches = -(-len(z) // batch)
         outputs = []
         for b in range(n_batches):
             reporter.check_cancelled()
-            chunk = z[b * batch : (b + 1) * batch]
+            part = slice(b * batch, (b + 1) * batch)
+            chunk = (z[part], None if rows is None else rows[part])
             output = self._first_batch(chunk, reporter) if b == 0 else self._outputs(chunk)
-            outputs.append(output[: chunk.shape[0]].to(torch.float64))
+            outputs.append(output[: chunk[0].shape[0]].to(torch.float64))
             reporter.progress((b + 1) / n_batches)
         return outputs
 
-    def _outputs(self, chunk: torch.Tensor) -> torch.Tensor:
-        """The model on the perturbed images of ``chunk``, told which pixels they keep."""
-        images = self.perturbation.images(chunk)
+    def _outputs(self, chunk: tuple) -> torch.Tensor:
+        """The model on the perturbed images of ``chunk`` (samples, spectra), told which pixels they keep."""
+        images = self.perturbation.images(*chunk)
         return self.model(images, self.perturbation.kept_pixels)
 
     def _precision(self, device: torch.device):
@@ -172,7 +206,7 @@ class Evaluator:
             return torch.autocast("cuda", dtype=torch.float16)
         return contextlib.nullcontext()
 
-    def _first_batch(self, chunk: torch.Tensor, reporter: Reporter) -> torch.Tensor:
+    def _first_batch(self, chunk: tuple, reporter: Reporter) -> torch.Tensor:
         """Run the first batch in channels-last layout, or fall back to the contiguous layout.
 
         Convolutions (oneDNN on the CPU, cuDNN on the GPU) run fastest on channels-last
@@ -190,3 +224,11 @@ class Evaluator:
             first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             reporter.info(f"the model refused channels-last images ({first_line}); using the contiguous layout")
             return output
+
+
+def make_evaluator(model, inputs: torch.Tensor, baseline: Baseline, space: FeatureSpace, batch: int,
+                   autocast: bool = False):
+    """The evaluator of an explanation: the batched :class:`Evaluator` on channels-last images, wrapped in an
+    :class:`~.background.ExpectedEvaluator` for a background set."""
+    evaluator = Evaluator(model, Perturbation(inputs, baseline, space, batch, torch.channels_last), autocast)
+    return evaluator if baseline.plan is None else ExpectedEvaluator(evaluator, baseline.plan)

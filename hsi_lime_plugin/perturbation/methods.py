@@ -10,8 +10,10 @@ perturbed image keeps) and how to turn the model's outputs on them into attribut
 
 Both methods put the image itself first (every feature kept) and every feature removed second,
 so the model's output on the baseline (the base value) is one of the samples and costs no extra
-forward pass. A new method is one new class with ``draw`` and ``fit``, declared in the method
-registry (:data:`hsi_lime_plugin.options.REGISTRY`). Each call of :func:`make_method` makes a
+forward pass. Both get ``stochastic`` True when the outputs scatter around the values being explained (a background set
+in the sampled mode): their standard errors then come from the residuals sample by sample (a sandwich
+estimator), which carries the background's share of the variance. A new method is one new class with
+``draw`` and ``fit``, declared in the method registry (:data:`hsi_lime_plugin.options.REGISTRY`). Each call of :func:`make_method` makes a
 fresh object: nothing is shared between runs.
 """
 from __future__ import annotations
@@ -54,6 +56,7 @@ class Lime:
             )
         self.sampling = sampling or DEFAULT_SAMPLING[self.name]
         self.kernel_width, self.surrogate, self.alpha = float(kernel_width), surrogate, alpha
+        self.stochastic = False
 
     def draw(self, n_samples: int, n_features: int, seed: int, reporter: Reporter) -> torch.Tensor:
         if n_samples <= n_features:
@@ -69,7 +72,8 @@ class Lime:
         """The surrogate fit (``score`` is for Kernel SHAP's exact values; LIME always scores its fit)."""
         weights = lime_weights(z, self.kernel_width)
         if self.surrogate == "ridge":
-            return fit_ridge(z, y, weights, DEFAULT_RIDGE_ALPHA if self.alpha is None else self.alpha)
+            return fit_ridge(z, y, weights, DEFAULT_RIDGE_ALPHA if self.alpha is None else self.alpha,
+                             robust=self.stochastic)
         fit = fit_lasso(z, y, weights, self.alpha)
         if not fit.converged:
             reporter.warning(
@@ -96,14 +100,23 @@ class KernelShap:
                 "penalised surrogate."
             )
         self.sampling = sampling or DEFAULT_SAMPLING[self.name]
-        self.weights, self.exact = None, False
+        self.weights, self.enumerated, self.exact, self.stochastic = None, False, False, False
 
     def draw(self, n_samples: int, n_features: int, seed: int, reporter: Reporter) -> torch.Tensor:
-        samples, self.weights, self.exact = draw_shapley(self.sampling, n_samples, n_features, seed)
+        samples, self.weights, self.enumerated = draw_shapley(self.sampling, n_samples, n_features, seed)
+        self.exact = self.enumerated and not self.stochastic
+        if self.enumerated and self.stochastic:
+            samples, self.weights = _repeated(samples, self.weights, n_samples)
         if self.exact:
             reporter.info(
                 f"Kernel SHAP: all {len(samples)} coalitions of the {n_features} features were evaluated; the "
                 "attributions are the exact Shapley values."
+            )
+        elif self.enumerated:
+            reporter.info(
+                f"Kernel SHAP: all {len(samples)} coalitions of the {n_features} features were evaluated, each "
+                f"against one background spectrum drawn by weight: the Shapley values are estimated, with standard "
+                f"errors ({arg('background_mode', 'exact')} evaluates every spectrum and gives the exact values)."
             )
         elif n_samples < 4 * n_features:
             reporter.warning(
@@ -116,11 +129,21 @@ class KernelShap:
     def fit(self, z: torch.Tensor, y: torch.Tensor, reporter: Reporter, score: bool = True) -> SurrogateFit:
         """Fit on the first ``len(z)`` samples drawn (all of them, or a round of an automatic count); ``score``
         False leaves out the R2 of exact values (:func:`surrogates.fit_shapley`)."""
-        if self.sampling == "stratified" and not self.exact:
+        if self.sampling == "stratified" and not self.enumerated:
             weights = stratified_weights(z.cpu())
         else:
             weights = self.weights[: len(z)]
-        return fit_shapley(z, y, weights.to(z.device), full=y[0], empty=y[1], exact=self.exact, score=score)
+        return fit_shapley(z, y, weights.to(z.device), full=y[0], empty=y[1], exact=self.exact, score=score,
+                           robust=self.stochastic)
+
+
+def _repeated(samples: torch.Tensor, weights: torch.Tensor, n_samples: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """All coalitions (the image and the empty one first, once) repeated to fill ``n_samples``: when each
+    evaluation draws its own background spectrum, every repetition adds draws to the coalitions' values."""
+    copies = max(1, (n_samples - 2) // max(1, len(samples) - 2))
+    inner = slice(2, None)
+    return (torch.cat([samples[:2]] + [samples[inner]] * copies),
+            torch.cat([weights[:2]] + [weights[inner]] * copies))
 
 
 def make_method(settings: ExplainSettings):

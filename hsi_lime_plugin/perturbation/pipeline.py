@@ -12,6 +12,10 @@ The pipeline, all on one torch device, each step a part that can be tested alone
 4. the method weights the samples and fits one surrogate for all targets at once
    (LIME's similarity kernel and ridge or lasso; Kernel SHAP's kernel and constrained
    least squares).
+
+What a removed feature becomes is the baseline (:mod:`hsi_lime_plugin.perturbation.baseline`): a
+constant, an image made from the image (blur, inpaint), or a background set whose expectation
+the evaluator takes (:mod:`hsi_lime_plugin.perturbation.background`).
 """
 from __future__ import annotations
 
@@ -21,18 +25,22 @@ from typing import Callable, Sequence
 
 import torch
 
-from .baseline import baseline_tensor, parse_baseline
+from .background import Background, ExpectationPlan
+from .baseline import Baseline, check_changes, resolve_baseline
 from ..memory import physical_memory
 from ..models.device import choose_batch_size, one_thread_on_cpu
 from ..errors import HsiLimeError, arg
-from .evaluator import Evaluator, Perturbation
+from .evaluator import make_evaluator
 from .result import Explanation, half_width
 from ..features.space import FeatureSpace
 from .methods import make_method
 from ..models.preparation import check_finite, output_targets, prepare_image, sample_bytes
 from ..models.explainable import ExplainableModel
 from ..options import (
+    DEFAULT_BACKGROUND_MODE,
+    DEFAULT_BACKGROUND_SIZE,
     DEFAULT_BASELINE,
+    DEFAULT_BLUR_SIGMA,
     DEFAULT_KERNEL_WIDTH,
     DEFAULT_MAX_SAMPLES,
     DEFAULT_N_SAMPLES,
@@ -65,6 +73,10 @@ def explain(
     autocast: bool = False,
     precision: float = DEFAULT_PRECISION,
     max_samples: int = DEFAULT_MAX_SAMPLES,
+    background=None,
+    background_size: int = DEFAULT_BACKGROUND_SIZE,
+    background_mode: str = DEFAULT_BACKGROUND_MODE,
+    blur_sigma: float = DEFAULT_BLUR_SIGMA,
 ) -> Explanation:
     """Explain a model's prediction on one image by perturbing groups of pixels or bands.
 
@@ -118,9 +130,25 @@ def explain(
     valid : array-like of bool, optional
         (H, W): False where the image holds no data. Such pixels are set to 0 in model
         input units (as models see masked pixels) and are never part of a feature.
-    baseline : {"zero", "mean"} or float
-        The value perturbed features take, in model input units: 0, the image's
-        per-band mean over valid pixels, or a constant.
+    baseline : {"zero", "mean", "background", "blur", "inpaint"} or float
+        What perturbed features become (:mod:`hsi_lime_plugin.perturbation.baseline`): 0, the
+        image's per-band mean over valid pixels or a constant, in model input units; the
+        spectra of a background set (``background``: the expectation over it); or, for spatial
+        features, the image Gaussian-blurred (``blur_sigma``) or each segment inpainted from
+        its surroundings.
+    background : Background or array-like, optional
+        The ``background`` baseline's set: a :class:`~hsi_lime_plugin.perturbation.background.Background`,
+        or raw spectra (N, C) summarised into ``background_size`` (weighted k-means beyond it);
+        None: a summary of the image's own valid pixels.
+    background_size : int
+        Spectra a background is summarised into (32).
+    background_mode : {"sampled", "exact"}
+        ``exact``: every coalition against every background spectrum (``n_samples`` x size
+        model evaluations); ``sampled``: each coalition against one spectrum drawn by weight
+        (``n_samples`` evaluations, plus the size for the coalition that removes everything;
+        the standard errors include the background's variance).
+    blur_sigma : float
+        The ``blur`` baseline's Gaussian standard deviation in pixels.
     kernel_width : float
         Width of LIME's similarity kernel on the cosine distance between a sample and
         the unperturbed image (0 to 1, :func:`sampling.lime_weights`). The default 1.0
@@ -140,8 +168,19 @@ def explain(
     settings = ExplainSettings(
         targets=targets, method=method, n_samples=n_samples, precision=precision, max_samples=max_samples,
         sampling=sampling, seed=seed, baseline=baseline, kernel_width=kernel_width, surrogate=surrogate, alpha=alpha,
+        background_size=background_size, background_mode=background_mode, blur_sigma=blur_sigma,
+        background=as_background(background, background_size, seed),
     )
     return explain_with(model, image, features, kind, valid, settings, Runtime(device, batch_size, autocast), reporter)
+
+
+def as_background(background, size: int, seed: int = 0) -> Background | None:
+    """A :class:`Background` as it is, or raw spectra (N, C) summarised into ``size`` (None stays None)."""
+    if background is None or isinstance(background, Background):
+        return background
+    from .background import summarise
+
+    return summarise(background, size, seed, "the given spectra")
 
 
 def explain_with(
@@ -158,26 +197,50 @@ def explain_with(
         select_targets(model.target_names, settings.targets)  # a wrong target fails before any forward pass
     space = FeatureSpace.from_labels(features, prepared.shape, kind, prepared.mask)
     check_sample_count(budget, space.n_features, len(model.target_names or [None]))
+    baseline = resolve_baseline(prepared, settings.baselines, kind, space.labels, budget, settings.seed, reporter)
+    part.stochastic = baseline.stochastic
     samples = part.draw(budget, space.n_features, settings.seed, reporter)
-    batch = runtime.batch_size or choose_batch_size(sample_bytes(prepared.inputs, model), len(samples), model.device)
-    batch = int(min(max(1, batch), len(samples)))
-    base = baseline_tensor(prepared.inputs, parse_baseline(settings.baseline), prepared.mask)
-    evaluator = Evaluator(model, Perturbation(prepared.inputs, base, space, batch, torch.channels_last),
-                          runtime.autocast)
+    evaluations = len(samples) if baseline.plan is None else baseline.plan.count(samples)
+    batch = runtime.batch_size or choose_batch_size(sample_bytes(prepared.inputs, model), evaluations, model.device)
+    batch = int(min(max(1, batch), evaluations))
+    evaluator = make_evaluator(model, prepared.inputs, baseline, space, batch, runtime.autocast)
     rounds = _rounds(len(samples), space.n_features, batch) if settings.automatic else [len(samples)]
-    fit, outputs, names, reached = _fit_in_rounds(part, evaluator, samples, rounds, settings, reporter)
-    return explanation_of(fit, outputs, names, reached, space, part, RunRecord(settings.method, model.device, batch,
-                                                                               started))
+
+    def check(y, names, chosen):
+        """The check that the perturbations change something, probing with a spectrum of the image."""
+        return check_changes(y, names, baseline, reporter, lambda: probe(model, prepared, space, reporter)[chosen])
+
+    fit, outputs, names, reached, notes = _fit_in_rounds(part, evaluator, samples, rounds, settings, check, reporter)
+    explanation = explanation_of(fit, outputs, names, reached, space, part,
+                                 RunRecord(settings.method, model.device, batch, started, baseline.describe()))
+    explanation.notes.extend(notes)
+    return explanation
+
+
+def probe(model, prepared, space: FeatureSpace, reporter: Reporter) -> torch.Tensor:
+    """The model's outputs (T_all,) with every feature replaced by the image's valid pixel farthest from its mean
+    spectrum (one real spectrum): what tells a model that ignores the features from a baseline that changes
+    nothing (:func:`~.baseline.check_changes`)."""
+    spectra = prepared.inputs.reshape(prepared.inputs.shape[0], -1).T
+    if prepared.mask is not None:
+        spectra = spectra[torch.as_tensor(prepared.mask.reshape(-1), device=spectra.device)]
+    farthest = spectra[(spectra - spectra.mean(dim=0)).square().sum(dim=1).argmax()]
+    plan = ExpectationPlan(torch.ones(1, dtype=torch.float64), "exact", 1, 0)
+    baseline = Baseline("probe", rows=farthest[None], plan=plan, valid=None)
+    evaluator = make_evaluator(model, prepared.inputs, baseline, space, 1)
+    return evaluator.evaluate(torch.zeros((1, space.n_features)), reporter.without_progress())[0]
 
 
 @dataclass(frozen=True)
 class RunRecord:
-    """How an explanation ran: its method, the device, the batch size and when it started (perf_counter)."""
+    """How an explanation ran: its method, the device, the batch size, when it started (perf_counter) and its
+    baseline in words."""
 
     method: str
     device: object
     batch_size: int
     started: float
+    baseline: str = ""
 
 
 def explanation_of(fit, outputs: torch.Tensor, names: list[str], reached: float, space: FeatureSpace, part,
@@ -202,6 +265,7 @@ def explanation_of(fit, outputs: torch.Tensor, names: list[str], reached: float,
         sampling=part.sampling,
         precision=reached,
         base_value=outputs[1].cpu().numpy(),
+        baseline=run.baseline,
     )
 
 
@@ -237,21 +301,26 @@ def _rounds(n_samples: int, n_features: int, batch: int) -> list[int]:
     return cuts + [n_samples]
 
 
-def _fit_in_rounds(part, evaluator, samples, rounds, settings: ExplainSettings, reporter: Reporter):
+def _fit_in_rounds(part, evaluator, samples, rounds, settings: ExplainSettings, check, reporter: Reporter):
     """Evaluate the samples round by round (reusing every one) and fit after each round, until the
     attributions of every target are precise enough or the rounds run out (one round: a fixed N).
+    After the first round ``check(y, names, chosen)`` refuses a baseline under which no perturbation
+    changes an output, or returns its warnings.
 
     Returns the fit, the chosen targets' outputs on every sample evaluated (row 0: the image; row 1:
-    every feature removed, the base value), their names, and the precision reached.
+    every feature removed, the base value), their names, the precision reached, and the warnings.
     """
-    outputs, done = [], 0
+    outputs, done, notes = [], 0, []
     for stop in rounds:
-        outputs.append(evaluator.evaluate(samples[done:stop], reporter.between(done / rounds[-1], stop / rounds[-1])))
-        done = stop
+        outputs.append(evaluator.evaluate(samples[done:stop], reporter.between(done / rounds[-1], stop / rounds[-1]),
+                                          first=done))
         y = torch.cat(outputs)
         names, chosen = output_targets(evaluator.model, y.shape[1], settings.targets, y[0].cpu().numpy())
         y = y[:, chosen]
         check_finite(y, [names[i] for i in chosen])
+        if done == 0:
+            notes = check(y, [names[i] for i in chosen], chosen)
+        done = stop
         with one_thread_on_cpu(y.device):
             fit = part.fit(samples[:stop].to(y.device), y, reporter)
         reached = precision_reached(fit.coefficients, fit.standard_error)
@@ -259,7 +328,7 @@ def _fit_in_rounds(part, evaluator, samples, rounds, settings: ExplainSettings, 
             reporter.info(f"{stop} samples: precision {reached:.3f} (goal {settings.precision:g})")
         if reached <= settings.precision:
             break
-    return fit, y, [names[i] for i in chosen], reached
+    return fit, y, [names[i] for i in chosen], reached, notes
 
 
 def precision_reached(coefficients: torch.Tensor, standard_error: torch.Tensor) -> float:

@@ -10,6 +10,10 @@ One factorisation serves them all; there is no Python loop per pixel, only over 
 pixels (so that ``y`` and the fit's temporaries stay within :data:`FIT_BUDGET`) and over
 batches of samples (so that the perturbed spectra stay within a batch budget).
 
+With a background set (:mod:`.background`) each pixel's coalition values are expectations over
+its spectra, evaluated by the run's :class:`~.background.ExpectationPlan` (the same draws at every
+pixel and in every window), so that a pixel's attributions are its interventional Shapley values.
+
 With Kernel SHAP the attributions are the exact Shapley values of each pixel's prediction
 when the sample budget covers all 2**K coalitions (:func:`~.sampling.draw_shapley` then
 enumerates them; standard errors 0), and estimates with standard errors otherwise.
@@ -35,7 +39,7 @@ from ..models.device import rows_per_call
 from ..models.preparation import check_finite, output_targets, prepare_image
 from ..reporting import RecordingReporter, Reporter, reporter_or_default
 from ..settings import ExplainSettings, Runtime
-from .baseline import baseline_tensor, parse_baseline
+from .baseline import Baseline, check_changes, resolve_baseline, spectrum_baseline
 from .methods import make_method
 from .pipeline import RunRecord, check_sample_count, explanation_of, precision_reached, sample_budget
 from .result import Explanation
@@ -71,6 +75,8 @@ class PixelMaps:
     n_pixels : int
     exact : bool
         Whether the attributions are exact Shapley values.
+    stochastic : bool
+        Whether the outputs scatter around the coalitions' values (a background set, sampled).
     """
 
     coefficients: np.ndarray
@@ -79,6 +85,7 @@ class PixelMaps:
     output_sum: np.ndarray
     n_pixels: int
     exact: bool
+    stochastic: bool = False
 
     @property
     def target_names(self) -> list[str]:
@@ -118,6 +125,8 @@ def explain_pixels(model, image, features, valid, settings: ExplainSettings, run
     baseline_spectrum : array-like, optional
         (C,) raw spectrum used as the baseline ``mean`` (the whole raster's mean spectrum, so
         that every window of a map has the same baseline); None: the window's own mean.
+        The ``background`` baseline's set is ``settings.background`` (the whole scene's, so that
+        every window of a map has the same; None: a summary of the window's own valid pixels).
     """
     started = time.perf_counter()
     reporter = reporter_or_default(reporter)
@@ -125,12 +134,14 @@ def explain_pixels(model, image, features, valid, settings: ExplainSettings, run
     model = prepared.model
     check_pixel_model(model)
     part, space = make_method(settings), FeatureSpace.from_labels(features, prepared.shape, "spectral")
-    samples = part.draw(sample_budget(settings), space.n_features, settings.seed, reporter)
+    budget = sample_budget(settings)
+    baseline = _baseline(prepared, settings, baseline_spectrum, budget, reporter)
+    part.stochastic = baseline.stochastic
+    samples = part.draw(budget, space.n_features, settings.seed, reporter)
     check_sample_count(len(samples), space.n_features, len(model.target_names or [None]))
     mask = np.ones(prepared.shape[1:], dtype=bool) if prepared.mask is None else prepared.mask
     spectra = prepared.inputs[:, torch.as_tensor(mask, device=model.device)].T.contiguous()  # (P, C)
-    base = _baseline(model, prepared, settings, baseline_spectrum)
-    outputs = _PixelEvaluator(model, spectra, base, space, samples)
+    outputs = _PixelEvaluator(model, spectra, baseline, space, samples)
     fits, output_sum = [], None
     for first, last in outputs.chunks():
         y = outputs.evaluate(first, last, reporter.between(first / len(spectra), last / len(spectra)))  # (N, p, T)
@@ -139,13 +150,13 @@ def explain_pixels(model, image, features, valid, settings: ExplainSettings, run
         fits.append((fit.coefficients.reshape(last - first, -1, space.n_features),
                      fit.standard_error.reshape(last - first, -1, space.n_features)))
     region = RegionSum(output_sum, len(spectra)).explanation(model, space, part, samples, settings, reporter,
-                                                             RunRecord(settings.method, model.device,
-                                                                       outputs.batch, started))
+                                                             RunRecord(settings.method, model.device, outputs.batch,
+                                                                       started, baseline.describe()), baseline)
     names, _ = output_targets(model, output_sum.shape[1], None)
     chosen = [names.index(name) for name in region.target_names]
     coefficients, errors = (_spread(torch.cat([fit[i] for fit in fits])[:, chosen], mask) for i in (0, 1))
     return PixelMaps(coefficients, errors, region, output_sum.cpu().numpy(), int(len(spectra)),
-                     bool(getattr(part, "exact", False)))
+                     bool(getattr(part, "exact", False)), baseline.stochastic)
 
 
 def check_pixel_model(model) -> None:
@@ -158,14 +169,12 @@ def check_pixel_model(model) -> None:
         )
 
 
-def _baseline(model, prepared, settings: ExplainSettings, baseline_spectrum) -> torch.Tensor | None:
-    """The baseline spectrum (C,) in perturbation space, or None for zero."""
-    baseline = parse_baseline(settings.baseline)
-    if baseline == "mean" and baseline_spectrum is not None:
-        raw = torch.as_tensor(np.asarray(baseline_spectrum, dtype=np.float32).reshape(-1, 1, 1), device=model.device)
-        return model.prepare(raw).reshape(-1)
-    base = baseline_tensor(prepared.inputs, baseline, prepared.mask)
-    return None if base is None else base.reshape(-1)
+def _baseline(prepared, settings: ExplainSettings, baseline_spectrum, n_samples: int, reporter: Reporter) -> Baseline:
+    """The map's baseline: a ``mean`` of ``baseline_spectrum`` when given (the whole raster's), else as
+    :func:`~.baseline.resolve_baseline` makes it for the window."""
+    if settings.baselines.name == "mean" and baseline_spectrum is not None:
+        return spectrum_baseline(prepared.model, baseline_spectrum)
+    return resolve_baseline(prepared, settings.baselines, "spectral", None, n_samples, settings.seed, reporter)
 
 
 def _spread(values: torch.Tensor, mask: np.ndarray) -> np.ndarray:
@@ -189,11 +198,19 @@ class _PixelEvaluator:
       costs a fraction of what the model reads;
     * a smaller chunk gets ``batch`` samples per call, built by one broadcast multiply into a
       buffer (b, p, C).
+
+    With a background set every evaluation of the plan (:class:`~.background.ExpectationPlan`: a
+    coalition and one background spectrum) is built by one ``lerp`` per call of ``batch``
+    evaluations, and the outputs are added up into each coalition's expectation
+    (:func:`_expected_outputs`).
     """
 
-    def __init__(self, model, spectra: torch.Tensor, base: torch.Tensor | None, space: FeatureSpace, samples):
-        self.model, self.spectra, self.samples = model, spectra, samples
-        self.base = torch.zeros(spectra.shape[1], dtype=spectra.dtype, device=spectra.device) if base is None else base
+    def __init__(self, model, spectra: torch.Tensor, baseline: Baseline, space: FeatureSpace, samples):
+        self.model, self.spectra, self.samples, self.baseline = model, spectra, samples, baseline
+        base = baseline.image
+        self.base = torch.zeros(spectra.shape[1], dtype=spectra.dtype, device=spectra.device) if base is None else \
+            base.reshape(-1)
+        self.plan = None if baseline.plan is None else [part.to(spectra.device) for part in baseline.plan.rows(samples)]
         n_samples, bands = len(samples), spectra.shape[1]
         index = np.where(space.columns < 0, space.n_features, space.columns)
         ones = torch.ones((n_samples, 1), dtype=spectra.dtype)
@@ -201,7 +218,8 @@ class _PixelEvaluator:
         n_targets = len(model.target_names or [None])
         rows = min(MAX_ROWS, rows_per_call(bands * spectra.element_size(), model.device))
         self.pixels = int(max(1, min(rows, len(spectra), FIT_BUDGET // (n_samples * n_targets * 8 * FIT_COPIES))))
-        self.batch = int(max(1, min(n_samples, rows // self.pixels)))
+        evaluations = n_samples if self.plan is None else len(self.plan[0])
+        self.batch = int(max(1, min(evaluations, rows // self.pixels)))
         self.order = gray_order(samples)
         self.updates = None
 
@@ -212,7 +230,9 @@ class _PixelEvaluator:
 
     def evaluate(self, first: int, last: int, reporter: Reporter) -> torch.Tensor:
         with torch.inference_mode():
-            if last - first >= INCREMENTAL_PIXELS:
+            if self.plan is not None:
+                y = _expected_outputs(self, first, last, reporter)
+            elif last - first >= INCREMENTAL_PIXELS:
                 y = self._incremental(first, last, reporter)
             else:
                 y = self._batched(first, last, reporter)
@@ -277,6 +297,28 @@ class _PixelEvaluator:
         return y
 
 
+def _expected_outputs(evaluator: _PixelEvaluator, first: int, last: int, reporter: Reporter) -> torch.Tensor:
+    """(N, p, T) each coalition's expected outputs over the background for the pixels ``first`` to ``last``."""
+    spectra = evaluator.spectra[first:last]
+    owner, spectrum, weight = evaluator.plan
+    rows, batch = evaluator.baseline.rows, evaluator.batch
+    buffer = torch.empty((batch,) + tuple(spectra.shape), dtype=spectra.dtype, device=spectra.device)
+    y = None
+    for start in range(0, len(owner), batch):
+        reporter.check_cancelled()
+        part = slice(start, min(start + batch, len(owner)))
+        perturbed = buffer[: part.stop - start]
+        torch.lerp(rows[spectrum[part], None], spectra[None], evaluator.keep[owner[part], None], out=perturbed)
+        output = evaluator.model.pixel_outputs(perturbed.reshape(-1, perturbed.shape[-1]))
+        output = output.reshape(len(perturbed), len(spectra), -1).to(torch.float64)
+        if y is None:
+            y = torch.zeros((len(evaluator.samples),) + tuple(output.shape[1:]), dtype=torch.float64,
+                            device=output.device)
+        y.index_add_(0, owner[part], output * weight[part, None, None])
+        reporter.progress(part.stop / len(owner))
+    return y
+
+
 def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
     """Sorted indices as runs of consecutive values ``(first, stop)``."""
     if len(indices) == 0:
@@ -313,15 +355,20 @@ class RegionSum:
         return RegionSum(np.asarray(self.output_sum) + np.asarray(other.output_sum), self.n_pixels + other.n_pixels)
 
     def explanation(self, model, space: FeatureSpace, part, samples, settings: ExplainSettings, reporter: Reporter,
-                    run: RunRecord) -> Explanation:
-        """The fit to the region's mean outputs on ``samples`` (the samples the sums were made on)."""
+                    run: RunRecord, baseline: Baseline | None = None) -> Explanation:
+        """The fit to the region's mean outputs on ``samples`` (the samples the sums were made on); with the
+        ``baseline``, a warning when no perturbation changes the region's outputs (its pixels' may still)."""
         y = torch.as_tensor(np.asarray(self.output_sum) if not torch.is_tensor(self.output_sum) else
                             self.output_sum, dtype=torch.float64) / max(1, self.n_pixels)
         names, chosen = output_targets(model, y.shape[1], settings.targets, y[0].cpu().numpy())
         y = y[:, chosen]
+        notes = [] if baseline is None else check_changes(y, [names[i] for i in chosen], baseline, reporter,
+                                                           refuse=False)
         fit = part.fit(samples.to(y.device), y, reporter)
         reached = precision_reached(fit.coefficients, fit.standard_error)
-        return explanation_of(fit, y, [names[i] for i in chosen], reached, space, part, run)
+        explanation = explanation_of(fit, y, [names[i] for i in chosen], reached, space, part, run)
+        explanation.notes.extend(notes)
+        return explanation
 
 
 def combine_maps(maps: list[PixelMaps], model, settings: ExplainSettings, reporter: Reporter) -> Explanation:
@@ -333,6 +380,7 @@ def combine_maps(maps: list[PixelMaps], model, settings: ExplainSettings, report
         total = total.add(RegionSum(window.output_sum, window.n_pixels))
     first = maps[0].region
     part = make_method(settings)
+    part.stochastic = maps[0].stochastic
     samples = part.draw(sample_budget(settings), len(first.feature_ids), settings.seed, RecordingReporter())  # told once
     return total.explanation(model, first.space, part, samples, settings, reporter,
-                             RunRecord(settings.method, model.device, first.batch_size, started))
+                             RunRecord(settings.method, model.device, first.batch_size, started, first.baseline))

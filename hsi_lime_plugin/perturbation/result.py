@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,6 +51,11 @@ class Explanation:
         The precision reached: for the least precise target, the half-width of the widest
         95 % interval over the target's largest |attribution| (what ``n_samples=0`` drives
         below its ``precision``).
+    baseline : str
+        What a removed feature became, in words (:meth:`~.baseline.Baseline.describe`).
+    notes : list of str
+        Warnings about the explanation a reader of its report must see (perturbations that changed
+        nothing, :func:`~.baseline.check_changes`).
     """
 
     kind: str
@@ -70,6 +75,8 @@ class Explanation:
     sampling: str = ""
     precision: float = float("nan")
     base_value: np.ndarray | None = None
+    baseline: str = ""
+    notes: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.base_value is None:  # built by hand (tests, older code): unknown
@@ -79,7 +86,7 @@ class Explanation:
         """What this explanation says besides its attributions (what a map-scale run keeps of each unit)."""
         return Reading(list(self.target_names), self.method, int(self.n_samples), float(self.precision),
                        np.asarray(self.prediction, dtype=np.float64), np.asarray(self.base_value, dtype=np.float64),
-                       np.asarray(self.score, dtype=np.float64))
+                       np.asarray(self.score, dtype=np.float64), list(self.notes))
 
     @property
     def space(self) -> FeatureSpace:
@@ -132,8 +139,9 @@ class Explanation:
 
 @dataclass(frozen=True)
 class Reading:
-    """The prediction, the base value and the surrogate's R2 per target, with the method, the samples used
-    and the precision reached: what the prediction is read against, without the attributions."""
+    """The prediction, the base value and the surrogate's R2 per target, with the method, the samples used,
+    the precision reached and the explanation's warnings: what the prediction is read against, without the
+    attributions."""
 
     target_names: list
     method: str
@@ -142,6 +150,7 @@ class Reading:
     prediction: np.ndarray
     base_value: np.ndarray
     score: np.ndarray
+    notes: list = field(default_factory=list)
 
 
 def half_width(standard_error, level: float = 0.95):

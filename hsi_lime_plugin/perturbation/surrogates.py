@@ -15,6 +15,13 @@ Standard errors treat the model outputs as scattering around the surrogate with 
 variance ``sigma^2`` (the weights say where the fit matters, not how noisy a sample is);
 ``sigma^2`` is the weighted residual sum of squares divided by its expectation per unit
 variance, so it is unbiased for a linear model with additive noise.
+
+When the outputs themselves scatter (a background set in the sampled mode: each coalition is
+evaluated against one drawn spectrum), their scatter depends on the coalition (none when every
+feature is kept). ``robust`` fits then take each coefficient's variance from the residuals
+sample by sample, a sandwich estimator with the HC3 leverage correction
+(:func:`_sandwich_variance`), which carries the background's share of the variance and keeps
+the 95 % intervals calibrated (``tests/test_background.py`` measures their coverage).
 """
 from __future__ import annotations
 
@@ -76,7 +83,21 @@ def _noise_variance(residual: torch.Tensor, weights: torch.Tensor, expected: tor
     return torch.where(positive, rss / torch.where(positive, expected, torch.ones_like(expected)), torch.nan)
 
 
-def fit_ridge(z: torch.Tensor, y: torch.Tensor, weights: torch.Tensor, alpha: float = 1.0) -> SurrogateFit:
+def _sandwich_variance(influence: torch.Tensor, weights: torch.Tensor, residual: torch.Tensor,
+                       leverage: torch.Tensor) -> torch.Tensor:
+    """Each coefficient's variance (K, T) from the residuals sample by sample (HC3).
+
+    A coefficient is ``sum_n influence[n, k] w_n y_n`` plus terms that do not depend on the outputs, so its
+    variance is ``sum_n influence[n, k]^2 w_n^2 var(y_n)``; each ``var(y_n)`` is estimated by the squared
+    residual inflated by its leverage, ``(r_n / (1 - h_n))^2``, MacKinnon and White's HC3, which stays honest
+    when a few heavily weighted samples (Kernel SHAP's smallest and largest coalitions) pull the fit.
+    """
+    inflated = residual / torch.clamp(1.0 - leverage, min=1e-3)[:, None]
+    return ((influence**2) * (weights**2)[:, None]).T @ inflated**2
+
+
+def fit_ridge(z: torch.Tensor, y: torch.Tensor, weights: torch.Tensor, alpha: float = 1.0,
+              robust: bool = False) -> SurrogateFit:
     """Weighted ridge regression with an unpenalised intercept, for all targets at once.
 
     Minimises ``sum_i w_i (y_i - b - z_i . beta)^2 + alpha * |beta|^2`` per target (the
@@ -92,6 +113,9 @@ def fit_ridge(z: torch.Tensor, y: torch.Tensor, weights: torch.Tensor, alpha: fl
         Sample weights (the similarity kernel), non-negative.
     alpha : float
         Ridge penalty; 0 gives weighted least squares.
+    robust : bool
+        Variances from the residuals sample by sample (:func:`_sandwich_variance`): for outputs whose
+        scatter differs between samples.
 
     Notes
     -----
@@ -125,8 +149,13 @@ def fit_ridge(z: torch.Tensor, y: torch.Tensor, weights: torch.Tensor, alpha: fl
         - 2.0 * torch.trace(spread)
         + torch.trace(inverse @ gram @ spread)
     )
-    sigma2 = _noise_variance(yc - predicted, weights, expected)
-    variance = torch.diagonal(spread @ inverse)[None, :] * sigma2[:, None]
+    if robust:
+        influence = zc @ inverse  # (N, K)
+        leverage = weights * (influence * zc).sum(dim=1)
+        variance = _sandwich_variance(influence, weights, yc - predicted, leverage).T
+    else:
+        sigma2 = _noise_variance(yc - predicted, weights, expected)
+        variance = torch.diagonal(spread @ inverse)[None, :] * sigma2[:, None]
     bias = alpha * (inverse @ beta).T  # the penalty's shrinkage, estimated at beta: E[beta_hat] - beta = -alpha A^-1 beta
     standard_error = torch.sqrt(torch.clamp(variance, min=0.0) + bias**2)
     return SurrogateFit(beta.T.contiguous(), intercept, score, standard_error)
@@ -251,6 +280,7 @@ def fit_shapley(
     empty: torch.Tensor,
     exact: bool = False,
     score: bool = True,
+    robust: bool = False,
 ) -> SurrogateFit:
     """Kernel SHAP: weighted least squares under the efficiency constraint, all targets at once.
 
@@ -276,6 +306,9 @@ def fit_shapley(
     score : bool
         Compute the weighted R2; False (NaN scores) saves its passes over ``y`` when the
         values are exact and nobody reads the score (a map's pixels).
+    robust : bool
+        Variances from the residuals sample by sample (:func:`_sandwich_variance`): for outputs
+        whose scatter differs between coalitions (a sampled background).
 
     Notes
     -----
@@ -304,15 +337,19 @@ def fit_shapley(
         return SurrogateFit(phi.T.contiguous(), empty, torch.full_like(empty, torch.nan), torch.zeros_like(phi.T))
     predicted = empty + z @ phi
     score = weighted_r2(y, predicted, weights)
+    identity = torch.eye(n_features - 1, dtype=z.dtype, device=z.device)
+    lift = torch.cat([identity, -torch.ones_like(identity[:1])])
     if exact:
         standard_error = torch.zeros_like(phi.T)
+    elif robust:
+        influence = design @ inverse @ lift.T  # (N, K): phi_k depends on y_n through influence[n, k] w_n
+        leverage = weights * ((design @ inverse) * design).sum(dim=1)
+        standard_error = torch.sqrt(_sandwich_variance(influence, weights, y - predicted, leverage)).T
     else:
         spread = inverse @ (design.T @ ((weights**2)[:, None] * design))
         expected = weights.sum() - torch.trace(spread)
         sigma2 = _noise_variance(y - predicted, weights, expected)
         covariance = spread @ inverse
-        identity = torch.eye(n_features - 1, dtype=z.dtype, device=z.device)
-        lift = torch.cat([identity, -torch.ones_like(identity[:1])])
         variance = torch.diagonal(lift @ covariance @ lift.T)
         standard_error = torch.sqrt(torch.clamp(variance, min=0.0))[None, :] * torch.sqrt(sigma2)[:, None]
     return SurrogateFit(phi.T.contiguous(), empty, score, standard_error)

@@ -1,9 +1,10 @@
 """A report a person reads at a glance: one self-contained HTML file per run.
 
-What was run (the parameters, the model card, the device and torch version, the time
-taken), what the model says for each target (the prediction, the base value: the model on
-the baseline, and the surrogate's R2, with the samples used and the precision reached),
-and the figures, embedded as PNG so the file stands alone: for spatial explanations the
+What was run (the parameters, the baseline with its background's size and source, the model
+card, the device and torch version, the time taken), what the model says for each target (the
+prediction, the base value: the model on the baseline, and the surrogate's R2, with the samples
+used and the precision reached), how far to trust it when faithfulness was scored (the curves'
+areas, infidelity and the baseline sensitivity), and the figures, embedded as PNG so the file stands alone: for spatial explanations the
 image, the attribution maps and the strongest segments; for spectral ones the attribution
 along the wavelength with the superbands and a bar (or box across fields) per superband.
 """
@@ -28,7 +29,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; p
 table { border-collapse: collapse; margin: .5em 0 1em; } td, th { border: 1px solid #ccc; padding: .25em .6em; }
 th { background: #f2f2f2; text-align: left; } td.number { text-align: right; font-variant-numeric: tabular-nums; }
 img { max-width: 100%; border: 1px solid #ddd; margin: .5em 0; } pre { background: #f7f7f7; padding: .6em; }
-.note { color: #555; font-size: .9em; }
+.note { color: #555; font-size: .9em; } .warning { color: #8a1c00; font-weight: bold; }
 """
 
 
@@ -46,9 +47,13 @@ class RunRecord:
     notes: list = field(default_factory=list)
 
 
-def write_report(path, record: RunRecord, explanations: dict, figures: list[tuple[str, bytes]]) -> None:
-    """Write the report to ``path`` (callers pass the temporary path of ``atomic_output``)."""
+def write_report(path, record: RunRecord, explanations: dict, figures: list[tuple[str, bytes]],
+                 scores: dict | None = None) -> None:
+    """Write the report to ``path`` (callers pass the temporary path of ``atomic_output``); ``scores``: the
+    faithfulness scores by unit (:class:`~hsi_lime_plugin.attribution.faithfulness.Faithfulness`), when scored."""
     parts = [f"<h1>{_text(record.title)}</h1>", _run_section(record), _targets_section(explanations)]
+    if scores:
+        parts.append(_trust_section(list(scores.values())))
     parts.append("<h2>Figures</h2>")
     for caption, image in figures:
         encoded = base64.b64encode(image).decode("ascii")
@@ -61,12 +66,14 @@ def write_report(path, record: RunRecord, explanations: dict, figures: list[tupl
         stream.write(document)
 
 
-def run_record(title: str, settings: dict, model, started: float) -> RunRecord:
-    """The run's description: its settings, the model's card and device, the time since ``started``."""
+def run_record(title: str, settings: dict, model, started: float, baseline: str = "") -> RunRecord:
+    """The run's description: its settings (with ``baseline``, the baseline in words, in place of its name), the
+    model's card and device, the time since ``started``."""
     import dataclasses
     import time
 
     card = {name: value for name, value in dataclasses.asdict(model.card).items() if value not in (None, [], {}, ())}
+    settings = {**settings, "baseline": baseline} if baseline else settings
     return RunRecord(title, settings, card, model.device_note or str(model.device), time.perf_counter() - started)
 
 
@@ -137,7 +144,36 @@ def _targets_section(explanations: dict) -> str:
     else:
         note = (f"{method}: per-pixel attributions; their sum approaches the difference for Integrated Gradients "
                 "(the log gives the completeness gap).")
-    return f"<h2>What the model says ({label})</h2>" + _table(header, rows) + f'<p class="note">{_text(note)}</p>'
+    warnings = dict.fromkeys(note for result in results for note in getattr(result, "notes", []))
+    flagged = "".join(f'<p class="warning">{_text(warning)}</p>' for warning in warnings)
+    return (f"<h2>What the model says ({label})</h2>" + _table(header, rows) + f'<p class="note">{_text(note)}</p>'
+            + flagged)
+
+
+#: What each faithfulness score says, for the report.
+TRUST_NOTES = {
+    "deletion_auc": "lower is better: the output falls fast when the most important features go first",
+    "insertion_auc": "higher is better",
+    "random_deletion_auc": "the deletion curve of random orders: the reference to beat",
+    "random_insertion_auc": "the insertion curve of random orders",
+    "infidelity": "lower is better",
+    "road_deletion_auc": "deletion with removed pixels imputed from their neighbours (ROAD); lower is better",
+    "baseline_rank_corr": ("rank correlation with the explanation under a contrasting baseline: near 1 the ranking "
+                           "is the model's, near 0 or below the baseline's as much as the model's"),
+}
+
+
+def _trust_section(scores: list) -> str:
+    """Per target, each faithfulness score (the mean over the units scored, scores not measured left out)."""
+    from ..attribution.faithfulness import COLUMNS
+
+    names = scores[0].target_names
+    values = {column: np.array([getattr(score, column) for score in scores], dtype=np.float64) for column in COLUMNS}
+    measured = [column for column in COLUMNS if np.isfinite(values[column]).any()]
+    rows = [(name, *(float(np.nanmean(values[column][:, t])) for column in measured)) for t, name in enumerate(names)]
+    label = f"mean over {len(scores)} units" if len(scores) > 1 else "the image"
+    notes = "".join(f'<p class="note">{_text(column)}: {_text(TRUST_NOTES[column])}.</p>' for column in measured)
+    return f"<h2>How far to trust it ({label})</h2>" + _table(["target", *measured], rows) + notes
 
 
 def _card_section(card: dict) -> str:

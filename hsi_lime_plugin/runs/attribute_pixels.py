@@ -14,7 +14,8 @@ Outputs, all on the raster's own grid and bands:
   with the columns of the attribution table (:data:`hsi_lime_plugin.outputs.tables.TABLE_COLUMNS`).
 
 With ``faithfulness`` the deletion/insertion/infidelity scores
-(:mod:`hsi_lime_plugin.attribution.faithfulness`) are computed on the polygons (or square patches)
+(:mod:`hsi_lime_plugin.attribution.faithfulness`) and the baseline sensitivity
+(:mod:`hsi_lime_plugin.attribution.sensitivity`) are computed on the polygons (or square patches)
 and, with band groups, on the superbands, and added to those outputs. :func:`run_attribute`
 takes keywords (notebooks); :func:`run` takes the run's :class:`~hsi_lime_plugin.settings.PixelSettings`.
 """
@@ -29,11 +30,13 @@ import numpy as np
 import pandas as pd
 
 from ..attribution.attribute import Attribution, attribute_with, attribution_footprint
-from ..attribution.faithfulness import faithfulness
+from ..attribution.faithfulness import faithfulness, options_of
+from ..attribution.sensitivity import attribution_sensitivity
 from ..errors import arg
 from ..features.segments import patch_segments, polygon_segments
 from ..features.superbands import resolve_band_groups
 from ..options import DEFAULT_PATCH_SIZE
+from ..perturbation.baseline import check_baseline
 from ..outputs.atomic import OutputSet, atomic_output, write_vector
 from ..outputs.rasters import write_raster
 from ..outputs.table_files import write_table
@@ -42,8 +45,9 @@ from ..outputs.tables import (FeatureNames, attribution_table, column_name, expl
 from ..perturbation.result import Explanation
 from ..reporting import Reporter, reporter_or_default
 from ..reports.html import pixel_figures, run_record, write_report
-from ..settings import (AttributeSettings, BandGroups, ModelSource, PixelOutputs, PixelSettings, PolygonSource,
-                        RasterSource, Runtime)
+from ..settings import (AttributeSettings, BackgroundSource, BandGroups, ModelSource, PixelOutputs, PixelSettings,
+                        PolygonSource, RasterSource, Runtime)
+from .background import with_background
 from .common import open_image
 
 #: What to do with a scene whose attribution does not fit in memory.
@@ -80,13 +84,16 @@ def run_attribute(
     output_report: str | None = None,
     device: str = "auto",
     allow_python: bool = False,
+    background: str | None = None,
     reporter: Reporter | None = None,
     **attribute_options,
 ) -> PixelRun:
     """Attribute a raster's prediction to every pixel and band; write the outputs listed above.
 
     ``attribute_options`` go to :func:`hsi_lime_plugin.attribute` (``method``, ``targets``,
-    ``noise``, ``n_steps``, ``window``, ``baseline``, ``batch_size``, ``seed``, ...).
+    ``noise``, ``n_steps``, ``window``, ``baseline``, ``background_size``, ``background_mode``,
+    ``blur_sigma``, ``batch_size``, ``seed``, ...); ``background`` is the ``background`` baseline's
+    set, as for :func:`hsi_lime_plugin.run_spatial`.
     """
     batch_size = attribute_options.pop("batch_size", None)
     settings = PixelSettings(
@@ -96,7 +103,7 @@ def run_attribute(
         band_groups=BandGroups(band_groups) if band_groups else None,
         outputs=PixelOutputs(output, output_bands, output_cube, output_segments if polygons else None,
                              output_groups if band_groups else None, output_report),
-        faithfulness=faithfulness_scores,
+        faithfulness=faithfulness_scores, background=BackgroundSource(background) if background else None,
     )
     return run(settings, reporter)
 
@@ -105,43 +112,51 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
     """:func:`run_attribute` with its settings as an object."""
     reporter = reporter_or_default(reporter)
     polygons = settings.polygons
+    check_baseline(settings.attribute.baselines, "spatial")
     outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path,
-                                              polygons.source if polygons else None])
+                                              polygons.source if polygons else None,
+                                              settings.background.path if settings.background else None])
     started = time.perf_counter()
     with reporter.active():
         cube, model, frame = open_image(
             settings.raster, settings.model, settings.runtime.device, polygons,
             lambda model, shape: attribution_footprint(model, shape, settings.attribute, settings.runtime), reporter,
             PIXELS_WAY_OUT)
+        attribute = with_background(settings.attribute, settings.background, settings.raster.path, cube.wavelengths,
+                                    settings.faithfulness, reporter)
         superbands = None if settings.band_groups is None else resolve_band_groups(
             settings.band_groups.text, cube.wavelengths, cube.shape[0], True, reporter)
         frame, labels = _polygons(cube, frame, polygons)
-        result = attribute_with(model, cube.data, cube.valid, settings.attribute, settings.runtime,
-                                reporter.part(0, 2))
+        result = attribute_with(model, cube.data, cube.valid, attribute, settings.runtime, reporter.part(0, 2))
         reporter.info(f"{result.method}: {len(result.target_names)} targets in {result.seconds:.2f} s "
                       f"(batch size {result.batch_size})")
         spatial = labels if labels is not None else patch_segments(cube.valid, DEFAULT_PATCH_SIZE)
-        scores = _faithfulness(model, cube, result, spatial, superbands, settings, reporter) \
+        scores = _faithfulness(model, cube, result, (spatial, superbands), attribute, settings.runtime, reporter) \
             if settings.faithfulness else {}
         report = None
         if "output_report" in outputs:
             record = run_record(f"Pixel and band attribution: {Path(settings.raster.path).name}", settings.record(),
-                                model, started)
-            report = (record, {None: as_explanation(result, "spatial", spatial)}, pixel_figures(cube, result))
+                                model, started, result.baseline)
+            report = (record, {None: as_explanation(result, "spatial", spatial)}, pixel_figures(cube, result),
+                      {None: scores["spatial"]} if scores else None)
         _write(outputs, cube, result, (frame, labels, superbands), scores, report)
     return PixelRun(result, scores, outputs.written())
 
 
-def _faithfulness(model, cube, result: Attribution, spatial, superbands, settings: PixelSettings, reporter) -> dict:
-    """The attribution's faithfulness on the polygons (or patches) and, with band groups, the superbands; logged."""
-    common = dict(baseline=settings.attribute.baseline, batch_size=settings.runtime.batch_size,
-                  seed=settings.attribute.seed, valid=cube.valid)
-    scores = {"spatial": faithfulness(model, cube.data, result, features=spatial, reporter=reporter.part(1, 2),
-                                      **common)}
-    if superbands is not None:
-        scores["spectral"] = faithfulness(model, cube.data, result, features=superbands.features, **common)
-    for kind, score in scores.items():
-        for line in score.lines():
+def _faithfulness(model, cube, result: Attribution, features, attribute: AttributeSettings, runtime,
+                  reporter) -> dict:
+    """The attribution's faithfulness and baseline sensitivity on the polygons (or patches) and, with band groups,
+    the superbands (``features``: the two); ``attribute``: its settings with the run's background set; logged."""
+    spatial, superbands = features
+    common = dict(batch_size=runtime.batch_size, seed=attribute.seed, valid=cube.valid, **options_of(attribute))
+    groups = {"spatial": spatial} if superbands is None else {"spatial": spatial, "spectral": superbands.features}
+    scores = {}
+    for index, (kind, labels) in enumerate(groups.items()):
+        part = reporter.between(0.5 + index / (2 * len(groups)), 0.5 + (index + 1) / (2 * len(groups)))
+        scores[kind] = faithfulness(model, cube.data, result, features=labels, reporter=part.part(0, 2), **common)
+        scores[kind].baseline_rank_corr = attribution_sensitivity(model, cube.data, result, cube.valid, attribute,
+                                                                  runtime, labels, part.part(1, 2))
+        for line in scores[kind].lines():
             reporter.info(f"faithfulness ({kind}) {line}")
     return scores
 

@@ -34,8 +34,8 @@ from ..outputs.rasters import Mosaic, unit_raster
 from ..outputs.table_files import write_table
 from ..outputs.tables import summary_table
 from ..reporting import Reporter, reporter_or_default
-from ..settings import (BandGroups, FieldsOutputs, FieldsSettings, ModelSource, PolygonSource, RasterSource,
-                        Segmentation, Units, split_explain_options)
+from ..settings import (BackgroundSource, BandGroups, FieldsOutputs, FieldsSettings, ModelSource, PolygonSource,
+                        RasterSource, Segmentation, Units, split_explain_options)
 from .unit_runs import (Collected, LoopSettings, Prepared, execute, finish_log, fit_units, plan_units, prepare,
                         spectral_maps)
 
@@ -81,6 +81,7 @@ def run_fields(
     dask_scheduler: str | None = None,
     device: str = "auto",
     allow_python: bool = False,
+    background: str | None = None,
     reporter: Reporter | None = None,
     **explain_options,
 ) -> FieldsRun:
@@ -116,9 +117,11 @@ def run_fields(
         :func:`hsi_lime_plugin.run_spectral`.
     dask_scheduler : str, optional
         ``tcp://host:8786``: run the units on that Dask cluster; empty: in this process.
-    device, allow_python, reporter, **explain_options
+    device, allow_python, background, reporter, **explain_options
         As for :func:`hsi_lime_plugin.run_spatial` (``targets``, ``method``, ``n_samples``,
-        ``batch_size``, ``seed``, ``baseline``, ``kernel_width``).
+        ``batch_size``, ``seed``, ``baseline``, ``background_size``, ``background_mode``,
+        ``blur_sigma``, ``kernel_width``); without ``background`` the set is drawn from the
+        raster's valid pixels over the whole scene (from every raster of ``rasters``).
     """
     explain, runtime = split_explain_options(explain_options, device)
     settings = FieldsSettings(
@@ -129,6 +132,7 @@ def run_fields(
         band_groups=BandGroups(band_groups, include_rest), explain=explain, runtime=runtime,
         outputs=FieldsOutputs(output, output_folder, output_units, output_table, output_summary, output_report,
                               output_map, output_dominant),
+        background=BackgroundSource(background) if background else None,
     )
     return run(settings, reporter)
 
@@ -146,7 +150,7 @@ def run(settings: FieldsSettings, reporter: Reporter | None = None) -> FieldsRun
         loop = LoopSettings(settings.kind, settings.segmentation, settings.band_groups, settings.explain,
                             settings.runtime, settings.units.dask_scheduler, pixel_map=settings.outputs.mapping)
         prepared = prepare(first, settings.model, loop, reporter, arg("rasters") if from_list else arg("raster"),
-                           units=units)
+                           units=units, background=settings.background)
         if not loop.dask_scheduler:  # on a cluster, each worker's memory is checked there
             units = fit_units(units, first, prepared, reporter)
         where = f" on the Dask cluster {loop.dask_scheduler}" if loop.dask_scheduler else " in this process"
@@ -198,7 +202,7 @@ def _outputs(settings: FieldsSettings) -> OutputSet:
         raise HsiLimeError(f"{arg('output_table')}: no output was requested; give at least the table destination.")
     polygons = settings.polygons
     inputs = [settings.raster.path, settings.model.path, polygons.source if polygons and polygons.is_file else None,
-              *settings.units.rasters]
+              settings.background.path if settings.background else None, *settings.units.rasters]
     return OutputSet.of(destinations, inputs)
 
 

@@ -23,8 +23,10 @@ from ..perturbation.pipeline import explain_with
 from ..perturbation.result import Explanation
 from ..reporting import Reporter, reporter_or_default
 from ..reports.html import run_record, spatial_figures, write_report
-from ..settings import (ModelSource, PolygonSource, RasterSource, Segmentation, SpatialOutputs, SpatialSettings,
-                        split_explain_options)
+from ..perturbation.baseline import check_baseline
+from ..settings import (BackgroundSource, ModelSource, PolygonSource, RasterSource, Segmentation, SpatialOutputs,
+                        SpatialSettings, split_explain_options)
+from .background import with_background
 from .common import open_image, reading
 
 
@@ -61,6 +63,7 @@ def run_spatial(
     output_report: str | None = None,
     device: str = "auto",
     allow_python: bool = False,
+    background: str | None = None,
     reporter: Reporter | None = None,
     **explain_options,
 ) -> SpatialRun:
@@ -83,7 +86,9 @@ def run_spatial(
     faithfulness_scores : bool
         Score the explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and added to
         ``output_segments`` as ``deletion_auc_<target>``, ``insertion_auc_<target>``,
-        ``random_deletion_auc_<target>``, ``random_insertion_auc_<target>``, ``infidelity_<target>``.
+        ``random_deletion_auc_<target>``, ``random_insertion_auc_<target>``, ``infidelity_<target>``,
+        ``road_deletion_auc_<target>`` and ``baseline_rank_corr_<target>`` (the rank correlation with
+        the explanation under a contrasting baseline, :mod:`hsi_lime_plugin.attribution.sensitivity`).
     output_report : str, optional
         HTML report (:mod:`hsi_lime_plugin.reports.html`): the run, the predictions and base
         values, the image, the attribution maps and the strongest segments.
@@ -91,11 +96,16 @@ def run_spatial(
         Where the model runs.
     allow_python : bool
         Accept a Python recipe as ``model`` (it runs the recipe's code).
+    background : str, optional
+        The ``background`` baseline's set (:mod:`hsi_lime_plugin.runs.background`): a raster whose
+        valid pixels form it, or a polygon layer on ``raster`` whose pixels do; None: the raster's
+        valid pixels over the whole scene.
     reporter : Reporter, optional
         Progress, cancel and messages (default: the ``hsi_lime`` logger).
     **explain_options
         As for :func:`hsi_lime_plugin.explain` (``targets``, ``method``, ``n_samples``,
-        ``batch_size``, ``seed``, ``baseline``, ...).
+        ``batch_size``, ``seed``, ``baseline``, ``background_size``, ``background_mode``,
+        ``blur_sigma``, ...).
     """
     explain, runtime = split_explain_options(explain_options, device)
     settings = SpatialSettings(
@@ -103,7 +113,7 @@ def run_spatial(
         segmentation=Segmentation(segmentation, n_segments, compactness, patch_size),
         polygons=PolygonSource(polygons, polygons_layer, id_field) if polygons else None,
         explain=explain, runtime=runtime, outputs=SpatialOutputs(output, output_segments, output_report),
-        faithfulness=faithfulness_scores,
+        faithfulness=faithfulness_scores, background=BackgroundSource(background) if background else None,
     )
     return run(settings, reporter)
 
@@ -112,22 +122,26 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
     """:func:`run_spatial` with its settings as an object."""
     reporter = reporter_or_default(reporter)
     _check_segmentation(settings)
+    check_baseline(settings.explain.baselines, "spatial")
     started = time.perf_counter()
     polygons = settings.polygons.source if settings.polygons else None
-    outputs = OutputSet.of(settings.outputs, inputs=[settings.raster.path, settings.model.path, polygons])
+    background = settings.background.path if settings.background else None
+    outputs = OutputSet.of(settings.outputs, inputs=[settings.raster.path, settings.model.path, polygons, background])
     with reporter.active():
         cube, model, frame = _open(settings, reporter)
+        explain = with_background(settings.explain, settings.background, settings.raster.path, cube.wavelengths,
+                                  settings.faithfulness, reporter)
         labels, frame = _segments(cube, settings, frame, reporter)
         count = len(np.unique(labels[labels > 0]))
         reporter.info(f"{count} segments; explaining with {settings.explain.samples_text()}")
-        result = explain_with(model, cube.data, labels, "spatial", cube.valid, settings.explain, settings.runtime,
-                              reporter)
+        result = explain_with(model, cube.data, labels, "spatial", cube.valid, explain, settings.runtime, reporter)
         reporter.info(f"explained {len(result.target_names)} targets in {result.seconds:.2f} s (batch size "
-                      f"{result.batch_size})")
+                      f"{result.batch_size}; baseline {result.baseline})")
         reporter.info(reading(result))
-        scores = _faithfulness(model, cube, result, settings, reporter) if settings.faithfulness else None
+        scores = _faithfulness(model, cube, result, explain, settings.runtime, reporter) if settings.faithfulness \
+            else None
         record = run_record(f"Spatial importance: {Path(settings.raster.path).name}", settings.record(), model,
-                            started) if "output_report" in outputs else None
+                            started, result.baseline) if "output_report" in outputs else None
         _write(outputs, cube, labels, frame, result, scores, record)
     return SpatialRun(result, count, settings.outputs.raster, settings.outputs.segments, scores)
 
@@ -158,13 +172,12 @@ def _check_segmentation(settings: SpatialSettings) -> None:
         )
 
 
-def _faithfulness(model, cube: RasterCube, result: Explanation, settings: SpatialSettings, reporter: Reporter):
-    """The explanation's faithfulness scores, on its image, valid pixels, baseline, batch size and seed; logged."""
-    from ..attribution.faithfulness import faithfulness
+def _faithfulness(model, cube: RasterCube, result: Explanation, explain, runtime, reporter: Reporter):
+    """The explanation's faithfulness scores and baseline sensitivity, on its image, valid pixels, baseline
+    (``explain``: its settings with the run's background set), batch size and seed; logged."""
+    from ..attribution.faithfulness import score_explanation
 
-    scores = faithfulness(model, cube.data, result, baseline=settings.explain.baseline,
-                          batch_size=settings.runtime.batch_size, seed=settings.explain.seed, valid=cube.valid,
-                          reporter=reporter)
+    scores = score_explanation(model, cube.data, cube.valid, result, explain, runtime, reporter)
     for line in scores.lines():
         reporter.info(f"faithfulness {line}")
     return scores
@@ -182,7 +195,7 @@ def _write(outputs: OutputSet, cube, labels, frame, result: Explanation, scores,
         if "output_report" in outputs:
             names = None if frame is None else dict(enumerate(frame["segment_id"], start=1))
             write_report(temporary("output_report"), record, {None: result},
-                         spatial_figures(cube, labels, result, names))
+                         spatial_figures(cube, labels, result, names), None if scores is None else {None: scores})
 
 
 def _segments(cube: RasterCube, settings: SpatialSettings, frame, reporter: Reporter):

@@ -33,7 +33,7 @@ from ..reporting import Reporter, reporter_or_default
 from ..reports.html import run_record, spectral_figures, write_report
 from ..reports.spectral_figure import plot_spectral
 from ..scale.unit_task import UnitResult
-from ..settings import (BandGroups, ModelSource, PolygonSource, RasterSource, Segmentation, SpectralOutputs,
+from ..settings import (BackgroundSource, BandGroups, ModelSource, PolygonSource, RasterSource, Segmentation, SpectralOutputs,
                         SpectralSettings, Units, split_explain_options)
 from .common import reading
 from .unit_runs import (Collected, LoopSettings, Prepared, execute, finish_log, fit_units, plan_units, prepare,
@@ -105,6 +105,7 @@ def run_spectral(
     device: str = "auto",
     allow_python: bool = False,
     output_report: str | None = None,
+    background: str | None = None,
     reporter: Reporter | None = None,
     **explain_options,
 ) -> SpectralRun:
@@ -148,13 +149,17 @@ def run_spectral(
     faithfulness_scores : bool
         Score each field's explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and
         added to the attribution table as the columns ``deletion_auc``, ``insertion_auc``,
-        ``random_deletion_auc``, ``random_insertion_auc`` and ``infidelity`` (the row's field and target).
+        ``random_deletion_auc``, ``random_insertion_auc``, ``infidelity`` and
+        ``baseline_rank_corr`` (the row's field and target).
     device : {"auto", "cpu", "cuda"}
     allow_python : bool
         Accept a Python recipe as ``model`` (it runs the recipe's code).
     output_report : str, optional
         HTML report (:mod:`hsi_lime_plugin.reports.html`): the run, the predictions and base
         values, the image and the spectral figure.
+    background : str, optional
+        The ``background`` baseline's set, as for :func:`hsi_lime_plugin.run_spatial`; None: the
+        raster's valid pixels over the whole scene (never only the field's).
     reporter : Reporter, optional
         Progress, cancel and messages (default: the ``hsi_lime`` logger).
     **explain_options
@@ -169,7 +174,7 @@ def run_spectral(
         explain=explain, runtime=runtime,
         outputs=SpectralOutputs(output_table, output_bands, output_summary, output_plot, output_report, output_map,
                                 output_dominant),
-        faithfulness=faithfulness_scores,
+        faithfulness=faithfulness_scores, background=BackgroundSource(background) if background else None,
     )
     return run(settings, reporter)
 
@@ -180,7 +185,8 @@ def run(settings: SpectralSettings, reporter: Reporter | None = None) -> Spectra
     _check(settings)
     polygons = settings.polygons
     outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path,
-                                              polygons.source if polygons else None])
+                                              polygons.source if polygons else None,
+                                              settings.background.path if settings.background else None])
     started = time.perf_counter()
     with reporter.active(), outputs.writing() as temporary:
         units, prepared = _plan(settings, reporter)
@@ -198,7 +204,8 @@ def run(settings: SpectralSettings, reporter: Reporter | None = None) -> Spectra
             f", {len(spectral.explanations)} fields" if polygons else "")
         report = None
         if "output_report" in outputs:
-            report = (run_record(title, settings.record(), prepared.model, started),
+            report = (run_record(title, settings.record(), prepared.model, started,
+                                 collected.first.explanation.baseline),
                       spectral_figures(settings.raster.path, spectral.table, spectral.bands, title))
         _write(spectral, outputs, temporary, title, report)
     return spectral
@@ -226,7 +233,7 @@ def _plan(settings: SpectralSettings, reporter: Reporter) -> tuple[list, Prepare
                        settings.raster, polygons, reporter)
     loop = LoopSettings("spectral", Segmentation(), settings.band_groups, settings.explain, settings.runtime,
                         faithfulness=settings.faithfulness, pixel_map=mapping)
-    prepared = prepare(settings.raster, settings.model, loop, reporter, units=units)
+    prepared = prepare(settings.raster, settings.model, loop, reporter, units=units, background=settings.background)
     units = fit_units(units, settings.raster, prepared, reporter, arg("polygons"))
     reporter.info(_describe_superbands(prepared.superbands))
     what = plural(len(units), "field") if polygons else "the raster"
@@ -303,4 +310,4 @@ def _write(run: SpectralRun, outputs: OutputSet, temporary, title: str, report=N
     if "output_plot" in outputs:
         plot_spectral(run.table, run.bands, temporary("output_plot"), title=title)
     if report is not None:
-        write_report(temporary("output_report"), report[0], run.explanations, report[1])
+        write_report(temporary("output_report"), report[0], run.explanations, report[1], run.faithfulness)

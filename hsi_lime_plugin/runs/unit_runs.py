@@ -34,13 +34,15 @@ from ..outputs.tables import FeatureNames, attribution_table, explanation_rows, 
 from ..perturbation.footprint import explanation_footprint
 from ..reporting import Reporter
 from ..scale.cluster import run_here, run_on_dask
-from ..perturbation.baseline import parse_baseline
+from ..perturbation.baseline import check_baseline, parse_baseline
 from ..perturbation.pixel_maps import check_pixel_model, combine_maps
 from ..perturbation.result import Explanation
 from ..scale.environment import Needs
 from ..scale.unit_task import ModelBundle, UnitResult, UnitTask, cached_model, mean_spectrum
 from ..scale.units import Unit, polygon_units, raster_units, tile_units, whole_raster
-from ..settings import BandGroups, ExplainSettings, PolygonSource, RasterSource, Runtime, Segmentation, Units
+from ..settings import (BackgroundSource, BandGroups, ExplainSettings, PolygonSource, RasterSource, Runtime,
+                        Segmentation, Units)
+from .background import with_background
 from .common import fitting_window
 
 #: Seconds between two log lines about finished units (the rest are counted, not listed).
@@ -101,10 +103,12 @@ class LoopSettings:
 
 
 def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, what: str = arg("raster"),
-            units: list[Unit] | None = None) -> Prepared:
+            units: list[Unit] | None = None, background: BackgroundSource | None = None) -> Prepared:
     """Check the first raster once (``what`` names it in messages), resolve the superbands, load the model
-    here, and build the shared task; for a map (``loop.pixel_map``) check that the model is a pixel model
-    and find the ``units``' mean spectrum when the baseline is ``mean``."""
+    here, read the run's background set (``background``, or the scene's: :mod:`.background`) when the baseline
+    or the faithfulness scores need it, and build the shared task; for a map (``loop.pixel_map``) check that
+    the model is a pixel model and find the ``units``' mean spectrum when the baseline is ``mean``."""
+    check_baseline(loop.explain.baselines, loop.kind)
     grid, wavelengths = open_scene(first, reporter, what)
     superbands = None
     if loop.kind == "spectral":
@@ -119,7 +123,9 @@ def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, 
     override = None if first.wavelengths is None or not str(first.wavelengths).strip() else \
         tuple(float(w) for w in wavelengths)
     features = None if superbands is None else tuple(int(f) for f in superbands.features)
-    task = UnitTask(loop.kind, loop.segmentation, features, loop.explain, loop.runtime, override, loop.faithfulness)
+    rasters = sorted({unit.path for unit in units}) if units else [first.path]
+    explain = with_background(loop.explain, background, rasters, wavelengths, loop.faithfulness, reporter)
+    task = UnitTask(loop.kind, loop.segmentation, features, explain, loop.runtime, override, loop.faithfulness)
     if loop.pixel_map:
         check_pixel_model(network)
         mean = None

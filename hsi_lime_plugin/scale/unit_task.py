@@ -107,6 +107,9 @@ class UnitTask:
         the fit to its pixels' mean outputs, with the run's seed).
     baseline_spectrum : tuple of float or None
         The raw spectrum a ``mean`` baseline stands for in a map (the whole raster's mean).
+
+    ``explain.background`` is the run's background set (:mod:`hsi_lime_plugin.runs.background`):
+    every unit's, for a ``background`` baseline and for the contrast of the baseline sensitivity.
     """
 
     kind: str
@@ -210,13 +213,14 @@ def explain_unit(unit: Unit, bundle: ModelBundle, task: UnitTask, reporter=None)
         features = unit_features(task, cube, inside)
         maps = None
         if task.pixel_map:
-            maps = explain_pixels(model, cube.data, features, inside, task.explain, task.runtime, reporter,
+            settings = task.explain
+            maps = explain_pixels(model, cube.data, features, inside, settings, task.runtime, reporter,
                                   task.baseline_spectrum)
             result = maps.region
         else:
             settings = dataclasses.replace(task.explain, seed=unit_seed(task.explain.seed, unit.id))
             result = explain_with(model, cube.data, features, task.kind, inside, settings, task.runtime, reporter)
-        scores = _faithfulness(model, cube, inside, result, task, reporter) if task.faithfulness else None
+        scores = _faithfulness(model, cube, inside, result, task, settings, reporter) if task.faithfulness else None
     except HsiLimeError as error:
         return UnitResult(unit.id, error=error.message)
     return UnitResult(unit.id, int(inside.sum()), result, scores, pixel_maps=maps)
@@ -234,12 +238,13 @@ def mean_spectrum(units: list[Unit], wavelengths=None) -> tuple[float, ...]:
     return tuple(float(v) for v in total / max(1, count))
 
 
-def _faithfulness(model, cube: RasterCube, inside: np.ndarray, result: Explanation, task: UnitTask, reporter):
-    """The unit's faithfulness scores, on the explanation's window, valid pixels, baseline, batch size and seed."""
-    from ..attribution.faithfulness import faithfulness
+def _faithfulness(model, cube: RasterCube, inside: np.ndarray, result: Explanation, task: UnitTask, settings,
+                  reporter):
+    """The unit's faithfulness scores and baseline sensitivity, on the explanation's window, valid pixels,
+    baseline, batch size and ``settings`` (the unit's seed)."""
+    from ..attribution.faithfulness import score_explanation
 
-    return faithfulness(model, cube.data, result, baseline=task.explain.baseline,
-                        batch_size=task.runtime.batch_size, seed=task.explain.seed, valid=inside, reporter=reporter)
+    return score_explanation(model, cube.data, inside, result, settings, task.runtime, reporter or Reporter())
 
 
 def explain_units(units: list[Unit], bundle: ModelBundle, task: UnitTask, reporter: Reporter) -> list[UnitResult]:
