@@ -61,13 +61,15 @@ def write_report(path, record: RunRecord, explanations: dict, figures: list[tupl
         stream.write(document)
 
 
-def run_record(title: str, settings: dict, model, started: float) -> RunRecord:
-    """The run's description: its settings, the model's card and device, the time since ``started``."""
+def run_record(title: str, settings: dict, model, started: float, product: str | None = None) -> RunRecord:
+    """The run's description: its settings (and the sensor ``product`` the raster is, with its level), the model's
+    card and device, the time since ``started``."""
     import dataclasses
     import time
 
     card = {name: value for name, value in dataclasses.asdict(model.card).items() if value not in (None, [], {}, ())}
-    return RunRecord(title, settings, card, model.device_note or str(model.device), time.perf_counter() - started)
+    parameters = {**settings, **({"product": product} if product else {})}
+    return RunRecord(title, parameters, card, model.device_note or str(model.device), time.perf_counter() - started)
 
 
 def spatial_figures(cube, labels: np.ndarray, result, names: dict | None = None) -> list[tuple[str, bytes]]:

@@ -114,7 +114,7 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
             lambda model, shape: attribution_footprint(model, shape, settings.attribute, settings.runtime), reporter,
             PIXELS_WAY_OUT)
         superbands = None if settings.band_groups is None else resolve_band_groups(
-            settings.band_groups.text, cube.wavelengths, cube.shape[0], True, reporter)
+            settings.band_groups.text, cube.wavelengths, cube.shape[0], True, reporter, cube.bad_bands)
         frame, labels = _polygons(cube, frame, polygons)
         result = attribute_with(model, cube.data, cube.valid, settings.attribute, settings.runtime,
                                 reporter.part(0, 2))
@@ -126,7 +126,7 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
         report = None
         if "output_report" in outputs:
             record = run_record(f"Pixel and band attribution: {Path(settings.raster.path).name}", settings.record(),
-                                model, started)
+                                model, started, cube.product)
             report = (record, {None: as_explanation(result, "spatial", spatial)}, pixel_figures(cube, result))
         _write(outputs, cube, result, (frame, labels, superbands), scores, report)
     return PixelRun(result, scores, outputs.written())

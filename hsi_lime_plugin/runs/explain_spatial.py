@@ -127,7 +127,7 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
         reporter.info(reading(result))
         scores = _faithfulness(model, cube, result, settings, reporter) if settings.faithfulness else None
         record = run_record(f"Spatial importance: {Path(settings.raster.path).name}", settings.record(), model,
-                            started) if "output_report" in outputs else None
+                            started, cube.product) if "output_report" in outputs else None
         _write(outputs, cube, labels, frame, result, scores, record)
     return SpatialRun(result, count, settings.outputs.raster, settings.outputs.segments, scores)
 

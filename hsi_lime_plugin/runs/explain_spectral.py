@@ -198,7 +198,7 @@ def run(settings: SpectralSettings, reporter: Reporter | None = None) -> Spectra
             f", {len(spectral.explanations)} fields" if polygons else "")
         report = None
         if "output_report" in outputs:
-            report = (run_record(title, settings.record(), prepared.model, started),
+            report = (run_record(title, settings.record(), prepared.model, started, prepared.product),
                       spectral_figures(settings.raster.path, spectral.table, spectral.bands, title))
         _write(spectral, outputs, temporary, title, report)
     return spectral
