@@ -25,37 +25,19 @@ from collections import OrderedDict
 from pathlib import Path
 
 from ...errors import HsiLimeError, arg
+from ..signatures import signature
 from .product import Product
 
-__all__ = ["Product", "open_product", "signature"]
+__all__ = ["Product", "open_product"]
 
 #: Opened products kept per process.
 CACHE_SIZE = 8
 _CACHE: OrderedDict = OrderedDict()
 _LOCK = threading.Lock()
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 #: Names in the subdataset list of a NetCDF-4/HDF5 file that only the sensor products hold.
 PRODUCT_MARKERS = ("glt_x", "/PRS_L", "/HYP/", "/reflectance/reflectance", "/radiance/radiance")
 #: Words of an XML file that make it a product's metadata worth parsing (a VRT is XML too).
 XML_MARKERS = ("bandCharacterisation", "<level_X")
-
-
-def signature(path) -> str | None:
-    """``"hdf5"`` (also NetCDF-4), ``"tiff"``, ``"zip"``, ``"xml"`` or None, from the file's first bytes."""
-    try:
-        with open(path, "rb") as stream:
-            head = stream.read(1024)
-    except OSError:
-        return None
-    if head.startswith(HDF5_SIGNATURE) or head[512:520] == HDF5_SIGNATURE:
-        return "hdf5"
-    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "tiff"
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return "xml"
-    return None
 
 
 def open_product(path, what: str = arg("raster")) -> Product | None:
