@@ -66,8 +66,8 @@ class ParameterChecks:
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
         """Our own words for an unreadable INPUT and numbers out of range, then QGIS's checks."""
-        problem = (self._source_problem(parameters) or self._input_problem(parameters, context)
-                   or self._number_problem(parameters) or self._band_groups_problem(parameters))
+        problem = (self._input_problem(parameters, context) or self._number_problem(parameters)
+                   or self._band_groups_problem(parameters) or self._source_problem(parameters))
         if problem:
             return False, problem
         # QGIS's own check loads INPUT as a layer, with a histogram for its default renderer: nothing beside the

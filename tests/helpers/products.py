@@ -358,6 +358,7 @@ def write_product(kind: str, folder: Path, sample: Sample) -> Written:
 
     for module in NEEDS[kind]:
         pytest.importorskip(module, reason=f"the {kind} product needs {module} (GDAL's Python bindings, h5py)")
+    folder.mkdir(parents=True, exist_ok=True)
     return WRITERS[kind](folder, sample)
 
 

@@ -55,8 +55,11 @@ def quiet(gdal):
         gdal.PopErrorHandler()
 
 
-def gdal_reason(gdal, error: Exception | None = None) -> str:
+def gdal_reason(gdal, error: Exception | None = None, path=None) -> str:
+    """GDAL's last message (or ``error``'s) in one line, without the file name the message names already."""
     text = str(error) if error is not None else gdal.GetLastErrorMsg()
+    if path is not None:
+        text = text.replace(f"`{path}' ", "").replace(f"{path}: ", "")
     return " ".join(text.split()).rstrip(".") or "GDAL gives no reason"
 
 
@@ -110,7 +113,7 @@ class Array:
             except RuntimeError as raised:
                 values, error = None, raised
         if values is None:
-            raise self.hierarchy.damaged(f"reading {self.name} failed ({gdal_reason(gdal, error)})")
+            raise self.hierarchy.damaged(f"reading {self.name} failed ({gdal_reason(gdal, error, self.hierarchy.path)})")
         return np.asarray(values)
 
     def read_text(self) -> str:
@@ -152,7 +155,7 @@ class Hierarchy:
                 self.dataset, error = None, raised
             self.root = None if self.dataset is None else self.dataset.GetRootGroup()
         if self.root is None:
-            raise self.damaged(f"GDAL cannot open it ({gdal_reason(self.gdal, error)})")
+            raise self.damaged(f"GDAL cannot open it ({gdal_reason(self.gdal, error, self.path)})")
 
     def damaged(self, reason: str) -> HsiLimeError:
         """The error for a file that opens badly or fails to read: a truncated or damaged download."""
