@@ -113,16 +113,16 @@ class PrismaProduct(Product):
 
     def read_window(self, window, bands):
         hierarchy = Hierarchy(self.path, self.what, with_article(NAME))
-        ordered = np.unique(bands)
-        values, zeros, first = [], [], 0
+        cube = np.empty((bands.size, window[2], window[3]), dtype=np.float32)
+        empty = np.ones(window[2:], dtype=bool)  # DN 0 in every band read: no data
+        first = 0
         for detector in self.detectors:
-            mine = ordered[(ordered >= first) & (ordered < first + detector.bands.size)] - first
+            positions = np.flatnonzero((bands >= first) & (bands < first + detector.bands.size))
+            if positions.size:
+                counts = hierarchy.array(detector.array).read_cube(window, detector.bands[bands[positions] - first],
+                                                                   "rbc")
+                empty &= (counts == 0).all(axis=0)
+                cube[positions] = np.float32(detector.low) + counts * np.float32(detector.step)
             first += detector.bands.size
-            if mine.size:
-                counts = hierarchy.array(detector.array).read_cube(window, detector.bands[mine], "rbc")
-                values.append(np.float32(detector.low) + counts.astype(np.float32) * np.float32(detector.step))
-                zeros.append(counts == 0)
-        cube = np.concatenate(values)[np.searchsorted(ordered, bands)]  # in the order asked for
-        empty = np.concatenate(zeros).all(axis=0)  # DN 0 in every band read: no data
         invalid = np.broadcast_to(empty, cube.shape).copy()
         return finish(cube, invalid, self.bands.bad_mask(self.grid.count)[bands])
