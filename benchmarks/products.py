@@ -45,7 +45,8 @@ def spectrum(bands: int) -> tuple[np.ndarray, np.ndarray]:
     """Band centres from 400 to 2500 nm and a vegetation-like reflectance (red edge, water dips)."""
     wavelengths = np.linspace(400.0, 2500.0, bands)
     value = 0.05 + 0.35 / (1 + np.exp(-(wavelengths - 715.0) / 15.0))
-    value *= 1 - 0.6 * np.exp(-((wavelengths - 1400.0) / 60.0) ** 2) - 0.7 * np.exp(-((wavelengths - 1900.0) / 70.0) ** 2)
+    value *= (1 - 0.6 * np.exp(-((wavelengths - 1400.0) / 60.0) ** 2)
+              - 0.7 * np.exp(-((wavelengths - 1900.0) / 70.0) ** 2))
     return wavelengths, value.astype(np.float32)
 
 
@@ -150,7 +151,8 @@ def write_prisma(folder: Path) -> Path:
     path = folder / "PRS_L2D_STD_20240101000000_20240101000004_0001.he5"
     rows, columns = 1000, 1000
     with h5py.File(path, "w") as f:
-        f.attrs.update({"Epsg_Code": 32633, "Product_ULcorner_easting": 300015.0, "Product_ULcorner_northing": 5799985.0,
+        f.attrs.update({"Epsg_Code": 32633, "Product_ULcorner_easting": 300015.0,
+                        "Product_ULcorner_northing": 5799985.0,
                         "Product_LRcorner_easting": 300015.0 + 30 * (columns - 1),
                         "Product_LRcorner_northing": 5799985.0 - 30 * (rows - 1)})
         for name, bands, low, high in (("Vnir", 66, 400, 1010), ("Swir", 173, 920, 2500)):
@@ -162,7 +164,8 @@ def write_prisma(folder: Path) -> Path:
                                     (rows, bands, columns), dtype="uint16", chunks=(8, bands, columns))
             for row in range(0, rows, STRIP):
                 part = np.arange(row, min(rows, row + STRIP))
-                cube[part[0]:part[-1] + 1] = np.rint(block(value, part, columns) * 65535).astype(np.uint16).transpose(1, 0, 2)
+                counts = np.rint(block(value, part, columns) * 65535).astype(np.uint16)
+                cube[part[0]:part[-1] + 1] = counts.transpose(1, 0, 2)
     return path
 
 

@@ -568,17 +568,17 @@
         <translation>Nur die guten Kanäle schreiben (ohne die schlechten Wellenlängen von EMIT, die Kanäle ohne Daten von EnMAP, ...). Behalten werden sie mit bbl=0 gekennzeichnet, und jeder Algorithmus lässt sie aus seinen Superkanälen heraus.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="50"/>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
         <source>Imported raster</source>
         <translation>Importiertes Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="50"/>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
         <source>A GeoTIFF (.tif), or a VRT (.vrt) over an EnMAP or DESIS product&apos;s own image, which needs no copy (keep the product where it is).</source>
         <translation>Ein GeoTIFF (.tif) oder ein VRT (.vrt) über dem eigenen Bild eines EnMAP- oder DESIS-Produkts, das keine Kopie braucht (lassen Sie das Produkt, wo es ist).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="63"/>
+        <location filename="../processing_algorithms/import_product.py" line="64"/>
         <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
         <translation>{product}: {bands} Kanäle nach {output} geschrieben; Standardstil: {rendering}</translation>
     </message>

@@ -568,17 +568,17 @@
         <translation>Zapisz tylko dobre kanały (bez złych długości fal EMIT, kanałów EnMAP bez danych, ...). Zachowane są oznaczone bbl=0, a każdy algorytm pomija je w swoich superkanałach.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="50"/>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
         <source>Imported raster</source>
         <translation>Zaimportowany raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="50"/>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
         <source>A GeoTIFF (.tif), or a VRT (.vrt) over an EnMAP or DESIS product&apos;s own image, which needs no copy (keep the product where it is).</source>
         <translation>GeoTIFF (.tif) albo VRT (.vrt) nad własnym obrazem produktu EnMAP lub DESIS, który nie wymaga kopii (pozostaw produkt tam, gdzie jest).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="63"/>
+        <location filename="../processing_algorithms/import_product.py" line="64"/>
         <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
         <translation>{product}: zapisano {bands} kanałów do {output}; styl domyślny: {rendering}</translation>
     </message>

@@ -43,9 +43,10 @@ class ImportProduct(HsiLimeAlgorithm):
                     "AVIRIS *_RFL_ORT.nc."),
         )
         self.add(
-            QgsProcessingParameterBoolean(self.P_DROP_BAD_BANDS, self.tr("Leave out the bad bands"), defaultValue=False),
-            self.tr("Write only the good bands (without EMIT's bad wavelengths, EnMAP's no-data bands, ...). Kept, they "
-                    "are flagged bbl=0, and every algorithm leaves them out of its superbands."),
+            QgsProcessingParameterBoolean(self.P_DROP_BAD_BANDS, self.tr("Leave out the bad bands"),
+                                          defaultValue=False),
+            self.tr("Write only the good bands (without EMIT's bad wavelengths, EnMAP's no-data bands, ...). Kept, "
+                    "they are flagged bbl=0, and every algorithm leaves them out of its superbands."),
         )
         self.add(
             QgsProcessingParameterRasterDestination(self.P_OUTPUT, self.tr("Imported raster")),

@@ -82,13 +82,15 @@ def test_input_takes_a_products_image_qgis_loads(hsilime_provider, enmap, pixel_
 
 def test_input_without_a_layer_qgis_loads_points_at_product(hsilime_provider, emit, pixel_model, tmp_path):
     assert_fails_with(SPECTRAL, spectral(pixel_model, tmp_path, INPUT=str(emit.path)),
-                      f"Unable to execute algorithm\nINPUT: {emit.path} is a file QGIS cannot load as a raster layer (a sensor product's NetCDF, "
-                      "HDF5, metadata or ZIP?); give it as PRODUCT, which reads the products directly.", tmp_path)
+                      f"Unable to execute algorithm\nINPUT: {emit.path} is a file QGIS cannot load as a raster layer "
+                      "(a sensor product's NetCDF, HDF5, metadata or ZIP?); give it as PRODUCT, which reads the "
+                      "products directly.", tmp_path)
     assert_fails_with(SPECTRAL, spectral(pixel_model, tmp_path),
-                      "Unable to execute algorithm\nINPUT: no raster was given; choose a hyperspectral raster (INPUT) or a sensor product file "
-                      "(PRODUCT).", tmp_path)
+                      "Unable to execute algorithm\nINPUT: no raster was given; choose a hyperspectral raster (INPUT) "
+                      "or a sensor product file (PRODUCT).", tmp_path)
     assert_fails_with(SPECTRAL, spectral(pixel_model, tmp_path, PRODUCT=str(tmp_path / "missing.nc")),
-                      f"Unable to execute algorithm\nPRODUCT: {tmp_path / 'missing.nc'} does not exist; choose the product's file.", tmp_path)
+                      f"Unable to execute algorithm\nPRODUCT: {tmp_path / 'missing.nc'} does not exist; choose the "
+                      "product's file.", tmp_path)
 
 
 def test_every_raster_algorithm_has_product_beside_input(hsilime_provider):

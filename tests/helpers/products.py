@@ -292,7 +292,8 @@ def write_prisma(folder: Path, sample: Sample, swath: str = "PRS_L2D_HCO", extra
         for name, members in split.items():
             low, high = PRISMA_SCALE[name]
             descending = members[::-1]
-            counts = np.clip(np.round((reflectance[descending] - low) / (high - low) * 65535), 1, 65535).astype(np.uint16)
+            scaled = np.round((reflectance[descending] - low) / (high - low) * 65535)
+            counts = np.clip(scaled, 1, 65535).astype(np.uint16)
             counts[:, empty] = 0
             cube = np.concatenate([np.zeros((2, height, width), np.uint16), counts])  # two undelivered bands first
             centres = np.concatenate([[0.0, 0.0], sample.wavelengths[descending]]).astype(np.float32)
@@ -344,8 +345,9 @@ def write_tanager(folder: Path, sample: Sample, grid: str = "GRIDS", cube: str =
 
 # ------------------------------------------------------------------------------------------------ every product
 
-WRITERS = {"emit": write_emit, "enmap": write_enmap, "enmap_zip": lambda folder, sample: write_enmap(folder, sample, True),
-           "desis": write_desis, "prisma": write_prisma, "tanager": write_tanager, "aviris": write_aviris}
+WRITERS = {"emit": write_emit, "enmap": write_enmap,
+           "enmap_zip": lambda folder, sample: write_enmap(folder, sample, True), "desis": write_desis,
+           "prisma": write_prisma, "tanager": write_tanager, "aviris": write_aviris}
 #: What writing and reading each product needs besides rasterio: GDAL's bindings (its multidimensional API and XML
 #: parser), h5py for the HDF5 files.
 NEEDS = {"emit": ("osgeo",), "enmap": ("osgeo",), "enmap_zip": ("osgeo",), "desis": (), "prisma": ("osgeo", "h5py"),

@@ -99,11 +99,15 @@ def _hierarchical(path: Path, what: str) -> Product | None:
 
 def _subdatasets(path: Path) -> str:
     """The names of the subdatasets rasterio lists for ``path`` (empty when it lists none)."""
+    import warnings
+
     import rasterio
 
     try:
-        with rasterio.open(path) as dataset:
-            return " ".join(dataset.subdatasets)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a container of subdatasets has no georeference: not this question
+            with rasterio.open(path) as dataset:
+                return " ".join(dataset.subdatasets)
     except Exception:  # noqa: BLE001 - any file rasterio cannot open is simply not told apart here
         return ""
 

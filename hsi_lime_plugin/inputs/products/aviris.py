@@ -91,5 +91,6 @@ class AvirisProduct(Product):
         self.what = what
 
     def read_window(self, window, bands):
-        cube, invalid = Hierarchy(self.path, self.what, with_article(NAME)).array(CUBE).read_scaled(window, bands, "brc")
+        array = Hierarchy(self.path, self.what, with_article(NAME)).array(CUBE)
+        cube, invalid = array.read_scaled(window, bands, "brc")
         return finish(cube, invalid, self.bands.bad_mask(self.grid.count)[bands])

@@ -79,8 +79,9 @@ def _check_glt(glt: np.ndarray, swath_shape, path, what: str) -> None:
         outside = (glt[axis] < 0) | (glt[axis] > size)
         if outside.any():
             row, column = (int(v[0]) for v in np.nonzero(outside))
+            value = int(glt[axis][row, column])
             raise HsiLimeError(
-                f"{what}: {path}: its GLT points outside the swath: location/{name} holds {int(glt[axis][row, column])} "
+                f"{what}: {path}: its GLT points outside the swath: location/{name} holds {value} "
                 f"at row {row}, column {column} of the map grid, but the swath has {size} {direction} pixels (1-based "
                 f"indices, 0 for none); the granule is damaged or its parts do not belong together: download it again."
             )

@@ -113,7 +113,8 @@ class Array:
             except RuntimeError as raised:
                 values, error = None, raised
         if values is None:
-            raise self.hierarchy.damaged(f"reading {self.name} failed ({gdal_reason(gdal, error, self.hierarchy.path)})")
+            reason = gdal_reason(gdal, error, self.hierarchy.path)
+            raise self.hierarchy.damaged(f"reading {self.name} failed ({reason})")
         return np.asarray(values)
 
     def read_text(self) -> str:

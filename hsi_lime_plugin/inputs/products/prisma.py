@@ -71,7 +71,8 @@ def open_prisma(hierarchy: Hierarchy, what: str) -> "PrismaProduct":
                 CRS.from_epsg(epsg))
     fwhm = np.concatenate([d.fwhm for d in detectors])
     bands = BandInfo(np.concatenate([d.wavelengths for d in detectors]), fwhm if (fwhm > 0).all() else None, (), NAME)
-    names = [f"{d.name.upper()} band {int(b) + 1} ({w:.6g} nm)" for d in detectors for b, w in zip(d.bands, d.wavelengths)]
+    names = [f"{d.name.upper()} band {int(b) + 1} ({w:.6g} nm)"
+             for d in detectors for b, w in zip(d.bands, d.wavelengths)]
     return PrismaProduct(path, NAME, grid, bands, [path], names, detectors=detectors, what=what)
 
 
