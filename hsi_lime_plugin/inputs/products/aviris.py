@@ -69,10 +69,10 @@ def _band_values(hierarchy: Hierarchy, cube, name: str) -> np.ndarray | None:
 
 def _georeference(hierarchy: Hierarchy, shape: tuple, what: str) -> tuple[Affine, CRS | None]:
     mapping = hierarchy.array("/transverse_mercator") if hierarchy.has("/transverse_mercator") else None
-    wkt = None if mapping is None else (mapping.attribute("crs_wkt") or mapping.attribute("spatial_ref"))
+    value = (lambda name: None) if mapping is None else mapping.attribute_value
+    wkt = value("crs_wkt") or value("spatial_ref")
     crs = CRS.from_wkt(wkt) if isinstance(wkt, str) and wkt.strip() else None
-    numbers = None if mapping is None or mapping.attribute("GeoTransform") is None else \
-        number_list(mapping.attribute("GeoTransform"))
+    numbers = None if value("GeoTransform") is None else number_list(value("GeoTransform"))
     if numbers is not None and numbers.size == 6:
         return Affine.from_gdal(*numbers), crs
     if hierarchy.has("/easting") and hierarchy.has("/northing"):

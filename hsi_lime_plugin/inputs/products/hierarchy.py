@@ -79,7 +79,7 @@ class Array:
     def dimensions(self) -> tuple[str, ...]:
         return tuple(d.GetName() for d in self.handle.GetDimensions())
 
-    def attribute(self, name: str, default=None):
+    def attribute_value(self, name: str, default=None):
         """The attribute's value (a number, a tuple or a string), or ``default`` when the array has none."""
         attribute = self.hierarchy.call(lambda: self.handle.GetAttribute(name))
         return default if attribute is None else attribute.Read()
@@ -95,8 +95,8 @@ class Array:
         """CF ``scale_factor`` and ``add_offset`` (1 and 0 when absent): GDAL's netCDF driver reads them, its
         HDF5 driver leaves them as attributes."""
         scale, offset = self.handle.GetScale(), self.handle.GetOffset()
-        scale = self.attribute("scale_factor", 1.0) if scale is None else scale
-        offset = self.attribute("add_offset", 0.0) if offset is None else offset
+        scale = self.attribute_value("scale_factor", 1.0) if scale is None else scale
+        offset = self.attribute_value("add_offset", 0.0) if offset is None else offset
         return float(number_list(scale)[0]), float(number_list(offset)[0])
 
     def read(self, start=None, count=None) -> np.ndarray:

@@ -50,11 +50,11 @@ def open_tanager(hierarchy: Hierarchy, what: str) -> "TanagerProduct":
             "(*_ortho_sr_hdf5.h5): download that asset of the scene and give it instead."
         )
     cube = hierarchy.array(CUBE)
-    wavelengths = number_list(cube.attribute("wavelengths", ()))
+    wavelengths = number_list(cube.attribute_value("wavelengths", ()))
     check_band_count(path, what, f"a {NAME} product", cube.shape[0], wavelengths.size,
                      "the 'wavelengths' attribute of surface_reflectance")
-    fwhm = cube.attribute("fwhm")
-    good = cube.attribute("good_wavelengths")
+    fwhm = cube.attribute_value("fwhm")
+    good = cube.attribute_value("good_wavelengths")
     bad = () if good is None else tuple(int(b) for b in np.flatnonzero(number_list(good) == 0))
     transform, crs = _grid(hierarchy, cube.shape[1:], what)
     grid = Grid(cube.shape[1], cube.shape[2], wavelengths.size, transform, crs)
