@@ -148,13 +148,16 @@ class Hierarchy:
     def __init__(self, path: str, what: str, product: str):
         self.path, self.what, self.product = str(path), what, product
         self.gdal = gdal_module(path, what, product)
-        error = None
+        error, dataset = None, None
         with quiet(self.gdal):
             try:
-                self.dataset = self.gdal.OpenEx(self.path, self.gdal.OF_MULTIDIM_RASTER | self.gdal.OF_READONLY)
+                dataset = self.gdal.OpenEx(self.path, self.gdal.OF_MULTIDIM_RASTER | self.gdal.OF_READONLY)
             except RuntimeError as raised:
-                self.dataset, error = None, raised
-            self.root = None if self.dataset is None else self.dataset.GetRootGroup()
+                error = raised
+            # only the root group is kept: the file stays open while a group or array of it lives, and no dataset
+            # can be released before them (with GDAL 3.6, a garbage collection that freed both crashed a test session)
+            self.root = None if dataset is None else dataset.GetRootGroup()
+            del dataset
         if self.root is None:
             raise self.damaged(f"GDAL cannot open it ({gdal_reason(self.gdal, error, self.path)})")
 
