@@ -172,3 +172,22 @@ def test_aviris_ng_envi_files_are_read_with_their_header(product_sample, tmp_pat
     np.testing.assert_allclose(read_band_info(path).fwhm, product_sample.fwhm, rtol=1e-5)
     valid = ~np.isnan(np.delete(product_sample.reflectance, product_sample.bad, axis=0)).any(axis=0)
     np.testing.assert_allclose(cube.data[:, valid], np.where(values == -9999.0, 0.0, values)[:, valid])
+
+
+def test_tiles_of_a_map_scale_run_read_the_emit_grid_window_by_window(product_sample, linear_model, tmp_path,
+                                                                       monkeypatch):
+    """explain_fields over 24-pixel tiles of the GLT grid (each tile gathered from its own swath rows) writes the
+    map explain_spectral writes for the whole granule."""
+    from hsi_lime_plugin.runs.explain_fields import run_fields
+
+    written = write_product("emit", tmp_path / "emit", product_sample)
+    monkeypatch.setattr(emit_module, "SWATH_CHUNK", 5)
+    common = dict(band_groups=GROUPS, method="kernelshap", n_samples=64, device="cpu")
+    run_fields(str(written.path), linear_model, units="tiles", tile_size=24, kind="spectral",
+               output_table=str(tmp_path / "tiles.csv"), output_map=str(tmp_path / "tiles.tif"), **common)
+    run_spectral(str(written.path), linear_model, output_table=str(tmp_path / "whole.csv"),
+                 output_map=str(tmp_path / "whole.tif"), **common)
+    with rasterio.open(tmp_path / "tiles.tif") as tiles, rasterio.open(tmp_path / "whole.tif") as whole:
+        assert (tiles.transform, tiles.crs) == (whole.transform, whole.crs)
+        np.testing.assert_allclose(tiles.read(masked=True).filled(np.nan), whole.read(masked=True).filled(np.nan),
+                                   atol=1e-6)
