@@ -44,6 +44,8 @@ _PUBLIC = {
     "run_spectral": "runs.explain_spectral",
     "run_fields": "runs.explain_fields",
     "run_attribute": "runs.attribute_pixels",
+    "run_import": "runs.import_product",
+    "open_product": "inputs.products",
 }
 
 __all__ = sorted(_PUBLIC)

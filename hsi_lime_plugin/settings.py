@@ -14,7 +14,8 @@ builds them before an algorithm imports anything heavy) and can say what it appl
 * :class:`AttributeSettings`: a gradient or occlusion attribution;
 * :class:`ModelSource`, :class:`RasterSource`, :class:`PolygonSource`, :class:`BackgroundSource`: the inputs;
 * :class:`Segmentation`, :class:`BandGroups`: the spatial and the spectral features;
-* :class:`Units`: the units of a map-scale run and where they execute.
+* :class:`Units`: the units of a map-scale run and where they execute;
+* :class:`ImportSettings`: a sensor product saved as a spectral raster.
 """
 from __future__ import annotations
 
@@ -445,6 +446,24 @@ class PixelSettings(Settings):
     outputs: PixelOutputs
     faithfulness: bool = False
     background: BackgroundSource | None = None
+
+
+@dataclass(frozen=True)
+class ImportOutputs(Outputs):
+    """import_product's destination: the spectral raster (GeoTIFF, or VRT over an EnMAP or DESIS image)."""
+
+    KINDS = {"raster": "spectral_raster"}
+    raster: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportSettings(Settings):
+    """One import_product run: the sensor product (main or metadata file, or ZIP), whether its bad bands are left
+    out, and the destination."""
+
+    product: str
+    outputs: ImportOutputs
+    drop_bad_bands: bool = False
 
 
 def split_explain_options(options: dict, device: str = "auto") -> tuple[ExplainSettings, Runtime]:

@@ -182,164 +182,159 @@
 <context>
     <name>ExplainFields</name>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="34"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="33"/>
         <source>Explain every field or tile</source>
         <translation>Jedes Feld oder jede Kachel erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
-        <source>Hyperspectral raster</source>
-        <translation>Hyperspektrales Raster</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
-        <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1).</source>
-        <translation>Die Szene, aus der die Felder oder Kacheln Fenster für Fenster gelesen werden (UNITS 0 und 1).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Units</source>
         <translation>Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Regular tiles</source>
         <translation>Regelmäßige Kacheln</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>One raster per unit</source>
         <translation>Ein Raster je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>What is explained one by one: the polygons of POLYGONS, tiles of TILE_SIZE pixels of INPUT, or each raster of RASTERS.</source>
         <translation>Was einzeln erklärt wird: die Polygone aus POLYGONS, Kacheln von TILE_SIZE Pixeln aus INPUT oder jedes Raster aus RASTERS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="63"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="62"/>
         <source>Fields explained one by one (UNITS 0; any CRS). Polygons outside the raster or smaller than one pixel are skipped with one warning naming them; duplicate ids in ID_FIELD are an error.</source>
         <translation>Felder, die einzeln erklärt werden (UNITS 0; beliebiges KBS). Polygone außerhalb des Rasters oder kleiner als ein Pixel werden mit einer Warnung, die sie nennt, übersprungen; doppelte Kennungen in ID_FIELD sind ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>Tile size (pixels)</source>
         <translation>Kachelgröße (Pixel)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>UNITS 1: square tiles on the raster&apos;s grid, edge tiles smaller; tiles without a valid pixel are skipped.</source>
         <translation>UNITS 1: quadratische Kacheln auf dem Gitter des Rasters, Randkacheln kleiner; Kacheln ohne gültiges Pixel werden übersprungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>Rasters, one unit each</source>
         <translation>Raster, je eine Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image per field with its own nodata mask).</source>
         <translation>UNITS 2: Rasterlayer oder -dateien, jede eine Einheit, benannt nach ihrem Dateinamen (z. B. ein kleines Bild je Feld mit eigener NoData-Maske).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>Dask scheduler address</source>
         <translation>Adresse des Dask-Schedulers</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>e.g. tcp://10.0.0.5:8786: run the units on that Dask cluster (workers need hsi-lime installed with pip and the rasters on storage they can read). Empty: run in this process.</source>
         <translation>z. B. tcp://10.0.0.5:8786: die Einheiten auf diesem Dask-Cluster rechnen (die Worker brauchen hsi-lime, mit pip installiert, und die Raster auf einem Speicher, den sie lesen können). Leer: in diesem Prozess rechnen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial</source>
         <translation>Räumlich</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spectral</source>
         <translation>Spektral</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial: which regions inside each unit drive the prediction. Spectral: which band groups.</source>
         <translation>Räumlich: welche Bereiche in jeder Einheit die Vorhersage bestimmen. Spektral: welche Kanalgruppen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="104"/>
         <source>Attribution raster</source>
         <translation>Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="104"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Räumliche Art mit Feldern oder Kacheln: ein Float32-Kanal je Zielgröße über das ganze Eingaberaster, Einheiten mosaikiert, blockweise geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
         <source>Attribution rasters folder</source>
         <translation>Ordner der Attributionsraster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Räumliche Art mit einem Raster je Einheit: &lt;name&gt;_attribution.tif je Eingabe, auf ihrem Gitter.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="121"/>
         <source>Attribution per unit</source>
         <translation>Attribution je Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
         <source>Attribution across units</source>
         <translation>Attribution über alle Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="166"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="165"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>{} Einheiten erklärt, {} ohne gültige Pixel übersprungen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Kind of explanation</source>
         <translation>Art der Erklärung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="115"/>
         <source>Unit polygons</source>
         <translation>Polygone der Einheiten</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="35"/>
         <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
         <translation>Erklärt jedes Feld eines Polygonlayers, jede Kachel einer Szene oder jedes Raster einer Liste, jede Einheit für sich: Nur das Fenster der Einheit wird aus dem Raster gelesen (Pixel außerhalb des Feldes maskiert und nie gestört), und der Zufallsstartwert jeder Einheit leitet sich aus SEED und ihrer Kennung ab, sodass die Ergebnisse weder von der Reihenfolge noch von der Zahl der Worker abhängen. Läuft in diesem Prozess oder, mit der Adresse seines Schedulers, auf einem Dask-Cluster. Schreibt das Attributionsraster (räumliche Art), einen Layer mit einem Polygon je Einheit (Vorhersage, Basiswert und R2 je Zielgröße), eine Tabelle je Einheit, Zielgröße und Merkmal, eine Zusammenfassung über alle Einheiten und einen HTML-Bericht mit Karten oder Spektren.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="115"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Ein Polygon je erklärter Einheit: unit_id, n_pixels, pred_&lt;target&gt; (die Vorhersage des Modells), base_&lt;target&gt; (das Modell ohne jedes Merkmal), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="98"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
         <source>Spectral kind.</source>
         <translation>Spektrale Art.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="121"/>
         <source>One row per unit, target and feature: unit_id, target, feature, wavelengths_nm and n_bands (for superbands), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Eine Zeile je Einheit, Zielgröße und Merkmal: unit_id, target, feature, wavelengths_nm und n_bands (für Superbänder), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
         <source>One row per target and feature: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Eine Zeile je Zielgröße und Merkmal: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="51"/>
+        <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1); or give PRODUCT.</source>
+        <translation>Die Szene, aus der die Felder oder Kacheln Fenster für Fenster gelesen werden (UNITS 0 und 1); oder PRODUCT angeben.</translation>
     </message>
 </context>
 <context>
@@ -479,27 +474,27 @@
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="146"/>
+        <location filename="../processing_algorithms/base.py" line="147"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="104"/>
+        <location filename="../processing_algorithms/base.py" line="105"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="125"/>
+        <location filename="../processing_algorithms/base.py" line="126"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="127"/>
+        <location filename="../processing_algorithms/base.py" line="128"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch sieht keine CUDA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="128"/>
+        <location filename="../processing_algorithms/base.py" line="129"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, Gerät: {}</translation>
     </message>
@@ -518,6 +513,11 @@
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="74"/>
+        <source>Sensor products</source>
+        <translation>Sensorprodukte</translation>
+    </message>
 </context>
 <context>
     <name>HsiLimePlugin</name>
@@ -530,9 +530,57 @@
 <context>
     <name>HsiLimeProvider</name>
     <message>
-        <location filename="../processing_algorithms/provider.py" line="25"/>
+        <location filename="../processing_algorithms/provider.py" line="26"/>
         <source>Hyperspectral explanations</source>
         <translation>Hyperspektrale Erklärungen</translation>
+    </message>
+</context>
+<context>
+    <name>ImportProduct</name>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="22"/>
+        <source>Import a sensor product</source>
+        <translation>Sensorprodukt importieren</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="23"/>
+        <source>Saves a hyperspectral product as downloaded (EMIT L2A, EnMAP L2A, PRISMA L2D, DESIS L2A, Tanager ortho surface reflectance, AVIRIS L2A) as a raster every tool reads: reflectance (0-1) on the product&apos;s map grid (EMIT orthorectified through its GLT), with each band&apos;s wavelength, FWHM and bad-band flag in the conventions hsi-lime and EnMAP-Box read, nodata -9999, and an RGB default style. The explain algorithms read the products directly (PRODUCT): import only to keep the cube in a project or for other tools.</source>
+        <translation>Speichert ein Hyperspektralprodukt, wie es heruntergeladen wurde (EMIT L2A, EnMAP L2A, PRISMA L2D, DESIS L2A, Tanager Ortho-Oberflächenreflexion, AVIRIS L2A), als Raster, das jedes Werkzeug liest: Reflexion (0-1) auf dem Kartenraster des Produkts (EMIT über seine GLT orthorektifiziert), mit Wellenlänge, FWHM und Kennzeichnung schlechter Kanäle jedes Kanals in den Konventionen, die hsi-lime und EnMAP-Box lesen, NoData -9999 und einem RGB-Standardstil. Die Erklär-Algorithmen lesen die Produkte direkt (PRODUCT): importieren Sie nur, um den Würfel in einem Projekt oder für andere Werkzeuge zu behalten.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <source>Sensor product file</source>
+        <translation>Sensorprodukt-Datei</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <source>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
+        <translation>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (oder *-SPECTRAL_IMAGE.TIF oder das Produkt-ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (mit seiner .hdr), Tanager *_ortho_sr_hdf5.h5 oder AVIRIS *_RFL_ORT.nc.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <source>Leave out the bad bands</source>
+        <translation>Schlechte Kanäle weglassen</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <source>Write only the good bands (without EMIT&apos;s bad wavelengths, EnMAP&apos;s no-data bands, ...). Kept, they are flagged bbl=0, and every algorithm leaves them out of its superbands.</source>
+        <translation>Nur die guten Kanäle schreiben (ohne die schlechten Wellenlängen von EMIT, die Kanäle ohne Daten von EnMAP, ...). Behalten werden sie mit bbl=0 gekennzeichnet, und jeder Algorithmus lässt sie aus seinen Superkanälen heraus.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <source>Imported raster</source>
+        <translation>Importiertes Raster</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <source>A GeoTIFF (.tif), or a VRT (.vrt) over an EnMAP or DESIS product&apos;s own image, which needs no copy (keep the product where it is).</source>
+        <translation>Ein GeoTIFF (.tif) oder ein VRT (.vrt) über dem eigenen Bild eines EnMAP- oder DESIS-Produkts, das keine Kopie braucht (lassen Sie das Produkt, wo es ist).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="64"/>
+        <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
+        <translation>{product}: {bands} Kanäle nach {output} geschrieben; Standardstil: {rendering}</translation>
     </message>
 </context>
 <context>
@@ -676,373 +724,398 @@
 <context>
     <name>ParameterChecks</name>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="83"/>
+        <location filename="../processing_algorithms/checks.py" line="100"/>
         <source>INPUT: {} does not exist; choose an existing raster file.</source>
         <translation>INPUT: {} existiert nicht; wählen Sie eine vorhandene Rasterdatei.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="92"/>
+        <location filename="../processing_algorithms/checks.py" line="113"/>
         <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
         <translation>INPUT: {} ist kein Raster, das GDAL lesen kann; wählen Sie ein GeoTIFF-, ENVI- oder anderes GDAL-Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="119"/>
+        <location filename="../processing_algorithms/checks.py" line="140"/>
         <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
         <translation>{0}: {1} liegt unter {2:g}, dem kleinsten zulässigen Wert; geben Sie mindestens {2:g} an.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="87"/>
+        <location filename="../processing_algorithms/checks.py" line="108"/>
         <source>INPUT: {} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens to a file whose download or copy was interrupted. Copy or download it again (&apos;gdalinfo&apos; finds such faults), then run again.</source>
-        <translation>INPUT: {} ist beschädigt oder unvollständig: die Datei beginnt wie ein GeoTIFF, aber GDAL kann sie nicht öffnen, wie bei einer Datei, deren Download oder Kopie unterbrochen wurde. Kopieren oder laden Sie sie erneut herunter (&apos;gdalinfo&apos; findet solche Fehler) und starten Sie dann erneut.</translation>
+        <translation>INPUT: {} ist beschädigt oder unvollständig: die Datei beginnt wie ein GeoTIFF, aber GDAL kann sie nicht öffnen, wie bei einer Datei, deren Download oder Kopie unterbrochen wurde. Kopieren oder laden Sie sie erneut herunter ('gdalinfo' findet solche Fehler) und starten Sie dann erneut.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="84"/>
+        <source>PRODUCT: {} does not exist; choose the product&apos;s file.</source>
+        <translation>PRODUCT: {} existiert nicht; wählen Sie die Datei des Produkts.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="86"/>
+        <source>INPUT: no raster was given; choose a hyperspectral raster (INPUT) or a sensor product file (PRODUCT).</source>
+        <translation>INPUT: es wurde kein Raster angegeben; wählen Sie ein Hyperspektralraster (INPUT) oder eine Sensorprodukt-Datei (PRODUCT).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="102"/>
+        <source>INPUT: {} is a file QGIS cannot load as a raster layer (a sensor product&apos;s NetCDF, HDF5, metadata or ZIP?); give it as PRODUCT, which reads the products directly.</source>
+        <translation>INPUT: {} ist eine Datei, die QGIS nicht als Rasterlayer laden kann (NetCDF, HDF5, Metadaten oder ZIP eines Sensorprodukts?); geben Sie sie als PRODUCT an, das die Produkte direkt liest.</translation>
     </message>
 </context>
 <context>
     <name>ParameterHelpers</name>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="88"/>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>Hyperspectral raster</source>
         <translation>Hyperspektrales Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="88"/>
-        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
-        <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format), ein Kanal je Wellenlänge.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <location filename="../processing_algorithms/parameters.py" line="116"/>
         <source>Model file</source>
         <translation>Modelldatei</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <location filename="../processing_algorithms/parameters.py" line="116"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="112"/>
+        <location filename="../processing_algorithms/parameters.py" line="133"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Python-Modellrezepte erlauben (führt den Code des Rezepts aus)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="112"/>
+        <location filename="../processing_algorithms/parameters.py" line="133"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Ein Python-Rezept (.py mit load_model(device)) als MODEL akzeptieren. Standardmäßig aus, weil das Laden eines Rezepts seinen Code mit Ihren Rechten ausführt, wie ein Skript: nur für Rezepte einschalten, die Sie geschrieben haben oder denen Sie vertrauen. TorchScript- und ONNX-Dateien brauchen diese Erlaubnis nicht.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="173"/>
         <source>Field polygons</source>
         <translation>Feldpolygone</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="132"/>
+        <location filename="../processing_algorithms/parameters.py" line="153"/>
         <source>Field identifier</source>
         <translation>Feldkennung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="132"/>
+        <location filename="../processing_algorithms/parameters.py" line="153"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Attribut, das jedes Feldpolygon kennzeichnet; leer: die Objekt-ID.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="200"/>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
         <source>Targets</source>
         <translation>Zielgrößen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="211"/>
+        <location filename="../processing_algorithms/parameters.py" line="232"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="211"/>
+        <location filename="../processing_algorithms/parameters.py" line="232"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: ein lineares Ersatzmodell, das kleine Störungen stärker gewichtet. Kernel SHAP: Shapley-Werte, die sich zur Vorhersage minus der Vorhersage auf der Basislinie addieren (exakt, wenn die Anzahl der Stichproben 2^Merkmale erreicht).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="253"/>
+        <location filename="../processing_algorithms/parameters.py" line="274"/>
         <source>Baseline</source>
         <translation>Basislinie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="253"/>
+        <location filename="../processing_algorithms/parameters.py" line="274"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Der Wert, den ein entferntes Merkmal annimmt, in Einheiten der Modelleingabe: zero (null), mean (Mittel jedes Kanals über die gültigen Pixel) oder eine Zahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="264"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Kernel width (LIME)</source>
         <translation>Kernelbreite (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="264"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Breite des LIME-Ähnlichkeitskernels auf dem Kosinusabstand (0 bis 1) zwischen gestörtem Bild und Original; kleiner ist lokaler. Der Standardwert 1.0 gibt dem Bild, in dem alles entfernt ist, 0,61 des Gewichts des Originals. Kernel SHAP ignoriert ihn.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="301"/>
+        <location filename="../processing_algorithms/parameters.py" line="322"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Stapelgröße (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="301"/>
+        <location filename="../processing_algorithms/parameters.py" line="322"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Bilder je Vorwärtsdurchlauf; 0 wählt anhand des freien Speichers.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="308"/>
+        <location filename="../processing_algorithms/parameters.py" line="329"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="315"/>
+        <location filename="../processing_algorithms/parameters.py" line="336"/>
         <source>Random seed</source>
         <translation>Zufallsstartwert</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="315"/>
+        <location filename="../processing_algorithms/parameters.py" line="336"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>Derselbe Startwert ergibt dieselben Stichproben und dieselben Attributionen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="359"/>
+        <location filename="../processing_algorithms/parameters.py" line="380"/>
         <source>Band wavelengths (override)</source>
         <translation>Kanalwellenlängen (überschreiben)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="359"/>
+        <location filename="../processing_algorithms/parameters.py" line="380"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Kanalmitten in nm, eine je Kanal in Kanalreihenfolge, durch Kommas getrennt (Werte unter 100 werden als Mikrometer gelesen), oder der Pfad einer Text-/CSV-Datei, die sie auflistet. Leer: die im Raster gespeicherten Wellenlängen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="200"/>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
         <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
         <translation>Durch Kommas getrennte Namen von Zielgrößen oder Indizes ab 0, oder top:K für die K Klassen, die das Modell für dieses Bild (oder Feld) am höchsten vorhersagt; leer: alle Zielgrößen des Modells.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="323"/>
+        <location filename="../processing_algorithms/parameters.py" line="344"/>
         <source>Score faithfulness (deletion, insertion, infidelity)</source>
         <translation>Treue bewerten (Löschen, Einfügen, Infidelity)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="323"/>
+        <location filename="../processing_algorithms/parameters.py" line="344"/>
         <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
         <translation>Nach dem Erklären die Merkmale in der Reihenfolge der Attribution und in zufälligen Reihenfolgen entfernen (oder hinzufügen) und die Ausgabe des Modells aufzeichnen: deletion_auc (niedriger ist besser), insertion_auc (höher ist besser), dasselbe für zufällige Reihenfolgen und infidelity (niedriger ist besser), je Zielgröße, in den Ausgaben und im Protokoll. Kostet etwa 2 x (Merkmale + 1) x 4 zusätzliche Modellauswertungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <location filename="../processing_algorithms/parameters.py" line="304"/>
         <source>LIME</source>
         <translation>LIME</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <location filename="../processing_algorithms/parameters.py" line="304"/>
         <source>Kernel SHAP</source>
         <translation>Kernel SHAP</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="222"/>
+        <location filename="../processing_algorithms/parameters.py" line="243"/>
         <source>Number of samples (0 = automatic)</source>
         <translation>Anzahl der Stichproben (0 = automatisch)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="222"/>
+        <location filename="../processing_algorithms/parameters.py" line="243"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
         <translation>Gestörte Bilder, die das Modell auswertet; mehr ergibt stabilere Attributionen. 0: in Runden ziehen, jedes Bild wiederverwenden, bis das 95-%-Intervall jeder Attribution schmaler ist als PRECISION mal die größte Attribution ihrer Zielgröße oder MAX_SAMPLES Bilder ausgewertet sind; das Protokoll nennt die verwendete Anzahl.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="234"/>
+        <location filename="../processing_algorithms/parameters.py" line="255"/>
         <source>Precision of the automatic sample count</source>
         <translation>Genauigkeit der automatischen Stichprobenzahl</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="234"/>
+        <location filename="../processing_algorithms/parameters.py" line="255"/>
         <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
         <translation>Halbe Breite der 95-%-Intervalle, als Anteil der größten Attribution jeder Zielgröße.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="242"/>
+        <location filename="../processing_algorithms/parameters.py" line="263"/>
         <source>Most samples of the automatic sample count</source>
         <translation>Höchstzahl der automatischen Stichprobenzahl</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="242"/>
+        <location filename="../processing_algorithms/parameters.py" line="263"/>
         <source>The automatic sample count never evaluates more images than this.</source>
         <translation>Die automatische Stichprobenzahl wertet nie mehr Bilder als diese aus.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="291"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>Automatic</source>
         <translation>Automatisch</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="291"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="292"/>
+        <location filename="../processing_algorithms/parameters.py" line="313"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA (NVIDIA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="297"/>
+        <location filename="../processing_algorithms/parameters.py" line="318"/>
         <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
         <translation>CSV- (.csv) oder GeoPackage-Tabelle (.gpkg), je nach Dateiendung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="308"/>
+        <location filename="../processing_algorithms/parameters.py" line="329"/>
         <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
         <translation>Automatisch: die GPU, wenn torch eine sieht, sonst die CPU. CUDA ohne GPU ist ein Fehler.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="400"/>
+        <location filename="../processing_algorithms/parameters.py" line="421"/>
         <source>Report</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="400"/>
+        <location filename="../processing_algorithms/parameters.py" line="421"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="400"/>
+        <location filename="../processing_algorithms/parameters.py" line="421"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Eine eigenständige HTML-Seite: die Parameter, die Modellkarte, das Gerät, die benötigte Zeit, je Zielgröße die Vorhersage, der Basiswert (das Modell mit allen Merkmalen entfernt) und das R2 des Surrogats, sowie die Abbildungen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="340"/>
+        <location filename="../processing_algorithms/parameters.py" line="361"/>
         <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
         <translation>Leer: die Standardbänder B; G; R; RE1; RE2; RE3; N; N2; S1; S2, die im Bereich des Sensors liegen. Sonst durch ';' getrennte Gruppen, jede ein Superband. Namen: spyndex-Bänder (B, G, R, RE1, N, S1, ...) oder Spektralindizes (NDVI, BI, ...; ein Index steht für seine Bänder), '+' fasst Namen zusammen (G+B). Wellenlängen in nm: Name=von-bis[,von-bis...] (eine einzelne Wellenlänge nimmt das nächstgelegene Band). Bandindizes, ab 0 gezählt und einschließlich: Name=iK-iM[,iK...]. Ein Band gehört zur ersten Gruppe, die es nennt. Beispiele: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="350"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>Band groups (superbands)</source>
         <translation>Kanalgruppen (Superbänder)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="147"/>
+        <location filename="../processing_algorithms/parameters.py" line="168"/>
         <source>Segments inside each unit</source>
         <translation>Segmente in jeder Einheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="148"/>
+        <location filename="../processing_algorithms/parameters.py" line="169"/>
         <source>Field polygons (not available here)</source>
         <translation>Feldpolygone (hier nicht verfügbar)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <location filename="../processing_algorithms/parameters.py" line="170"/>
         <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
         <translation>Räumliche Art: SLIC-Superpixel (N_SEGMENTS, COMPACTNESS) oder quadratische Kacheln (PATCH_SIZE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="173"/>
         <source>Segments</source>
         <translation>Segmente</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="153"/>
+        <location filename="../processing_algorithms/parameters.py" line="174"/>
         <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
         <translation>0: die Polygone aus POLYGONS; 1: SLIC-Superpixel des Rasters; 2: quadratische Kacheln.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="176"/>
         <source>SLIC superpixels</source>
         <translation>SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="176"/>
         <source>Regular patches</source>
         <translation>Regelmäßige Kacheln</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="158"/>
+        <location filename="../processing_algorithms/parameters.py" line="179"/>
         <source>Number of SLIC superpixels</source>
         <translation>Anzahl der SLIC-Superpixel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="158"/>
+        <location filename="../processing_algorithms/parameters.py" line="179"/>
         <source>Approximate number of superpixels (SEGMENTATION=1); a small unit gets at most one per pixel.</source>
         <translation>Ungefähre Anzahl der Superpixel (SEGMENTATION=1); eine kleine Einheit erhält höchstens eines je Pixel.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="164"/>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
         <source>SLIC compactness</source>
         <translation>SLIC-Kompaktheit</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="164"/>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
         <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
         <translation>Höher: quadratischere Superpixel; niedriger: Superpixel, die spektralen Kanten folgen.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="170"/>
+        <location filename="../processing_algorithms/parameters.py" line="191"/>
         <source>Patch size (pixels)</source>
         <translation>Kachelgröße (Pixel)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="170"/>
+        <location filename="../processing_algorithms/parameters.py" line="191"/>
         <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
         <translation>Seitenlänge der quadratischen Kacheln (SEGMENTATION=2); Randkacheln sind kleiner.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="178"/>
+        <location filename="../processing_algorithms/parameters.py" line="199"/>
         <source>Keep bands in no group fixed</source>
         <translation>Kanäle ohne Gruppe unverändert lassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="178"/>
+        <location filename="../processing_algorithms/parameters.py" line="199"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nein: Die Kanäle ohne Gruppe bilden ein weiteres Superband, 'not_included', das wie die anderen ausgeschaltet wird. Ja: Sie behalten in jeder Stichprobe ihre Werte und erhalten keine Attribution.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="284"/>
+        <location filename="../processing_algorithms/parameters.py" line="305"/>
         <source>Integrated Gradients</source>
         <translation>Integrated Gradients</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="285"/>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
         <source>Saliency</source>
         <translation>Saliency</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="285"/>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
         <source>Input x Gradient</source>
         <translation>Input x Gradient</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="286"/>
+        <location filename="../processing_algorithms/parameters.py" line="307"/>
         <source>Occlusion</source>
         <translation>Okklusion</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <location filename="../processing_algorithms/parameters.py" line="395"/>
         <source>Spectral importance of each pixel</source>
         <translation>Spektrale Bedeutung jedes Pixels</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <location filename="../processing_algorithms/parameters.py" line="395"/>
         <source>A model that predicts each pixel from its spectrum (input.layout &apos;pixels&apos; in its card) only: every pixel&apos;s attribution of each target and superband, one band each, named target:superband, on the raster&apos;s grid. All pixels share the same samples, so one fit serves them all; Kernel SHAP is exact when N_SAMPLES covers all 2^K coalitions. The raster is read and written unit by unit (without polygons: in tiles).</source>
         <translation>Nur für ein Modell, das jedes Pixel aus seinem Spektrum vorhersagt (input.layout 'pixels' in seiner Karte): die Attribution jedes Pixels für jede Zielgröße und jedes Superband, je ein Kanal mit dem Namen Zielgröße:Superband, auf dem Raster des Eingangs. Alle Pixel teilen dieselben Stichproben, so dient eine Anpassung allen; Kernel SHAP ist exakt, wenn N_SAMPLES alle 2^K Koalitionen abdeckt. Das Raster wird Einheit für Einheit gelesen und geschrieben (ohne Polygone: in Kacheln).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <location filename="../processing_algorithms/parameters.py" line="408"/>
         <source>Dominant superband of each pixel</source>
         <translation>Dominantes Superband jedes Pixels</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <location filename="../processing_algorithms/parameters.py" line="408"/>
         <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
         <translation>Je Zielgröße (je ein Kanal) das Superband, das die Vorhersage des Pixels am stärksten erhöht, als Klassen mit den Namen der Superbänder (0: keines erhöht sie), mit einer Legende ihrer Namen dargestellt.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format, or a sensor product&apos;s image such as EnMAP&apos;s SPECTRAL_IMAGE.TIF), one band per wavelength. Or give PRODUCT.</source>
+        <translation>Das Bild, das das Modell liest (GeoTIFF, ENVI oder jedes GDAL-Format, oder das Bild eines Sensorprodukts wie EnMAPs SPECTRAL_IMAGE.TIF), ein Kanal pro Wellenlänge. Oder PRODUCT angeben.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="101"/>
+        <source>Sensor product file (instead of INPUT)</source>
+        <translation>Sensorprodukt-Datei (statt INPUT)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="101"/>
+        <source>A hyperspectral product as downloaded, read directly as reflectance (0-1) with its wavelengths, bad bands and map grid: EMIT L2A RFL (.nc), EnMAP L2A (METADATA.XML, SPECTRAL_IMAGE.TIF or the ZIP), PRISMA L2D (.he5), DESIS L2A (SPECTRAL_IMAGE.tif with its .hdr), Tanager ortho surface reflectance (.h5), AVIRIS L2A RFL_ORT (.nc). Used instead of INPUT, which cannot hold the products QGIS does not load as a layer.</source>
+        <translation>Ein Hyperspektralprodukt, wie es heruntergeladen wurde, direkt als Reflexion (0-1) mit seinen Wellenlängen, schlechten Kanälen und seinem Kartenraster gelesen: EMIT L2A RFL (.nc), EnMAP L2A (METADATA.XML, SPECTRAL_IMAGE.TIF oder das ZIP), PRISMA L2D (.he5), DESIS L2A (SPECTRAL_IMAGE.tif mit seiner .hdr), Tanager Ortho-Oberflächenreflexion (.h5), AVIRIS L2A RFL_ORT (.nc). Wird statt INPUT verwendet, das die Produkte nicht aufnehmen kann, die QGIS nicht als Layer lädt.</translation>
     </message>
 </context>
 <context>
     <name>ParameterReaders</name>
     <message>
-        <location filename="../processing_algorithms/readers.py" line="120"/>
+        <location filename="../processing_algorithms/readers.py" line="123"/>
         <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
         <translation>INPUT: Es wurde kein Rasterlayer angegeben; wählen Sie ein hyperspektrales Raster.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/readers.py" line="123"/>
+        <location filename="../processing_algorithms/readers.py" line="126"/>
         <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
         <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
     </message>

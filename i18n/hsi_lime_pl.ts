@@ -182,164 +182,159 @@
 <context>
     <name>ExplainFields</name>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="34"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="33"/>
         <source>Explain every field or tile</source>
         <translation>Wyjaśnij każde pole lub kafel</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
-        <source>Hyperspectral raster</source>
-        <translation>Raster hiperspektralny</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="50"/>
-        <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1).</source>
-        <translation>Scena, z której czytane są pola lub kafle, okno po oknie (UNITS 0 i 1).</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Units</source>
         <translation>Jednostki</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Field polygons</source>
         <translation>Poligony pól</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>Regular tiles</source>
         <translation>Regularne kafle</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>One raster per unit</source>
         <translation>Jeden raster na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="55"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="54"/>
         <source>What is explained one by one: the polygons of POLYGONS, tiles of TILE_SIZE pixels of INPUT, or each raster of RASTERS.</source>
         <translation>Co jest wyjaśniane po kolei: poligony z POLYGONS, kafle INPUT o boku TILE_SIZE pikseli lub każdy raster z RASTERS.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="63"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="62"/>
         <source>Fields explained one by one (UNITS 0; any CRS). Polygons outside the raster or smaller than one pixel are skipped with one warning naming them; duplicate ids in ID_FIELD are an error.</source>
         <translation>Pola wyjaśniane po kolei (UNITS 0; dowolny układ współrzędnych). Poligony poza rastrem lub mniejsze niż jeden piksel są pomijane z jednym ostrzeżeniem, które je wymienia; powtórzone identyfikatory w ID_FIELD są błędem.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>Tile size (pixels)</source>
         <translation>Rozmiar kafla (piksele)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="66"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="65"/>
         <source>UNITS 1: square tiles on the raster&apos;s grid, edge tiles smaller; tiles without a valid pixel are skipped.</source>
         <translation>UNITS 1: kwadratowe kafle na siatce rastra, kafle brzegowe mniejsze; kafle bez poprawnego piksela są pomijane.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>Rasters, one unit each</source>
         <translation>Rastry, każdy jako jedna jednostka</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="72"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="71"/>
         <source>UNITS 2: raster layers or files, each one unit named by its file name (e.g. one small image per field with its own nodata mask).</source>
         <translation>UNITS 2: warstwy lub pliki rastrowe, każdy jako jedna jednostka nazwana nazwą pliku (np. jeden mały obraz na pole z własną maską braku danych).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>Dask scheduler address</source>
         <translation>Adres harmonogramu Dask</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="80"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="79"/>
         <source>e.g. tcp://10.0.0.5:8786: run the units on that Dask cluster (workers need hsi-lime installed with pip and the rasters on storage they can read). Empty: run in this process.</source>
         <translation>np. tcp://10.0.0.5:8786: przetwarza jednostki w tym klastrze Dask (procesy robocze potrzebują hsi-lime zainstalowanego przez pip i rastrów w pamięci masowej, którą mogą czytać). Puste: przetwarzanie w tym procesie.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Kind of explanation</source>
         <translation>Rodzaj wyjaśnienia</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial</source>
         <translation>Przestrzenne</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spectral</source>
         <translation>Spektralne</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="92"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="91"/>
         <source>Spatial: which regions inside each unit drive the prediction. Spectral: which band groups.</source>
         <translation>Przestrzenne: które obszary w każdej jednostce decydują o predykcji. Spektralne: które grupy kanałów.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="104"/>
         <source>Attribution raster</source>
         <translation>Raster atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="105"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="104"/>
         <source>Spatial kind with fields or tiles: one Float32 band per target over the whole input grid, units mosaicked, written block by block.</source>
         <translation>Rodzaj przestrzenny z polami lub kaflami: jeden kanał Float32 na zmienną docelową na całej siatce wejściowej, jednostki złożone w mozaikę, zapis blok po bloku.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
         <source>Attribution rasters folder</source>
         <translation>Folder rastrów atrybucji</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="111"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="110"/>
         <source>Spatial kind with one raster per unit: &lt;name&gt;_attribution.tif per input, on its grid.</source>
         <translation>Rodzaj przestrzenny z jednym rastrem na jednostkę: &lt;name&gt;_attribution.tif dla każdego wejścia, na jego siatce.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="115"/>
         <source>Unit polygons</source>
         <translation>Poligony jednostek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="121"/>
         <source>Attribution per unit</source>
         <translation>Atrybucja na jednostkę</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
         <source>Attribution across units</source>
         <translation>Atrybucja we wszystkich jednostkach</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="166"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="165"/>
         <source>{} units explained, {} without valid pixels skipped</source>
         <translation>Wyjaśnione jednostki: {}, pominięte bez poprawnych pikseli: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="36"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="35"/>
         <source>Explains every field of a polygon layer, every tile of a scene, or every raster of a list, each unit on its own: only the unit&apos;s window of the raster is read (pixels outside the field masked and never perturbed), and each unit&apos;s seed derives from SEED and its id, so results do not depend on the order or the number of workers. Runs in this process, or on a Dask cluster given its scheduler address. Writes the attribution raster (spatial kind), a layer with one polygon per unit (prediction, base value and R2 per target), a table per unit, target and feature, a summary across units, and an HTML report with maps or spectra.</source>
         <translation>Wyjaśnia każde pole warstwy poligonowej, każdy kafel sceny lub każdy raster z listy, każdą jednostkę osobno: z rastra czytane jest tylko okno jednostki (piksele poza polem są maskowane i nigdy nie zaburzane), a ziarno losowe każdej jednostki wynika z SEED i jej identyfikatora, więc wyniki nie zależą od kolejności ani liczby procesów roboczych. Działa w tym procesie lub w klastrze Dask o podanym adresie harmonogramu. Zapisuje raster atrybucji (rodzaj przestrzenny), warstwę z jednym poligonem na jednostkę (predykcja, wartość bazowa i R2 na zmienną docelową), tabelę na jednostkę, zmienną docelową i cechę, podsumowanie wszystkich jednostek oraz raport HTML z mapami lub widmami.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="116"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="115"/>
         <source>One polygon per explained unit: unit_id, n_pixels, pred_&lt;target&gt; (the model&apos;s prediction), base_&lt;target&gt; (the model with every feature removed), r2_&lt;target&gt;.</source>
         <translation>Jeden poligon na wyjaśnioną jednostkę: unit_id, n_pixels, pred_&lt;target&gt; (predykcja modelu), base_&lt;target&gt; (model bez żadnej cechy), r2_&lt;target&gt;.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="98"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="97"/>
         <source>Spectral kind.</source>
         <translation>Rodzaj spektralny.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="122"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="121"/>
         <source>One row per unit, target and feature: unit_id, target, feature, wavelengths_nm and n_bands (for superbands), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</source>
         <translation>Jeden wiersz na jednostkę, zmienną docelową i cechę: unit_id, target, feature, wavelengths_nm i n_bands (dla superkanałów), attribution, se, ci_low, ci_high (95 %), r2, prediction, base_value. {}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_fields.py" line="128"/>
+        <location filename="../processing_algorithms/explain_fields.py" line="127"/>
         <source>One row per target and feature: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</source>
         <translation>Jeden wiersz na zmienną docelową i cechę: wavelengths_nm, n_bands, mean, std, median, min, max, n_units, mean_r2. {}.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_fields.py" line="51"/>
+        <source>The scene the fields or tiles are read from, window by window (UNITS 0 and 1); or give PRODUCT.</source>
+        <translation>Scena, z której pola lub kafle są czytane okno po oknie (UNITS 0 i 1); albo podaj PRODUCT.</translation>
     </message>
 </context>
 <context>
@@ -494,29 +489,34 @@
         <translation>Konfiguracja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="104"/>
+        <location filename="../processing_algorithms/base.py" line="105"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {missing}. Zainstaluj je algorytmem 'Zainstaluj lub zaktualizuj zależności Pythona' (Przybornik Processing, Wyjaśnienia hiperspektralne, Konfiguracja; albo menu Wtyczki, hsi-lime, Zainstaluj zależności...) lub uruchom: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="125"/>
+        <location filename="../processing_algorithms/base.py" line="126"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (używane przy DEVICE auto i cuda)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="127"/>
+        <location filename="../processing_algorithms/base.py" line="128"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch nie widzi GPU CUDA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="128"/>
+        <location filename="../processing_algorithms/base.py" line="129"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, urządzenie: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="146"/>
+        <location filename="../processing_algorithms/base.py" line="147"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Anulowano: nic nie zostało zapisane.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/base.py" line="74"/>
+        <source>Sensor products</source>
+        <translation>Produkty sensorów</translation>
     </message>
 </context>
 <context>
@@ -530,9 +530,57 @@
 <context>
     <name>HsiLimeProvider</name>
     <message>
-        <location filename="../processing_algorithms/provider.py" line="25"/>
+        <location filename="../processing_algorithms/provider.py" line="26"/>
         <source>Hyperspectral explanations</source>
         <translation>Wyjaśnienia hiperspektralne</translation>
+    </message>
+</context>
+<context>
+    <name>ImportProduct</name>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="22"/>
+        <source>Import a sensor product</source>
+        <translation>Importuj produkt sensora</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="23"/>
+        <source>Saves a hyperspectral product as downloaded (EMIT L2A, EnMAP L2A, PRISMA L2D, DESIS L2A, Tanager ortho surface reflectance, AVIRIS L2A) as a raster every tool reads: reflectance (0-1) on the product&apos;s map grid (EMIT orthorectified through its GLT), with each band&apos;s wavelength, FWHM and bad-band flag in the conventions hsi-lime and EnMAP-Box read, nodata -9999, and an RGB default style. The explain algorithms read the products directly (PRODUCT): import only to keep the cube in a project or for other tools.</source>
+        <translation>Zapisuje produkt hiperspektralny w postaci pobranej (EMIT L2A, EnMAP L2A, PRISMA L2D, DESIS L2A, odbicie powierzchniowe orto Tanager, AVIRIS L2A) jako raster czytany przez każde narzędzie: odbicie (0-1) na siatce mapy produktu (EMIT ortorektyfikowany przez swoją GLT), z długością fali, FWHM i oznaczeniem złego kanału dla każdego kanału w konwencjach czytanych przez hsi-lime i EnMAP-Box, nodata -9999 i domyślnym stylem RGB. Algorytmy wyjaśniające czytają produkty bezpośrednio (PRODUCT): importuj tylko, aby zachować kostkę w projekcie lub dla innych narzędzi.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <source>Sensor product file</source>
+        <translation>Plik produktu sensora</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <source>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
+        <translation>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (lub *-SPECTRAL_IMAGE.TIF, lub ZIP produktu), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (z plikiem .hdr), Tanager *_ortho_sr_hdf5.h5 lub AVIRIS *_RFL_ORT.nc.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <source>Leave out the bad bands</source>
+        <translation>Pomiń złe kanały</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <source>Write only the good bands (without EMIT&apos;s bad wavelengths, EnMAP&apos;s no-data bands, ...). Kept, they are flagged bbl=0, and every algorithm leaves them out of its superbands.</source>
+        <translation>Zapisz tylko dobre kanały (bez złych długości fal EMIT, kanałów EnMAP bez danych, ...). Zachowane są oznaczone bbl=0, a każdy algorytm pomija je w swoich superkanałach.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <source>Imported raster</source>
+        <translation>Zaimportowany raster</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <source>A GeoTIFF (.tif), or a VRT (.vrt) over an EnMAP or DESIS product&apos;s own image, which needs no copy (keep the product where it is).</source>
+        <translation>GeoTIFF (.tif) albo VRT (.vrt) nad własnym obrazem produktu EnMAP lub DESIS, który nie wymaga kopii (pozostaw produkt tam, gdzie jest).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="64"/>
+        <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
+        <translation>{product}: zapisano {bands} kanałów do {output}; styl domyślny: {rendering}</translation>
     </message>
 </context>
 <context>
@@ -676,373 +724,398 @@
 <context>
     <name>ParameterChecks</name>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="83"/>
+        <location filename="../processing_algorithms/checks.py" line="100"/>
         <source>INPUT: {} does not exist; choose an existing raster file.</source>
         <translation>INPUT: {} nie istnieje; wybierz istniejący plik rastrowy.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="92"/>
+        <location filename="../processing_algorithms/checks.py" line="113"/>
         <source>INPUT: {} is not a raster GDAL can read; choose a GeoTIFF, ENVI or other GDAL raster.</source>
         <translation>INPUT: {} nie jest rastrem czytelnym dla GDAL; wybierz raster GeoTIFF, ENVI lub inny raster GDAL.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="119"/>
+        <location filename="../processing_algorithms/checks.py" line="140"/>
         <source>{0}: {1} is below {2:g}, the smallest value it takes; give at least {2:g}.</source>
         <translation>{0}: {1} jest mniejsze niż {2:g}, najmniejsza dopuszczalna wartość; podaj co najmniej {2:g}.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/checks.py" line="87"/>
+        <location filename="../processing_algorithms/checks.py" line="108"/>
         <source>INPUT: {} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens to a file whose download or copy was interrupted. Copy or download it again (&apos;gdalinfo&apos; finds such faults), then run again.</source>
-        <translation>INPUT: {} jest uszkodzony lub niekompletny: zaczyna się jak GeoTIFF, ale GDAL nie może go otworzyć, jak plik, którego pobieranie lub kopiowanie zostało przerwane. Skopiuj lub pobierz go ponownie (&apos;gdalinfo&apos; wykrywa takie błędy), a następnie uruchom ponownie.</translation>
+        <translation>INPUT: {} jest uszkodzony lub niekompletny: zaczyna się jak GeoTIFF, ale GDAL nie może go otworzyć, jak plik, którego pobieranie lub kopiowanie zostało przerwane. Skopiuj lub pobierz go ponownie ('gdalinfo' wykrywa takie błędy), a następnie uruchom ponownie.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="84"/>
+        <source>PRODUCT: {} does not exist; choose the product&apos;s file.</source>
+        <translation>PRODUCT: {} nie istnieje; wybierz plik produktu.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="86"/>
+        <source>INPUT: no raster was given; choose a hyperspectral raster (INPUT) or a sensor product file (PRODUCT).</source>
+        <translation>INPUT: nie podano rastra; wybierz raster hiperspektralny (INPUT) lub plik produktu sensora (PRODUCT).</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/checks.py" line="102"/>
+        <source>INPUT: {} is a file QGIS cannot load as a raster layer (a sensor product&apos;s NetCDF, HDF5, metadata or ZIP?); give it as PRODUCT, which reads the products directly.</source>
+        <translation>INPUT: {} to plik, którego QGIS nie może wczytać jako warstwy rastrowej (NetCDF, HDF5, metadane lub ZIP produktu sensora?); podaj go jako PRODUCT, który czyta produkty bezpośrednio.</translation>
     </message>
 </context>
 <context>
     <name>ParameterHelpers</name>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="88"/>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>Hyperspectral raster</source>
         <translation>Raster hiperspektralny</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="88"/>
-        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.</source>
-        <translation>Obraz czytany przez model (GeoTIFF, ENVI lub dowolny format GDAL), jeden kanał na długość fali.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <location filename="../processing_algorithms/parameters.py" line="116"/>
         <source>Model file</source>
         <translation>Plik modelu</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <location filename="../processing_algorithms/parameters.py" line="116"/>
         <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
         <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="112"/>
+        <location filename="../processing_algorithms/parameters.py" line="133"/>
         <source>Allow Python model recipes (runs the recipe&apos;s code)</source>
         <translation>Zezwalaj na przepisy modeli w Pythonie (uruchamia kod przepisu)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="112"/>
+        <location filename="../processing_algorithms/parameters.py" line="133"/>
         <source>Accept a Python recipe (.py defining load_model(device)) as MODEL. Off by default because loading a recipe runs the code in it with your permissions, like running a script: enable it only for recipes you wrote or trust. TorchScript and ONNX files need no such permission.</source>
         <translation>Akceptuje przepis w Pythonie (.py definiujący load_model(device)) jako MODEL. Domyślnie wyłączone, ponieważ wczytanie przepisu uruchamia jego kod z Twoimi uprawnieniami, jak uruchomienie skryptu: włącz tylko dla przepisów napisanych przez siebie lub zaufanych. Pliki TorchScript i ONNX nie wymagają takiej zgody.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="173"/>
         <source>Field polygons</source>
         <translation>Poligony pól</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="132"/>
+        <location filename="../processing_algorithms/parameters.py" line="153"/>
         <source>Field identifier</source>
         <translation>Identyfikator pola</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="132"/>
+        <location filename="../processing_algorithms/parameters.py" line="153"/>
         <source>Attribute that identifies each field polygon; empty: the feature id.</source>
         <translation>Atrybut identyfikujący każdy poligon pola; puste: identyfikator obiektu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="200"/>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
         <source>Targets</source>
         <translation>Zmienne docelowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="200"/>
+        <location filename="../processing_algorithms/parameters.py" line="221"/>
         <source>Comma-separated target names or 0-based indices, or top:K for the K classes the model predicts highest for this image (or field); empty: every target of the model.</source>
         <translation>Nazwy zmiennych docelowych lub indeksy liczone od 0, rozdzielone przecinkami, albo top:K dla K klas, którym model przypisuje najwyższą predykcję dla tego obrazu (lub pola); puste: wszystkie zmienne docelowe modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="211"/>
+        <location filename="../processing_algorithms/parameters.py" line="232"/>
         <source>Method</source>
         <translation>Metoda</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <location filename="../processing_algorithms/parameters.py" line="304"/>
         <source>LIME</source>
         <translation>LIME</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="283"/>
+        <location filename="../processing_algorithms/parameters.py" line="304"/>
         <source>Kernel SHAP</source>
         <translation>Kernel SHAP</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="211"/>
+        <location filename="../processing_algorithms/parameters.py" line="232"/>
         <source>LIME: a linear surrogate weighted towards small perturbations. Kernel SHAP: Shapley values, which add up to the prediction minus the prediction on the baseline (exact when the number of samples reaches 2^features).</source>
         <translation>LIME: liniowy model zastępczy ważony w stronę małych zaburzeń. Kernel SHAP: wartości Shapleya, które sumują się do predykcji minus predykcja dla wartości bazowej (dokładne, gdy liczba próbek osiąga 2^cech).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="222"/>
+        <location filename="../processing_algorithms/parameters.py" line="243"/>
         <source>Number of samples (0 = automatic)</source>
         <translation>Liczba próbek (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="222"/>
+        <location filename="../processing_algorithms/parameters.py" line="243"/>
         <source>Perturbed images the model evaluates; more gives steadier attributions. 0: sample in rounds, reusing every image, until each attribution&apos;s 95 % interval is narrower than PRECISION times its target&apos;s largest attribution, or MAX_SAMPLES images were evaluated; the log says how many were used.</source>
         <translation>Zaburzone obrazy oceniane przez model; więcej daje stabilniejsze atrybucje. 0: próbkowanie w rundach, z ponownym użyciem każdego obrazu, aż przedział 95 % każdej atrybucji będzie węższy niż PRECISION razy największa atrybucja jej zmiennej docelowej lub zostanie ocenionych MAX_SAMPLES obrazów; dziennik podaje, ile użyto.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="234"/>
+        <location filename="../processing_algorithms/parameters.py" line="255"/>
         <source>Precision of the automatic sample count</source>
         <translation>Dokładność automatycznej liczby próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="234"/>
+        <location filename="../processing_algorithms/parameters.py" line="255"/>
         <source>Half-width of the 95 % intervals, as a fraction of each target&apos;s largest attribution.</source>
         <translation>Połowa szerokości przedziałów 95 %, jako ułamek największej atrybucji każdej zmiennej docelowej.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="242"/>
+        <location filename="../processing_algorithms/parameters.py" line="263"/>
         <source>Most samples of the automatic sample count</source>
         <translation>Największa automatyczna liczba próbek</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="242"/>
+        <location filename="../processing_algorithms/parameters.py" line="263"/>
         <source>The automatic sample count never evaluates more images than this.</source>
         <translation>Automatyczna liczba próbek nigdy nie ocenia więcej obrazów niż ta wartość.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="253"/>
+        <location filename="../processing_algorithms/parameters.py" line="274"/>
         <source>Baseline</source>
         <translation>Wartość bazowa</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="253"/>
+        <location filename="../processing_algorithms/parameters.py" line="274"/>
         <source>The value a removed feature takes, in model input units: zero, mean (the image&apos;s mean of each band over valid pixels) or a number.</source>
         <translation>Wartość, którą przyjmuje usunięta cecha, w jednostkach wejścia modelu: zero, mean (średnia obrazu w każdym kanale po poprawnych pikselach) lub liczba.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="264"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Kernel width (LIME)</source>
         <translation>Szerokość jądra (LIME)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="264"/>
+        <location filename="../processing_algorithms/parameters.py" line="285"/>
         <source>Width of LIME&apos;s similarity kernel on the cosine distance (0 to 1) between a perturbed image and the original; smaller is more local. The default 1.0 gives the image with everything removed 0.61 of the original&apos;s weight. Kernel SHAP ignores it.</source>
         <translation>Szerokość jądra podobieństwa LIME na odległości kosinusowej (od 0 do 1) między zaburzonym obrazem a oryginałem; mniejsza jest bardziej lokalna. Domyślne 1.0 daje obrazowi z usuniętymi wszystkimi cechami wagę 0.61 wagi oryginału. Kernel SHAP ją pomija.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="291"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>Automatic</source>
         <translation>Automatycznie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="291"/>
+        <location filename="../processing_algorithms/parameters.py" line="312"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="292"/>
+        <location filename="../processing_algorithms/parameters.py" line="313"/>
         <source>CUDA (NVIDIA GPU)</source>
         <translation>CUDA (GPU NVIDIA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="297"/>
+        <location filename="../processing_algorithms/parameters.py" line="318"/>
         <source>CSV (.csv) or GeoPackage (.gpkg) table, by the file&apos;s extension</source>
         <translation>tabela CSV (.csv) lub GeoPackage (.gpkg), według rozszerzenia pliku</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="301"/>
+        <location filename="../processing_algorithms/parameters.py" line="322"/>
         <source>Batch size (0 = automatic)</source>
         <translation>Rozmiar partii (0 = automatycznie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="301"/>
+        <location filename="../processing_algorithms/parameters.py" line="322"/>
         <source>Images per forward pass; 0 chooses from the free memory.</source>
         <translation>Obrazy na jedno przejście modelu; 0 dobiera według wolnej pamięci.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="308"/>
+        <location filename="../processing_algorithms/parameters.py" line="329"/>
         <source>Device</source>
         <translation>Urządzenie</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="308"/>
+        <location filename="../processing_algorithms/parameters.py" line="329"/>
         <source>Automatic: the GPU when torch sees one, else the CPU. CUDA without a GPU is an error.</source>
         <translation>Automatycznie: GPU, gdy torch je widzi, w przeciwnym razie CPU. CUDA bez GPU jest błędem.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="315"/>
+        <location filename="../processing_algorithms/parameters.py" line="336"/>
         <source>Random seed</source>
         <translation>Ziarno losowe</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="315"/>
+        <location filename="../processing_algorithms/parameters.py" line="336"/>
         <source>The same seed gives the same samples and the same attributions.</source>
         <translation>To samo ziarno daje te same próbki i te same atrybucje.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="323"/>
+        <location filename="../processing_algorithms/parameters.py" line="344"/>
         <source>Score faithfulness (deletion, insertion, infidelity)</source>
         <translation>Oceń wierność (usuwanie, wstawianie, niewierność)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="323"/>
+        <location filename="../processing_algorithms/parameters.py" line="344"/>
         <source>After explaining, remove (or add) the features in order of attribution and in random orders and record the model&apos;s output: deletion_auc (lower is better), insertion_auc (higher is better), the same for random orders, and infidelity (lower is better), per target, in the outputs and the log. Costs about 2 x (features + 1) x 4 more model evaluations.</source>
         <translation>Po wyjaśnieniu usuwa (lub dodaje) cechy w kolejności atrybucji i w kolejnościach losowych i zapisuje wynik modelu: deletion_auc (mniej znaczy lepiej), insertion_auc (więcej znaczy lepiej), to samo dla kolejności losowych oraz infidelity (mniej znaczy lepiej), dla każdej zmiennej docelowej, w wynikach i dzienniku. Kosztuje około 2 x (cechy + 1) x 4 dodatkowych ocen modelu.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="359"/>
+        <location filename="../processing_algorithms/parameters.py" line="380"/>
         <source>Band wavelengths (override)</source>
         <translation>Długości fal kanałów (zastępują zapisane)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="359"/>
+        <location filename="../processing_algorithms/parameters.py" line="380"/>
         <source>Band centres in nm, one per band in band order, separated by commas (values below 100 are read as micrometres), or the path of a text/CSV file that lists them. Empty: the wavelengths stored in the raster.</source>
         <translation>Środki kanałów w nm, po jednym na kanał w kolejności kanałów, rozdzielone przecinkami (wartości poniżej 100 są czytane jako mikrometry), lub ścieżka pliku tekstowego/CSV, który je wymienia. Puste: długości fal zapisane w rastrze.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="400"/>
+        <location filename="../processing_algorithms/parameters.py" line="421"/>
         <source>Report</source>
         <translation>Raport</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="400"/>
+        <location filename="../processing_algorithms/parameters.py" line="421"/>
         <source>HTML files (*.html)</source>
         <translation>Pliki HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="400"/>
+        <location filename="../processing_algorithms/parameters.py" line="421"/>
         <source>A self-contained HTML page: the parameters, the model card, the device, the time taken, per target the prediction, the base value (the model with every feature removed) and the surrogate&apos;s R2, and the figures.</source>
         <translation>Samodzielna strona HTML: parametry, karta modelu, urządzenie, czas działania, dla każdego celu predykcja, wartość bazowa (model z usuniętymi wszystkimi cechami) i R2 modelu zastępczego, oraz wykresy.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="340"/>
+        <location filename="../processing_algorithms/parameters.py" line="361"/>
         <source>Empty: the standard bands B; G; R; RE1; RE2; RE3; N; N2; S1; S2 that lie inside the sensor&apos;s range. Otherwise groups separated by &apos;;&apos;, each one superband. Names: spyndex bands (B, G, R, RE1, N, S1, ...) or spectral indices (NDVI, BI, ...; an index stands for its bands), &apos;+&apos; merges names (G+B). Wavelengths in nm: label=lo-hi[,lo-hi...] (a single wavelength takes the nearest band). Band indices, 0-based and inclusive: label=iK-iM[,iK...]. A band belongs to the first group that names it. Examples: &apos;R; G+B; BI; potassium=462-475,599-613; edge=i40-i60&apos; - &apos;NDVI; water=940-990&apos; - &apos;visible=i0-i39; edge=i40-i60&apos;</source>
         <translation>Puste: standardowe kanały B; G; R; RE1; RE2; RE3; N; N2; S1; S2 leżące w zakresie sensora. W przeciwnym razie grupy rozdzielone ';', każda to jeden superkanał. Nazwy: kanały spyndex (B, G, R, RE1, N, S1, ...) lub wskaźniki spektralne (NDVI, BI, ...; wskaźnik oznacza swoje kanały), '+' łączy nazwy (G+B). Długości fal w nm: etykieta=od-do[,od-do...] (pojedyncza długość fali wybiera najbliższy kanał). Indeksy kanałów, liczone od 0, włącznie: etykieta=iK-iM[,iK...]. Kanał należy do pierwszej grupy, która go wymienia. Przykłady: 'R; G+B; BI; potassium=462-475,599-613; edge=i40-i60' - 'NDVI; water=940-990' - 'visible=i0-i39; edge=i40-i60'</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="350"/>
+        <location filename="../processing_algorithms/parameters.py" line="371"/>
         <source>Band groups (superbands)</source>
         <translation>Grupy kanałów (superkanały)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="147"/>
+        <location filename="../processing_algorithms/parameters.py" line="168"/>
         <source>Segments inside each unit</source>
         <translation>Segmenty w każdej jednostce</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="148"/>
+        <location filename="../processing_algorithms/parameters.py" line="169"/>
         <source>Field polygons (not available here)</source>
         <translation>Poligony pól (tu niedostępne)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="149"/>
+        <location filename="../processing_algorithms/parameters.py" line="170"/>
         <source>Spatial kind: SLIC superpixels (N_SEGMENTS, COMPACTNESS) or square patches (PATCH_SIZE).</source>
         <translation>Rodzaj przestrzenny: superpiksele SLIC (N_SEGMENTS, COMPACTNESS) lub kwadraty (PATCH_SIZE).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="152"/>
+        <location filename="../processing_algorithms/parameters.py" line="173"/>
         <source>Segments</source>
         <translation>Segmenty</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="153"/>
+        <location filename="../processing_algorithms/parameters.py" line="174"/>
         <source>0: the polygons of POLYGONS; 1: SLIC superpixels of the raster; 2: square patches.</source>
         <translation>0: poligony z POLYGONS; 1: superpiksele SLIC rastra; 2: kwadraty.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="176"/>
         <source>SLIC superpixels</source>
         <translation>Superpiksele SLIC</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="155"/>
+        <location filename="../processing_algorithms/parameters.py" line="176"/>
         <source>Regular patches</source>
         <translation>Regularne kwadraty</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="158"/>
+        <location filename="../processing_algorithms/parameters.py" line="179"/>
         <source>Number of SLIC superpixels</source>
         <translation>Liczba superpikseli SLIC</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="158"/>
+        <location filename="../processing_algorithms/parameters.py" line="179"/>
         <source>Approximate number of superpixels (SEGMENTATION=1); a small unit gets at most one per pixel.</source>
         <translation>Przybliżona liczba superpikseli (SEGMENTATION=1); mała jednostka otrzymuje co najwyżej jeden na piksel.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="164"/>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
         <source>SLIC compactness</source>
         <translation>Zwartość SLIC</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="164"/>
+        <location filename="../processing_algorithms/parameters.py" line="185"/>
         <source>Higher: squarer superpixels; lower: superpixels that follow spectral edges.</source>
         <translation>Większa: bardziej kwadratowe superpiksele; mniejsza: superpiksele podążające za krawędziami spektralnymi.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="170"/>
+        <location filename="../processing_algorithms/parameters.py" line="191"/>
         <source>Patch size (pixels)</source>
         <translation>Rozmiar kwadratu (piksele)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="170"/>
+        <location filename="../processing_algorithms/parameters.py" line="191"/>
         <source>Side of the square patches (SEGMENTATION=2); edge patches are smaller.</source>
         <translation>Bok kwadratów (SEGMENTATION=2); kwadraty brzegowe są mniejsze.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="178"/>
+        <location filename="../processing_algorithms/parameters.py" line="199"/>
         <source>Keep bands in no group fixed</source>
         <translation>Nie zmieniaj kanałów spoza grup</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="178"/>
+        <location filename="../processing_algorithms/parameters.py" line="199"/>
         <source>No: the bands in no group form one more superband, &apos;not_included&apos;, switched off like the others. Yes: they keep their values in every sample and get no attribution.</source>
         <translation>Nie: kanały spoza grup tworzą dodatkowy superkanał 'not_included', wyłączany jak pozostałe. Tak: zachowują swoje wartości w każdej próbce i nie otrzymują atrybucji.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="284"/>
+        <location filename="../processing_algorithms/parameters.py" line="305"/>
         <source>Integrated Gradients</source>
         <translation>Integrated Gradients</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="285"/>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
         <source>Saliency</source>
         <translation>Saliency (mapa istotności)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="285"/>
+        <location filename="../processing_algorithms/parameters.py" line="306"/>
         <source>Input x Gradient</source>
         <translation>Input x Gradient</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="286"/>
+        <location filename="../processing_algorithms/parameters.py" line="307"/>
         <source>Occlusion</source>
         <translation>Okluzja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <location filename="../processing_algorithms/parameters.py" line="395"/>
         <source>Spectral importance of each pixel</source>
         <translation>Znaczenie spektralne każdego piksela</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="374"/>
+        <location filename="../processing_algorithms/parameters.py" line="395"/>
         <source>A model that predicts each pixel from its spectrum (input.layout &apos;pixels&apos; in its card) only: every pixel&apos;s attribution of each target and superband, one band each, named target:superband, on the raster&apos;s grid. All pixels share the same samples, so one fit serves them all; Kernel SHAP is exact when N_SAMPLES covers all 2^K coalitions. The raster is read and written unit by unit (without polygons: in tiles).</source>
         <translation>Tylko dla modelu, który przewiduje każdy piksel z jego widma (input.layout 'pixels' w karcie): atrybucja każdego piksela dla każdej zmiennej docelowej i każdego superkanału, po jednym kanale o nazwie cel:superkanał, na siatce rastra. Wszystkie piksele dzielą te same próbki, więc jedno dopasowanie służy im wszystkim; Kernel SHAP jest dokładny, gdy N_SAMPLES obejmuje wszystkie 2^K koalicji. Raster jest czytany i zapisywany jednostka po jednostce (bez poligonów: w kafelkach).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <location filename="../processing_algorithms/parameters.py" line="408"/>
         <source>Dominant superband of each pixel</source>
         <translation>Dominujący superkanał każdego piksela</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/parameters.py" line="387"/>
+        <location filename="../processing_algorithms/parameters.py" line="408"/>
         <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
         <translation>Dla każdej zmiennej docelowej (po jednym kanale) superkanał, który najbardziej podnosi predykcję piksela, jako klasy nazwane superkanałami (0: żaden jej nie podnosi), z legendą ich nazw.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <source>The image the model reads (GeoTIFF, ENVI or any GDAL format, or a sensor product&apos;s image such as EnMAP&apos;s SPECTRAL_IMAGE.TIF), one band per wavelength. Or give PRODUCT.</source>
+        <translation>Obraz czytany przez model (GeoTIFF, ENVI lub dowolny format GDAL, albo obraz produktu sensora, np. SPECTRAL_IMAGE.TIF z EnMAP), jeden kanał na długość fali. Albo podaj PRODUCT.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="101"/>
+        <source>Sensor product file (instead of INPUT)</source>
+        <translation>Plik produktu sensora (zamiast INPUT)</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="101"/>
+        <source>A hyperspectral product as downloaded, read directly as reflectance (0-1) with its wavelengths, bad bands and map grid: EMIT L2A RFL (.nc), EnMAP L2A (METADATA.XML, SPECTRAL_IMAGE.TIF or the ZIP), PRISMA L2D (.he5), DESIS L2A (SPECTRAL_IMAGE.tif with its .hdr), Tanager ortho surface reflectance (.h5), AVIRIS L2A RFL_ORT (.nc). Used instead of INPUT, which cannot hold the products QGIS does not load as a layer.</source>
+        <translation>Produkt hiperspektralny w postaci pobranej, czytany bezpośrednio jako odbicie (0-1) z długościami fal, złymi kanałami i siatką mapy: EMIT L2A RFL (.nc), EnMAP L2A (METADATA.XML, SPECTRAL_IMAGE.TIF lub ZIP), PRISMA L2D (.he5), DESIS L2A (SPECTRAL_IMAGE.tif z plikiem .hdr), odbicie powierzchniowe orto Tanager (.h5), AVIRIS L2A RFL_ORT (.nc). Używany zamiast INPUT, który nie może przyjąć produktów, których QGIS nie wczytuje jako warstwy.</translation>
     </message>
 </context>
 <context>
     <name>ParameterReaders</name>
     <message>
-        <location filename="../processing_algorithms/readers.py" line="120"/>
+        <location filename="../processing_algorithms/readers.py" line="123"/>
         <source>INPUT: no raster layer was given; choose a hyperspectral raster.</source>
         <translation>INPUT: nie podano warstwy rastrowej; wybierz raster hiperspektralny.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/readers.py" line="123"/>
+        <location filename="../processing_algorithms/readers.py" line="126"/>
         <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
         <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
     </message>

@@ -46,7 +46,7 @@ class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterReaders, ParameterCh
     #: The display name in English (translated by :meth:`displayName`; the README heading).
     title = ""
     summary = ""
-    #: The toolbox group: ``explain_raster``, ``map_scale`` or ``setup`` (names in :meth:`group`).
+    #: The toolbox group: ``explain_raster``, ``map_scale``, ``products`` or ``setup`` (names in :meth:`group`).
     group_id = "explain_raster"
     #: Whether running needs the engine's dependencies (torch, spyndex, ...); the installer does not.
     requires_engine = True
@@ -71,6 +71,7 @@ class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterReaders, ParameterCh
             "explain_raster": self.tr("Explain a raster", CONTEXT),
             "map_scale": self.tr("Map scale", CONTEXT),
             "setup": self.tr("Setup", CONTEXT),
+            "products": self.tr("Sensor products", CONTEXT),
         }
         return names[self.group_id]
 

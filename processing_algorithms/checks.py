@@ -9,7 +9,7 @@ from qgis.core import (
     QgsProcessingUtils,
 )
 
-from ..hsi_lime_plugin.inputs.signatures import starts_as_tiff
+from ..hsi_lime_plugin.inputs.signatures import signature, starts_as_tiff
 from .messages import parameter_name
 
 
@@ -61,10 +61,13 @@ def _gdal_reads(path: str) -> bool:
 class ParameterChecks:
     """Mixed into :class:`.base.HsiLimeAlgorithm` (a QgsProcessingAlgorithm)."""
 
+    #: Whether the algorithm needs INPUT or PRODUCT (explain_fields explains a list of rasters without either).
+    raster_required = True
+
     def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API name)
         """Our own words for an unreadable INPUT and numbers out of range, then QGIS's checks."""
         problem = (self._input_problem(parameters, context) or self._number_problem(parameters)
-                   or self._band_groups_problem(parameters))
+                   or self._band_groups_problem(parameters) or self._source_problem(parameters))
         if problem:
             return False, problem
         # QGIS's own check loads INPUT as a layer, with a histogram for its default renderer: nothing beside the
@@ -72,15 +75,33 @@ class ParameterChecks:
         with no_gdal_sidecars(), quiet_gdal():
             return super().checkParameterValues(parameters, context)
 
+    def _source_problem(self, parameters) -> str | None:
+        """Neither INPUT nor PRODUCT where a raster is needed; a PRODUCT file that does not exist."""
+        if self.parameterDefinition(self.P_PRODUCT) is None:
+            return None
+        product = parameters.get(self.P_PRODUCT)
+        if isinstance(product, str) and product and not product.startswith("/vsi") and not Path(product).is_file():
+            return self.tr("PRODUCT: {} does not exist; choose the product's file.", CONTEXT).format(product)
+        if self.raster_required and not product and not parameters.get(self.P_INPUT):
+            return self.tr("INPUT: no raster was given; choose a hyperspectral raster (INPUT) or a sensor product "
+                           "file (PRODUCT).", CONTEXT)
+        return None
+
     def _input_problem(self, parameters, context) -> str | None:
         value = parameters.get(self.P_INPUT)
         if self.parameterDefinition(self.P_INPUT) is None or not isinstance(value, str) or not value:
             return None
+        if parameters.get(self.P_PRODUCT):
+            return None  # PRODUCT is read instead
         with quiet_gdal():  # a file GDAL cannot open is for our message below, not for GDAL's on stderr
             if QgsProcessingUtils.mapLayerFromString(value, context, False) is not None:
                 return None
         if not value.startswith("/vsi") and not Path(value).exists():  # GDAL's virtual paths (/vsicurl/, /vsis3/)
             return self.tr("INPUT: {} does not exist; choose an existing raster file.", CONTEXT).format(value)
+        if signature(value) in ("hdf5", "zip", "xml"):  # a product's container or metadata: no layer of QGIS
+            return self.tr("INPUT: {} is a file QGIS cannot load as a raster layer (a sensor product's NetCDF, HDF5, "
+                           "metadata or ZIP?); give it as PRODUCT, which reads the products directly.",
+                           CONTEXT).format(value)
         if _gdal_reads(value):
             return None
         if starts_as_tiff(value):

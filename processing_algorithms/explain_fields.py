@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
@@ -43,14 +42,14 @@ class ExplainFields(HsiLimeAlgorithm):
         "per unit, target and feature, a summary across units, and an HTML report with maps or spectra."
     )
 
+    raster_required = False  # UNITS 2 explains a list of rasters
+
     def name(self):
         return "explain_fields"
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.add(
-            QgsProcessingParameterRasterLayer(self.P_INPUT, self.tr("Hyperspectral raster"), optional=True),
-            self.tr("The scene the fields or tiles are read from, window by window (UNITS 0 and 1)."),
-        )
+        self.add_raster_input(self.tr("The scene the fields or tiles are read from, window by window (UNITS 0 and 1); "
+                                      "or give PRODUCT."))
         self.add_model()
         self.add(
             QgsProcessingParameterEnum(

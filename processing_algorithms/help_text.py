@@ -72,6 +72,11 @@ class HelpText:
         first, separator, _ = self.summary_text().partition(". ")
         return first + "." if separator else first
 
+    #: The repository page that documents this algorithm (its section headed ``hsilime:<name> — <title>``); None:
+    #: the README.
+    help_page = None
+
     def helpUrl(self):  # noqa: N802
-        """The README section of this algorithm (the anchor GitHub gives its heading)."""
-        return f"{README_URL}#{github_anchor(f'hsilime:{self.name()} — {self.title}')}"
+        """The README section of this algorithm (or of its :attr:`help_page`), the anchor GitHub gives its heading."""
+        page = f"{README_URL}/blob/main/{self.help_page}" if self.help_page else README_URL
+        return f"{page}#{github_anchor(f'hsilime:{self.name()} — {self.title}')}"

@@ -42,12 +42,16 @@ from .qgis_compat import NUMBER_DOUBLE, PARAMETER_ADVANCED, SOURCE_RASTER, SOURC
 
 #: The translation context of the strings below: pylupdate5 records the class a tr() call is written in.
 CONTEXT = "ParameterHelpers"
+#: The file chooser's filter of PRODUCT (and of import_product's).
+PRODUCT_FILES = ("Sensor products (*.nc *.he5 *.h5 *.xml *.XML *.zip *.ZIP *.tif *.TIF);;NetCDF (*.nc);;"
+                 "HDF5 (*.he5 *.h5);;Metadata (*.xml *.XML);;ZIP (*.zip *.ZIP);;All files (*.*)")
 
 
 class ParameterHelpers:
     """Mixed into :class:`.base.HsiLimeAlgorithm` (a QgsProcessingAlgorithm): the shared names and blocks."""
 
     P_INPUT = "INPUT"
+    P_PRODUCT = "PRODUCT"
     P_MODEL = "MODEL"
     P_ALLOW_PYTHON_MODEL = "ALLOW_PYTHON_MODEL"
     P_POLYGONS = "POLYGONS"
@@ -93,10 +97,27 @@ class ParameterHelpers:
         self._parameter_help.append((parameter.name(), parameter.description(), help_text, advanced))
         return parameter
 
-    def add_raster_input(self):
+    def add_raster_input(self, help_text: str | None = None):
+        """INPUT (a raster layer or file) and, beside it, PRODUCT: a sensor product file QGIS cannot load as a
+        layer (EMIT's NetCDF, PRISMA's HDF5, EnMAP's METADATA.XML or ZIP, ...). One of them is needed; PRODUCT
+        is used when both are given."""
         self.add(
-            QgsProcessingParameterRasterLayer(self.P_INPUT, self.tr("Hyperspectral raster", CONTEXT)),
-            self.tr("The image the model reads (GeoTIFF, ENVI or any GDAL format), one band per wavelength.", CONTEXT),
+            QgsProcessingParameterRasterLayer(self.P_INPUT, self.tr("Hyperspectral raster", CONTEXT), optional=True),
+            help_text or self.tr(
+                "The image the model reads (GeoTIFF, ENVI or any GDAL format, or a sensor product's image such as "
+                "EnMAP's SPECTRAL_IMAGE.TIF), one band per wavelength. Or give PRODUCT.", CONTEXT),
+        )
+        self.add(
+            QgsProcessingParameterFile(
+                self.P_PRODUCT, self.tr("Sensor product file (instead of INPUT)", CONTEXT), optional=True,
+                fileFilter=PRODUCT_FILES,
+            ),
+            self.tr(
+                "A hyperspectral product as downloaded, read directly as reflectance (0-1) with its wavelengths, "
+                "bad bands and map grid: EMIT L2A RFL (.nc), EnMAP L2A (METADATA.XML, SPECTRAL_IMAGE.TIF or the "
+                "ZIP), PRISMA L2D (.he5), DESIS L2A (SPECTRAL_IMAGE.tif with its .hdr), Tanager ortho surface "
+                "reflectance (.h5), AVIRIS L2A RFL_ORT (.nc). Used instead of INPUT, which cannot hold the products "
+                "QGIS does not load as a layer.", CONTEXT),
         )
 
     def add_model(self):

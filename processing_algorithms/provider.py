@@ -10,9 +10,10 @@ from .base import ICON
 from .explain_fields import ExplainFields
 from .explain_spatial import ExplainSpatial
 from .explain_spectral import ExplainSpectral
+from .import_product import ImportProduct
 from .install_dependencies import InstallDependencies
 
-ALGORITHMS = (ExplainSpatial, ExplainSpectral, ExplainFields, AttributePixels, InstallDependencies)
+ALGORITHMS = (ExplainSpatial, ExplainSpectral, ExplainFields, AttributePixels, ImportProduct, InstallDependencies)
 
 
 class HsiLimeProvider(QgsProcessingProvider):
@@ -35,7 +36,8 @@ class HsiLimeProvider(QgsProcessingProvider):
             self.addAlgorithm(algorithm())
 
     def supportedOutputRasterLayerExtensions(self):  # noqa: N802
-        return ["tif"]
+        """GeoTIFF; and VRT, which import_product writes over an EnMAP or DESIS image (the others refuse it)."""
+        return ["tif", "vrt"]
 
     def supportedOutputVectorLayerExtensions(self):  # noqa: N802
         return ["gpkg", "shp", "geojson"]

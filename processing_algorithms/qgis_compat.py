@@ -40,6 +40,8 @@ FILE_FOLDER = resolve("Qgis.ProcessingFileParameterBehavior.Folder", "QgsProcess
 STATISTIC_MIN = resolve("Qgis.RasterBandStatistic.Min", "QgsRasterBandStats.Min")
 STATISTIC_MAX = resolve("Qgis.RasterBandStatistic.Max", "QgsRasterBandStats.Max")
 RAMP_LINEAR = resolve("Qgis.ShaderInterpolationMethod.Linear", "QgsColorRampShader.Interpolated")
+STRETCH_MIN_MAX = resolve("QgsContrastEnhancement.ContrastEnhancementAlgorithm.StretchToMinimumMaximum",
+                          "QgsContrastEnhancement.StretchToMinimumMaximum")
 
 
 def save_style_to_database(layer, name: str, description: str) -> None:

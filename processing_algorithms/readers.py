@@ -37,8 +37,11 @@ class ParameterReaders:
                            self.parameterAsBoolean(parameters, self.P_ALLOW_PYTHON_MODEL, context))
 
     def read_raster(self, parameters, context) -> RasterSource:
-        """INPUT (the file behind it; None when the optional INPUT is empty) and WAVELENGTHS, when declared."""
-        path = self.raster_path(parameters, context) if parameters.get(self.P_INPUT) else None
+        """PRODUCT when given, else INPUT (the file behind it; None when both are empty) and WAVELENGTHS, when
+        declared."""
+        product = self.parameterAsFile(parameters, self.P_PRODUCT, context) \
+            if self.parameterDefinition(self.P_PRODUCT) is not None and parameters.get(self.P_PRODUCT) else ""
+        path = product or (self.raster_path(parameters, context) if parameters.get(self.P_INPUT) else None)
         wavelengths = None
         if self.parameterDefinition(self.P_WAVELENGTHS) is not None:
             wavelengths = self.parameterAsString(parameters, self.P_WAVELENGTHS, context).strip() or None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsColorRampShader,
+    QgsContrastEnhancement,
+    QgsMultiBandColorRenderer,
     QgsGraduatedSymbolRenderer,
     QgsPalettedRasterRenderer,
     QgsProcessingLayerPostProcessorInterface,
@@ -24,7 +26,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from .checks import quiet_gdal
-from .qgis_compat import RAMP_LINEAR, STATISTIC_MAX, STATISTIC_MIN, save_style_to_database
+from .qgis_compat import RAMP_LINEAR, STATISTIC_MAX, STATISTIC_MIN, STRETCH_MIN_MAX, save_style_to_database
 from qgis.PyQt.QtGui import QColor
 
 RAMP = "RdBu"
@@ -73,6 +75,24 @@ def style_dominant(layer: QgsRasterLayer, band: int = 1) -> None:
     classes = [QgsPalettedRasterRenderer.Class(value, QColor(*rgb), label)
                for value, label, rgb in dominant_classes(labels)]
     layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), band, classes))
+    layer.triggerRepaint()
+
+
+def style_rgb(layer: QgsRasterLayer, bands: tuple[int, int, int]) -> None:
+    """Red, green and blue from ``bands`` (1-based: an imported product's bands nearest 640, 550 and 460 nm),
+    each stretched between its 2 % and 98 % cumulative counts."""
+    provider = layer.dataProvider()
+    renderer = QgsMultiBandColorRenderer(provider, *bands)
+    setters = (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement,
+               renderer.setBlueContrastEnhancement)
+    for band, setter in zip(bands, setters):
+        low, high = provider.cumulativeCut(band, 0.02, 0.98)
+        enhancement = QgsContrastEnhancement(provider.dataType(band))
+        enhancement.setContrastEnhancementAlgorithm(STRETCH_MIN_MAX)
+        enhancement.setMinimumValue(low)
+        enhancement.setMaximumValue(high)
+        setter(enhancement)
+    layer.setRenderer(renderer)
     layer.triggerRepaint()
 
 

@@ -26,7 +26,8 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(qgis python3-qgis qgis-providers python3-rasterio python3-geopandas
   python3-sklearn python3-skimage python3-matplotlib python3-pandas python3-scipy
-  python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb xauth xz-utils)
+  python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb xauth xz-utils
+  python3-gdal python3-h5py)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 known() { apt-cache show "$1" >/dev/null 2>&1; }

@@ -156,3 +156,11 @@ def plugin_zip() -> Path:
     metadata = configparser.ConfigParser(interpolation=None)
     metadata.read(REPO_ROOT / "metadata.txt", encoding="utf-8")
     return REPO_ROOT / "dist" / f"hsi_lime-{metadata['general']['version']}.zip"
+
+
+@pytest.fixture(scope="session")
+def product_sample(shared_data):
+    """Real EnMAP reflectance to fill the sensor products' layouts with (tests/helpers/products.py)."""
+    from helpers.products import enmap_sample
+
+    return enmap_sample(shared_data)

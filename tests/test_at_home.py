@@ -17,13 +17,14 @@ EXPECTED = {
     "explain_spectral": ("Explain spectral importance", "explain_raster", "Explain a raster"),
     "attribute_pixels": ("Explain pixels and bands (gradients, occlusion)", "explain_raster", "Explain a raster"),
     "explain_fields": ("Explain every field or tile", "map_scale", "Map scale"),
+    "import_product": ("Import a sensor product", "products", "Sensor products"),
     "install_dependencies": ("Install or update Python dependencies", "setup", "Setup"),
 }
 #: Tuning knobs: folded under Advanced wherever an algorithm has them.
 ADVANCED = {"BATCH_SIZE", "KERNEL_WIDTH", "DEVICE", "SEED", "PRECISION", "MAX_SAMPLES", "COMPACTNESS", "WAVELENGTHS",
             "KEEP_UNGROUPED", "N_STEPS", "N_NOISE", "NOISE_LEVEL", "STRIDE", "DASK_SCHEDULER", "FOLDER"}
 #: What a first run needs: never hidden under Advanced.
-ESSENTIAL = {"INPUT", "MODEL", "POLYGONS", "TARGETS", "METHOD", "N_SAMPLES", "SEGMENTATION", "UNITS", "KIND", "OUTPUT"}
+ESSENTIAL = {"INPUT", "PRODUCT", "MODEL", "POLYGONS", "TARGETS", "METHOD", "N_SAMPLES", "SEGMENTATION", "UNITS", "KIND", "OUTPUT"}
 
 
 def algorithms():
@@ -53,10 +54,11 @@ def test_tuning_knobs_are_advanced_and_essentials_are_not(hsilime_provider):
     assert seen == ADVANCED
 
 
-def readme_anchors() -> dict:
-    """GitHub's anchor of every README heading, computed independently of the plugin's code."""
+def readme_anchors(page: str = "README.md") -> dict:
+    """GitHub's anchor of every heading of ``page`` (the README by default), computed independently of the plugin's
+    code."""
     anchors = {}
-    for line in (REPO_ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+    for line in (REPO_ROOT / page).read_text(encoding="utf-8").splitlines():
         match = re.match(r"#+ (.*)", line)
         if match:
             text = match.group(1).replace("`", "").lower()
@@ -65,12 +67,15 @@ def readme_anchors() -> dict:
 
 
 def test_help_links_land_on_the_readme_section_of_the_algorithm(hsilime_provider):
-    anchors = readme_anchors()
+    """Each algorithm's help link lands on its section: in the README, or in the page of the docs it names."""
     for name, algorithm in algorithms().items():
         url = algorithm.helpUrl()
         base, _, anchor = url.partition("#")
-        assert base == "https://github.com/hsi-lime/hsi-lime"
-        assert anchors.get(anchor) == f"`hsilime:{name}` — {algorithm.displayName()}", url
+        page = base.partition("https://github.com/hsi-lime/hsi-lime/blob/main/")[2]
+        assert base == "https://github.com/hsi-lime/hsi-lime" or page, url
+        assert readme_anchors(page or "README.md").get(anchor) == f"`hsilime:{name}` — {algorithm.displayName()}", url
+    assert algorithms()["import_product"].helpUrl() == ("https://github.com/hsi-lime/hsi-lime/blob/main/docs/products.md"
+                                                        "#hsilimeimport_product--import-a-sensor-product")
     assert algorithms()["explain_spatial"].helpUrl().endswith("#hsilimeexplain_spatial--explain-spatial-importance")
 
 
@@ -83,7 +88,8 @@ def test_dialog_help_is_html_with_every_parameter_and_its_name(hsilime_provider)
             assert line in text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&"), (name, line)
         lines = text.split("\n")
         advanced = [i for i, line in enumerate(lines) if "<i>(SEED)</i>" in line or "<i>(FOLDER)</i>" in line]
-        assert lines.index("<b>Advanced parameters</b>") < advanced[0]
+        if name != "import_product":  # the one algorithm without tuning knobs
+            assert lines.index("<b>Advanced parameters</b>") < advanced[0]
         assert "<ul>" not in text and "<li>" not in text  # the dialog makes each line a paragraph
 
 
@@ -97,7 +103,8 @@ def test_qgis_process_help_is_plain_text(qgis_process):
         description = completed.stdout.split("Description\n----------------\n")[1].split("\n----------------")[0]
         assert "<" not in description and "&amp;" not in description, description
         lines = description.strip().split("\n")
-        assert lines[0].endswith(".") and lines[-1].startswith("More: https://github.com/hsi-lime/hsi-lime#")
+        assert lines[0].endswith(".") and lines[-1].startswith("More: https://github.com/hsi-lime/hsi-lime")
+        assert ("/blob/main/docs/products.md#" in lines[-1]) == (name == "import_product")
         assert f"{EXPECTED[name][0]} (hsilime:{name})" in completed.stdout
 
 

@@ -417,7 +417,7 @@ def test_loading_the_plugin_and_registering_the_provider_imports_nothing_heavy(t
     lines = dict(line.split(" ", 1) if " " in line else (line, "") for line in completed.stdout.splitlines())
     assert lines["ALGORITHMS"].split() == [
         "hsilime:attribute_pixels", "hsilime:explain_fields", "hsilime:explain_spatial", "hsilime:explain_spectral",
-        "hsilime:install_dependencies",
+        "hsilime:import_product", "hsilime:install_dependencies",
     ]
     assert lines["HEAVY"] == "", f"imported at load: {lines['HEAVY']}"
     assert lines["PLUGIN_DIR_ON_PATH"] == "False"

@@ -10,7 +10,8 @@ import pytest
 
 from helpers import REPO_ROOT
 
-ALGORITHMS = ("explain_spatial", "explain_spectral", "attribute_pixels", "explain_fields", "install_dependencies")
+ALGORITHMS = ("explain_spatial", "explain_spectral", "attribute_pixels", "explain_fields", "import_product",
+              "install_dependencies")
 SCRIPT = REPO_ROOT / "tests" / "helpers" / "dialog_script.py"
 KEPT = REPO_ROOT / "build" / "test-output" / "dialogs"
 
@@ -80,4 +81,4 @@ def test_every_dialog_is_captured_with_its_help(dialogs, name):
         assert (KEPT / picture.name).is_file()
     help_text = found[f"hsilime:{name}"]["help"]
     assert help_text is not None and "<b>" not in help_text  # rendered, not shown as tags
-    assert "(MODEL)" in help_text or name == "install_dependencies"
+    assert {"import_product": "(PRODUCT)"}.get(name, "(MODEL)") in help_text or name == "install_dependencies"

@@ -16,6 +16,8 @@ against one raster's bands, and formats the bands of each superband as text.
   groups and the shared bands. A group left with no band of its own is an error.
 * Bands in no group form one more superband, ``not_included``, perturbed as a feature
   of its own; with ``include_rest=False`` they are never perturbed (feature value 0).
+* Bad bands (the raster's bad-band list: a sensor product's, ENVI's ``bbl``) belong to no superband and
+  are never perturbed; one warning names them. A group that holds only bad bands is an error.
 
 Warnings (through the reporter given to :func:`resolve_band_groups`):
 shared bands, a spyndex band whose range lies partly or entirely outside the raster's
@@ -263,10 +265,10 @@ def _empty_range_message(pos: int, low: float, high: float, label: str, grid: _G
                       f"i{after} ({grid.fmt(grid.values[after])} nm): widen the range.")
 
 
-def default_band_groups(wavelengths) -> str:
+def default_band_groups(wavelengths, bad_bands=()) -> str:
     """The grouping used when none is given: the :data:`DEFAULT_BAND_NAMES` whose spyndex window
-    lies inside the raster's wavelength range and holds a band no earlier name took (e.g.
-    ``"B; G; R; RE1; RE2; RE3; N"`` for a VNIR sensor)."""
+    lies inside the raster's wavelength range and holds a band (not a bad band) no earlier name took
+    (e.g. ``"B; G; R; RE1; RE2; RE3; N"`` for a VNIR sensor)."""
     from .band_catalogue import catalogue
 
     if wavelengths is None:
@@ -278,6 +280,7 @@ def default_band_groups(wavelengths) -> str:
     low, high = float(values.min()), float(values.max())
     windows = catalogue().bands
     inside, taken = [], np.zeros(values.size, dtype=bool)
+    taken[list(bad_bands)] = True
     for name in DEFAULT_BAND_NAMES:
         members = (values >= windows[name][0]) & (values <= windows[name][1])
         # inside the range, and with a band of its own (a coarse sensor may hold N and N2 in one band)
@@ -293,7 +296,8 @@ def default_band_groups(wavelengths) -> str:
 
 
 def resolve_band_groups(
-    text: str, wavelengths, n_bands: int, include_rest: bool = True, reporter: Reporter | None = None
+    text: str, wavelengths, n_bands: int, include_rest: bool = True, reporter: Reporter | None = None,
+    bad_bands=(),
 ) -> Superbands:
     """Turn a grouping string into superbands of one raster.
 
@@ -312,7 +316,9 @@ def resolve_band_groups(
         (perturbed as a feature of its own); if False they are never perturbed.
     reporter : Reporter, optional
         Warned about what works but may not be what the user meant: bands shared by
-        several groups, names partly outside the raster's range.
+        several groups, names partly outside the raster's range; and, once, about the bad bands.
+    bad_bands : sequence of int
+        The raster's bad bands (0-based): in no superband, never perturbed.
 
     Returns
     -------
@@ -332,7 +338,7 @@ def resolve_band_groups(
     standard = text is None or not str(text).strip()
     if standard:
         _check_wavelengths(wavelengths, n_bands)
-        text = default_band_groups(wavelengths)
+        text = default_band_groups(wavelengths, bad_bands)
         reporter.info(f"{INPUT}: empty, so the standard bands inside the raster's range: {text}")
     if n_bands < 1:
         raise ValueError(f"n_bands must be at least 1, got {n_bands}")
@@ -344,18 +350,23 @@ def resolve_band_groups(
 
     notes: list[str] = []
     features = np.zeros(n_bands, dtype=np.int64)
+    bad = np.zeros(n_bands, dtype=bool)
+    bad[[int(b) for b in bad_bands if 0 <= int(b) < n_bands]] = True
+    if bad.any():
+        reporter.warning(f"{INPUT}: {_bands_text(np.flatnonzero(bad), grid)} are bad bands of the raster (its "
+                         "bad-band list): they belong to no superband and are never perturbed.")
     labels: list[str] = []
     band_indices: list[list[int]] = []
     for group in groups:
         candidates = np.asarray(_candidates(text, group, grid, n_bands, notes), dtype=np.int64)
-        own = _own_bands(text, group, candidates, features, labels, grid, notes)
+        own = _own_bands(text, group, _good(text, group, candidates, bad, grid), features, labels, grid, notes)
         labels.append(group.label)
         features[own] = len(labels)
         band_indices.append(own.tolist())
 
     for note in notes:  # the standard bands' windows overlap by design: said, not warned about
         (reporter.info if standard else reporter.warning)(f"{INPUT}: {note}")
-    rest = np.flatnonzero(features == 0)
+    rest = np.flatnonzero((features == 0) & ~bad)
     if include_rest and rest.size:
         labels.append(REST_LABEL)
         features[rest] = len(labels)
@@ -366,6 +377,16 @@ def resolve_band_groups(
         band_indices=band_indices,
         ranges_text=[_wavelength_text(b, grid) for b in band_indices],
     )
+
+
+def _good(text: str, group: GroupSpec, candidates: np.ndarray, bad: np.ndarray, grid: _Grid | None) -> np.ndarray:
+    """The candidates that are not bad bands; refuses a group of bad bands only."""
+    good = candidates[~bad[candidates]]
+    if candidates.size and not good.size:
+        raise band_error(text, group.position,
+                         f"the group '{group.label}' {at_character(group.position)} holds only bad bands of the "
+                         f"raster, {_bands_text(candidates, grid)}, which are never perturbed: choose other bands.")
+    return good
 
 
 def _own_bands(text: str, group: GroupSpec, candidates: np.ndarray, features: np.ndarray, labels: list,

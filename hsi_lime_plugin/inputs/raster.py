@@ -3,6 +3,10 @@
 A :class:`RasterCube` carries everything the explanation needs from a raster: the
 C x H x W cube as float32, which pixels hold data, the wavelengths in nm, and the grid
 (transform, CRS) so that results can be written back onto exactly the same pixels.
+
+Every function here takes a sensor product as well as a GDAL raster: :func:`~.products.open_product`
+tells them apart by the file's structure, and a product is read through its family's reader (its
+reflectance, bad bands and map grid) wherever a raster is read, whole or by window.
 """
 from __future__ import annotations
 
@@ -18,8 +22,9 @@ from rasterio.transform import Affine
 
 from ..errors import HsiLimeError, arg
 from ..memory import Footprint
+from .bands import BandInfo
+from .bands import band_info
 from .signatures import starts_as_tiff
-from .wavelengths import read_wavelengths
 
 
 @dataclass
@@ -43,6 +48,10 @@ class RasterCube:
     nodata : float or None
         The file's nodata value, if any.
     path : str
+    bad_bands : tuple of int
+        The 0-based bad bands the file's metadata names (never perturbed by spectral explanations).
+    product : str or None
+        The sensor product it was read from (``"EMIT L2A surface reflectance"``), None for a GDAL raster.
     """
 
     data: np.ndarray
@@ -53,6 +62,8 @@ class RasterCube:
     band_names: list[str] = field(default_factory=list)
     nodata: float | None = None
     path: str = ""
+    bad_bands: tuple[int, ...] = ()
+    product: str | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -103,10 +114,29 @@ def read_footprint(bands: int, height: int, width: int) -> Footprint:
             + Footprint.of("its nodata masks while it is read", 2 * values))
 
 
+def product_at(path: str | os.PathLike, what: str = arg("raster")):
+    """The sensor product at ``path`` (:func:`~.products.open_product`), or None for a GDAL raster."""
+    from .products import open_product  # the product readers are imported when a raster is opened
+
+    return open_product(path, what)
+
+
 def read_grid(path: str | os.PathLike, what: str = arg("raster")) -> Grid:
     """The :class:`Grid` of a raster, from its header only (no pixel is read)."""
-    with _open(path, what) as dataset:
+    product = product_at(path, what)
+    if product is not None:
+        return product.grid
+    with open_dataset(path, what) as dataset:
         return Grid(dataset.height, dataset.width, dataset.count, dataset.transform, dataset.crs)
+
+
+def read_band_info(path: str | os.PathLike, what: str = arg("raster")) -> BandInfo:
+    """The bands' centres, widths, bad bands and product (:class:`~.bands.BandInfo`), from the header."""
+    product = product_at(path, what)
+    if product is not None:
+        return product.bands
+    with open_dataset(path, what) as dataset:
+        return band_info(dataset)
 
 
 def valid_window(path: str | os.PathLike, grid: Grid, what: str = arg("raster")) -> tuple[int, int, int, int] | None:
@@ -116,8 +146,13 @@ def valid_window(path: str | os.PathLike, grid: Grid, what: str = arg("raster"))
     read whole, whose data often cover a small part of it."""
     step = max(1, -(-max(grid.height, grid.width) // PREVIEW))
     shape = (-(-grid.height // step), -(-grid.width // step))
-    with _open(path, what) as dataset:
-        mask = _read(dataset, path, what, lambda: dataset.read_masks((dataset.count + 1) // 2, out_shape=shape))
+    product = product_at(path, what)
+    if product is not None:
+        mask = product.valid_preview(step)
+    else:
+        with open_dataset(path, what) as dataset:
+            mask = guarded_read(dataset, path, what,
+                                lambda: dataset.read_masks((dataset.count + 1) // 2, out_shape=shape))
     rows, columns = np.nonzero(mask)
     if rows.size == 0:
         return None
@@ -141,7 +176,8 @@ def is_network_path(path) -> bool:
                             "/vsiwebhdfs", "http://", "https://", "s3://", "gs://"))
 
 
-def _open(path: str | os.PathLike, what: str, during_run: bool = False):
+def open_dataset(path: str | os.PathLike, what: str, during_run: bool = False):
+    """``rasterio.open(path)``, a missing, unreachable or damaged file turned into a message naming ``what``."""
     if not os.path.exists(path) and not str(path).startswith("/vsi") and not is_network_path(path):
         if during_run:
             raise HsiLimeError(
@@ -170,7 +206,7 @@ def _open(path: str | os.PathLike, what: str, during_run: bool = False):
         ) from None
 
 
-def _read(dataset, path, what: str, read):
+def guarded_read(dataset, path, what: str, read):
     """``read()`` of ``dataset``, a failed block (a truncated or damaged file, a network source that stopped
     answering, a file that vanished) turned into a message naming the raster, the GDAL reason and the fix."""
     try:
@@ -241,12 +277,16 @@ def read_raster(
 
     Nodata comes from the file's nodata value, its internal masks and NaN values; a
     pixel is valid when no band is nodata there. Invalid pixels are set to 0, in place:
-    reading holds the float32 cube and one mask at a time (:func:`read_footprint`).
+    reading holds the float32 cube and one mask at a time (:func:`read_footprint`). A sensor product
+    is read as its reader presents it (:mod:`.products`).
     """
-    with _open(path, what, during_run) as dataset:
+    product = product_at(path, what)
+    if product is not None:
+        return _product_cube(product, window)
+    with open_dataset(path, what, during_run) as dataset:
         if dataset.count < 1:
             raise HsiLimeError(f"{what}: {path} has no bands; choose a hyperspectral raster.")
-        data = _read(dataset, path, what, lambda: dataset.read(window=window, masked=True, out_dtype="float32"))
+        data = guarded_read(dataset, path, what, lambda: dataset.read(window=window, masked=True, out_dtype="float32"))
         cube = data.data
         invalid = np.ma.getmaskarray(data)
         invalid |= ~np.isfinite(cube)
@@ -256,13 +296,25 @@ def read_raster(
         valid = ~invalid[~bad_bands].any(axis=0) if not bad_bands.all() else np.zeros(cube.shape[1:], bool)
         transform = dataset.window_transform(window) if window is not None else dataset.transform
         names = [d or f"band {i + 1}" for i, d in enumerate(dataset.descriptions)]
+        bands = band_info(dataset)
         return RasterCube(
             data=cube,
             valid=valid,
             transform=transform,
             crs=dataset.crs,
-            wavelengths=read_wavelengths(dataset),
+            wavelengths=bands.wavelengths,
             band_names=names,
             nodata=dataset.nodata,
             path=str(path),
+            bad_bands=bands.bad,
         )
+
+
+def _product_cube(product, window: rasterio.windows.Window | None) -> RasterCube:
+    """A sensor product's cube (of ``window``) as a :class:`RasterCube` on the product's grid."""
+    box = None if window is None else (int(window.row_off), int(window.col_off), int(window.height), int(window.width))
+    data, valid = product.read(box)
+    transform = product.grid.transform if window is None else rasterio.windows.transform(window, product.grid.transform)
+    return RasterCube(data=data, valid=valid, transform=transform, crs=product.grid.crs,
+                      wavelengths=product.bands.wavelengths, band_names=list(product.band_names),
+                      path=str(product.path), bad_bands=product.bands.bad, product=product.name)

@@ -1,13 +1,16 @@
 """A run's raster, opened once and checked the same way on every path: what it holds and its wavelengths.
 
-Every run opens its raster's header first (:func:`open_scene`): the grid, and the band centres
-through :func:`scene_wavelengths`; a run that explains one image then reads it, whole or the
-window that fits in memory (:func:`read_scene`), one over units reads each unit's window.
+Every run opens its raster's header first (:func:`open_scene`): the grid, the bands (their centres
+through :func:`scene_wavelengths`, the bad bands, the sensor product it is); a run that explains one
+image then reads it, whole or the window that fits in memory (:func:`read_scene`), one over units
+reads each unit's window.
 On every path typed wavelengths (``WAVELENGTHS``) replace or supply the file's, and are refused beyond any
 imaging spectrometer's range; the file's own are warned about when implausible, out of order
 or repeated. A raster without a coordinate reference system is warned about once.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from rasterio.windows import Window
@@ -15,17 +18,40 @@ from rasterio.windows import Window
 from ..errors import HsiLimeError, arg
 from ..reporting import Reporter
 from ..settings import RasterSource
-from .raster import Grid, RasterCube, read_grid, read_raster
+from .bands import BandInfo
+from .raster import Grid, RasterCube, read_band_info, read_grid, read_raster
 from .wavelength_text import parse_wavelengths
-from .wavelengths import PLAUSIBLE_NM, read_wavelengths
+from .wavelengths import PLAUSIBLE_NM
 
 
-def open_scene(source: RasterSource, reporter: Reporter, what: str = arg("raster")) -> tuple[Grid, np.ndarray | None]:
-    """The raster's grid and band centres from its header (no pixel is read); warns about a missing CRS."""
+@dataclass(frozen=True)
+class Scene:
+    """A run's raster as its header describes it: the grid, the band centres the run uses (typed ones
+    replacing the file's), and the file's :class:`~.bands.BandInfo` (bad bands, widths, product)."""
+
+    grid: Grid
+    wavelengths: np.ndarray | None
+    bands: BandInfo
+
+    @property
+    def bad_bands(self) -> tuple[int, ...]:
+        return self.bands.bad
+
+    def record(self) -> dict:
+        """What a report adds to the run's settings: the product and its level, when it is one."""
+        return {"product": self.bands.product} if self.bands.product else {}
+
+
+def open_scene(source: RasterSource, reporter: Reporter, what: str = arg("raster")) -> Scene:
+    """The raster's grid and bands from its header (no pixel is read); names the product it is, warns about a
+    missing CRS."""
     grid = read_grid(source.path, what)
+    bands = read_band_info(source.path, what)
+    if bands.product:
+        reporter.info(f"{what}: {source.path} is read as {bands.product} (reflectance 0-1, on the product's map grid)")
     reporter.info(f"{what}: {grid.count} bands, {grid.height} x {grid.width} pixels")
     _warn_without_crs(source.path, grid.crs, reporter)
-    return grid, scene_wavelengths(source, read_wavelengths(source.path), grid.count, reporter)
+    return Scene(grid, scene_wavelengths(source, bands.wavelengths, grid.count, reporter), bands)
 
 
 def read_scene(source: RasterSource, wavelengths, reporter: Reporter, window=None) -> RasterCube:

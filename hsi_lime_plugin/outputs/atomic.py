@@ -202,6 +202,8 @@ def _process_alive(pid: int) -> bool:
 KINDS = {
     "raster": ({suffix: "GTiff" for suffix in RASTER_EXTENSIONS},
                "cannot write a raster as '{suffix}'; give a file name ending in {endings}"),
+    "spectral_raster": ({**{suffix: "GTiff" for suffix in RASTER_EXTENSIONS}, ".vrt": "VRT"},
+                        "cannot write a raster as '{suffix}'; give a file name ending in {endings}"),
     "vector": (VECTOR_DRIVERS, "cannot write '{suffix}' files; use one of {choices}"),
     "table": (TABLE_DRIVERS, "cannot write a table as '{suffix}'; give a file name ending in {endings}"),
     "figure": ({suffix: "PNG" for suffix in FIGURE_EXTENSIONS},

@@ -26,7 +26,7 @@ import rasterio
 import rasterio.windows
 from rasterio.enums import Resampling
 
-from ..inputs.raster import Grid, RasterCube
+from ..inputs.raster import Grid, RasterCube, read_grid
 from ..perturbation.pixel_maps import DOMINANT_NODATA
 from .atomic import WriteFault, write_faults
 
@@ -194,9 +194,9 @@ class SpectralMaps:
 def unit_raster(path, explanation, unit_path: str) -> None:
     """The attributions of one raster unit, on that raster's grid (Float32, a band per target)."""
     maps = unit_maps(explanation)
-    with rasterio.open(unit_path) as source:
-        profile = dict(driver="GTiff", width=source.width, height=source.height, count=maps.shape[0],
-                       dtype="float32", crs=source.crs, transform=source.transform, nodata=NODATA, compress="deflate")
+    grid = read_grid(unit_path)  # a sensor product's map grid too
+    profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=maps.shape[0], dtype="float32",
+                   crs=grid.crs, transform=grid.transform, nodata=NODATA, compress="deflate")
     with write_faults(path):
         with rasterio.open(path, "w", **profile) as dataset:
             dataset.write(np.where(np.isfinite(maps), maps, np.float32(NODATA)))

@@ -52,9 +52,12 @@ def scene_preview(path: str, wavelengths=None, pixels: int = PREVIEW_PIXELS):
     import rasterio
     from rasterio.enums import Resampling
 
-    from ..inputs.raster import RasterCube
+    from ..inputs.raster import RasterCube, product_at
     from ..inputs.wavelengths import read_wavelengths
 
+    product = product_at(path)
+    if product is not None:
+        return _product_preview(product, wavelengths, pixels)
     with rasterio.open(path) as dataset:
         wavelengths = read_wavelengths(dataset) if wavelengths is None else np.asarray(wavelengths)
         bands, rendering = colour_bands(wavelengths, dataset.count)
@@ -66,6 +69,20 @@ def scene_preview(path: str, wavelengths=None, pixels: int = PREVIEW_PIXELS):
     valid = ~np.ma.getmaskarray(data).any(axis=0) & np.isfinite(data.data).all(axis=0)
     cube = RasterCube(np.where(valid, np.ma.filled(data.astype(np.float32), 0.0), 0.0), valid, transform, None, picked)
     return cube, rendering
+
+
+def _product_preview(product, wavelengths, pixels: int):
+    """:func:`scene_preview` of a sensor product: its three bands read whole on its grid, then decimated."""
+    from ..inputs.raster import RasterCube
+
+    grid = product.grid
+    wavelengths = product.bands.wavelengths if wavelengths is None else np.asarray(wavelengths)
+    bands, rendering = colour_bands(wavelengths, grid.count)
+    step = max(1, -(-max(grid.height, grid.width) // pixels))
+    data, valid = product.read(None, bands)
+    picked = None if wavelengths is None else np.asarray(wavelengths, dtype=np.float64)[bands]
+    transform = grid.transform * grid.transform.scale(step, step)
+    return RasterCube(data[:, ::step, ::step], valid[::step, ::step], transform, None, picked), rendering
 
 
 def stretched(cube, bands: list[int]) -> np.ndarray:

@@ -66,15 +66,16 @@ def write_report(path, record: RunRecord, explanations: dict, figures: list[tupl
         stream.write(document)
 
 
-def run_record(title: str, settings: dict, model, started: float, baseline: str = "") -> RunRecord:
-    """The run's description: its settings (with ``baseline``, the baseline in words, in place of its name), the
-    model's card and device, the time since ``started``."""
+def run_record(title: str, settings: dict, model, started: float, baseline: str = "",
+               product: str | None = None) -> RunRecord:
+    """The run's description: its settings (with ``baseline``, the baseline in words, in place of its name, and the
+    sensor ``product`` the raster is, with its level), the model's card and device, the time since ``started``."""
     import dataclasses
     import time
 
     card = {name: value for name, value in dataclasses.asdict(model.card).items() if value not in (None, [], {}, ())}
-    settings = {**settings, "baseline": baseline} if baseline else settings
-    return RunRecord(title, settings, card, model.device_note or str(model.device), time.perf_counter() - started)
+    parameters = {**settings, **({"baseline": baseline} if baseline else {}), **({"product": product} if product else {})}
+    return RunRecord(title, parameters, card, model.device_note or str(model.device), time.perf_counter() - started)
 
 
 def spatial_figures(cube, labels: np.ndarray, result, names: dict | None = None) -> list[tuple[str, bytes]]:

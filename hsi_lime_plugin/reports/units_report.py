@@ -51,7 +51,7 @@ def write_fields_report(path, settings, collected, units: list, prepared, layer,
         figures = spatial_scene_figures(units[0].path, mosaic, layer)
     figures += r2_figures(layer, names, mapped=what != "rasters")
     record = run_record("Explain every field or tile", settings.record(), prepared.model, started,
-                        collected.first.explanation.baseline)
+                        collected.first.explanation.baseline, prepared.product)
     write_report(path, record, readings, figures)
 
 

@@ -125,7 +125,7 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
         attribute = with_background(settings.attribute, settings.background, settings.raster.path, cube.wavelengths,
                                     settings.faithfulness, reporter)
         superbands = None if settings.band_groups is None else resolve_band_groups(
-            settings.band_groups.text, cube.wavelengths, cube.shape[0], True, reporter)
+            settings.band_groups.text, cube.wavelengths, cube.shape[0], True, reporter, cube.bad_bands)
         frame, labels = _polygons(cube, frame, polygons)
         result = attribute_with(model, cube.data, cube.valid, attribute, settings.runtime, reporter.part(0, 2))
         reporter.info(f"{result.method}: {len(result.target_names)} targets in {result.seconds:.2f} s "
@@ -136,7 +136,7 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
         report = None
         if "output_report" in outputs:
             record = run_record(f"Pixel and band attribution: {Path(settings.raster.path).name}", settings.record(),
-                                model, started, result.baseline)
+                                model, started, result.baseline, cube.product)
             report = (record, {None: as_explanation(result, "spatial", spatial)}, pixel_figures(cube, result),
                       {None: scores["spatial"]} if scores else None)
         _write(outputs, cube, result, (frame, labels, superbands), scores, report)

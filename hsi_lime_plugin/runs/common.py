@@ -56,7 +56,8 @@ def open_image(raster: RasterSource, model_source: ModelSource, device: str, pol
     the window that holds the polygons (or the valid data) when the whole would not fit in memory
     (:func:`fitting_window`); ``footprint(model, shape)`` is what the run holds besides the read cube.
     Returns the cube, the model and the polygons (None without)."""
-    grid, wavelengths = open_scene(raster, reporter)
+    scene = open_scene(raster, reporter)
+    grid, wavelengths = scene.grid, scene.wavelengths
     model = open_model(model_source, grid.count, wavelengths, device, reporter)
     frame = read_polygons(polygons.source, polygons.layer) if polygons is not None else None
 

@@ -141,7 +141,7 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
         scores = _faithfulness(model, cube, result, explain, settings.runtime, reporter) if settings.faithfulness \
             else None
         record = run_record(f"Spatial importance: {Path(settings.raster.path).name}", settings.record(), model,
-                            started, result.baseline) if "output_report" in outputs else None
+                            started, result.baseline, cube.product) if "output_report" in outputs else None
         _write(outputs, cube, labels, frame, result, scores, record)
     return SpatialRun(result, count, settings.outputs.raster, settings.outputs.segments, scores)
 

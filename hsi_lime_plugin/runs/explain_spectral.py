@@ -205,7 +205,7 @@ def run(settings: SpectralSettings, reporter: Reporter | None = None) -> Spectra
         report = None
         if "output_report" in outputs:
             report = (run_record(title, settings.record(), prepared.model, started,
-                                 collected.first.explanation.baseline),
+                                 collected.first.explanation.baseline, prepared.product),
                       spectral_figures(settings.raster.path, spectral.table, spectral.bands, title))
         _write(spectral, outputs, temporary, title, report)
     return spectral

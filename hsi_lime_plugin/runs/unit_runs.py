@@ -74,7 +74,8 @@ def plan_units(units: Units, raster: RasterSource, polygons: PolygonSource | Non
 @dataclass(frozen=True)
 class Prepared:
     """What the loop needs besides the units: the first raster's grid and band centres, the superbands
-    (spectral kind), the model (loaded here, for checks and the report), its bundle, and the task."""
+    (spectral kind), the model (loaded here, for checks and the report), its bundle, the task, and the
+    sensor product the first raster is (None for a GDAL raster)."""
 
     grid: Grid
     wavelengths: np.ndarray | None
@@ -82,6 +83,7 @@ class Prepared:
     model: object
     bundle: ModelBundle
     task: UnitTask
+    product: str | None = None
 
     @property
     def names(self) -> FeatureNames:
@@ -109,11 +111,12 @@ def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, 
     or the faithfulness scores need it, and build the shared task; for a map (``loop.pixel_map``) check that
     the model is a pixel model and find the ``units``' mean spectrum when the baseline is ``mean``."""
     check_baseline(loop.explain.baselines, loop.kind)
-    grid, wavelengths = open_scene(first, reporter, what)
+    scene = open_scene(first, reporter, what)
+    grid, wavelengths = scene.grid, scene.wavelengths
     superbands = None
     if loop.kind == "spectral":
         superbands = resolve_band_groups(loop.band_groups.text, wavelengths, grid.count,
-                                         loop.band_groups.include_rest, reporter)
+                                         loop.band_groups.include_rest, reporter, scene.bad_bands)
     bundle = ModelBundle.of(model.path, loop.runtime.device, model.allow_python, ship=bool(loop.dask_scheduler))
     # the workers of a cluster run the model on the device asked for; here it is only checked, on the CPU when
     # that is CUDA (QGIS on a laptop, the GPUs on the cluster)
@@ -133,7 +136,7 @@ def prepare(first: RasterSource, model, loop: LoopSettings, reporter: Reporter, 
             reporter.info("baseline mean: the mean spectrum of the units' valid pixels, read unit by unit")
             mean = mean_spectrum(units or [], override)
         task = dataclasses.replace(task, pixel_map=True, baseline_spectrum=mean)
-    return Prepared(grid, wavelengths, superbands, network, bundle, task)
+    return Prepared(grid, wavelengths, superbands, network, bundle, task, scene.bands.product)
 
 
 def spectral_maps(outputs, temporary, prepared: Prepared, explanation: Explanation) -> SpectralMaps:
