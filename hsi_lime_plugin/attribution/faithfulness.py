@@ -34,14 +34,15 @@ from ..models.device import choose_batch_size
 from ..errors import HsiLimeError, arg
 from ..perturbation.evaluator import Evaluator, Perturbation
 from ..features.space import FeatureSpace
-from ..options import DEFAULT_BASELINE, DEFAULT_N_PERTURBATIONS, DEFAULT_N_RANDOM_ORDERS, DEFAULT_PATCH_SIZE
+from ..options import (DEFAULT_BASELINE, DEFAULT_N_PERTURBATIONS, DEFAULT_N_RANDOM_ORDERS, DEFAULT_PATCH_SIZE,
+                       FAITHFULNESS_COLUMNS)
 from ..perturbation.baseline import baseline_tensor, parse_baseline
 from ..models.preparation import prepare_image, sample_bytes
 from ..reporting import Reporter, reporter_or_default
 from ..models.targets import default_target_names
 
 #: The score columns, in table order.
-COLUMNS = ("deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity")
+COLUMNS = FAITHFULNESS_COLUMNS
 #: At most this many points on each curve (features are removed in equal steps beyond it).
 MAX_CURVE_STEPS = 64
 

@@ -36,6 +36,7 @@ from ..features.superbands import resolve_band_groups
 from ..options import DEFAULT_PATCH_SIZE
 from ..outputs.atomic import OutputSet, atomic_output, write_vector
 from ..outputs.rasters import write_raster
+from ..outputs.run_record import record_of_run
 from ..outputs.table_files import write_table
 from ..outputs.tables import (FeatureNames, attribution_table, column_name, explanation_rows, faithfulness_columns,
                               segment_table)
@@ -106,7 +107,8 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
     reporter = reporter_or_default(reporter)
     polygons = settings.polygons
     outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path,
-                                              polygons.source if polygons else None])
+                                              polygons.source if polygons else None],
+                           record_of_run("attribute_pixels", settings))
     started = time.perf_counter()
     with reporter.active():
         cube, model, frame = open_image(
