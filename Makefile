@@ -105,7 +105,7 @@ translations:
 # appear untranslated; translate them with linguist). A new language: touch i18n/hsi_lime_<lang>.ts first.
 TS_FILES = $(wildcard i18n/*.ts)
 update-translations:
-	pylupdate5 -noobsolete processing_algorithms/*.py plugin.py __init__.py -ts $(TS_FILES)
+	pylupdate5 -noobsolete processing_algorithms/*.py gui/*.py plugin.py __init__.py -ts $(TS_FILES)
 
 clean:
 	rm -rf $(BUILD) .pytest_cache
