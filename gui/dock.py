@@ -10,6 +10,8 @@ Pinning keeps the shown unit; the next unit shown is drawn beside it, with the d
 """
 from __future__ import annotations
 
+import math
+
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from qgis.gui import QgsDockWidget
@@ -251,7 +253,7 @@ class ExplorerDock(QgsDockWidget):
         for column, name in enumerate(summary.index):
             for row, measure in enumerate(measures):
                 value = summary.loc[name, measure]
-                item = QTableWidgetItem("—" if value != value else f"{value:.4g}")
+                item = QTableWidgetItem("—" if math.isnan(value) else f"{value:.4g}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if name == target:
                     font = item.font()

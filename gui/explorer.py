@@ -19,6 +19,7 @@ from functools import partial
 from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 
+from .. import dependencies
 from ..hsi_lime_plugin.settings import ExploreSettings, ModelSource, RasterSource
 from .dock import DEFAULT_WIDTH, ExplorerDock
 from .layers import LayerRecords, same_file
@@ -54,6 +55,8 @@ class Explorer:
         self._connect(project.readProject, self.refresh.start)
         self._connect(project.layersAdded, self.refresh.start)
         self.project_changed()
+        self.preload = ExplorerTask(translate("ExplorerDock", "Preparing the explorer"), _preload, None)
+        QgsApplication.taskManager().addTask(self.preload)
 
     def _connect(self, signal, slot) -> None:
         signal.connect(slot)
@@ -68,6 +71,12 @@ class Explorer:
     def clicked(self, point) -> None:
         """Read the unit under ``point`` (canvas CRS) from an output, or explain the place."""
         self.dock.setUserVisible(True)
+        missing = dependencies.missing_packages()
+        if missing:
+            self.dock.show_message(translate(
+                "ExplorerDock", "The explorer needs Python packages this QGIS cannot import: {}. Install them with "
+                                "Plugins, hsi-lime, Install dependencies...").format(", ".join(missing)))
+            return
         settings = self.settings()
         hit = self.records.hit(point, settings.raster.path)
         if hit is None:
@@ -196,6 +205,15 @@ class Explorer:
         self.iface.removeDockWidget(self.dock)
         self.dock.figure.clear()
         self.dock.deleteLater()
+
+
+def _preload(reporter=None) -> None:
+    """Import what a click needs (torch, the engine's readers) while the user looks for a place to click: the first
+    click then costs its own work only. Runs once, in the background, when the explorer opens (not at QGIS start)."""
+    try:
+        from ..hsi_lime_plugin.explore import live, stored  # noqa: F401 (imported for their side effect: loaded modules)
+    except ImportError:  # dependencies missing: a click says which
+        return
 
 
 def _ignore_reporter(function, *arguments, reporter=None):

@@ -18,7 +18,7 @@ from pathlib import Path
 from qgis.core import QgsApplication, QgsMapThemeCollection, QgsPointXY, QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt, QTimer
 from qgis.PyQt.QtTest import QTest
-from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QWidget
+from qgis.PyQt.QtWidgets import QApplication, QDockWidget
 
 PLAN = json.loads(Path(os.environ["HSI_LIME_EXPLORER_PLAN"]).read_text(encoding="utf-8"))
 OUTPUT = Path(PLAN["output"])

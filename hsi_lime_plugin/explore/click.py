@@ -50,7 +50,7 @@ class Click:
         return self._moved(shapely.wkb.loads(bytes(self.geometry)), crs)
 
     def _moved(self, geometry, crs):
-        if self.crs is None or crs is None:
+        if self.crs is None or crs is None or str(crs) == self.crs:  # the same EPSG code: nothing to transform
             return geometry
         import geopandas as gpd
 
