@@ -31,8 +31,9 @@ class DesktopUnavailable(RuntimeError):
     """xvfb-run or the QGIS desktop is missing."""
 
 
-def run_desktop(plan: dict, timeout: float = 900.0, env: dict | None = None) -> dict:
-    """Run the desktop with ``plan`` (``mode``, ``output``, ``load``, ``runs``, ``inputs``); its findings."""
+def run_desktop(plan: dict, timeout: float = 900.0, env: dict | None = None, locale: str | None = None) -> dict:
+    """Run the desktop with ``plan`` (``mode``, ``output``, ``load``, ``runs``, ``inputs``), in ``locale`` (``de``,
+    ``pl``; default QGIS's); its findings."""
     xvfb_run, qgis = shutil.which("xvfb-run"), shutil.which("qgis.bin") or shutil.which("qgis")
     if xvfb_run is None or qgis is None:
         raise DesktopUnavailable("xvfb-run or the QGIS desktop is missing (apt-get install xvfb qgis)")
@@ -44,20 +45,22 @@ def run_desktop(plan: dict, timeout: float = 900.0, env: dict | None = None) -> 
         completed = subprocess.run(
             [xvfb_run, "-a", "-s", f"-screen 0 {WINDOW[0]}x{WINDOW[1] + 100}x24", qgis, "--nologo",
              "--noversioncheck", "--code", str(DRIVER)],
-            env=desktop_env(folder, env), capture_output=True, text=True, timeout=timeout)
+            env=desktop_env(folder, env, locale), capture_output=True, text=True, timeout=timeout)
     findings = output / "findings.json"
     if not findings.is_file():
         raise RuntimeError(f"the desktop wrote no findings:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
     return json.loads(findings.read_text(encoding="utf-8"))
 
 
-def desktop_env(folder: Path, base: dict | None = None) -> dict:
-    """An isolated profile in ``folder`` with this repository enabled as the plugin hsi_lime; no offscreen Qt."""
+def desktop_env(folder: Path, base: dict | None = None, locale: str | None = None) -> dict:
+    """An isolated profile in ``folder`` with this repository enabled as the plugin hsi_lime (and QGIS in
+    ``locale``); no offscreen Qt."""
     (folder / "plugins").mkdir()
     (folder / "plugins" / "hsi_lime").symlink_to(REPO)
     settings = folder / "profile" / "profiles" / "default" / "QGIS" / "QGIS3.ini"
     settings.parent.mkdir(parents=True)
-    settings.write_text("[PythonPlugins]\nhsi_lime=true\n\n[qgis]\nshowTips=false\n", encoding="utf-8")
+    language = f"[locale]\noverrideFlag=true\nuserLocale={locale}\n\n" if locale else ""
+    settings.write_text(f"{language}[PythonPlugins]\nhsi_lime=true\n\n[qgis]\nshowTips=false\n", encoding="utf-8")
     runtime = folder / "runtime"
     runtime.mkdir(mode=0o700)
     env = {key: value for key, value in (base or os.environ).items() if not key.startswith(("QGIS_", "HSI_LIME_"))}
@@ -87,7 +90,7 @@ def demo_runs(demo: Path, outputs: Path, n_samples: int = 500) -> dict:
     }
 
 
-def screenshots(output: Path) -> dict:
+def screenshots(output: Path, locale: str | None = None) -> dict:
     """The explorer on the demo's spatial, spectral and map-scale outputs, and explaining a field live."""
     sys.path.insert(0, str(REPO))
     from hsi_lime_plugin.demo import build_demo
@@ -103,19 +106,22 @@ def screenshots(output: Path) -> dict:
              "explain_here": [raster, "F11"]}
     plan = {"mode": "screenshots", "output": str(output), "load": [raster, fields], "runs": demo_runs(demo, outputs),
             "inputs": {"raster": raster, "fields": fields, "id_field": "field_id", "shots": shots}}
-    return run_desktop(plan, timeout=1800)
+    return run_desktop(plan, timeout=1800, locale=locale)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["screenshots"])
     parser.add_argument("--output", type=Path, default=REPO / "build" / "screenshots" / "explorer")
+    parser.add_argument("--locale", help="QGIS's language, e.g. de or pl (default: QGIS's own)")
     arguments = parser.parse_args()
-    findings = screenshots(arguments.output.resolve())
+    findings = screenshots(arguments.output.resolve(), arguments.locale)
     failed = {name: value["error"] for name, value in findings.items() if isinstance(value, dict) and "error" in value}
     for name, value in findings.items():
         if isinstance(value, dict) and "dock" in value:
-            print(f"{name}: {value['title']} ({value['seconds']:.1f} s)\n  {value['dock']}\n  {value['window']}")
+            print(f"{name}: {value['title']} ({value['seconds']:.1f} s)")
+            for kind in ("dock", "window", "plot"):
+                print(f"  {value[kind]}")
     for name, error in failed.items():
         print(f"{name} FAILED:\n{error}", file=sys.stderr)
     if findings.get("exceptions"):

@@ -336,7 +336,8 @@ def screenshot(name: str, path: str, point, raster: str) -> dict:
     activate(path)
     shown = click_and_wait(*point)
     return {**{key: shown[key] for key in ("title", "unit_id", "finished", "seconds", "status")},
-            "dock": grab(dock(), f"{name}_dock"), "window": grab(iface().mainWindow(), f"{name}_window")}
+            "dock": grab(dock(), f"{name}_dock"), "window": grab(iface().mainWindow(), f"{name}_window"),
+            "plot": grab(dock().canvas, f"{name}_plot")}
 
 
 def screenshots_mode(inputs: dict) -> None:
