@@ -7,11 +7,14 @@ demo   the demo soil model (an image model): a click explains the field polygon 
 mlp    a per-pixel MLP (121 -> 64 -> 32 -> 4, seeded random weights, card layout ``pixels``): a click explains
        the clicked pixel, the same settings
 
-Each case clicks ``--clicks`` places (fields F01, F02, ...; pixels inside them) one after the other, with real
-mouse clicks on the canvas (scripts/explorer_in_qgis.py), and times each click from the mouse release to the
-plot drawn in the dock (the task finished, the dock redrawn). The first click of the session also imports torch
-and loads the model (QGIS started without having run an algorithm); later clicks reuse the loaded model.
-The desktop's own start is not timed. Prints a table and writes the figures to ``--output`` (JSON).
+Each case runs in a QGIS of its own (started without having run an algorithm): the explorer is opened, and
+``--clicks`` places (fields F01, F02, ...; pixels inside them) are clicked one after the other, with real mouse
+clicks on the canvas (scripts/explorer_in_qgis.py). Each click is timed from the mouse release to the plot drawn
+in the dock (the task finished, the dock redrawn). Opening the explorer imports torch and the engine in the
+background (``ready_s``: from the tool's click to that task's end; the clicks start after it, as a user's first
+click comes a few seconds after the dock opened). The first click loads the model and prepares what every click
+shares; later clicks reuse it. The desktop's own start is not timed. Prints a table and writes the figures to
+``--output`` (JSON).
 
     python benchmarks/explorer.py [--clicks 5] [--output build/bench/explorer.json]
 """
@@ -58,7 +61,7 @@ def summarise(findings: dict, names: list[str]) -> dict:
             figures[name] = {"error": found.get("error", "no timings")}
             continue
         seconds = found["seconds"]
-        figures[name] = {"seconds": seconds, "first_s": seconds[0],
+        figures[name] = {"seconds": seconds, "ready_s": found["ready_s"], "first_s": seconds[0],
                          "later_median_s": round(statistics.median(seconds[1:]), 4) if len(seconds) > 1 else None,
                          "units": found["units"], "finished": found["finished"]}
     return figures
@@ -78,12 +81,16 @@ def main() -> int:
     work = ROOT / "build" / "bench" / "explorer"
     mlp = write_pixel_mlp(work / "pixel_mlp.pt", 121, ["P", "K", "Mg", "pH"], hidden=(64, 32))
     plan_cases = cases(demo, mlp, arguments.clicks)
-    with tempfile.TemporaryDirectory(prefix="hsi_lime_explorer_bench_") as folder:
-        plan = {"mode": "benchmark", "output": folder, "load": [str(demo.raster), str(demo.fields)],
-                "inputs": {"raster": str(demo.raster), "cases": plan_cases}}
-        findings = run_desktop(plan, timeout=1800)
+    findings = {"exceptions": []}
+    for name, case in plan_cases.items():  # a fresh QGIS each: every first click is a first click
+        with tempfile.TemporaryDirectory(prefix="hsi_lime_explorer_bench_") as folder:
+            plan = {"mode": "benchmark", "output": folder, "load": [str(demo.raster), str(demo.fields)],
+                    "inputs": {"raster": str(demo.raster), "cases": {name: case}}}
+            found = run_desktop(plan, timeout=1800)
+        findings[name] = {**found.get(name, {"error": found.get("error", "no finding")}), "ready_s": found.get("ready_s")}
+        findings["exceptions"] += found.get("exceptions", [])
     figures = {"n_samples": N_SAMPLES, "clicks": arguments.clicks, **summarise(findings, list(plan_cases)),
-               "exceptions": findings.get("exceptions", [])}
+               "exceptions": findings["exceptions"]}
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
     arguments.output.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(f"explain here, click to plot ({N_SAMPLES} samples, LIME, QGIS desktop under Xvfb):")
@@ -92,8 +99,9 @@ def main() -> int:
         if "error" in case:
             print(f"  {label}: FAILED {case['error'][-500:]}")
             continue
-        print(f"  {label}: first click {case['first_s']:.2f} s (torch and the model loaded), later clicks "
-              f"median {case['later_median_s']:.2f} s ({', '.join(f'{s:.2f}' for s in case['seconds'][1:])})")
+        print(f"  {label}: explorer ready {case['ready_s']:.2f} s after opening; first click {case['first_s']:.2f} s "
+              f"(the model loaded), later clicks median {case['later_median_s']:.2f} s "
+              f"({', '.join(f'{s:.2f}' for s in case['seconds'][1:])})")
     print(f"written to {arguments.output}")
     return 0 if all("error" not in figures[name] for name in plan_cases) else 1
 

@@ -256,3 +256,16 @@ def test_the_figure_shows_the_strongest_segments_and_the_clicked_one(outputs):
     bold = [label.get_text() for label in labels if label.get_fontweight() == "bold"]
     assert bold == ["b3"]
     assert figure.axes[0].get_title(loc="right") == f"the {len(labels)} strongest of 24"
+
+
+def test_a_click_on_a_mosaic_of_segments_shows_the_unit_under_it(scene, band_model, tmp_path):
+    """explain_fields' spatial kind over tiles: the attribution raster's record leads to the tile's rows (patches
+    inside it), the tile's id computed from the click."""
+    run = run_fields(str(scene.raster), str(band_model), units="tiles", tile_size=20, kind="spatial",
+                     segmentation="patches", patch_size=10, output=str(tmp_path / "mosaic.tif"),
+                     output_table=str(tmp_path / "tiles.csv"), n_samples=32, device="cpu")
+    view = stored_view(read_record(tmp_path / "mosaic.tif"), Click(*pixel_centre(25, 30), CRS))
+    expected = run.table[run.table["unit_id"] == "r1c1"].reset_index(drop=True)
+    assert (view.unit_id, view.unit, view.kind, view.spectrum) == ("r1c1", "tile", "spatial", None)
+    assert list(view.rows["feature"]) == list(expected["feature"])
+    np.testing.assert_array_equal(view.rows["attribution"], expected["attribution"])
