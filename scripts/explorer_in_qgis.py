@@ -177,6 +177,8 @@ def load_and_run() -> dict:
 
 def open_explorer() -> dict:
     action = _find_action()
+    before = sorted(name for name in sys.modules if name.startswith(f"{PLUGIN}.gui")
+                    or name == "matplotlib.backends.backend_qtagg")
     action.trigger()
     wait(lambda: dock() is not None, 30)
     shown = dock()
@@ -184,7 +186,8 @@ def open_explorer() -> dict:
     return {"action_checked": action.isChecked(), "icon": not action.icon().isNull(),
             "tool_is_explorer": iface().mapCanvas().mapTool() is not None and
             type(iface().mapCanvas().mapTool()).__name__ == "ExplorerMapTool",
-            "dock_title": shown.windowTitle(), "docks": len(docks()), "width": shown.width()}
+            "dock_title": shown.windowTitle(), "docks": len(docks()), "width": shown.width(),
+            "loaded_before": before}
 
 
 # --- test mode --------------------------------------------------------------------------------------------------

@@ -92,6 +92,12 @@ def test_the_tool_opens_the_dock(session):
                       "dock_title": "Hyperspectral explanations", "docks": 1}
 
 
+def test_nothing_of_the_explorer_is_imported_before_the_tool_is_used(session):
+    """The plugin's start costs a QAction and a toolbar: the explorer's modules and matplotlib's Qt canvas wait for
+    the tool."""
+    assert finding(session, "open")["loaded_before"] == []
+
+
 def test_two_clicked_fields_are_named_and_drawn_from_the_table(session):
     clicked = finding(session, "units")
     table = pd.read_csv(session[1]["units.csv"])
