@@ -172,6 +172,7 @@ class Explorer:
         self.records.forget()
         self._unwatch()
         self.dock.clear()
+        self.dock.settings_panel.show_settings(self.settings())
 
     def _forget_tasks(self) -> None:
         for task in self.tasks:
