@@ -196,7 +196,10 @@ def units_clicks(inputs: dict) -> dict:
     zoom_to(inputs["raster"])
     first = click_and_wait(*centre(inputs["fields"], "name", "b"))
     second = click_and_wait(*centre(inputs["fields"], "name", "e"))
-    return {"first": first, "second": second}
+    activate(inputs["fields"])  # the input polygons: found through the record of the run that explained them
+    polygons = click_and_wait(*centre(inputs["fields"], "name", "c"))
+    activate(inputs["units"])
+    return {"first": first, "second": second, "polygons": polygons}
 
 
 def target_switch(inputs: dict) -> dict:

@@ -99,9 +99,11 @@ def test_nothing_of_the_explorer_is_imported_before_the_tool_is_used(session):
 
 
 def test_two_clicked_fields_are_named_and_drawn_from_the_table(session):
+    """Two fields of the units layer, then a field of the polygons the run explained (the input layer, whose
+    run is known from the record the CSV table's layer keeps)."""
     clicked = finding(session, "units")
     table = pd.read_csv(session[1]["units.csv"])
-    for key, name in (("first", "b"), ("second", "e")):
+    for key, name in (("first", "b"), ("second", "e"), ("polygons", "c")):
         shown = clicked[key]
         assert shown["finished"] and shown["unit_id"] == name
         assert shown["title"] == f"<b>Field {name}</b>"
@@ -128,9 +130,9 @@ def test_the_target_switch_restyles_the_outputs_and_a_map_theme_brings_them_back
 
 def test_a_pinned_unit_is_drawn_beside_the_next(session):
     compared = finding(session, "compare")
-    assert compared["pinned"] == "e"
+    assert compared["pinned"] == "c"
     assert compared["compared"]["unit_id"] == "b"
-    assert compared["compared"]["drawn"]["pinned"] == "e"
+    assert compared["compared"]["drawn"]["pinned"] == "c"
 
 
 def test_the_plot_and_the_rows_export(session):
