@@ -199,10 +199,13 @@ def _spectrum(ax, view: UnitView, target: str, pinned: UnitView | None, theme: T
     for feature, runs in spans.items():
         for low, high in runs:
             ax.axvspan(low - spacing / 2, high + spacing / 2, color=colours[feature], alpha=0.75, linewidth=0)
-    ax.plot(spectrum.x, spectrum.values, color=theme.text, linewidth=1.2, label=view.unit_id)
+    from matplotlib.patheffects import withStroke
+
+    halo = [withStroke(linewidth=3.2, foreground=theme.background)]  # the line stays visible on any shade
+    ax.plot(spectrum.x, spectrum.values, color=theme.text, linewidth=1.2, label=view.unit_id, path_effects=halo)
     if pinned is not None and pinned.spectrum is not None:
         ax.plot(pinned.spectrum.x, pinned.spectrum.values, color=theme.pinned, linewidth=1.2, linestyle="--",
-                label=pinned.unit_id)
+                label=pinned.unit_id, path_effects=halo)
         ax.legend(fontsize=theme.font_size, loc="best", frameon=False, labelcolor=theme.text)
     ax.set_xlim(spectrum.x.min() - spacing / 2, spectrum.x.max() + spacing / 2)
     ax.set_xlabel(labels.wavelength if spectrum.wavelengths else labels.band, fontsize=theme.font_size,
