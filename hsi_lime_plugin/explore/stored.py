@@ -144,7 +144,8 @@ def units_view(record: dict, click: Click) -> UnitView:
     outputs, settings = record.get("outputs", {}), record.get("settings", {})
     path = outputs.get("output_table")
     if not path:
-        raise HsiLimeError(f"{outputs}: this run wrote no attribution table (OUTPUT_TABLE) to read units from.")
+        raise HsiLimeError(f"{outputs.get(record.get('argument'))}: the run that wrote it wrote no attribution table "
+                           "(OUTPUT_TABLE), which holds each unit's attributions; run it again with OUTPUT_TABLE.")
     table, scale = kept("table", path, None, lambda: _table(path))
     units = RecordUnits(record)
     unit_id = id_text(click.unit_id) if click.unit_id is not None else units.id_at(click)
@@ -152,7 +153,8 @@ def units_view(record: dict, click: Click) -> UnitView:
     if rows.empty:
         raise HsiLimeError(f"{path}: the table holds no row of unit {unit_id} (it was skipped: no valid pixel).")
     kind = settings.get("kind", "spectral")
-    spectrum = units.spectrum(unit_id, click.geometry_in(units.grid.crs)) if kind == "spectral" else None
+    geometry = click.geometry_in(units.grid.crs) if units.grid is not None else None
+    spectrum = units.spectrum(unit_id, geometry) if kind == "spectral" else None
     return UnitView(unit_id, kind, rows, Path(path).name, scale, spectrum=spectrum, unit=units.what)
 
 
