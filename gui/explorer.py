@@ -86,10 +86,8 @@ class Explorer:
         elif hit.live:
             self.explain(hit, settings)
         else:
-            from ..hsi_lime_plugin.explore.stored import stored_view
-
-            job = partial(_ignore_reporter, stored_view, hit.record, hit.click, hit.source_layer)
-            self.start(translate("ExplorerDock", "Reading the explanation in {}").format(hit.layer_name), job)
+            self.start(translate("ExplorerDock", "Reading the explanation in {}").format(hit.layer_name),
+                       partial(_stored, hit.record, hit.click, hit.source_layer))
 
     def explain(self, hit, settings: ExploreSettings) -> None:
         """Explain the clicked place of ``hit.raster`` with the project's settings."""
@@ -98,12 +96,10 @@ class Explorer:
                 "ExplorerDock", "Explain here needs a model: run an explain algorithm in this project, or choose the "
                                 "model in the settings below."))
             return
-        from ..hsi_lime_plugin.explore.live import explain_here
-
         wavelengths = settings.raster.wavelengths if same_file(settings.raster.path, hit.raster) else None
         live = dataclasses.replace(settings, raster=RasterSource(hit.raster, wavelengths))
         self.start(translate("ExplorerDock", "Explaining here in {}").format(hit.layer_name),
-                   partial(explain_here, live, hit.click))
+                   partial(_explain_here, live, hit.click))
 
     def start(self, description: str, job) -> ExplorerTask:
         """Run ``job`` as a task (the running one, for an older click, is cancelled)."""
@@ -217,7 +213,16 @@ def _preload(reporter=None) -> None:
         return
 
 
-def _ignore_reporter(function, *arguments, reporter=None):
-    """``function(*arguments)`` as a task's job, which is called with its ``reporter`` (reading an output reports
-    no progress)."""
-    return function(*arguments)
+def _stored(record: dict, click, layer: str | None, reporter=None):
+    """A task's job: the unit under ``click`` in a stored output (imported in the task's thread: torch and the
+    readers never load on the main thread, which would freeze the canvas)."""
+    from ..hsi_lime_plugin.explore.stored import stored_view
+
+    return stored_view(record, click, layer)
+
+
+def _explain_here(settings: ExploreSettings, click, reporter=None):
+    """A task's job: explain the place (imported in the task's thread, as :func:`_stored`)."""
+    from ..hsi_lime_plugin.explore.live import explain_here
+
+    return explain_here(settings, click, reporter)
