@@ -14,7 +14,7 @@ ROOTS     ?= /var/cache/hsi-lime
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: help setup demo test test-debian13 test-debian13-qgis344 test-index check-installer check-installer-debian13 \
-	install bench package check-plugin check-qt6 translations update-translations gpu-check clean
+	install bench package check-plugin check-qt6 translations update-translations gpu-check screenshots-explorer clean
 
 help:
 	@echo "make demo     set up, build the demo scene and model, explain them with qgis_process"
@@ -31,6 +31,7 @@ help:
 	@echo "make check-qt6  the QGIS migration checker for QGIS 4 / Qt6 on the built zip (PyQt6; and Debian 13's QGIS 3.40 when its root is ready)"
 	@echo "make gpu-check  the CUDA tests and a CUDA speed figure (build/gpu-check.json); needs no setup"
 	@echo "make update-translations  refresh i18n/*.ts from the code"
+	@echo "make screenshots-explorer  the explorer dock on the demo's outputs, in QGIS under Xvfb (build/screenshots/explorer)"
 
 setup:
 	@bash scripts/setup.sh
@@ -77,6 +78,7 @@ install: setup translations
 bench: setup
 	@bash scripts/setup_peers.sh
 	$(PYTHON) benchmarks/startup.py
+	$(PYTHON) benchmarks/explorer.py
 	$(PYTHON) benchmarks/run.py
 
 package: setup translations
@@ -105,7 +107,12 @@ translations:
 # appear untranslated; translate them with linguist). A new language: touch i18n/hsi_lime_<lang>.ts first.
 TS_FILES = $(wildcard i18n/*.ts)
 update-translations:
-	pylupdate5 -noobsolete processing_algorithms/*.py plugin.py __init__.py -ts $(TS_FILES)
+	pylupdate5 -noobsolete processing_algorithms/*.py gui/*.py plugin.py __init__.py -ts $(TS_FILES)
+
+# The explorer dock and the main window on the demo's spatial, spectral and map-scale outputs, and explaining a
+# field live: the demo's runs made inside QGIS (Xvfb), then clicks; PNG files in build/screenshots/explorer/.
+screenshots-explorer: setup translations
+	$(PYTHON) scripts/explorer_desktop.py screenshots --output $(BUILD)/screenshots/explorer
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -122,6 +122,9 @@ DEFAULT_WINDOW = 8
 DEFAULT_N_RANDOM_ORDERS = 3
 #: Perturbations in the infidelity estimate.
 DEFAULT_N_PERTURBATIONS = 32
+#: The faithfulness scores, as the tables' columns name them.
+FAITHFULNESS_COLUMNS = ("deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity",
+                        "road_deletion_auc", "baseline_rank_corr")
 
 #: OGR driver of each vector file extension the outputs support.
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON"}

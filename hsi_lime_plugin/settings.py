@@ -15,7 +15,12 @@ builds them before an algorithm imports anything heavy) and can say what it appl
 * :class:`ModelSource`, :class:`RasterSource`, :class:`PolygonSource`, :class:`BackgroundSource`: the inputs;
 * :class:`Segmentation`, :class:`BandGroups`: the spatial and the spectral features;
 * :class:`Units`: the units of a map-scale run and where they execute;
-* :class:`ImportSettings`: a sensor product saved as a spectral raster.
+* :class:`ImportSettings`: a sensor product saved as a spectral raster;
+* :class:`ExploreSettings`: what the explorer's "explain here" runs (the last explain run's settings).
+
+Every object turns into plain values (:meth:`Settings.plain`, JSON-ready) and back
+(:meth:`Settings.from_plain`): a run records its settings in its outputs that way, and the
+explorer keeps its settings in the QGIS project that way.
 """
 from __future__ import annotations
 
@@ -65,6 +70,24 @@ class Settings:
     @classmethod
     def option_names(cls) -> tuple[str, ...]:
         return tuple(field.name for field in dataclasses.fields(cls))
+
+    def plain(self) -> dict[str, Any]:
+        """Every field as plain values (JSON-ready): settings as nested dictionaries, tuples as lists, paths as
+        text; a value that is no plain value (a GeoDataFrame given as polygons) becomes None; destinations are
+        left out (a run records them apart, by argument)."""
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, Outputs):
+                continue
+            values[field.name] = value.plain() if isinstance(value, Settings) else _plain_value(value)
+        return values
+
+    @classmethod
+    def from_plain(cls, values: dict[str, Any]):
+        """The object :meth:`plain` gave ``values`` for (names it does not know are ignored, missing ones take
+        their defaults)."""
+        return cls(**_known(cls, values))
 
 
 @dataclass(frozen=True)
@@ -464,6 +487,85 @@ class ImportSettings(Settings):
     product: str
     outputs: ImportOutputs
     drop_bad_bands: bool = False
+
+
+def _known(cls, values: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``values`` that name a field of the dataclass ``cls``."""
+    names = {field.name for field in dataclasses.fields(cls)}
+    return {name: value for name, value in values.items() if name in names}
+
+
+def _plain_value(value):
+    """A field's value as a plain value (see :meth:`Settings.plain`)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain_value(item) for item in value]
+    if hasattr(value, "__fspath__"):
+        return str(value.__fspath__())
+    return None
+
+
+#: The units "explain here" explains: ``auto`` (the pixel for a per-pixel model, else the field under the click),
+#: ``pixel`` or ``field``.
+EXPLORE_UNITS = ("auto", "pixel", "field")
+
+
+@dataclass(frozen=True)
+class ExploreSettings(Settings):
+    """What the explorer's "explain here" runs: a spectral explanation of the clicked pixel or field with the
+    settings of the last explain run of the project (:meth:`from_record`), as the user edited them.
+
+    Attributes
+    ----------
+    raster : RasterSource
+        The raster last explained (a click on another raster layer explains that one).
+    model, band_groups, explain, runtime
+        As for explain_spectral.
+    polygons : PolygonSource or None
+        The fields a click explains when the unit is a field.
+    unit : {"auto", "pixel", "field"}
+        What a click explains: the pixel (a per-pixel model), the field polygon under it, or ``auto``.
+    """
+
+    raster: RasterSource
+    model: ModelSource
+    band_groups: BandGroups = BandGroups()
+    explain: ExplainSettings = ExplainSettings()
+    runtime: Runtime = Runtime()
+    polygons: PolygonSource | None = None
+    unit: str = "auto"
+
+    @classmethod
+    def from_plain(cls, values: dict[str, Any]) -> "ExploreSettings":
+        parts = {"raster": RasterSource, "model": ModelSource, "band_groups": BandGroups, "explain": ExplainSettings,
+                 "runtime": Runtime, "polygons": PolygonSource}
+        built = {name: parts[name].from_plain(value) if name in parts and isinstance(value, dict) else value
+                 for name, value in values.items()}
+        if built.get("polygons") is not None and not built["polygons"].source:
+            built["polygons"] = None
+        return cls(**_known(cls, built))
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], previous: "ExploreSettings | None" = None) -> "ExploreSettings | None":
+        """The settings of an explain run's record (:mod:`hsi_lime_plugin.outputs.run_record`); what the run did
+        not set (the band groups of a spatial run, the polygons of a run without) kept from ``previous``. None for
+        a record that is no perturbation run (attribute_pixels) or that lacks a raster or a model."""
+        settings = record.get("settings") or {}
+        if "explain" not in settings or not (settings.get("raster") or {}).get("path") or not settings.get("model"):
+            return previous
+        values = {name: settings[name] for name in ("raster", "model", "explain", "runtime") if settings.get(name)}
+        spectral = record.get("algorithm") == "explain_spectral" or settings.get("kind") == "spectral"
+        taken = {"band_groups": spectral and settings.get("band_groups"),
+                 "polygons": (settings.get("polygons") or {}).get("source") and settings["polygons"]}
+        for name, given in taken.items():
+            if given:
+                values[name] = given
+            elif previous is not None and getattr(previous, name) is not None:
+                values[name] = getattr(previous, name).plain()
+        if previous is not None:
+            values["unit"] = previous.unit
+        return cls.from_plain(values)
 
 
 def split_explain_options(options: dict, device: str = "auto") -> tuple[ExplainSettings, Runtime]:

@@ -526,6 +526,16 @@
         <source>Install dependencies...</source>
         <translation>Abhängigkeiten installieren...</translation>
     </message>
+    <message>
+        <location filename="../plugin.py" line="59"/>
+        <source>Explore explanations</source>
+        <translation>Erklärungen erkunden</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="63"/>
+        <source>Explore explanations: click a field or a pixel of an hsi-lime output, or a raster to explain it here</source>
+        <translation>Erklärungen erkunden: Klicken Sie auf ein Feld oder ein Pixel einer hsi-lime-Ausgabe oder auf ein Raster, um es hier zu erklären</translation>
+    </message>
 </context>
 <context>
     <name>HsiLimeProvider</name>
@@ -1118,6 +1128,304 @@
         <location filename="../processing_algorithms/readers.py" line="126"/>
         <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
         <translation>INPUT: Der Layer stammt vom Anbieter '{}'; wählen Sie ein dateibasiertes (GDAL-)Raster.</translation>
+    </message>
+</context>
+<context>
+    <name>ExplorerDock</name>
+    <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Segment {}</source>
+        <translation>Segment {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Field {}</source>
+        <translation>Feld {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Tile {}</source>
+        <translation>Kachel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Raster {}</source>
+        <translation>Raster {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Pixel {}</source>
+        <translation>Pixel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Unit {}</source>
+        <translation>Einheit {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="55"/>
+        <source>Hyperspectral explanations</source>
+        <translation>Hyperspektrale Erklärungen</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="81"/>
+        <source>Click a field or a pixel of an hsi-lime output to see its explanation, or a hyperspectral raster to explain it here.</source>
+        <translation>Klicken Sie auf ein Feld oder ein Pixel einer hsi-lime-Ausgabe, um seine Erklärung zu sehen, oder auf ein hyperspektrales Raster, um die Stelle hier zu erklären.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="98"/>
+        <source>The target shown here and on the output layers</source>
+        <translation>Die Zielgröße, die hier und in den Ausgabelayern gezeigt wird</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="102"/>
+        <source>Pin</source>
+        <translation>Anheften</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="103"/>
+        <source>Keep this unit, and compare the next one with it</source>
+        <translation>Diese Einheit behalten und die nächste mit ihr vergleichen</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="108"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="111"/>
+        <source>Save the plot as PNG or SVG...</source>
+        <translation>Diagramm als PNG oder SVG speichern...</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="112"/>
+        <source>Copy the unit's rows as CSV</source>
+        <translation>Zeilen der Einheit als CSV kopieren</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="139"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="153"/>
+        <source>explained here, now</source>
+        <translation>hier erklärt, soeben</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="240"/>
+        <source>Prediction</source>
+        <translation>Vorhersage</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="241"/>
+        <source>Base value</source>
+        <translation>Basiswert</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="241"/>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="242"/>
+        <source>Deletion AUC</source>
+        <translation>Deletion-AUC</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="243"/>
+        <source>Insertion AUC</source>
+        <translation>Insertion-AUC</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="244"/>
+        <source>Random deletion AUC</source>
+        <translation>Zufalls-Deletion-AUC</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="245"/>
+        <source>Random insertion AUC</source>
+        <translation>Zufalls-Insertion-AUC</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="246"/>
+        <source>Infidelity</source>
+        <translation>Infidelity</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="327"/>
+        <source>(the whole raster)</source>
+        <translation>(das ganze Raster)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="114"/>
+        <source>Target</source>
+        <translation>Zielgröße</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="156"/>
+        <source>A per-pixel map holds attributions only: click the pixel on the raster to explain it here, with intervals, the prediction and the base value.</source>
+        <translation>Eine Pixelkarte enthält nur Attributionen: Klicken Sie auf das Pixel im Raster, um es hier zu erklären, mit Intervallen, Vorhersage und Basiswert.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>attribution</source>
+        <translation>Attribution</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="232"/>
+        <source>wavelength (nm)</source>
+        <translation>Wellenlänge (nm)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="232"/>
+        <source>band</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="233"/>
+        <source>mean spectrum</source>
+        <translation>mittleres Spektrum</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="234"/>
+        <source>difference (shown - pinned)</source>
+        <translation>Differenz (angezeigt - angeheftet)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="235"/>
+        <source>the {shown} strongest of {total}</source>
+        <translation>die {shown} stärksten von {total}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="272"/>
+        <source>Save the plot</source>
+        <translation>Diagramm speichern</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="175"/>
+        <source>Nothing shown: {}</source>
+        <translation>Nichts angezeigt: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="285"/>
+        <source>{} rows copied as CSV.</source>
+        <translation>{} Zeilen als CSV kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="295"/>
+        <source>Pinned: {}</source>
+        <translation>Angeheftet: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="58"/>
+        <source>Preparing the explorer</source>
+        <translation>Explorer wird vorbereitet</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="83"/>
+        <source>Nothing to explore here: click a feature or a pixel of an hsi-lime output, or a hyperspectral raster (the current layer) to explain the place.</source>
+        <translation>Hier gibt es nichts zu erkunden: Klicken Sie auf ein Objekt oder ein Pixel einer hsi-lime-Ausgabe oder auf ein hyperspektrales Raster (den aktuellen Layer), um die Stelle zu erklären.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="97"/>
+        <source>Explain here needs a model: run an explain algorithm in this project, or choose the model in the settings below.</source>
+        <translation>„Hier erklären“ braucht ein Modell: Führen Sie in diesem Projekt einen Erklärungsalgorithmus aus oder wählen Sie das Modell unten in den Einstellungen.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="105"/>
+        <source>Explaining here in {}</source>
+        <translation>Hier erklären in {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="127"/>
+        <source>Cancelled: nothing was computed or written.</source>
+        <translation>Abgebrochen: nichts wurde berechnet oder geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="76"/>
+        <source>The explorer needs Python packages this QGIS cannot import: {}. Install them with Plugins, hsi-lime, Install dependencies...</source>
+        <translation>Der Explorer braucht Python-Pakete, die dieses QGIS nicht importieren kann: {}. Installieren Sie sie mit Erweiterungen, hsi-lime, Abhängigkeiten installieren...</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="92"/>
+        <source>Reading the explanation in {}</source>
+        <translation>Erklärung in {} wird gelesen</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="32"/>
+        <source>Explain here: settings</source>
+        <translation>Hier erklären: Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="40"/>
+        <source>empty: the standard bands</source>
+        <translation>leer: die Standardkanäle</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="45"/>
+        <source>automatic</source>
+        <translation>automatisch</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="52"/>
+        <source>automatic (pixel for a per-pixel model)</source>
+        <translation>automatisch (Pixel bei einem Pixelmodell)</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="53"/>
+        <source>the clicked pixel</source>
+        <translation>das angeklickte Pixel</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="54"/>
+        <source>the field under the click</source>
+        <translation>das Feld unter dem Klick</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="64"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="64"/>
+        <source>Band groups</source>
+        <translation>Kanalgruppen</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="65"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="65"/>
+        <source>Samples</source>
+        <translation>Stichproben</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="66"/>
+        <source>Baseline</source>
+        <translation>Basislinie</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="66"/>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="67"/>
+        <source>Explain</source>
+        <translation>Erklären</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="67"/>
+        <source>Fields</source>
+        <translation>Felder</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="68"/>
+        <source>Field id</source>
+        <translation>Feld-ID</translation>
     </message>
 </context>
 </TS>

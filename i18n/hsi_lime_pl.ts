@@ -526,6 +526,16 @@
         <source>Install dependencies...</source>
         <translation>Zainstaluj zależności...</translation>
     </message>
+    <message>
+        <location filename="../plugin.py" line="59"/>
+        <source>Explore explanations</source>
+        <translation>Badaj wyjaśnienia</translation>
+    </message>
+    <message>
+        <location filename="../plugin.py" line="63"/>
+        <source>Explore explanations: click a field or a pixel of an hsi-lime output, or a raster to explain it here</source>
+        <translation>Badaj wyjaśnienia: kliknij pole lub piksel wyniku hsi-lime albo raster, aby wyjaśnić to miejsce tutaj</translation>
+    </message>
 </context>
 <context>
     <name>HsiLimeProvider</name>
@@ -1118,6 +1128,304 @@
         <location filename="../processing_algorithms/readers.py" line="126"/>
         <source>INPUT: the layer comes from the &apos;{}&apos; provider; choose a file-based (GDAL) raster.</source>
         <translation>INPUT: warstwa pochodzi z dostawcy '{}'; wybierz raster plikowy (GDAL).</translation>
+    </message>
+</context>
+<context>
+    <name>ExplorerDock</name>
+    <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Segment {}</source>
+        <translation>Segment {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Field {}</source>
+        <translation>Pole {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Tile {}</source>
+        <translation>Kafel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Raster {}</source>
+        <translation>Raster {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Pixel {}</source>
+        <translation>Piksel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Unit {}</source>
+        <translation>Jednostka {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="55"/>
+        <source>Hyperspectral explanations</source>
+        <translation>Wyjaśnienia hiperspektralne</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="81"/>
+        <source>Click a field or a pixel of an hsi-lime output to see its explanation, or a hyperspectral raster to explain it here.</source>
+        <translation>Kliknij pole lub piksel wyniku hsi-lime, aby zobaczyć jego wyjaśnienie, albo raster hiperspektralny, aby wyjaśnić to miejsce tutaj.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="98"/>
+        <source>The target shown here and on the output layers</source>
+        <translation>Zmienna docelowa pokazywana tutaj i na warstwach wynikowych</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="102"/>
+        <source>Pin</source>
+        <translation>Przypnij</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="103"/>
+        <source>Keep this unit, and compare the next one with it</source>
+        <translation>Zachowaj tę jednostkę i porównaj z nią następną</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="108"/>
+        <source>Export</source>
+        <translation>Eksportuj</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="111"/>
+        <source>Save the plot as PNG or SVG...</source>
+        <translation>Zapisz wykres jako PNG lub SVG...</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="112"/>
+        <source>Copy the unit's rows as CSV</source>
+        <translation>Kopiuj wiersze jednostki jako CSV</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="139"/>
+        <source>Cancel</source>
+        <translation>Anuluj</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="153"/>
+        <source>explained here, now</source>
+        <translation>wyjaśnione tutaj, teraz</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="240"/>
+        <source>Prediction</source>
+        <translation>Predykcja</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="241"/>
+        <source>Base value</source>
+        <translation>Wartość bazowa</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="241"/>
+        <source>R²</source>
+        <translation>R²</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="242"/>
+        <source>Deletion AUC</source>
+        <translation>AUC usuwania</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="243"/>
+        <source>Insertion AUC</source>
+        <translation>AUC wstawiania</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="244"/>
+        <source>Random deletion AUC</source>
+        <translation>AUC losowego usuwania</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="245"/>
+        <source>Random insertion AUC</source>
+        <translation>AUC losowego wstawiania</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="246"/>
+        <source>Infidelity</source>
+        <translation>Niewierność (infidelity)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="327"/>
+        <source>(the whole raster)</source>
+        <translation>(cały raster)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="114"/>
+        <source>Target</source>
+        <translation>Zmienna docelowa</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="156"/>
+        <source>A per-pixel map holds attributions only: click the pixel on the raster to explain it here, with intervals, the prediction and the base value.</source>
+        <translation>Mapa pikselowa zawiera tylko atrybucje: kliknij piksel na rastrze, aby wyjaśnić go tutaj, z przedziałami, predykcją i wartością bazową.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>attribution</source>
+        <translation>atrybucja</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="232"/>
+        <source>wavelength (nm)</source>
+        <translation>długość fali (nm)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="232"/>
+        <source>band</source>
+        <translation>kanał</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="233"/>
+        <source>mean spectrum</source>
+        <translation>średnie widmo</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="234"/>
+        <source>difference (shown - pinned)</source>
+        <translation>różnica (pokazana - przypięta)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="235"/>
+        <source>the {shown} strongest of {total}</source>
+        <translation>{shown} najsilniejszych z {total}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="272"/>
+        <source>Save the plot</source>
+        <translation>Zapisz wykres</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="175"/>
+        <source>Nothing shown: {}</source>
+        <translation>Nic nie pokazano: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="285"/>
+        <source>{} rows copied as CSV.</source>
+        <translation>Skopiowano wiersze jako CSV: {}.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="295"/>
+        <source>Pinned: {}</source>
+        <translation>Przypięte: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="58"/>
+        <source>Preparing the explorer</source>
+        <translation>Przygotowywanie eksploratora</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="83"/>
+        <source>Nothing to explore here: click a feature or a pixel of an hsi-lime output, or a hyperspectral raster (the current layer) to explain the place.</source>
+        <translation>Nie ma tu nic do zbadania: kliknij obiekt lub piksel wyniku hsi-lime albo raster hiperspektralny (bieżącą warstwę), aby wyjaśnić to miejsce.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="97"/>
+        <source>Explain here needs a model: run an explain algorithm in this project, or choose the model in the settings below.</source>
+        <translation>„Wyjaśnij tutaj” potrzebuje modelu: uruchom w tym projekcie algorytm wyjaśniający albo wybierz model w ustawieniach poniżej.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="105"/>
+        <source>Explaining here in {}</source>
+        <translation>Wyjaśnianie tutaj w {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="127"/>
+        <source>Cancelled: nothing was computed or written.</source>
+        <translation>Anulowano: nic nie zostało obliczone ani zapisane.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="76"/>
+        <source>The explorer needs Python packages this QGIS cannot import: {}. Install them with Plugins, hsi-lime, Install dependencies...</source>
+        <translation>Eksplorator potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {}. Zainstaluj je przez Wtyczki, hsi-lime, Zainstaluj zależności...</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="92"/>
+        <source>Reading the explanation in {}</source>
+        <translation>Odczytywanie wyjaśnienia z {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="32"/>
+        <source>Explain here: settings</source>
+        <translation>Wyjaśnij tutaj: ustawienia</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="40"/>
+        <source>empty: the standard bands</source>
+        <translation>puste: kanały standardowe</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="45"/>
+        <source>automatic</source>
+        <translation>automatycznie</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="52"/>
+        <source>automatic (pixel for a per-pixel model)</source>
+        <translation>automatycznie (piksel dla modelu pikselowego)</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="53"/>
+        <source>the clicked pixel</source>
+        <translation>kliknięty piksel</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="54"/>
+        <source>the field under the click</source>
+        <translation>pole pod kliknięciem</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="64"/>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="64"/>
+        <source>Band groups</source>
+        <translation>Grupy kanałów</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="65"/>
+        <source>Method</source>
+        <translation>Metoda</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="65"/>
+        <source>Samples</source>
+        <translation>Próbki</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="66"/>
+        <source>Baseline</source>
+        <translation>Linia bazowa</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="66"/>
+        <source>Seed</source>
+        <translation>Ziarno</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="67"/>
+        <source>Explain</source>
+        <translation>Wyjaśnij</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="67"/>
+        <source>Fields</source>
+        <translation>Pola</translation>
+    </message>
+    <message>
+        <location filename="../gui/settings_panel.py" line="68"/>
+        <source>Field id</source>
+        <translation>Identyfikator pola</translation>
     </message>
 </context>
 </TS>

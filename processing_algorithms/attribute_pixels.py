@@ -23,6 +23,7 @@ from ..hsi_lime_plugin.options import (
 )
 from ..hsi_lime_plugin.settings import AttributeSettings, BandGroups, PixelOutputs, PixelSettings
 from .base import HsiLimeAlgorithm
+from .run_records import remember_when_loaded
 from .qgis_compat import NUMBER_DOUBLE, SOURCE_VECTOR_POLYGON
 from .styling import style_attribution_raster, style_segments, style_when_loaded, write_raster_style, write_segments_style
 
@@ -179,6 +180,7 @@ class AttributePixels(HsiLimeAlgorithm):
             first = column_name("attr", run.attribution.target_names[0])
             write_segments_style(outputs.segments, first)
             style_when_loaded(context, outputs.segments, lambda layer: style_segments(layer, first))
+        remember_when_loaded(context, self.name(), settings)
         scores = "; ".join(f"{kind} {line}" for kind, score in run.faithfulness.items() for line in score.lines())
         return {self.P_OUTPUT: outputs.raster, self.P_OUTPUT_BANDS: outputs.bands, self.P_OUTPUT_CUBE: outputs.cube,
                 self.P_OUTPUT_SEGMENTS: outputs.segments, self.P_OUTPUT_GROUPS: outputs.groups,

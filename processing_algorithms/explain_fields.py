@@ -15,6 +15,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from ..hsi_lime_plugin.options import DEFAULT_TILE_SIZE, KINDS, UNIT_KINDS
 from ..hsi_lime_plugin.settings import FieldsOutputs, FieldsSettings, Units
 from .base import HsiLimeAlgorithm
+from .run_records import remember_when_loaded
 from .styling import style_spectral_maps
 from .qgis_compat import SOURCE_RASTER, SOURCE_VECTOR_POLYGON
 
@@ -167,6 +168,7 @@ class ExplainFields(HsiLimeAlgorithm):
             len(run.units), len(run.skipped)))
         outputs = settings.outputs
         style_spectral_maps(outputs, context)
+        remember_when_loaded(context, self.name(), settings)
         return {self.P_OUTPUT: outputs.raster, self.P_OUTPUT_FOLDER: outputs.folder,
                 self.P_OUTPUT_REPORT: outputs.report, self.P_OUTPUT_TABLE: outputs.table,
                 self.P_OUTPUT_SUMMARY: outputs.summary, self.P_OUTPUT_UNITS: outputs.units,

@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..hsi_lime_plugin.settings import SpatialOutputs, SpatialSettings
 from .base import HsiLimeAlgorithm
+from .run_records import remember_when_loaded
 from .qgis_compat import SOURCE_VECTOR_POLYGON
 from .styling import style_attribution_raster, style_segments, style_when_loaded, write_raster_style, write_segments_style
 
@@ -80,6 +81,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
         if outputs.segments:
             write_segments_style(outputs.segments, first)
             style_when_loaded(context, outputs.segments, lambda layer: style_segments(layer, first))
+        remember_when_loaded(context, self.name(), settings)
         scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
         feedback.pushInfo(self.tr("Surrogate R2: {}").format(scores))
         faithfulness = "; ".join(result.faithfulness.lines()) if result.faithfulness is not None else ""

@@ -6,6 +6,7 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from ..hsi_lime_plugin.settings import SpectralOutputs, SpectralSettings
 from .base import HsiLimeAlgorithm
+from .run_records import remember_when_loaded
 from .styling import style_spectral_maps
 
 
@@ -114,6 +115,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
         )
         outputs = settings.outputs
         style_spectral_maps(outputs, context)
+        remember_when_loaded(context, self.name(), settings)
         return {self.P_OUTPUT_TABLE: outputs.table, self.P_OUTPUT_BANDS: outputs.bands,
                 self.P_OUTPUT_SUMMARY: outputs.summary, self.P_OUTPUT_PLOT: outputs.plot,
                 self.P_OUTPUT_REPORT: outputs.report, self.P_OUTPUT_MAP: outputs.map,

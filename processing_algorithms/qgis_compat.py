@@ -51,3 +51,6 @@ def save_style_to_database(layer, name: str, description: str) -> None:
     """
     save = getattr(layer, "saveStyleToDatabaseV2", None) or layer.saveStyleToDatabase
     save(name, description, True, "")
+#: Layer filters of the explorer's layer choosers (QgsMapLayerProxyModel's filters moved into Qgis in 3.34).
+LAYER_FILTER_POLYGON = resolve("Qgis.LayerFilter.PolygonLayer", "QgsMapLayerProxyModel.PolygonLayer")
+LAYER_FILTER_RASTER = resolve("Qgis.LayerFilter.RasterLayer", "QgsMapLayerProxyModel.RasterLayer")

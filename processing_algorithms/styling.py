@@ -149,16 +149,18 @@ def write_segments_style(path: str, field: str) -> None:
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
-    """Applies a style function to an output layer once Processing has loaded it."""
+    """Applies its steps (functions of the layer: a style, the run's record) to an output layer once Processing
+    has loaded it."""
 
     instances = []  # Processing does not keep a reference: keep one until the layer is styled
 
     def __init__(self, apply):
         super().__init__()
-        self.apply = apply
+        self.steps = [apply]
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API name)
-        self.apply(layer)
+        for step in self.steps:
+            step(layer)
 
     @classmethod
     def create(cls, apply) -> "StylePostProcessor":
@@ -168,6 +170,12 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
 
 
 def style_when_loaded(context, output: str, apply) -> None:
-    """Apply ``apply(layer)`` to ``output`` when Processing loads it into the project."""
+    """Apply ``apply(layer)`` to ``output`` when Processing loads it into the project (after what was asked for
+    it before)."""
     if context.willLoadLayerOnCompletion(output):
-        context.layerToLoadOnCompletionDetails(output).setPostProcessor(StylePostProcessor.create(apply))
+        details = context.layerToLoadOnCompletionDetails(output)
+        processor = details.postProcessor()
+        if isinstance(processor, StylePostProcessor):
+            processor.steps.append(apply)
+        else:
+            details.setPostProcessor(StylePostProcessor.create(apply))

@@ -17,7 +17,7 @@ from pathlib import Path
 out = Path(sys.argv[1])
 tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, check=True).stdout.split()
 keep_roots = ("metadata.txt", "__init__.py", "plugin.py", "dependencies.py", "installer.py", "platforms.py", "hsi_lime_constraints.txt",
-              "icon.svg", "LICENSE", "README.md", "processing_algorithms/", "hsi_lime_plugin/", "i18n/")
+              "icon.svg", "LICENSE", "README.md", "processing_algorithms/", "gui/", "hsi_lime_plugin/", "i18n/")
 # not needed at run time: the demo generator (make demo), translation sources (the .qm are shipped)
 files = [f for f in tracked if f.startswith(keep_roots) and not f.startswith("hsi_lime_plugin/demo/")
          and not f.endswith(".ts")]

@@ -11,6 +11,7 @@ from helpers import REPO_ROOT
 PLUGIN_PYTHON = sorted(
     [REPO_ROOT / "__init__.py", REPO_ROOT / "plugin.py", REPO_ROOT / "dependencies.py", REPO_ROOT / "installer.py"]
     + list((REPO_ROOT / "processing_algorithms").glob("*.py"))
+    + list((REPO_ROOT / "gui").glob("*.py"))
     + list((REPO_ROOT / "hsi_lime_plugin").glob("*.py"))
 )
 
@@ -25,7 +26,8 @@ def test_zip_holds_only_the_plugin(plugin_zip):
     names = zipfile.ZipFile(plugin_zip).namelist()
     assert all(name.startswith("hsi_lime/") for name in names)
     for needed in ("metadata.txt", "__init__.py", "plugin.py", "dependencies.py", "installer.py", "platforms.py",
-                   "hsi_lime_constraints.txt", "icon.svg", "processing_algorithms/install_dependencies.py"):
+                   "hsi_lime_constraints.txt", "icon.svg", "processing_algorithms/install_dependencies.py",
+                   "gui/explorer.py", "gui/explorer.svg"):
         assert f"hsi_lime/{needed}" in names, needed
     engine = {f"hsi_lime/{path.relative_to(REPO_ROOT).as_posix()}" for path in (REPO_ROOT / "hsi_lime_plugin").rglob("*.py")
               if "demo" not in path.parts}

@@ -51,7 +51,8 @@ import xml.etree.ElementTree as ElementTree  # noqa: E402
 
 TRANSLATIONS = ("hsi_lime_de.ts", "hsi_lime_pl.ts")
 #: What `make update-translations` reads.
-SOURCES = sorted((REPO_ROOT / "processing_algorithms").glob("*.py")) + [REPO_ROOT / "plugin.py", REPO_ROOT / "__init__.py"]
+SOURCES = sorted((REPO_ROOT / "processing_algorithms").glob("*.py")) + sorted((REPO_ROOT / "gui").glob("*.py")) + [
+    REPO_ROOT / "plugin.py", REPO_ROOT / "__init__.py"]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 

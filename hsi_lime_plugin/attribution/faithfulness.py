@@ -49,7 +49,7 @@ from ..perturbation.baseline import resolve_baseline
 from ..perturbation.evaluator import make_evaluator
 from ..features.space import FeatureSpace
 from ..options import (DEFAULT_BACKGROUND_MODE, DEFAULT_BACKGROUND_SIZE, DEFAULT_BASELINE, DEFAULT_BLUR_SIGMA,
-                       DEFAULT_N_PERTURBATIONS, DEFAULT_N_RANDOM_ORDERS, DEFAULT_PATCH_SIZE)
+                       DEFAULT_N_PERTURBATIONS, DEFAULT_N_RANDOM_ORDERS, DEFAULT_PATCH_SIZE, FAITHFULNESS_COLUMNS)
 from ..models.preparation import prepare_image, sample_bytes
 from ..reporting import Reporter, reporter_or_default
 from ..models.targets import default_target_names
@@ -57,8 +57,7 @@ from ..settings import BaselineSettings
 from .road import road_curves
 
 #: The score columns, in table order.
-COLUMNS = ("deletion_auc", "insertion_auc", "random_deletion_auc", "random_insertion_auc", "infidelity",
-           "road_deletion_auc", "baseline_rank_corr")
+COLUMNS = FAITHFULNESS_COLUMNS
 #: At most this many points on each curve (features are removed in equal steps beyond it).
 MAX_CURVE_STEPS = 64
 

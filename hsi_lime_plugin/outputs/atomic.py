@@ -236,16 +236,19 @@ class OutputSet:
         no input is ever overwritten.
     """
 
-    def __init__(self, inputs=()):
+    def __init__(self, inputs=(), record: dict | None = None):
         self._inputs = {_key(path) for path in inputs if path}
         self.paths: dict[str, Path] = {}
         self.drivers: dict[str, str] = {}
         self.folders: dict[str, Path] = {}
+        self.record = record
 
     @classmethod
-    def of(cls, outputs, inputs=()) -> "OutputSet":
-        """Every destination of a run's outputs (:class:`hsi_lime_plugin.settings.Outputs`), checked."""
-        checked = cls(inputs)
+    def of(cls, outputs, inputs=(), record: dict | None = None) -> "OutputSet":
+        """Every destination of a run's outputs (:class:`hsi_lime_plugin.settings.Outputs`), checked; with the
+        run's ``record`` (:func:`~hsi_lime_plugin.outputs.run_record.record_of_run`), which :meth:`writing` stores
+        in every output that holds metadata."""
+        checked = cls(inputs, record)
         for argument, path, kind in outputs.destinations():
             if kind == "folder":
                 checked.add_folder(argument, path)
@@ -296,10 +299,23 @@ class OutputSet:
         """Yield ``temporary(argument)``: the temporary path to write that output to.
 
         Every output requested in the block is moved to its destination when the block
-        ends without an exception, and discarded otherwise (:func:`atomic_output`).
+        ends without an exception, and discarded otherwise (:func:`atomic_output`); with a
+        run record, each is tagged with it first (:func:`~.run_record.tag_file`).
         """
+        requested: dict[str, Path] = {}
+
+        def temporary(argument: str) -> Path:
+            requested[argument] = stack.enter_context(atomic_output(self.paths[argument], arg(argument)))
+            return requested[argument]
+
         with contextlib.ExitStack() as stack:
-            yield lambda argument: stack.enter_context(atomic_output(self.paths[argument], arg(argument)))
+            yield temporary
+            if self.record is not None:
+                from .run_record import tag_file
+
+                for argument, path in requested.items():
+                    with write_faults(path):
+                        tag_file(path, self.record, argument)
 
 
 def _key(path) -> str:

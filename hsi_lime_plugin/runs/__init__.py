@@ -6,5 +6,6 @@
 * :mod:`.attribute_pixels`: :func:`~.attribute_pixels.run_attribute` (hsilime:attribute_pixels);
 * :mod:`.common`: the steps they share (the raster and the model opened and checked).
 
-The top layer of the engine: may import every subpackage below. Nothing in the engine imports it.
+The top layer of the engine but one: may import every subpackage below. Only :mod:`hsi_lime_plugin.explore`
+(the explorer's unit views and live explanations) imports it.
 """

@@ -39,6 +39,7 @@ from ..options import DEFAULT_PATCH_SIZE
 from ..perturbation.baseline import check_baseline
 from ..outputs.atomic import OutputSet, atomic_output, write_vector
 from ..outputs.rasters import write_raster
+from ..outputs.run_record import record_of_run
 from ..outputs.table_files import write_table
 from ..outputs.tables import (FeatureNames, attribution_table, column_name, explanation_rows, faithfulness_columns,
                               segment_table)
@@ -115,7 +116,8 @@ def run(settings: PixelSettings, reporter: Reporter | None = None) -> PixelRun:
     check_baseline(settings.attribute.baselines, "spatial")
     outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path,
                                               polygons.source if polygons else None,
-                                              settings.background.path if settings.background else None])
+                                              settings.background.path if settings.background else None],
+                           record_of_run("attribute_pixels", settings))
     started = time.perf_counter()
     with reporter.active():
         cube, model, frame = open_image(

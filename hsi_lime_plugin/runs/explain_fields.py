@@ -31,6 +31,7 @@ from ..options import (DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SI
                        SEGMENTATIONS, UNIT_KINDS)
 from ..outputs.atomic import OutputSet, atomic_output, write_vector
 from ..outputs.rasters import Mosaic, unit_raster
+from ..outputs.run_record import record_of_run
 from ..outputs.table_files import write_table
 from ..outputs.tables import summary_table
 from ..reporting import Reporter, reporter_or_default
@@ -203,7 +204,7 @@ def _outputs(settings: FieldsSettings) -> OutputSet:
     polygons = settings.polygons
     inputs = [settings.raster.path, settings.model.path, polygons.source if polygons and polygons.is_file else None,
               settings.background.path if settings.background else None, *settings.units.rasters]
-    return OutputSet.of(destinations, inputs)
+    return OutputSet.of(destinations, inputs, record_of_run("explain_fields", settings))
 
 
 def _execute(settings: FieldsSettings, units, prepared: Prepared, outputs: OutputSet, reporter, started):

@@ -17,6 +17,7 @@ from ..inputs.raster import RasterCube
 from ..options import DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, SEGMENTATIONS
 from ..outputs.atomic import OutputSet, write_vector
 from ..outputs.rasters import write_raster
+from ..outputs.run_record import record_of_run
 from ..outputs.tables import faithfulness_columns, segment_table
 from ..perturbation.footprint import explanation_footprint
 from ..perturbation.pipeline import explain_with
@@ -126,7 +127,8 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
     started = time.perf_counter()
     polygons = settings.polygons.source if settings.polygons else None
     background = settings.background.path if settings.background else None
-    outputs = OutputSet.of(settings.outputs, inputs=[settings.raster.path, settings.model.path, polygons, background])
+    outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path, polygons, background],
+                           record_of_run("explain_spatial", settings))
     with reporter.active():
         cube, model, frame = _open(settings, reporter)
         explain = with_background(settings.explain, settings.background, settings.raster.path, cube.wavelengths,

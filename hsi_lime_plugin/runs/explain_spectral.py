@@ -27,6 +27,7 @@ from ..errors import HsiLimeError, arg, plural
 from ..features.band_grammar import parse_band_groups
 from ..features.superbands import Superbands
 from ..outputs.atomic import OutputSet
+from ..outputs.run_record import record_of_run
 from ..outputs.table_files import write_table
 from ..outputs.tables import attribution_table, band_table, faithfulness_columns, summary_table
 from ..reporting import Reporter, reporter_or_default
@@ -186,7 +187,8 @@ def run(settings: SpectralSettings, reporter: Reporter | None = None) -> Spectra
     polygons = settings.polygons
     outputs = OutputSet.of(settings.outputs, [settings.raster.path, settings.model.path,
                                               polygons.source if polygons else None,
-                                              settings.background.path if settings.background else None])
+                                              settings.background.path if settings.background else None],
+                           record_of_run("explain_spectral", settings))
     started = time.perf_counter()
     with reporter.active(), outputs.writing() as temporary:
         units, prepared = _plan(settings, reporter)
