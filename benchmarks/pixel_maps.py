@@ -186,6 +186,7 @@ class Ours:
         from hsi_lime_plugin.features.space import FeatureSpace
         from hsi_lime_plugin.models.preparation import prepare_image
         from hsi_lime_plugin.perturbation.methods import make_method
+        from hsi_lime_plugin.perturbation.baseline import Baseline
         from hsi_lime_plugin.perturbation.pixel_maps import INCREMENTAL_PIXELS, _PixelEvaluator
         from hsi_lime_plugin.reporting import RecordingReporter
 
@@ -193,7 +194,7 @@ class Ours:
         samples = make_method(self.settings).draw(1024, int(max(self.features)), 0, RecordingReporter())
         space = FeatureSpace.from_labels(self.features, prepared.shape, "spectral")
         spectra = prepared.inputs[:, torch.as_tensor(self.cube.valid)].T.contiguous()
-        evaluator = _PixelEvaluator(prepared.model, spectra, None, space, samples)
+        evaluator = _PixelEvaluator(prepared.model, spectra, Baseline("zero"), space, samples)
         network, seconds, cpu = prepared.model.network, 0.0, 0.0
         with torch.inference_mode():
             for first, last in evaluator.chunks():

@@ -212,8 +212,8 @@ class RecordUnits:
         """The mean spectrum of a :class:`~hsi_lime_plugin.scale.units.Unit` of this run's raster."""
         from ..scale.unit_task import mean_spectrum
 
-        _, wavelengths = open_scene(RasterSource(unit.path, self.source.wavelengths), RecordingReporter())
-        return make_spectrum(mean_spectrum([unit]), wavelengths)
+        scene = open_scene(RasterSource(unit.path, self.source.wavelengths), RecordingReporter())
+        return make_spectrum(mean_spectrum([unit]), scene.wavelengths)
 
     def _unit(self, unit_id: str, geometry):
         from ..scale.units import polygon_units, raster_units, tile_units, whole_raster
