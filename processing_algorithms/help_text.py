@@ -31,6 +31,7 @@ def in_qgis_process() -> bool:
     return QgsApplication.platform() == "qgis_process"
 
 
+
 class HelpText:
     """Mixed into :class:`.base.HsiLimeAlgorithm` (a QgsProcessingAlgorithm)."""
 
