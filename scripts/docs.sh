@@ -18,7 +18,7 @@ if ! cmp -s scripts/docs_tools.txt "$stamp" 2>/dev/null; then
 fi
 QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/docs_reference.py build/docs/reference
 if ! ls build/screenshots/*.png >/dev/null 2>&1; then
-  bash scripts/screenshots.sh
+  .venv/bin/python scripts/screenshots.py
 fi
 # mkdocs through the venv's Python (its scripts name the path the venv was made at; see the Makefile)
 NO_MKDOCS_2_WARNING=1 "$VENV/bin/python" -m mkdocs build --strict --config-file mkdocs.yml

@@ -3,6 +3,9 @@
 #
 #   scripts/setup.sh                    the Debian packages, then the virtual environment
 #   scripts/setup.sh --debian-packages  the Debian packages only (scripts/debian_root.sh builds roots so)
+#   scripts/setup.sh --docs             everything, and what only the documentation needs: chromium (make
+#                                       screenshots photographs the HTML reports with it, make docs-check opens
+#                                       the built site in it)
 #
 # 1. Debian packages: QGIS with PyQGIS (3.22 on Debian 12, 3.40 on 13), the scientific stack QGIS' own
 #    Python must share (GDAL/rasterio, geopandas, scikit-learn, scikit-image, matplotlib), the Qt
@@ -30,6 +33,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(qgis python3-qgis qgis-providers python3-rasterio python3-geopandas
   python3-sklearn python3-skimage python3-matplotlib python3-pandas python3-scipy
   python3-venv python3-pip python3-setuptools pyqt5-dev-tools qttools5-dev-tools xvfb xauth xz-utils)
+
+[ "${1:-}" != "--docs" ] || APT_PACKAGES+=(chromium)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 known() { apt-cache show "$1" >/dev/null 2>&1; }
