@@ -63,7 +63,7 @@ class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterReaders, ParameterCh
     ``summary`` (English literals marked with ``QT_TRANSLATE_NOOP`` in the class's context),
     ``group_id``, ``initAlgorithm`` (through the ``add_*`` helpers) and ``run_workflow``."""
 
-    #: The display name in English (translated by :meth:`displayName`; the README heading).
+    #: The display name in English (translated by :meth:`displayName`; the title of its reference page).
     title = ""
     summary = ""
     #: The toolbox group: ``explain_raster``, ``map_scale`` or ``setup`` (names in :meth:`group`).
