@@ -69,8 +69,10 @@ def profile(folder: Path) -> dict:
     runtime = folder / "runtime"
     runtime.mkdir(mode=0o700)
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # the desktop draws on Xvfb's screen
+    # GDAL_PAM_ENABLED=NO: the desktop's statistics of the demo scene (its contrast stretch) stay in memory,
+    # never an .aux.xml beside the demo's files
     env.update(QGIS_PLUGINPATH=str(folder / "plugins"), QGIS_CUSTOM_CONFIG_PATH=str(folder / "profile"),
-               XDG_RUNTIME_DIR=str(runtime))
+               XDG_RUNTIME_DIR=str(runtime), GDAL_PAM_ENABLED="NO")
     return env
 
 
