@@ -365,22 +365,17 @@
         <translation>Segmente mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="53"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="55"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 des Ersatzmodells je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="83"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="85"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 des Ersatzmodells: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
-        <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
-        <translation>Ein Polygon je Segment mit segment_id, attr_ (Attribution), se_ (Standardfehler), low_ und high_ (95-%-Intervall) und r2_ je Zielgröße.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="56"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
@@ -393,6 +388,11 @@
         <location filename="../processing_algorithms/explain_spatial.py" line="23"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off regions of the image (field polygons, SLIC superpixels or square patches) and fitting a weighted linear surrogate for every target at once. Writes a georeferenced attribution raster (one band per target) and, optionally, the segments as polygons with attr_, se_ (standard error) and r2_ columns per target.</source>
         <translation>Erklärt die Vorhersage eines hyperspektralen Modells, indem Bildregionen (Feldpolygone, SLIC-Superpixel oder quadratische Kacheln) ausgeschaltet werden und für alle Zielgrößen zugleich ein gewichtetes lineares Ersatzmodell angepasst wird. Schreibt ein georeferenziertes Attributionsraster (ein Band je Zielgröße) und optional die Segmente als Polygone mit den Spalten attr_, se_ (Standardfehler) und r2_ je Zielgröße.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
+        <source>One polygon per segment: the field polygons with their own attributes, or the superpixels or patches with segment_id; per target attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_.</source>
+        <translation>Ein Polygon je Segment: die Feldpolygone mit ihren eigenen Attributen oder die Superpixel bzw. Kacheln mit segment_id; je Zielgröße attr_ (Attribution), se_ (Standardfehler), low_ und high_ (95-%-Intervall) und r2_.</translation>
     </message>
 </context>
 <context>
@@ -466,55 +466,60 @@
 <context>
     <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="52"/>
+        <location filename="../processing_algorithms/help_text.py" line="53"/>
         <source>More: {}</source>
         <translation>Mehr: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="61"/>
+        <location filename="../processing_algorithms/help_text.py" line="62"/>
         <source>Advanced parameters</source>
         <translation>Erweiterte Parameter</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/help_text.py" line="69"/>
+        <source>Reference page: every parameter in full, with examples</source>
+        <translation>Referenzseite: jeder Parameter ausführlich, mit Beispielen</translation>
     </message>
 </context>
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="146"/>
+        <location filename="../processing_algorithms/base.py" line="174"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="104"/>
+        <location filename="../processing_algorithms/base.py" line="124"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="125"/>
+        <location filename="../processing_algorithms/base.py" line="145"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="127"/>
+        <location filename="../processing_algorithms/base.py" line="147"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch sieht keine CUDA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="128"/>
+        <location filename="../processing_algorithms/base.py" line="148"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, Gerät: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="71"/>
+        <location filename="../processing_algorithms/base.py" line="91"/>
         <source>Explain a raster</source>
         <translation>Ein Raster erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="72"/>
+        <location filename="../processing_algorithms/base.py" line="92"/>
         <source>Map scale</source>
         <translation>Kartenmaßstab</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="73"/>
+        <location filename="../processing_algorithms/base.py" line="93"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
@@ -693,7 +698,7 @@
     <message>
         <location filename="../processing_algorithms/checks.py" line="87"/>
         <source>INPUT: {} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens to a file whose download or copy was interrupted. Copy or download it again (&apos;gdalinfo&apos; finds such faults), then run again.</source>
-        <translation>INPUT: {} ist beschädigt oder unvollständig: die Datei beginnt wie ein GeoTIFF, aber GDAL kann sie nicht öffnen, wie bei einer Datei, deren Download oder Kopie unterbrochen wurde. Kopieren oder laden Sie sie erneut herunter (&apos;gdalinfo&apos; findet solche Fehler) und starten Sie dann erneut.</translation>
+        <translation>INPUT: {} ist beschädigt oder unvollständig: die Datei beginnt wie ein GeoTIFF, aber GDAL kann sie nicht öffnen, wie bei einer Datei, deren Download oder Kopie unterbrochen wurde. Kopieren oder laden Sie sie erneut herunter ('gdalinfo' findet solche Fehler) und starten Sie dann erneut.</translation>
     </message>
 </context>
 <context>
@@ -712,11 +717,6 @@
         <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>Model file</source>
         <translation>Modelldatei</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="95"/>
-        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
-        <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="112"/>
@@ -1032,6 +1032,11 @@
         <location filename="../processing_algorithms/parameters.py" line="387"/>
         <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
         <translation>Je Zielgröße (je ein Kanal) das Superband, das die Vorhersage des Pixels am stärksten erhöht, als Klassen mit den Namen der Superbänder (0: keines erhöht sie), mit einer Legende ihrer Namen dargestellt.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <source>A TorchScript (.pt) or ONNX (.onnx) model, a scikit-learn model saved with skops (.skops), or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
+        <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx), ein mit skops gespeichertes scikit-learn-Modell (.skops) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
 </context>
 <context>

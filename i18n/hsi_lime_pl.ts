@@ -375,24 +375,24 @@
         <translation>Segmenty z atrybucjami</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
-        <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
-        <translation>Jeden poligon na segment z segment_id, attr_ (atrybucja), se_ (błąd standardowy), low_ i high_ (przedział 95%) oraz r2_ dla każdej zmiennej docelowej.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="53"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="55"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 modelu zastępczego na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="56"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="83"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="85"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 modelu zastępczego: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="51"/>
+        <source>One polygon per segment: the field polygons with their own attributes, or the superpixels or patches with segment_id; per target attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_.</source>
+        <translation>Jeden poligon na segment: poligony pól z ich własnymi atrybutami albo superpiksele lub kafle z segment_id; dla każdej zmiennej docelowej attr_ (atrybucja), se_ (błąd standardowy), low_ i high_ (przedział 95%) oraz r2_.</translation>
     </message>
 </context>
 <context>
@@ -466,55 +466,60 @@
 <context>
     <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="52"/>
+        <location filename="../processing_algorithms/help_text.py" line="53"/>
         <source>More: {}</source>
         <translation>Więcej: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="61"/>
+        <location filename="../processing_algorithms/help_text.py" line="62"/>
         <source>Advanced parameters</source>
         <translation>Parametry zaawansowane</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/help_text.py" line="69"/>
+        <source>Reference page: every parameter in full, with examples</source>
+        <translation>Strona referencyjna: każdy parametr w całości, z przykładami</translation>
     </message>
 </context>
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="71"/>
+        <location filename="../processing_algorithms/base.py" line="91"/>
         <source>Explain a raster</source>
         <translation>Wyjaśnij raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="72"/>
+        <location filename="../processing_algorithms/base.py" line="92"/>
         <source>Map scale</source>
         <translation>Skala mapy</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="73"/>
+        <location filename="../processing_algorithms/base.py" line="93"/>
         <source>Setup</source>
         <translation>Konfiguracja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="104"/>
+        <location filename="../processing_algorithms/base.py" line="124"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {missing}. Zainstaluj je algorytmem 'Zainstaluj lub zaktualizuj zależności Pythona' (Przybornik Processing, Wyjaśnienia hiperspektralne, Konfiguracja; albo menu Wtyczki, hsi-lime, Zainstaluj zależności...) lub uruchom: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="125"/>
+        <location filename="../processing_algorithms/base.py" line="145"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (używane przy DEVICE auto i cuda)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="127"/>
+        <location filename="../processing_algorithms/base.py" line="147"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch nie widzi GPU CUDA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="128"/>
+        <location filename="../processing_algorithms/base.py" line="148"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, urządzenie: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="146"/>
+        <location filename="../processing_algorithms/base.py" line="174"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Anulowano: nic nie zostało zapisane.</translation>
     </message>
@@ -693,7 +698,7 @@
     <message>
         <location filename="../processing_algorithms/checks.py" line="87"/>
         <source>INPUT: {} is damaged or incomplete: it starts as a GeoTIFF but GDAL cannot open it, as happens to a file whose download or copy was interrupted. Copy or download it again (&apos;gdalinfo&apos; finds such faults), then run again.</source>
-        <translation>INPUT: {} jest uszkodzony lub niekompletny: zaczyna się jak GeoTIFF, ale GDAL nie może go otworzyć, jak plik, którego pobieranie lub kopiowanie zostało przerwane. Skopiuj lub pobierz go ponownie (&apos;gdalinfo&apos; wykrywa takie błędy), a następnie uruchom ponownie.</translation>
+        <translation>INPUT: {} jest uszkodzony lub niekompletny: zaczyna się jak GeoTIFF, ale GDAL nie może go otworzyć, jak plik, którego pobieranie lub kopiowanie zostało przerwane. Skopiuj lub pobierz go ponownie ('gdalinfo' wykrywa takie błędy), a następnie uruchom ponownie.</translation>
     </message>
 </context>
 <context>
@@ -712,11 +717,6 @@
         <location filename="../processing_algorithms/parameters.py" line="95"/>
         <source>Model file</source>
         <translation>Plik modelu</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="95"/>
-        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
-        <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="112"/>
@@ -1032,6 +1032,11 @@
         <location filename="../processing_algorithms/parameters.py" line="387"/>
         <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
         <translation>Dla każdej zmiennej docelowej (po jednym kanale) superkanał, który najbardziej podnosi predykcję piksela, jako klasy nazwane superkanałami (0: żaden jej nie podnosi), z legendą ich nazw.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="95"/>
+        <source>A TorchScript (.pt) or ONNX (.onnx) model, a scikit-learn model saved with skops (.skops), or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
+        <translation>Model TorchScript (.pt) lub ONNX (.onnx), model scikit-learn zapisany przez skops (.skops) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
 </context>
 <context>
