@@ -134,7 +134,7 @@ def type_text(parameter) -> str:
 
 
 def parameter_row(parameter, keywords: dict[str, str]) -> str:
-    """One table row: name, label, type, default, Python keyword and the help (with an enum's choices)."""
+    """One table row: name and label, type and default, Python keyword, and the help (with an enum's choices)."""
     from qgis.core import QgsProcessingParameterDefinition
 
     name = parameter.name()
@@ -148,16 +148,17 @@ def parameter_row(parameter, keywords: dict[str, str]) -> str:
     python = f"`{keyword}`" if keyword else ""
     if keyword and name in OPPOSITES:
         python += " (its opposite)"
-    optional = " (optional)" if parameter.flags() & QgsProcessingParameterDefinition.FlagOptional else ""
-    return (f"| `{name}` | {inline(parameter.description())}{optional} | {type_text(parameter)} | "
-            f"{default_text(parameter)} | {python} | {help_text} |")
+    optional = ", optional" if parameter.flags() & QgsProcessingParameterDefinition.FlagOptional else ""
+    default = default_text(parameter)
+    kind = type_text(parameter) + optional + (f"; default {default}" if default else "")
+    return f"| `{name}`<br>{inline(parameter.description())} | {kind} | {python} | {help_text} |"
 
 
 def parameter_tables(algorithm, keywords: dict[str, str]) -> list[str]:
     """The parameters, essentials first, then the advanced ones under their own heading (as the dialog folds them)."""
     from qgis.core import QgsProcessingParameterDefinition
 
-    header = ["| Parameter | Label | Type | Default | Python | What it does |", "|---|---|---|---|---|---|"]
+    header = ["| Parameter | Type | Python | What it does |", "|---|---|---|---|"]
     shown = [p for p in algorithm.parameterDefinitions() if not p.flags() & QgsProcessingParameterDefinition.FlagHidden]
     lines = []
     for advanced, title in ((False, "Parameters"), (True, "Advanced parameters")):

@@ -97,7 +97,7 @@ if ! (cd / && "$VENV/bin/python" -c "import hsi_lime_plugin, sys; sys.exit(hsi_l
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 fi
 
-# 3. build/scheduler-venv: what a Dask scheduler machine needs (README, "Running on a Dask cluster"): dask and
+# 3. build/scheduler-venv: what a Dask scheduler machine needs (docs/map-scale.md, "Running on a Dask cluster"): dask and
 #    distributed at the pinned versions and nothing else (no engine, no torch, no numpy; not the system site
 #    packages). The cluster tests start the scheduler from it, in a folder without the repository, so that a
 #    task which would make the scheduler import the engine fails there as it would for a user.

@@ -137,10 +137,11 @@ def test_the_reference_lists_every_parameter_with_its_help(site, provider):
         for parameter in algorithm.parameterDefinitions():
             if parameter.flags() & QgsProcessingParameterDefinition.FlagHidden:
                 continue
-            assert f"| `{parameter.name()}` | {parameter.description()}" in text, (algorithm.name(), parameter.name())
+            assert f"| `{parameter.name()}`<br>{parameter.description()} |" in text, (algorithm.name(), parameter.name())
             assert parameter.help().split(" ")[0] in text
         assert {"parameters"} <= anchors(text)
-    assert "file (.pt, .pth, .ts, .torchscript, .jit, .onnx, .skops, .py)" in site.pages["reference/explain_spatial.md"]
+    assert "| file (.pt, .pth, .ts, .torchscript, .jit, .onnx, .skops, .py) | `model` |" in site.pages[
+        "reference/explain_spatial.md"]
     assert '`1` Kernel SHAP (`"kernelshap"`)' in site.pages["reference/explain_spatial.md"]
 
 
