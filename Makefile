@@ -14,7 +14,8 @@ ROOTS     ?= /var/cache/hsi-lime
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: help setup demo test test-debian13 test-debian13-qgis344 test-index check-installer check-installer-debian13 \
-	install bench package check-plugin check-qt6 translations update-translations gpu-check screenshots-explorer clean
+	install bench package check-plugin check-qt6 translations update-translations gpu-check screenshots-explorer clean \
+	docs docs-setup docs-check screenshots
 
 help:
 	@echo "make demo     set up, build the demo scene and model, explain them with qgis_process"
@@ -32,6 +33,9 @@ help:
 	@echo "make gpu-check  the CUDA tests and a CUDA speed figure (build/gpu-check.json); needs no setup"
 	@echo "make update-translations  refresh i18n/*.ts from the code"
 	@echo "make screenshots-explorer  the explorer dock on the demo's outputs, in QGIS under Xvfb (build/screenshots/explorer)"
+	@echo "make docs     the documentation site in build/site (MkDocs; the algorithm reference generated from the provider)"
+	@echo "make screenshots  the documentation's pictures from the QGIS desktop under Xvfb and the demo (build/screenshots)"
+	@echo "make docs-check  the built site opened in headless Chromium: every page renders, no image is missing"
 
 setup:
 	@bash scripts/setup.sh
@@ -113,6 +117,21 @@ update-translations:
 # field live: the demo's runs made inside QGIS (Xvfb), then clicks; PNG files in build/screenshots/explorer/.
 screenshots-explorer: setup translations
 	$(PYTHON) scripts/explorer_desktop.py screenshots --output $(BUILD)/screenshots/explorer
+
+# The documentation (docs/, mkdocs.yml): its tools live in build/docs-venv (scripts/docs_tools.txt), never in the
+# plugin's dependencies; its pictures and its algorithm reference are generated, never committed. Its examples
+# and links are checked by make test (tests/test_docs.py).
+docs-setup:
+	@bash scripts/setup.sh --docs
+
+docs: docs-setup translations
+	@bash scripts/docs.sh
+
+screenshots: docs-setup translations
+	$(PYTHON) scripts/screenshots.py
+
+docs-check: docs
+	$(PYTHON) scripts/docs_check.py build/site
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -146,7 +146,7 @@ def find_python(
     raise InstallError(
         "Cannot find the Python interpreter of this QGIS (looked for: "
         + ", ".join(str(c) for c in candidates)
-        + "). Install the packages by hand with that Python's pip (see the README, section Install)."
+        + "). Install the packages by hand with that Python's pip (see https://hsi-lime.github.io/hsi-lime/install/#offline-or-by-hand)."
     )
 
 
@@ -230,7 +230,7 @@ def torch_source(
             return ["--extra-index-url", TORCH_CUDA_INDEX], f"CUDA build of torch from {TORCH_CUDA_INDEX}"
         raise InstallError(
             f"The CUDA build of torch for Windows comes from {TORCH_CUDA_INDEX}, which cannot be reached "
-            "from this computer; choose 'CPU only', or install it by hand (see the README, section Install)."
+            "from this computer; choose 'CPU only', or install it by hand (see https://hsi-lime.github.io/hsi-lime/install/#offline-or-by-hand)."
         )
     if windows:
         return [], "CPU build of torch from PyPI"

@@ -360,22 +360,17 @@
         <translation>Segmente mit Attributionen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="56"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 des Ersatzmodells je Zielgröße</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="86"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="88"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 des Ersatzmodells: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="52"/>
-        <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
-        <translation>Ein Polygon je Segment mit segment_id, attr_ (Attribution), se_ (Standardfehler), low_ und high_ (95-%-Intervall) und r2_ je Zielgröße.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="55"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="57"/>
         <source>Faithfulness per target</source>
         <translation>Treue je Zielgröße</translation>
     </message>
@@ -388,6 +383,11 @@
         <location filename="../processing_algorithms/explain_spatial.py" line="24"/>
         <source>Explains a hyperspectral model&apos;s prediction by switching off regions of the image (field polygons, SLIC superpixels or square patches) and fitting a weighted linear surrogate for every target at once. Writes a georeferenced attribution raster (one band per target) and, optionally, the segments as polygons with attr_, se_ (standard error) and r2_ columns per target.</source>
         <translation>Erklärt die Vorhersage eines hyperspektralen Modells, indem Bildregionen (Feldpolygone, SLIC-Superpixel oder quadratische Kacheln) ausgeschaltet werden und für alle Zielgrößen zugleich ein gewichtetes lineares Ersatzmodell angepasst wird. Schreibt ein georeferenziertes Attributionsraster (ein Band je Zielgröße) und optional die Segmente als Polygone mit den Spalten attr_, se_ (Standardfehler) und r2_ je Zielgröße.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="52"/>
+        <source>One polygon per segment: the field polygons with their own attributes, or the superpixels or patches with segment_id; per target attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_.</source>
+        <translation>Ein Polygon je Segment: die Feldpolygone mit ihren eigenen Attributen oder die Superpixel bzw. Kacheln mit segment_id; je Zielgröße attr_ (Attribution), se_ (Standardfehler), low_ und high_ (95-%-Intervall) und r2_.</translation>
     </message>
 </context>
 <context>
@@ -461,36 +461,6 @@
 <context>
     <name>ExplorerDock</name>
     <message>
-        <location filename="../gui/dock.py" line="324"/>
-        <source>Segment {}</source>
-        <translation>Segment {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="324"/>
-        <source>Field {}</source>
-        <translation>Feld {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="325"/>
-        <source>Tile {}</source>
-        <translation>Kachel {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="325"/>
-        <source>Raster {}</source>
-        <translation>Raster {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="326"/>
-        <source>Pixel {}</source>
-        <translation>Pixel {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="326"/>
-        <source>Unit {}</source>
-        <translation>Einheit {}</translation>
-    </message>
-    <message>
         <location filename="../gui/dock.py" line="55"/>
         <source>Hyperspectral explanations</source>
         <translation>Hyperspektrale Erklärungen</translation>
@@ -531,6 +501,11 @@
         <translation>Zeilen der Einheit als CSV kopieren</translation>
     </message>
     <message>
+        <location filename="../gui/dock.py" line="114"/>
+        <source>Target</source>
+        <translation>Zielgröße</translation>
+    </message>
+    <message>
         <location filename="../gui/dock.py" line="139"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
@@ -539,6 +514,46 @@
         <location filename="../gui/dock.py" line="153"/>
         <source>explained here, now</source>
         <translation>hier erklärt, soeben</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="156"/>
+        <source>A per-pixel map holds attributions only: click the pixel on the raster to explain it here, with intervals, the prediction and the base value.</source>
+        <translation>Eine Pixelkarte enthält nur Attributionen: Klicken Sie auf das Pixel im Raster, um es hier zu erklären, mit Intervallen, Vorhersage und Basiswert.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="175"/>
+        <source>Nothing shown: {}</source>
+        <translation>Nichts angezeigt: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>attribution</source>
+        <translation>Attribution</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>wavelength (nm)</source>
+        <translation>Wellenlänge (nm)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>band</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>mean spectrum</source>
+        <translation>mittleres Spektrum</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>difference (shown - pinned)</source>
+        <translation>Differenz (angezeigt - angeheftet)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>the {shown} strongest of {total}</source>
+        <translation>die {shown} stärksten von {total}</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="240"/>
@@ -581,59 +596,9 @@
         <translation>Infidelity</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="327"/>
-        <source>(the whole raster)</source>
-        <translation>(das ganze Raster)</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="114"/>
-        <source>Target</source>
-        <translation>Zielgröße</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="156"/>
-        <source>A per-pixel map holds attributions only: click the pixel on the raster to explain it here, with intervals, the prediction and the base value.</source>
-        <translation>Eine Pixelkarte enthält nur Attributionen: Klicken Sie auf das Pixel im Raster, um es hier zu erklären, mit Intervallen, Vorhersage und Basiswert.</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>attribution</source>
-        <translation>Attribution</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>wavelength (nm)</source>
-        <translation>Wellenlänge (nm)</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>band</source>
-        <translation>Kanal</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>mean spectrum</source>
-        <translation>mittleres Spektrum</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>difference (shown - pinned)</source>
-        <translation>Differenz (angezeigt - angeheftet)</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>the {shown} strongest of {total}</source>
-        <translation>die {shown} stärksten von {total}</translation>
-    </message>
-    <message>
         <location filename="../gui/dock.py" line="272"/>
         <source>Save the plot</source>
         <translation>Diagramm speichern</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="175"/>
-        <source>Nothing shown: {}</source>
-        <translation>Nichts angezeigt: {}</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="285"/>
@@ -646,14 +611,59 @@
         <translation>Angeheftet: {}</translation>
     </message>
     <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Segment {}</source>
+        <translation>Segment {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Field {}</source>
+        <translation>Feld {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Tile {}</source>
+        <translation>Kachel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Raster {}</source>
+        <translation>Raster {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Pixel {}</source>
+        <translation>Pixel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Unit {}</source>
+        <translation>Einheit {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="327"/>
+        <source>(the whole raster)</source>
+        <translation>(das ganze Raster)</translation>
+    </message>
+    <message>
         <location filename="../gui/explorer.py" line="58"/>
         <source>Preparing the explorer</source>
         <translation>Explorer wird vorbereitet</translation>
     </message>
     <message>
+        <location filename="../gui/explorer.py" line="76"/>
+        <source>The explorer needs Python packages this QGIS cannot import: {}. Install them with Plugins, hsi-lime, Install dependencies...</source>
+        <translation>Der Explorer braucht Python-Pakete, die dieses QGIS nicht importieren kann: {}. Installieren Sie sie mit Erweiterungen, hsi-lime, Abhängigkeiten installieren...</translation>
+    </message>
+    <message>
         <location filename="../gui/explorer.py" line="83"/>
         <source>Nothing to explore here: click a feature or a pixel of an hsi-lime output, or a hyperspectral raster (the current layer) to explain the place.</source>
         <translation>Hier gibt es nichts zu erkunden: Klicken Sie auf ein Objekt oder ein Pixel einer hsi-lime-Ausgabe oder auf ein hyperspektrales Raster (den aktuellen Layer), um die Stelle zu erklären.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="89"/>
+        <source>Reading the explanation in {}</source>
+        <translation>Erklärung in {} wird gelesen</translation>
     </message>
     <message>
         <location filename="../gui/explorer.py" line="95"/>
@@ -669,16 +679,6 @@
         <location filename="../gui/explorer.py" line="123"/>
         <source>Cancelled: nothing was computed or written.</source>
         <translation>Abgebrochen: nichts wurde berechnet oder geschrieben.</translation>
-    </message>
-    <message>
-        <location filename="../gui/explorer.py" line="76"/>
-        <source>The explorer needs Python packages this QGIS cannot import: {}. Install them with Plugins, hsi-lime, Install dependencies...</source>
-        <translation>Der Explorer braucht Python-Pakete, die dieses QGIS nicht importieren kann: {}. Installieren Sie sie mit Erweiterungen, hsi-lime, Abhängigkeiten installieren...</translation>
-    </message>
-    <message>
-        <location filename="../gui/explorer.py" line="89"/>
-        <source>Reading the explanation in {}</source>
-        <translation>Erklärung in {} wird gelesen</translation>
     </message>
     <message>
         <location filename="../gui/settings_panel.py" line="32"/>
@@ -759,60 +759,65 @@
 <context>
     <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="52"/>
+        <location filename="../processing_algorithms/help_text.py" line="53"/>
         <source>More: {}</source>
         <translation>Mehr: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="61"/>
+        <location filename="../processing_algorithms/help_text.py" line="62"/>
         <source>Advanced parameters</source>
         <translation>Erweiterte Parameter</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/help_text.py" line="69"/>
+        <source>Reference page: every parameter in full, with examples</source>
+        <translation>Referenzseite: jeder Parameter ausführlich, mit Beispielen</translation>
     </message>
 </context>
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="147"/>
+        <location filename="../processing_algorithms/base.py" line="175"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Abgebrochen: Es wurde nichts geschrieben.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="105"/>
+        <location filename="../processing_algorithms/base.py" line="125"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime braucht Python-Pakete, die dieses QGIS nicht importieren kann: {missing}. Installieren Sie sie mit dem Algorithmus „Python-Abhängigkeiten installieren oder aktualisieren“ (Processing-Werkzeugkiste, Hyperspektrale Erklärungen, Einrichtung; oder das Menü Erweiterungen, hsi-lime, Abhängigkeiten installieren...) oder führen Sie aus: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="126"/>
+        <location filename="../processing_algorithms/base.py" line="146"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (DEVICE auto und cuda verwenden sie)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="128"/>
+        <location filename="../processing_algorithms/base.py" line="148"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch sieht keine CUDA-GPU)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="129"/>
+        <location filename="../processing_algorithms/base.py" line="149"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, Gerät: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="71"/>
+        <location filename="../processing_algorithms/base.py" line="91"/>
         <source>Explain a raster</source>
         <translation>Ein Raster erklären</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="72"/>
+        <location filename="../processing_algorithms/base.py" line="92"/>
         <source>Map scale</source>
         <translation>Kartenmaßstab</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="73"/>
+        <location filename="../processing_algorithms/base.py" line="93"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="74"/>
+        <location filename="../processing_algorithms/base.py" line="94"/>
         <source>Sensor products</source>
         <translation>Sensorprodukte</translation>
     </message>
@@ -856,37 +861,37 @@
         <translation>Speichert ein Hyperspektralprodukt, wie es heruntergeladen wurde (EMIT L2A, EnMAP L2A, PRISMA L2D, DESIS L2A, Tanager Ortho-Oberflächenreflexion, AVIRIS L2A), als Raster, das jedes Werkzeug liest: Reflexion (0-1) auf dem Kartenraster des Produkts (EMIT über seine GLT orthorektifiziert), mit Wellenlänge, FWHM und Kennzeichnung schlechter Kanäle jedes Kanals in den Konventionen, die hsi-lime und EnMAP-Box lesen, NoData -9999 und einem RGB-Standardstil. Die Erklär-Algorithmen lesen die Produkte direkt (PRODUCT): importieren Sie nur, um den Würfel in einem Projekt oder für andere Werkzeuge zu behalten.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <location filename="../processing_algorithms/import_product.py" line="38"/>
         <source>Sensor product file</source>
         <translation>Sensorprodukt-Datei</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <location filename="../processing_algorithms/import_product.py" line="38"/>
         <source>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
         <translation>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (oder *-SPECTRAL_IMAGE.TIF oder das Produkt-ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (mit seiner .hdr), Tanager *_ortho_sr_hdf5.h5 oder AVIRIS *_RFL_ORT.nc.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <location filename="../processing_algorithms/import_product.py" line="44"/>
         <source>Leave out the bad bands</source>
         <translation>Schlechte Kanäle weglassen</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <location filename="../processing_algorithms/import_product.py" line="44"/>
         <source>Write only the good bands (without EMIT&apos;s bad wavelengths, EnMAP&apos;s no-data bands, ...). Kept, they are flagged bbl=0, and every algorithm leaves them out of its superbands.</source>
         <translation>Nur die guten Kanäle schreiben (ohne die schlechten Wellenlängen von EMIT, die Kanäle ohne Daten von EnMAP, ...). Behalten werden sie mit bbl=0 gekennzeichnet, und jeder Algorithmus lässt sie aus seinen Superkanälen heraus.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <location filename="../processing_algorithms/import_product.py" line="50"/>
         <source>Imported raster</source>
         <translation>Importiertes Raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <location filename="../processing_algorithms/import_product.py" line="50"/>
         <source>A GeoTIFF (.tif), or a VRT (.vrt) over an EnMAP or DESIS product&apos;s own image, which needs no copy (keep the product where it is).</source>
         <translation>Ein GeoTIFF (.tif) oder ein VRT (.vrt) über dem eigenen Bild eines EnMAP- oder DESIS-Produkts, das keine Kopie braucht (lassen Sie das Produkt, wo es ist).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="64"/>
+        <location filename="../processing_algorithms/import_product.py" line="63"/>
         <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
         <translation>{product}: {bands} Kanäle nach {output} geschrieben; Standardstil: {rendering}</translation>
     </message>
@@ -1078,11 +1083,6 @@
         <location filename="../processing_algorithms/parameters.py" line="125"/>
         <source>Model file</source>
         <translation>Modelldatei</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="125"/>
-        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
-        <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="142"/>
@@ -1383,6 +1383,11 @@
         <location filename="../processing_algorithms/parameters.py" line="481"/>
         <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
         <translation>Je Zielgröße (je ein Kanal) das Superband, das die Vorhersage des Pixels am stärksten erhöht, als Klassen mit den Namen der Superbänder (0: keines erhöht sie), mit einer Legende ihrer Namen dargestellt.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="125"/>
+        <source>A TorchScript (.pt) or ONNX (.onnx) model, a scikit-learn model saved with skops (.skops), or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
+        <translation>Ein TorchScript- (.pt) oder ONNX-Modell (.onnx), ein mit skops gespeichertes scikit-learn-Modell (.skops) oder ein Python-Rezept (.py, siehe ALLOW_PYTHON_MODEL). Seine Modellkarte (gleicher Name, .json, oder im Modell eingebettet) nennt Aufgabe, Zielgrößen oder Klassennamen, Skalierung, Größe und Wellenlängen der Eingabe.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="104"/>

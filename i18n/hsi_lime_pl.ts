@@ -370,24 +370,24 @@
         <translation>Segmenty z atrybucjami</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="52"/>
-        <source>One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target.</source>
-        <translation>Jeden poligon na segment z segment_id, attr_ (atrybucja), se_ (błąd standardowy), low_ i high_ (przedział 95%) oraz r2_ dla każdej zmiennej docelowej.</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="54"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="56"/>
         <source>Surrogate R2 per target</source>
         <translation>R2 modelu zastępczego na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="55"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="57"/>
         <source>Faithfulness per target</source>
         <translation>Wierność na zmienną docelową</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/explain_spatial.py" line="86"/>
+        <location filename="../processing_algorithms/explain_spatial.py" line="88"/>
         <source>Surrogate R2: {}</source>
         <translation>R2 modelu zastępczego: {}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/explain_spatial.py" line="52"/>
+        <source>One polygon per segment: the field polygons with their own attributes, or the superpixels or patches with segment_id; per target attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_.</source>
+        <translation>Jeden poligon na segment: poligony pól z ich własnymi atrybutami albo superpiksele lub kafle z segment_id; dla każdej zmiennej docelowej attr_ (atrybucja), se_ (błąd standardowy), low_ i high_ (przedział 95%) oraz r2_.</translation>
     </message>
 </context>
 <context>
@@ -461,36 +461,6 @@
 <context>
     <name>ExplorerDock</name>
     <message>
-        <location filename="../gui/dock.py" line="324"/>
-        <source>Segment {}</source>
-        <translation>Segment {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="324"/>
-        <source>Field {}</source>
-        <translation>Pole {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="325"/>
-        <source>Tile {}</source>
-        <translation>Kafel {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="325"/>
-        <source>Raster {}</source>
-        <translation>Raster {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="326"/>
-        <source>Pixel {}</source>
-        <translation>Piksel {}</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="326"/>
-        <source>Unit {}</source>
-        <translation>Jednostka {}</translation>
-    </message>
-    <message>
         <location filename="../gui/dock.py" line="55"/>
         <source>Hyperspectral explanations</source>
         <translation>Wyjaśnienia hiperspektralne</translation>
@@ -531,6 +501,11 @@
         <translation>Kopiuj wiersze jednostki jako CSV</translation>
     </message>
     <message>
+        <location filename="../gui/dock.py" line="114"/>
+        <source>Target</source>
+        <translation>Zmienna docelowa</translation>
+    </message>
+    <message>
         <location filename="../gui/dock.py" line="139"/>
         <source>Cancel</source>
         <translation>Anuluj</translation>
@@ -539,6 +514,46 @@
         <location filename="../gui/dock.py" line="153"/>
         <source>explained here, now</source>
         <translation>wyjaśnione tutaj, teraz</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="156"/>
+        <source>A per-pixel map holds attributions only: click the pixel on the raster to explain it here, with intervals, the prediction and the base value.</source>
+        <translation>Mapa pikselowa zawiera tylko atrybucje: kliknij piksel na rastrze, aby wyjaśnić go tutaj, z przedziałami, predykcją i wartością bazową.</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="175"/>
+        <source>Nothing shown: {}</source>
+        <translation>Nic nie pokazano: {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>attribution</source>
+        <translation>atrybucja</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>wavelength (nm)</source>
+        <translation>długość fali (nm)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>band</source>
+        <translation>kanał</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>mean spectrum</source>
+        <translation>średnie widmo</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>difference (shown - pinned)</source>
+        <translation>różnica (pokazana - przypięta)</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="231"/>
+        <source>the {shown} strongest of {total}</source>
+        <translation>{shown} najsilniejszych z {total}</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="240"/>
@@ -581,59 +596,9 @@
         <translation>Niewierność (infidelity)</translation>
     </message>
     <message>
-        <location filename="../gui/dock.py" line="327"/>
-        <source>(the whole raster)</source>
-        <translation>(cały raster)</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="114"/>
-        <source>Target</source>
-        <translation>Zmienna docelowa</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="156"/>
-        <source>A per-pixel map holds attributions only: click the pixel on the raster to explain it here, with intervals, the prediction and the base value.</source>
-        <translation>Mapa pikselowa zawiera tylko atrybucje: kliknij piksel na rastrze, aby wyjaśnić go tutaj, z przedziałami, predykcją i wartością bazową.</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>attribution</source>
-        <translation>atrybucja</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>wavelength (nm)</source>
-        <translation>długość fali (nm)</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>band</source>
-        <translation>kanał</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>mean spectrum</source>
-        <translation>średnie widmo</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>difference (shown - pinned)</source>
-        <translation>różnica (pokazana - przypięta)</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="231"/>
-        <source>the {shown} strongest of {total}</source>
-        <translation>{shown} najsilniejszych z {total}</translation>
-    </message>
-    <message>
         <location filename="../gui/dock.py" line="272"/>
         <source>Save the plot</source>
         <translation>Zapisz wykres</translation>
-    </message>
-    <message>
-        <location filename="../gui/dock.py" line="175"/>
-        <source>Nothing shown: {}</source>
-        <translation>Nic nie pokazano: {}</translation>
     </message>
     <message>
         <location filename="../gui/dock.py" line="285"/>
@@ -646,14 +611,59 @@
         <translation>Przypięte: {}</translation>
     </message>
     <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Segment {}</source>
+        <translation>Segment {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="324"/>
+        <source>Field {}</source>
+        <translation>Pole {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Tile {}</source>
+        <translation>Kafel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="325"/>
+        <source>Raster {}</source>
+        <translation>Raster {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Pixel {}</source>
+        <translation>Piksel {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="326"/>
+        <source>Unit {}</source>
+        <translation>Jednostka {}</translation>
+    </message>
+    <message>
+        <location filename="../gui/dock.py" line="327"/>
+        <source>(the whole raster)</source>
+        <translation>(cały raster)</translation>
+    </message>
+    <message>
         <location filename="../gui/explorer.py" line="58"/>
         <source>Preparing the explorer</source>
         <translation>Przygotowywanie eksploratora</translation>
     </message>
     <message>
+        <location filename="../gui/explorer.py" line="76"/>
+        <source>The explorer needs Python packages this QGIS cannot import: {}. Install them with Plugins, hsi-lime, Install dependencies...</source>
+        <translation>Eksplorator potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {}. Zainstaluj je przez Wtyczki, hsi-lime, Zainstaluj zależności...</translation>
+    </message>
+    <message>
         <location filename="../gui/explorer.py" line="83"/>
         <source>Nothing to explore here: click a feature or a pixel of an hsi-lime output, or a hyperspectral raster (the current layer) to explain the place.</source>
         <translation>Nie ma tu nic do zbadania: kliknij obiekt lub piksel wyniku hsi-lime albo raster hiperspektralny (bieżącą warstwę), aby wyjaśnić to miejsce.</translation>
+    </message>
+    <message>
+        <location filename="../gui/explorer.py" line="89"/>
+        <source>Reading the explanation in {}</source>
+        <translation>Odczytywanie wyjaśnienia z {}</translation>
     </message>
     <message>
         <location filename="../gui/explorer.py" line="95"/>
@@ -669,16 +679,6 @@
         <location filename="../gui/explorer.py" line="123"/>
         <source>Cancelled: nothing was computed or written.</source>
         <translation>Anulowano: nic nie zostało obliczone ani zapisane.</translation>
-    </message>
-    <message>
-        <location filename="../gui/explorer.py" line="76"/>
-        <source>The explorer needs Python packages this QGIS cannot import: {}. Install them with Plugins, hsi-lime, Install dependencies...</source>
-        <translation>Eksplorator potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {}. Zainstaluj je przez Wtyczki, hsi-lime, Zainstaluj zależności...</translation>
-    </message>
-    <message>
-        <location filename="../gui/explorer.py" line="89"/>
-        <source>Reading the explanation in {}</source>
-        <translation>Odczytywanie wyjaśnienia z {}</translation>
     </message>
     <message>
         <location filename="../gui/settings_panel.py" line="32"/>
@@ -733,7 +733,7 @@
     <message>
         <location filename="../gui/settings_panel.py" line="64"/>
         <source>Baseline</source>
-        <translation>Linia bazowa</translation>
+        <translation>Wartość bazowa</translation>
     </message>
     <message>
         <location filename="../gui/settings_panel.py" line="64"/>
@@ -759,60 +759,65 @@
 <context>
     <name>HelpText</name>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="52"/>
+        <location filename="../processing_algorithms/help_text.py" line="53"/>
         <source>More: {}</source>
         <translation>Więcej: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/help_text.py" line="61"/>
+        <location filename="../processing_algorithms/help_text.py" line="62"/>
         <source>Advanced parameters</source>
         <translation>Parametry zaawansowane</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/help_text.py" line="69"/>
+        <source>Reference page: every parameter in full, with examples</source>
+        <translation>Strona referencyjna: każdy parametr w całości, z przykładami</translation>
     </message>
 </context>
 <context>
     <name>HsiLimeAlgorithm</name>
     <message>
-        <location filename="../processing_algorithms/base.py" line="71"/>
+        <location filename="../processing_algorithms/base.py" line="91"/>
         <source>Explain a raster</source>
         <translation>Wyjaśnij raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="72"/>
+        <location filename="../processing_algorithms/base.py" line="92"/>
         <source>Map scale</source>
         <translation>Skala mapy</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="73"/>
+        <location filename="../processing_algorithms/base.py" line="93"/>
         <source>Setup</source>
         <translation>Konfiguracja</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="105"/>
+        <location filename="../processing_algorithms/base.py" line="125"/>
         <source>hsi-lime needs Python packages that this QGIS cannot import: {missing}. Install them with the algorithm &apos;Install or update Python dependencies&apos; (Processing Toolbox, Hyperspectral explanations, Setup; or the menu Plugins, hsi-lime, Install dependencies...), or run: {command}</source>
         <translation>hsi-lime potrzebuje pakietów Pythona, których ten QGIS nie może zaimportować: {missing}. Zainstaluj je algorytmem 'Zainstaluj lub zaktualizuj zależności Pythona' (Przybornik Processing, Wyjaśnienia hiperspektralne, Konfiguracja; albo menu Wtyczki, hsi-lime, Zainstaluj zależności...) lub uruchom: {command}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="126"/>
+        <location filename="../processing_algorithms/base.py" line="146"/>
         <source>CUDA, {} (DEVICE auto and cuda use it)</source>
         <translation>CUDA, {} (używane przy DEVICE auto i cuda)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="128"/>
+        <location filename="../processing_algorithms/base.py" line="148"/>
         <source>CPU (torch sees no CUDA GPU)</source>
         <translation>CPU (torch nie widzi GPU CUDA)</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="129"/>
+        <location filename="../processing_algorithms/base.py" line="149"/>
         <source>torch {}, device: {}</source>
         <translation>torch {}, urządzenie: {}</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="147"/>
+        <location filename="../processing_algorithms/base.py" line="175"/>
         <source>Cancelled: nothing was written.</source>
         <translation>Anulowano: nic nie zostało zapisane.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/base.py" line="74"/>
+        <location filename="../processing_algorithms/base.py" line="94"/>
         <source>Sensor products</source>
         <translation>Produkty sensorów</translation>
     </message>
@@ -856,37 +861,37 @@
         <translation>Zapisuje produkt hiperspektralny w postaci pobranej (EMIT L2A, EnMAP L2A, PRISMA L2D, DESIS L2A, odbicie powierzchniowe orto Tanager, AVIRIS L2A) jako raster czytany przez każde narzędzie: odbicie (0-1) na siatce mapy produktu (EMIT ortorektyfikowany przez swoją GLT), z długością fali, FWHM i oznaczeniem złego kanału dla każdego kanału w konwencjach czytanych przez hsi-lime i EnMAP-Box, nodata -9999 i domyślnym stylem RGB. Algorytmy wyjaśniające czytają produkty bezpośrednio (PRODUCT): importuj tylko, aby zachować kostkę w projekcie lub dla innych narzędzi.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <location filename="../processing_algorithms/import_product.py" line="38"/>
         <source>Sensor product file</source>
         <translation>Plik produktu sensora</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="39"/>
+        <location filename="../processing_algorithms/import_product.py" line="38"/>
         <source>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
         <translation>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (lub *-SPECTRAL_IMAGE.TIF, lub ZIP produktu), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (z plikiem .hdr), Tanager *_ortho_sr_hdf5.h5 lub AVIRIS *_RFL_ORT.nc.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <location filename="../processing_algorithms/import_product.py" line="44"/>
         <source>Leave out the bad bands</source>
         <translation>Pomiń złe kanały</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="45"/>
+        <location filename="../processing_algorithms/import_product.py" line="44"/>
         <source>Write only the good bands (without EMIT&apos;s bad wavelengths, EnMAP&apos;s no-data bands, ...). Kept, they are flagged bbl=0, and every algorithm leaves them out of its superbands.</source>
         <translation>Zapisz tylko dobre kanały (bez złych długości fal EMIT, kanałów EnMAP bez danych, ...). Zachowane są oznaczone bbl=0, a każdy algorytm pomija je w swoich superkanałach.</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <location filename="../processing_algorithms/import_product.py" line="50"/>
         <source>Imported raster</source>
         <translation>Zaimportowany raster</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="51"/>
+        <location filename="../processing_algorithms/import_product.py" line="50"/>
         <source>A GeoTIFF (.tif), or a VRT (.vrt) over an EnMAP or DESIS product&apos;s own image, which needs no copy (keep the product where it is).</source>
         <translation>GeoTIFF (.tif) albo VRT (.vrt) nad własnym obrazem produktu EnMAP lub DESIS, który nie wymaga kopii (pozostaw produkt tam, gdzie jest).</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="64"/>
+        <location filename="../processing_algorithms/import_product.py" line="63"/>
         <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
         <translation>{product}: zapisano {bands} kanałów do {output}; styl domyślny: {rendering}</translation>
     </message>
@@ -1078,11 +1083,6 @@
         <location filename="../processing_algorithms/parameters.py" line="125"/>
         <source>Model file</source>
         <translation>Plik modelu</translation>
-    </message>
-    <message>
-        <location filename="../processing_algorithms/parameters.py" line="125"/>
-        <source>A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
-        <translation>Model TorchScript (.pt) lub ONNX (.onnx) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="142"/>
@@ -1383,6 +1383,11 @@
         <location filename="../processing_algorithms/parameters.py" line="481"/>
         <source>Per target (one band each) the superband that raises the pixel&apos;s prediction most, as classes named by the superbands (0: none raises it), styled with a legend of their names.</source>
         <translation>Dla każdej zmiennej docelowej (po jednym kanale) superkanał, który najbardziej podnosi predykcję piksela, jako klasy nazwane superkanałami (0: żaden jej nie podnosi), z legendą ich nazw.</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/parameters.py" line="125"/>
+        <source>A TorchScript (.pt) or ONNX (.onnx) model, a scikit-learn model saved with skops (.skops), or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the model) gives the task, the targets or class names, the input scaling, size and wavelengths.</source>
+        <translation>Model TorchScript (.pt) lub ONNX (.onnx), model scikit-learn zapisany przez skops (.skops) albo przepis w Pythonie (.py, zob. ALLOW_PYTHON_MODEL). Jego karta modelu (ta sama nazwa, .json, lub osadzona w modelu) podaje zadanie, zmienne docelowe lub nazwy klas, skalowanie wejścia, rozmiar i długości fal.</translation>
     </message>
     <message>
         <location filename="../processing_algorithms/parameters.py" line="104"/>

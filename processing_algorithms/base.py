@@ -18,9 +18,11 @@ algorithm's ``canExecute()`` names what is missing and how to install it.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from qgis.core import (
+    QgsApplication,
     QgsProcessingAlgorithm,
     QgsProcessingException,
 )
@@ -30,7 +32,7 @@ from qgis.PyQt.QtGui import QIcon
 from .. import dependencies
 from ..hsi_lime_plugin.reporting import Reporter
 from .checks import ParameterChecks, no_gdal_sidecars
-from .help_text import HelpText
+from .help_text import HelpText, in_qgis_process
 from .messages import CONTEXT, is_engine_error, in_parameter_names, parameter_name
 from .parameters import ParameterHelpers
 from .readers import ParameterReaders
@@ -38,12 +40,30 @@ from .readers import ParameterReaders
 ICON = Path(__file__).resolve().parent.parent / "icon.svg"
 
 
+def print_failure_once(message: str) -> None:
+    """In ``qgis_process``, let a failed run's ``message`` reach the console once.
+
+    ``qgis_process`` prints every critical message of QGIS's message log on stderr, and QGIS logs a failed
+    run's message twice besides the ``ERROR:`` line its console feedback prints: once where the run catches
+    the exception (``QgsProcessingAlgorithm::run``) and once in ``QgsProcessingFeedback::reportError``. So
+    one refused TARGETS came out three times (twice with ``--json``, whose feedback prints no ``ERROR:``
+    line and which prints nothing else on failure). Called as the exception leaves the algorithm, this
+    silences the message log for the rest of the ``qgis_process`` run, which ends with that failure, and
+    with ``--json`` writes the message itself. The QGIS desktop, where the log is a panel, is left alone.
+    """
+    if not in_qgis_process():
+        return
+    QgsApplication.messageLog().blockSignals(True)
+    if "--json" in QCoreApplication.arguments():
+        print(message, file=sys.stderr, flush=True)
+
+
 class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterReaders, ParameterChecks, QgsProcessingAlgorithm):
     """Shared behaviour of the hsi-lime algorithms; subclasses define ``name``, ``title`` and
     ``summary`` (English literals marked with ``QT_TRANSLATE_NOOP`` in the class's context),
     ``group_id``, ``initAlgorithm`` (through the ``add_*`` helpers) and ``run_workflow``."""
 
-    #: The display name in English (translated by :meth:`displayName`; the README heading).
+    #: The display name in English (translated by :meth:`displayName`; the title of its reference page).
     title = ""
     summary = ""
     #: The toolbox group: ``explain_raster``, ``map_scale``, ``products`` or ``setup`` (names in :meth:`group`).
@@ -130,7 +150,15 @@ class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterReaders, ParameterCh
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         """Run :meth:`run_workflow` with a reporter bound to ``feedback``, turning missing packages,
-        engine errors and cancellation into QGIS terms."""
+        engine errors and cancellation into QGIS terms; a failure's message reaches ``qgis_process``'s
+        console once (:func:`print_failure_once`)."""
+        try:
+            return self._process(parameters, context, feedback)
+        except QgsProcessingException as error:
+            print_failure_once(str(error.args[0]) if error.args else "")
+            raise
+
+    def _process(self, parameters, context, feedback):
         message = self.missing_dependencies_message()
         if message:
             raise QgsProcessingException(message)

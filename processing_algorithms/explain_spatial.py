@@ -49,7 +49,9 @@ class ExplainSpatial(HsiLimeAlgorithm):
             self.P_OUTPUT_SEGMENTS, self.tr("Segments with attributions"), SOURCE_VECTOR_POLYGON, optional=True
         )
         segments.setSupportsNonFileBasedOutput(False)
-        self.add(segments, self.tr("One polygon per segment with segment_id, attr_ (attribution), se_ (standard error), low_ and high_ (95% interval) and r2_ per target."))
+        self.add(segments, self.tr("One polygon per segment: the field polygons with their own attributes, or the "
+                                   "superpixels or patches with segment_id; per target attr_ (attribution), se_ "
+                                   "(standard error), low_ and high_ (95% interval) and r2_."))
         self.add_report_output()
         self.addOutput(QgsProcessingOutputString(self.P_SCORES, self.tr("Surrogate R2 per target")))
         self.addOutput(QgsProcessingOutputString(self.P_FAITHFULNESS_SCORES, self.tr("Faithfulness per target")))

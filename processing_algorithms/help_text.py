@@ -1,29 +1,30 @@
-"""Help for each algorithm: formatted for the dialog, plain for ``qgis_process help``, and a link to its README section."""
+"""Help for each algorithm: formatted for the dialog, plain for ``qgis_process help``, and its reference page.
+
+The dialog and ``qgis_process help`` show the short help written beside each parameter; the algorithm's
+page of the documentation site (generated from the same definitions by ``scripts/docs_reference.py``) is
+one click away: the dialog's Help button and the link under its help open :meth:`HelpText.helpUrl`.
+"""
 from __future__ import annotations
 
+import configparser
+import functools
 import html
-import unicodedata
+from pathlib import Path
 
 from qgis.core import QgsApplication
 
 #: The translation context of the strings below: pylupdate5 records the class a tr() call is written in.
 CONTEXT = "HelpText"
-#: The README the help links point at (one section per algorithm, headed ``hsilime:<name> — <title>``).
-README_URL = "https://github.com/hsi-lime/hsi-lime"
+#: metadata.txt, whose ``homepage`` is the documentation site (the one place its address is written).
+METADATA = Path(__file__).resolve().parent.parent / "metadata.txt"
 
 
-def github_anchor(heading: str) -> str:
-    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens.
-
-    ``hsilime:explain_spatial — Explain spatial importance`` ->
-    ``hsilimeexplain_spatial--explain-spatial-importance`` (the dash goes, both spaces stay).
-    """
-    text = heading.replace("`", "").strip().lower()
-    kept = "".join(
-        character for character in text
-        if character in " -_" or unicodedata.category(character)[0] in "LN"
-    )
-    return kept.replace(" ", "-")
+@functools.lru_cache(maxsize=1)
+def site_url() -> str:
+    """The documentation site, as metadata.txt's ``homepage`` names it, ending with ``/``."""
+    metadata = configparser.ConfigParser(interpolation=None)
+    metadata.read(METADATA, encoding="utf-8")
+    return metadata["general"]["homepage"].rstrip("/") + "/"
 
 
 def in_qgis_process() -> bool:
@@ -45,7 +46,7 @@ class HelpText:
         the log and ``qgis_process`` spell it, and its help; advanced ones last). ``qgis_process
         help`` prints :meth:`shortDescription` (the summary's first sentence) and this text as
         they are, then lists every parameter with its help by itself: there, this text is the
-        rest of the summary and the link to the README, without tags.
+        rest of the summary and the address of the reference page, without tags.
         """
         if in_qgis_process():
             rest = self.summary_text().partition(". ")[2]
@@ -65,6 +66,9 @@ class HelpText:
                 )
                 for name, description, text, _ in items
             ]
+        lines.append('<a href="{}">{}</a>'.format(
+            self.helpUrl(), html.escape(self.tr("Reference page: every parameter in full, with examples", CONTEXT),
+                                        quote=False)))
         return "\n".join(lines)
 
     def shortDescription(self):  # noqa: N802
@@ -72,11 +76,6 @@ class HelpText:
         first, separator, _ = self.summary_text().partition(". ")
         return first + "." if separator else first
 
-    #: The repository page that documents this algorithm (its section headed ``hsilime:<name> — <title>``); None:
-    #: the README.
-    help_page = None
-
     def helpUrl(self):  # noqa: N802
-        """The README section of this algorithm (or of its :attr:`help_page`), the anchor GitHub gives its heading."""
-        page = f"{README_URL}/blob/main/{self.help_page}" if self.help_page else README_URL
-        return f"{page}#{github_anchor(f'hsilime:{self.name()} — {self.title}')}"
+        """This algorithm's page of the documentation site's algorithm reference."""
+        return f"{site_url()}reference/{self.name()}/"

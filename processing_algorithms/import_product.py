@@ -30,7 +30,6 @@ class ImportProduct(HsiLimeAlgorithm):
     )
     group_id = "products"
     raster_required = False
-    help_page = "docs/products.md"
 
     def name(self):
         return "import_product"

@@ -121,21 +121,21 @@ class ParameterHelpers:
         )
 
     def add_model(self):
-        """MODEL (TorchScript, ONNX or Python recipe) and ALLOW_PYTHON_MODEL."""
+        """MODEL (TorchScript, ONNX, scikit-learn saved with skops, or Python recipe) and ALLOW_PYTHON_MODEL."""
         self.add(
             QgsProcessingParameterFile(
                 self.P_MODEL,
                 self.tr("Model file", CONTEXT),
                 fileFilter=(
-                    "Models (*.pt *.pth *.ts *.torchscript *.jit *.onnx *.py);;"
-                    "TorchScript (*.pt *.pth *.ts *.torchscript *.jit);;ONNX (*.onnx);;Python recipe (*.py);;"
-                    "All files (*.*)"
+                    "Models (*.pt *.pth *.ts *.torchscript *.jit *.onnx *.skops *.py);;"
+                    "TorchScript (*.pt *.pth *.ts *.torchscript *.jit);;ONNX (*.onnx);;scikit-learn (*.skops);;"
+                    "Python recipe (*.py);;All files (*.*)"
                 ),
             ),
             self.tr(
-                "A TorchScript (.pt) or ONNX (.onnx) model, or a Python recipe (.py, see ALLOW_PYTHON_MODEL). Its "
-                "model card (same name, .json, or embedded in the model) gives the task, the targets or class names, "
-                "the input scaling, size and wavelengths.",
+                "A TorchScript (.pt) or ONNX (.onnx) model, a scikit-learn model saved with skops (.skops), or a "
+                "Python recipe (.py, see ALLOW_PYTHON_MODEL). Its model card (same name, .json, or embedded in the "
+                "model) gives the task, the targets or class names, the input scaling, size and wavelengths.",
                 CONTEXT,
             ),
         )

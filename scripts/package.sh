@@ -3,7 +3,7 @@
 # it (one top-level folder named like the plugin), with compiled translations and without
 # tests, benchmarks or tooling. Dependencies (torch, spyndex) are not bundled: the plugin's
 # algorithm "Install or update Python dependencies" installs them (pinned by
-# hsi_lime_constraints.txt, which is shipped), and the README says how to do it by hand.
+# hsi_lime_constraints.txt, which is shipped), and docs/install.md says how to do it by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(sed -n 's/^version=//p' metadata.txt)

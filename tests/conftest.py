@@ -55,6 +55,14 @@ def scene(tmp_path_factory):
     return make_scene(tmp_path_factory.mktemp("scene"))
 
 
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The demo of `make demo` (scene, fields, trained model and card; seed 0), built once per session."""
+    from hsi_lime_plugin.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo"), seed=0)
+
+
 @pytest.fixture(scope="module")
 def band_model(request, tmp_path_factory):
     """A TorchScript BandMeansModel of any window size with its card (8 bands, scale 1e-4): each target the mean

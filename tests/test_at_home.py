@@ -1,7 +1,6 @@
 """The algorithms are at home in QGIS: names that fit their choices, toolbox groups, tuning knobs
 under Advanced, help that reads well in the dialog (HTML) and in ``qgis_process help`` (text),
-and help links that land on the README section of each algorithm."""
-import re
+and help links that open each algorithm's page of the documentation site."""
 import subprocess
 
 import pytest
@@ -9,8 +8,6 @@ from helpers import NO_QGIS
 
 pytest.importorskip("qgis.core", reason=NO_QGIS)
 from qgis.core import QgsApplication, QgsProcessingParameterDefinition  # noqa: E402
-
-from helpers import REPO_ROOT  # noqa: E402
 
 EXPECTED = {
     "explain_spatial": ("Explain spatial importance", "explain_raster", "Explain a raster"),
@@ -54,29 +51,13 @@ def test_tuning_knobs_are_advanced_and_essentials_are_not(hsilime_provider):
     assert seen == ADVANCED
 
 
-def readme_anchors(page: str = "README.md") -> dict:
-    """GitHub's anchor of every heading of ``page`` (the README by default), computed independently of the plugin's
-    code."""
-    anchors = {}
-    for line in (REPO_ROOT / page).read_text(encoding="utf-8").splitlines():
-        match = re.match(r"#+ (.*)", line)
-        if match:
-            text = match.group(1).replace("`", "").lower()
-            anchors[re.sub(r"[^\w\- ]", "", text).replace(" ", "-")] = match.group(1)
-    return anchors
-
-
-def test_help_links_land_on_the_readme_section_of_the_algorithm(hsilime_provider):
-    """Each algorithm's help link lands on its section: in the README, or in the page of the docs it names."""
+def test_help_links_open_the_reference_page_of_the_algorithm(hsilime_provider):
+    """The Help button (helpUrl) and the link under the dialog's help open the algorithm's page of the site that
+    metadata.txt names (the pages themselves are checked by tests/test_docs.py)."""
     for name, algorithm in algorithms().items():
-        url = algorithm.helpUrl()
-        base, _, anchor = url.partition("#")
-        page = base.partition("https://github.com/hsi-lime/hsi-lime/blob/main/")[2]
-        assert base == "https://github.com/hsi-lime/hsi-lime" or page, url
-        assert readme_anchors(page or "README.md").get(anchor) == f"`hsilime:{name}` — {algorithm.displayName()}", url
-    assert algorithms()["import_product"].helpUrl() == ("https://github.com/hsi-lime/hsi-lime/blob/main/docs/products.md"
-                                                        "#hsilimeimport_product--import-a-sensor-product")
-    assert algorithms()["explain_spatial"].helpUrl().endswith("#hsilimeexplain_spatial--explain-spatial-importance")
+        assert algorithm.helpUrl() == f"https://hsi-lime.github.io/hsi-lime/reference/{name}/"
+        assert algorithm.shortHelpString().endswith(f'<a href="{algorithm.helpUrl()}">Reference page: every '
+                                                    'parameter in full, with examples</a>')
 
 
 def test_dialog_help_is_html_with_every_parameter_and_its_name(hsilime_provider):
@@ -103,8 +84,7 @@ def test_qgis_process_help_is_plain_text(qgis_process):
         description = completed.stdout.split("Description\n----------------\n")[1].split("\n----------------")[0]
         assert "<" not in description and "&amp;" not in description, description
         lines = description.strip().split("\n")
-        assert lines[0].endswith(".") and lines[-1].startswith("More: https://github.com/hsi-lime/hsi-lime")
-        assert ("/blob/main/docs/products.md#" in lines[-1]) == (name == "import_product")
+        assert lines[0].endswith(".") and lines[-1] == f"More: https://hsi-lime.github.io/hsi-lime/reference/{name}/"
         assert f"{EXPECTED[name][0]} (hsilime:{name})" in completed.stdout
 
 

@@ -23,9 +23,9 @@ LOCALITY_FACTOR = 3.0
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The demo built with seed 0."""
-    return demo.build_demo(tmp_path_factory.mktemp("demo"), seed=0)
+def built(demo_build):
+    """The demo built with seed 0 (once per session: tests/test_docs.py runs the documentation's examples on it)."""
+    return demo_build
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,7 @@
-"""The house rules that a tool can check: settings objects instead of keyword piles, a wheel that holds every
-engine module, and the README's Python examples running as written."""
+"""The house rules that a tool can check: settings objects instead of keyword piles, and a wheel that holds every
+engine module (the documentation's examples are run by tests/test_docs.py)."""
 import ast
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -60,25 +59,3 @@ def test_the_wheel_holds_every_engine_module(tmp_path):
     assert on_disk - in_wheel == set()
     assert {name.split("/")[0] for name in in_wheel} == {"hsi_lime_plugin"}
 
-
-def readme_examples():
-    """The README's Python code blocks, in order."""
-    text = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
-
-
-def test_the_readme_python_examples_run_as_written(tmp_path, monkeypatch):
-    """Each example runs in a folder holding the files it names: the demo scene as field.tif, the demo model
-    as soil.pt (with its card), the demo fields as fields.gpkg."""
-    from hsi_lime_plugin.demo import build_demo
-
-    examples = readme_examples()
-    assert examples, "the README has Python examples"
-    demo = build_demo(tmp_path / "demo")
-    for source, name in ((demo.raster, "field.tif"), (demo.model, "soil.pt"), (demo.card, "soil.json"),
-                         (demo.fields, "fields.gpkg")):
-        shutil.copy(source, tmp_path / name)
-    monkeypatch.chdir(tmp_path)
-    for number, example in enumerate(examples, start=1):
-        namespace = {"__name__": f"readme_example_{number}"}
-        exec(compile(example, f"README.md example {number}", "exec"), namespace)  # noqa: S102 (our own README)

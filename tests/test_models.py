@@ -634,7 +634,7 @@ FULL_CARD = {
               "mean": [0.08, 0.10, 0.09, 0.15, 0.30], "std": [0.03, 0.03, 0.04, 0.05, 0.08],
               "pad_to_square": True, "size": [16, 16], "interpolation": "bilinear", "spectral_resampling": "linear"},
     "output": {"activation": "softmax", "reduction": "soft", "class_axis": 1},
-    "description": "the README's card, at a smaller size",
+    "description": "the documentation's card (docs/models.md), at a smaller size",
 }
 
 

@@ -66,9 +66,9 @@ def test_field_polygons_give_a_georeferenced_attribution_raster(hsilime_provider
     assert maps.mask[:, 0, 20].all()  # between fields
     segments = gpd.read_file(results["OUTPUT_SEGMENTS"])
     assert list(segments["name"]) == list(FIELDS)
-    assert {"area_ha", "segment_id", "attr_one_field", "se_one_field", "r2_one_field", "attr_everything"} <= set(
-        segments.columns
-    )
+    # the input's attributes under their own names (the id field included) and no segment_id, then the results
+    assert list(segments.columns[:2]) == ["name", "area_ha"] and "segment_id" not in segments
+    assert {"attr_one_field", "se_one_field", "r2_one_field", "attr_everything"} <= set(segments.columns)
     assert (segments["low_one_field"] <= segments["attr_one_field"]).all()
     assert (segments["attr_one_field"] <= segments["high_one_field"]).all()
     np.testing.assert_allclose(

@@ -42,6 +42,24 @@ def test_bad_input_is_one_clear_line_not_a_traceback(qgis_process, scene, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("json_output", [False, True])
+def test_a_refused_parameter_is_printed_once(qgis_process, scene, tmp_path, json_output):
+    """qgis_process echoes QGIS's critical log messages, in which QGIS logs a failure twice besides its
+    ERROR line (which --json leaves out): the plugin lets the message reach the console once."""
+    completed = subprocess.run(
+        [QGIS_PROCESS, *(["--json"] if json_output else []), "run", "hsilime:explain_spatial",
+         f"--INPUT={scene.raster}", f"--MODEL={scene.model}", f"--POLYGONS={scene.fields}", "--TARGETS=Zn",
+         f"--OUTPUT={tmp_path / 'out.tif'}"],
+        env=qgis_process.env, capture_output=True, text=True,
+    )
+    message = ("TARGETS: 'Zn' is not a target of this model; valid names are one_field, everything (or indices 0 "
+               "to 1, or top:K); leave TARGETS empty to explain them all.")
+    assert completed.returncode == 1
+    assert (completed.stdout + completed.stderr).count(message) == 1
+    assert (message if json_output else f"ERROR:\t{message}") in completed.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_graphical_model_chains_fix_geometries_into_explain_spatial(qgis_process, scene, tmp_path):
     model3 = Path(__file__).parent / "models" / "fix_then_explain.model3"
     completed, result, _ = qgis_process(

@@ -23,13 +23,28 @@ def test_patches_of_any_size_cover_valid_pixels_with_smaller_edge_patches():
 
 def test_polygons_burn_to_their_pixels_and_keep_attributes(scene):
     cube = read_raster(scene.raster)
-    burnt = polygon_segments(gpd.read_file(scene.fields), cube, id_field="name")
-    assert list(burnt.polygons["segment_id"]) == list(FIELDS)
+    fields = gpd.read_file(scene.fields)
+    burnt = polygon_segments(fields, cube, id_field="name")
+    assert burnt.ids == list(FIELDS)
+    # the attributes as they came, the id field under its own name, nothing added
+    assert list(burnt.polygons.columns) == list(fields.columns)
+    assert list(burnt.polygons["name"]) == list(FIELDS)
     for label, (col0, row0, col1, row1) in enumerate(FIELDS.values(), start=1):
         expected = np.zeros((HEIGHT, WIDTH), bool)
         expected[row0:row1, col0:col1] = True
         np.testing.assert_array_equal(burnt.labels == label, expected & cube.valid)
     assert "area_ha" in burnt.polygons
+
+
+def test_polygons_without_an_id_field_are_named_by_feature_id_and_keep_a_field_id_attribute(scene):
+    """A layer's own ``field_id`` attribute is neither overwritten by the feature ids nor renamed."""
+    cube = read_raster(scene.raster)
+    fields = gpd.read_file(scene.fields)
+    fields["field_id"] = [f"F{number}" for number in range(len(fields), 0, -1)]
+    burnt = polygon_segments(fields, cube)
+    assert burnt.ids == list(range(1, len(fields) + 1))
+    assert list(burnt.polygons["field_id"]) == list(fields["field_id"])
+    assert "segment_id" not in burnt.polygons
 
 
 def test_unknown_id_field_lists_the_fields(scene):

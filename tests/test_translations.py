@@ -150,4 +150,4 @@ def test_qgis_in_polish_shows_polish_names_descriptions_and_help(qgis_process):
     assert "N_SAMPLES: Liczba próbek (0 = automatycznie)" in text  # parameter description
     assert "To samo ziarno daje te same próbki i te same atrybucje." in text  # parameter help
     assert "- 1: Superpiksele SLIC" in text  # enum option
-    assert "Więcej: https://github.com/hsi-lime/hsi-lime#hsilimeexplain_spatial--explain-spatial-importance" in text
+    assert "Więcej: https://hsi-lime.github.io/hsi-lime/reference/explain_spatial/" in text

@@ -32,13 +32,17 @@ class PolygonSegments:
     labels : numpy.ndarray
         (H, W) int64; label k marks the pixels of ``polygons.iloc[k - 1]``.
     polygons : geopandas.GeoDataFrame
-        The input features in the raster's CRS, all attributes kept, plus ``segment_id``.
+        The input features in the raster's CRS with their attributes as they were (the id field included,
+        under its own name), and nothing added: a segment layer made of them joins back to the input.
+    ids : list
+        Each row's id (its ``id_field`` value, or its feature id): ``ids[k - 1]`` names label k.
     empty : list
-        ``segment_id`` of polygons that cover no valid pixel centre (not explained).
+        The ids of polygons that cover no valid pixel centre (not explained).
     """
 
     labels: np.ndarray
     polygons: gpd.GeoDataFrame
+    ids: list
     empty: list
 
 
@@ -54,11 +58,12 @@ def polygon_segments(
     Polygons are reprojected to the raster's CRS first. A pixel belongs to the polygon
     that contains its centre; where polygons overlap, the later feature wins. The
     ``segment_id`` of each polygon is its ``id_field`` value, or its feature id (the
-    row position + 1, as QGIS numbers GeoPackage features) without ``id_field``. Features
+    row position + 1, as QGIS numbers GeoPackage features) without ``id_field``; the attributes are kept
+    as they are. Features
     without a geometry are skipped and invalid polygons repaired (``shapely.make_valid``),
     each with a warning to ``reporter`` naming them.
     """
-    frame = field_polygons(polygons, id_field, cube.crs, what, reporter).rename(columns={"field_id": "segment_id"})
+    frame, ids = field_polygons(polygons, id_field, cube.crs, what, reporter)
     height, width = cube.data.shape[1:]
     bounds = rasterio.transform.array_bounds(height, width, cube.transform)
     footprint = shapely.geometry.box(*_ordered(bounds))
@@ -83,8 +88,8 @@ def polygon_segments(
             f"{what}: the polygons overlap the raster ({arg('raster')}) but cover no valid pixel centre; use polygons larger "
             "than a pixel over pixels that hold data."
         )
-    frame = frame.reset_index(drop=True)
-    return PolygonSegments(labels, frame, list(frame["segment_id"][~present]))
+    return PolygonSegments(labels, frame.reset_index(drop=True), ids,
+                           [id_ for id_, covered in zip(ids, present) if not covered])
 
 
 def slic_segments(cube: RasterCube, n_segments: int = 50, compactness: float = 0.3) -> np.ndarray:
@@ -137,7 +142,8 @@ def patch_segments(valid: np.ndarray, patch_size: int) -> np.ndarray:
 
 
 def segment_polygons(labels: np.ndarray, cube: RasterCube) -> gpd.GeoDataFrame:
-    """Vectorise a label map: one (multi)polygon per segment, with ``segment_id``."""
+    """Vectorise a label map: one (multi)polygon per segment, with ``segment_id`` (its label: segments that are
+    not polygons of the user's have no other name)."""
     shapes = rasterio.features.shapes(labels.astype(np.int32), mask=labels > 0, transform=cube.transform)
     records = [(shapely.geometry.shape(geometry), int(value)) for geometry, value in shapes]
     frame = gpd.GeoDataFrame(

@@ -45,8 +45,17 @@ def polygons_window(polygons: gpd.GeoDataFrame, grid) -> tuple[int, int, int, in
 
 
 def field_polygons(polygons: gpd.GeoDataFrame, id_field: str | None, crs, what: str = arg("polygons"),
-                   reporter: Reporter | None = None) -> gpd.GeoDataFrame:
-    """The polygons with a geometry, repaired where invalid, with ``field_id``, in ``crs`` (if given)."""
+                   reporter: Reporter | None = None) -> tuple[gpd.GeoDataFrame, list]:
+    """The polygons with a geometry, repaired where invalid, in ``crs`` (if given), and each one's id.
+
+    Returns
+    -------
+    frame : geopandas.GeoDataFrame
+        The features that have a geometry, with the input's attributes exactly as they were (names and
+        values: an output that keeps them can be joined back to the input on any of them).
+    ids : list
+        Each row's id: its ``id_field`` value, or its feature id (row + 1, as QGIS numbers them).
+    """
     reporter = reporter_or_default(reporter)
     frame = _with_geometry(polygons, what, reporter)
     types = set(frame.geometry.geom_type)
@@ -55,10 +64,10 @@ def field_polygons(polygons: gpd.GeoDataFrame, id_field: str | None, crs, what: 
             f"{what}: the layer holds {', '.join(sorted(types))} geometries; fields need polygons (choose a polygon "
             "layer, or buffer points and lines first)."
         )
-    frame["field_id"] = _field_ids(frame, id_field, what)
+    ids = _field_ids(frame, id_field, what)
     if crs is not None:
         frame = frame.set_crs(crs) if frame.crs is None else frame.to_crs(crs) if frame.crs != crs else frame
-    return frame
+    return frame, ids
 
 
 def _field_ids(frame: gpd.GeoDataFrame, id_field: str | None, what: str) -> list:

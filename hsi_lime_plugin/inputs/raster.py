@@ -275,6 +275,8 @@ def read_raster(
     during_run : bool
         The raster was already opened by this run: a missing file disappeared during it.
 
+    Notes
+    -----
     Nodata comes from the file's nodata value, its internal masks and NaN values; a
     pixel is valid when no band is nodata there. Invalid pixels are set to 0, in place:
     reading holds the float32 cube and one mask at a time (:func:`read_footprint`). A sensor product

@@ -12,7 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import HsiLimeError, arg
-from ..features.segments import patch_segments, polygon_segments, segment_polygons, slic_segments
+from ..features.segments import (
+    PolygonSegments,
+    patch_segments,
+    polygon_segments,
+    segment_polygons,
+    slic_segments,
+)
 from ..inputs.raster import RasterCube
 from ..options import DEFAULT_COMPACTNESS, DEFAULT_N_SEGMENTS, DEFAULT_PATCH_SIZE, SEGMENTATIONS
 from ..outputs.atomic import OutputSet, write_vector
@@ -81,9 +87,10 @@ def run_spatial(
         SLIC superpixels (``n_segments``, ``compactness``) or square patches (``patch_size``).
     output_segments : str, optional
         Vector destination (.gpkg, .shp, .geojson): one polygon per segment with
-        ``segment_id``, ``attr_<target>``, ``se_<target>`` (standard error),
-        ``low_<target>``/``high_<target>`` (95% interval) and ``r2_<target>``; for field
-        polygons, the input features with all their attributes.
+        ``attr_<target>``, ``se_<target>`` (standard error), ``low_<target>``/``high_<target>``
+        (95% interval), ``r2_<target>``, ``pred_<target>`` and ``base_<target>``: for field
+        polygons the input features with their attributes as they were (the id field
+        included, under its own name); for superpixels and patches a ``segment_id``.
     faithfulness_scores : bool
         Score the explanation (:func:`hsi_lime_plugin.faithfulness`): logged, and added to
         ``output_segments`` as ``deletion_auc_<target>``, ``insertion_auc_<target>``,
@@ -133,7 +140,7 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
         cube, model, frame = _open(settings, reporter)
         explain = with_background(settings.explain, settings.background, settings.raster.path, cube.wavelengths,
                                   settings.faithfulness, reporter)
-        labels, frame = _segments(cube, settings, frame, reporter)
+        labels, polygons = _segments(cube, settings, frame, reporter)
         count = len(np.unique(labels[labels > 0]))
         reporter.info(f"{count} segments; explaining with {settings.explain.samples_text()}")
         result = explain_with(model, cube.data, labels, "spatial", cube.valid, explain, settings.runtime, reporter)
@@ -144,7 +151,7 @@ def run(settings: SpatialSettings, reporter: Reporter | None = None) -> SpatialR
             else None
         record = run_record(f"Spatial importance: {Path(settings.raster.path).name}", settings.record(), model,
                             started, result.baseline, cube.product) if "output_report" in outputs else None
-        _write(outputs, cube, labels, frame, result, scores, record)
+        _write(outputs, cube, labels, polygons, result, scores, record)
     return SpatialRun(result, count, settings.outputs.raster, settings.outputs.segments, scores)
 
 
@@ -185,23 +192,25 @@ def _faithfulness(model, cube: RasterCube, result: Explanation, explain, runtime
     return scores
 
 
-def _write(outputs: OutputSet, cube, labels, frame, result: Explanation, scores, record) -> None:
-    """The attribution raster, the segment layer and the report (with ``record``), all or nothing."""
+def _write(outputs: OutputSet, cube, labels, polygons: PolygonSegments | None, result: Explanation, scores,
+           record) -> None:
+    """The attribution raster, the segment layer and the report (with ``record``), all or nothing; ``polygons``
+    are the field polygons the segments are, None for superpixels and patches."""
     with outputs.writing() as temporary:
         write_raster(temporary("output"), result.maps(), cube, result.target_names)
         if "output_segments" in outputs:
-            table = _segment_layer(frame, labels, cube, result)
+            table = _segment_layer(polygons, labels, cube, result)
             if scores is not None:
                 table = faithfulness_columns(table, scores, per_target_rows=False)
             write_vector(table, temporary("output_segments"), "segments", outputs.drivers["output_segments"])
         if "output_report" in outputs:
-            names = None if frame is None else dict(enumerate(frame["segment_id"], start=1))
+            names = None if polygons is None else dict(enumerate(polygons.ids, start=1))
             write_report(temporary("output_report"), record, {None: result},
                          spatial_figures(cube, labels, result, names), None if scores is None else {None: scores})
 
 
 def _segments(cube: RasterCube, settings: SpatialSettings, frame, reporter: Reporter):
-    """The segment label map and, for field polygons (``frame``), the polygons (row i burnt as label i + 1)."""
+    """The segment label map and, for field polygons (``frame``), the polygons burnt into it (else None)."""
     segmentation = settings.segmentation
     if segmentation.method == "slic":
         return slic_segments(cube, segmentation.n_segments, segmentation.compactness), None
@@ -220,12 +229,13 @@ def _segments(cube: RasterCube, settings: SpatialSettings, frame, reporter: Repo
             f"{arg('polygons')}: {len(burnt.empty)} polygons cover no valid pixel and are not explained: "
             f"{burnt.empty[:10]}"
         )
-    return burnt.labels, burnt.polygons
+    return burnt.labels, burnt
 
 
-def _segment_layer(frame, labels: np.ndarray, cube: RasterCube, result: Explanation):
-    """The segments as polygons with their attribution columns (superpixels and patches vectorised)."""
-    if frame is None:
+def _segment_layer(polygons: PolygonSegments | None, labels: np.ndarray, cube: RasterCube, result: Explanation):
+    """The segments as polygons with their attribution columns: the field polygons as they came, or the
+    superpixels and patches vectorised with their ``segment_id``."""
+    if polygons is None:
         frame = segment_polygons(labels, cube)
         return segment_table(frame, frame["segment_id"].to_numpy(), result)
-    return segment_table(frame, np.arange(1, len(frame) + 1), result)
+    return segment_table(polygons.polygons, np.arange(1, len(polygons.polygons) + 1), result)

@@ -114,10 +114,10 @@ def polygon_units(raster: str, polygons, id_field: str | None = None, reporter=N
         Receives the one warning about skipped polygons.
     """
     grid = read_grid(raster)
-    frame = field_polygons(polygons, id_field, grid.crs, reporter=reporter)
+    frame, ids = field_polygons(polygons, id_field, grid.crs, reporter=reporter)
     units, outside, too_small = [], [], []
     windows = grid.windows(frame.geometry.bounds.to_numpy(dtype=float))
-    for unit_id, geometry, (row, column, height, width) in zip(frame["field_id"], frame.geometry, windows.tolist()):
+    for unit_id, geometry, (row, column, height, width) in zip(ids, frame.geometry, windows.tolist()):
         if height == 0 or width == 0:
             outside.append(unit_id)
             continue
