@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 VENV=.venv-index
 PYTHON=${INDEX_PYTHON:-python3}
 PACKAGES=(numpy pandas rasterio geopandas pyogrio shapely scipy matplotlib scikit-image scikit-learn spyndex
-  captum onnx onnxruntime onnxscript skops skl2onnx dask distributed pytest hypothesis h5py torch==2.13.0)
+  captum onnx onnxruntime onnxscript skops skl2onnx dask distributed pytest hypothesis h5py shap torch==2.13.0)
 
 wanted="$("$PYTHON" -c 'import sys; print(sys.executable, sys.version)') ${PACKAGES[*]} $(date +%F)"
 if [ "$(cat "$VENV/.hsi_lime_packages" 2>/dev/null)" != "$wanted" ]; then
@@ -25,7 +25,7 @@ if [ "$(cat "$VENV/.hsi_lime_packages" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$VENV/.hsi_lime_packages"
 fi
 "$VENV/bin/python" -m pip list --disable-pip-version-check --format=freeze 2>/dev/null \
-  | grep -iE "^(numpy|pandas|rasterio|geopandas|pyogrio|shapely|scipy|matplotlib|scikit-image|scikit-learn|spyndex|captum|onnx|onnxruntime|onnxscript|skops|skl2onnx|dask|distributed|torch|pytest|hypothesis|h5py)==" \
+  | grep -iE "^(numpy|pandas|rasterio|geopandas|pyogrio|shapely|scipy|matplotlib|scikit-image|scikit-learn|spyndex|captum|onnx|onnxruntime|onnxscript|skops|skl2onnx|dask|distributed|torch|pytest|hypothesis|h5py|shap)==" \
   | tr "\n" " "
 echo
 "$VENV/bin/python" -m pytest --confcutdir=tests "$@"  # see PYTEST in the Makefile
