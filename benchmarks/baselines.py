@@ -293,7 +293,59 @@ def speed_against_shap(folder: Path, sizes=(16, 64)) -> dict:
                      groups=groups)
             theirs = shap_peer(inputs, path)
             results[f"{name}_B{size}"] = _against(seconds, values[:peers], theirs)
+    for size in sizes:
+        results[f"field_mean_forest_B{size}"] = forest_against_shap(folder, size)
     return results
+
+
+def forest_against_shap(folder: Path, size: int) -> dict:
+    """A field-mean forest: both sides in .venv-shap (a forest saved by Debian 12's scikit-learn 1.2 does not load
+    in the newest, which shap 0.51 needs): ours in a child process (``--forest-side``), shap beside it."""
+    if not SHAP_PYTHON.is_file():
+        return {"error": f"{SHAP_PYTHON} is missing: scripts/setup_peers.sh makes it (make bench)"}
+    process = subprocess.run([str(SHAP_PYTHON), str(Path(__file__)), "--forest-side", str(size)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = [line for line in process.stdout.splitlines() if line.startswith("BENCH-RESULT ")]
+    if not lines:
+        return {"error": process.stdout[-2000:]}
+    ours = json.loads(lines[-1][len("BENCH-RESULT "):])
+    theirs = shap_peer(Path(ours["inputs"]), Path(ours["model"]))
+    result = _against(ours["seconds"], np.asarray(ours["values"]), theirs)
+    return {**result, "scikit_learn": ours["scikit_learn"]}
+
+
+def forest_side(size: int) -> None:
+    """In .venv-shap: a forest of the field's mean spectrum (skops, mean_spectrum) and ours on it, printed."""
+    import sklearn
+    import skops.io as sio
+    from sklearn.ensemble import RandomForestClassifier
+
+    from hsi_lime_plugin import explain, load_model
+    from hsi_lime_plugin.perturbation.background import summarise
+
+    folder = WORK / "forest_side"
+    folder.mkdir(parents=True, exist_ok=True)
+    generator = np.random.default_rng(0)
+    bands, groups = 64, np.repeat(np.arange(1, 9), 8)
+    scene = generator.uniform(0.0, 0.7, (4000, bands)).astype(np.float32)
+    labels = np.where(scene[:, 3] + scene[:, 40] > 0.7, "crop", "soil")
+    forest = RandomForestClassifier(50, max_depth=8, random_state=0).fit(scene, labels)
+    path = folder / "forest.skops"
+    sio.dump(forest, str(path))
+    path.with_suffix(".json").write_text(json.dumps({"input": {"layout": "mean_spectrum"}}))
+    model = load_model(path, "cpu")
+    image = generator.uniform(0.05, 0.6, (bands, 24, 24)).astype(np.float32)
+    background = summarise(scene, size, seed=0, source="random spectra")
+    started = time.perf_counter()
+    result = explain(model, image, groups, kind="spectral", method="kernelshap", n_samples=256, baseline="background",
+                     background=background, background_mode="exact", device="cpu")
+    seconds = time.perf_counter() - started
+    inputs = folder / f"forest_{size}.npz"
+    np.savez(inputs, instances=image.reshape(bands, -1).mean(axis=1)[None], background=background.spectra,
+             weights=background.weights, groups=groups)
+    print("BENCH-RESULT " + json.dumps({"seconds": seconds, "values": result.coefficients[None].tolist(),
+                                        "inputs": str(inputs), "model": str(path),
+                                        "scikit_learn": sklearn.__version__}), flush=True)
 
 
 def _against(seconds: float, ours: np.ndarray, theirs: dict) -> dict:
@@ -352,10 +404,14 @@ def kmeans_time(folder: Path, size: int = 1000, bands: int = 224) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--parts", default="rankings,speed")
+    parser.add_argument("--forest-side", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(2)
+    if args.forest_side:
+        forest_side(args.forest_side)
+        return 0
     WORK.mkdir(parents=True, exist_ok=True)
     results: dict = {"goals": GOALS}
     parts = args.parts.split(",")

@@ -27,10 +27,11 @@ from qgis.core import (
 )
 
 from ..hsi_lime_plugin.explore.click import Click
+from ..hsi_lime_plugin.explore.stored import segment_id_column
 from ..hsi_lime_plugin.explore.view import id_text
 from ..processing_algorithms.run_records import LAYER_PROPERTY
 
-#: The id column of each kind of vector output.
+#: The id column of each kind of vector output (a segments layer's: :func:`segment_id_column`).
 ID_COLUMNS = {"output_segments": "segment_id", "output_units": "unit_id"}
 #: Pixels around the click within which a feature is looked for.
 TOLERANCE_PIXELS = 2
@@ -146,6 +147,8 @@ class LayerRecords:
         """The id column of a vector output, or of polygons a run with a table explained (their id field, None
         for the feature id), with the record to read the unit from; (None, None) for any other layer."""
         if record is not None:
+            if record.get("argument") == "output_segments":
+                return segment_id_column(record), record
             return ID_COLUMNS.get(record.get("argument")), (record if record.get("argument") in ID_COLUMNS else None)
         path, name = source_of(layer)
         for _, other in self.output_layers():

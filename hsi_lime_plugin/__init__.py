@@ -35,6 +35,7 @@ _PUBLIC = {
     "ModelCard": "models.card",
     "Explanation": "perturbation.result",
     "explain": "perturbation.pipeline",
+    "Background": "perturbation.background",
     "release_batch_buffers": "perturbation.buffers",
     "attribute": "attribution.attribute",
     "Attribution": "attribution.attribute",

@@ -866,11 +866,6 @@
         <translation>Sensorprodukt-Datei</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="38"/>
-        <source>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
-        <translation>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (oder *-SPECTRAL_IMAGE.TIF oder das Produkt-ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (mit seiner .hdr), Tanager *_ortho_sr_hdf5.h5 oder AVIRIS *_RFL_ORT.nc.</translation>
-    </message>
-    <message>
         <location filename="../processing_algorithms/import_product.py" line="44"/>
         <source>Leave out the bad bands</source>
         <translation>Schlechte Kanäle weglassen</translation>
@@ -894,6 +889,11 @@
         <location filename="../processing_algorithms/import_product.py" line="63"/>
         <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
         <translation>{product}: {bands} Kanäle nach {output} geschrieben; Standardstil: {rendering}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="38"/>
+        <source>The product&apos;s main file, as downloaded: EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
+        <translation>Die Hauptdatei des Produkts, wie heruntergeladen: EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (oder *-SPECTRAL_IMAGE.TIF oder das Produkt-ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (mit seiner .hdr), Tanager *_ortho_sr_hdf5.h5 oder AVIRIS *_RFL_ORT.nc.</translation>
     </message>
 </context>
 <context>

@@ -866,11 +866,6 @@
         <translation>Plik produktu sensora</translation>
     </message>
     <message>
-        <location filename="../processing_algorithms/import_product.py" line="38"/>
-        <source>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
-        <translation>EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (lub *-SPECTRAL_IMAGE.TIF, lub ZIP produktu), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (z plikiem .hdr), Tanager *_ortho_sr_hdf5.h5 lub AVIRIS *_RFL_ORT.nc.</translation>
-    </message>
-    <message>
         <location filename="../processing_algorithms/import_product.py" line="44"/>
         <source>Leave out the bad bands</source>
         <translation>Pomiń złe kanały</translation>
@@ -894,6 +889,11 @@
         <location filename="../processing_algorithms/import_product.py" line="63"/>
         <source>{product}: {bands} bands written to {output}; default style: {rendering}</source>
         <translation>{product}: zapisano {bands} kanałów do {output}; styl domyślny: {rendering}</translation>
+    </message>
+    <message>
+        <location filename="../processing_algorithms/import_product.py" line="38"/>
+        <source>The product&apos;s main file, as downloaded: EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc.</source>
+        <translation>Główny plik produktu, tak jak został pobrany: EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (lub *-SPECTRAL_IMAGE.TIF albo ZIP produktu), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (z jego plikiem .hdr), Tanager *_ortho_sr_hdf5.h5 lub AVIRIS *_RFL_ORT.nc.</translation>
     </message>
 </context>
 <context>

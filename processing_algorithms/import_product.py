@@ -37,9 +37,9 @@ class ImportProduct(HsiLimeAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add(
             QgsProcessingParameterFile(self.P_PRODUCT, self.tr("Sensor product file"), fileFilter=PRODUCT_FILES),
-            self.tr("EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or *-SPECTRAL_IMAGE.TIF, or the product ZIP), "
-                    "PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with its .hdr), Tanager *_ortho_sr_hdf5.h5 or "
-                    "AVIRIS *_RFL_ORT.nc."),
+            self.tr("The product's main file, as downloaded: EMIT_L2A_RFL_*.nc, EnMAP L2A *-METADATA.XML (or "
+                    "*-SPECTRAL_IMAGE.TIF, or the product ZIP), PRS_L2D_*.he5, DESIS-HSI-L2A-*-SPECTRAL_IMAGE.tif (with "
+                    "its .hdr), Tanager *_ortho_sr_hdf5.h5 or AVIRIS *_RFL_ORT.nc."),
         )
         self.add(
             QgsProcessingParameterBoolean(self.P_DROP_BAD_BANDS, self.tr("Leave out the bad bands"),

@@ -11,6 +11,8 @@ Usage::
    files, the demo's styled outputs on the map.
 3. The HTML reports as a browser shows them (headless Chromium's ``--screenshot``), and the spectral figure
    the demo wrote.
+4. The explorer dock on the demo's outputs (``scripts/explorer_desktop.py screenshots``, which
+   ``make screenshots-explorer`` runs alone), the pictures the documentation shows named ``explorer_*``.
 
 Every name in :data:`PICTURES` must come out, or the script fails saying which did not and why. The site
 (``make docs``) takes them from FOLDER (``scripts/docs_hooks.py``): generated pictures are never committed.
@@ -43,7 +45,13 @@ PICTURES = {
     "fields_report.png": "the HTML report of the spatial run, as a browser shows it",
     "spectral_report.png": "the HTML report of the spectral run, as a browser shows it",
     "spectral_importance.png": "the spectral figure of the demo (OUTPUT_PLOT of explain_spectral)",
+    "explorer_map_scale_window.png": "the main window with the explorer dock on a field of the map-scale run",
+    "explorer_spectral_dock.png": "the explorer dock on a field of the spectral run: bars and the shaded spectrum",
+    "explorer_compare_plot.png": "the explorer's plot of two fields compared, and their difference",
+    "explorer_explain_here_dock.png": "the explorer dock after explaining a field live",
 }
+#: The explorer's pictures (scripts/explorer_desktop.py names them without the prefix).
+EXPLORER = [name for name in PICTURES if name.startswith("explorer_")]
 #: Pictures of the HTML reports: file name -> (report, window height in pixels).
 REPORTS = {"fields_report.png": ("fields_report.html", 2300), "spectral_report.png": ("spectral_report.html", 2300)}
 FIGURES = {"spectral_importance.png": "spectral_importance.png"}
@@ -118,6 +126,18 @@ def browser(output: Path) -> dict:
     return problems
 
 
+def explorer(output: Path) -> dict:
+    """The explorer dock's pictures (scripts/explorer_desktop.py), copied as ``explorer_<name>``; its problems."""
+    folder = output / "explorer"
+    completed = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "explorer_desktop.py"), "screenshots",
+                                "--output", str(folder)], capture_output=True, text=True, timeout=900)
+    for name in EXPLORER:
+        source = folder / name[len("explorer_"):]
+        if source.is_file():
+            shutil.copyfile(source, output / name)
+    return {name: completed.stdout[-2000:] + completed.stderr[-2000:] for name in EXPLORER}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", type=Path, default=REPO_ROOT / "build" / "screenshots")
@@ -129,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="hsi-lime-screenshots-") as work:
         problems = desktop(output, Path(work))
     problems.update(browser(output))
+    problems.update(explorer(output))
     for name, figure in FIGURES.items():
         shutil.copyfile(RESULTS / figure, output / name)
     missing = {name: problems.get(name, "not written") for name in PICTURES if not (output / name).is_file()}

@@ -121,7 +121,8 @@ def test_every_picture_is_taken_and_shown(site):
     [assignment] = [node for node in desktop.body if isinstance(node, ast.Assign) and node.targets[0].id == "SHOTS"]
     shots = [key.value for key in assignment.value.keys]
     screenshots = load_script("screenshots")
-    assert set(shots) | set(screenshots.REPORTS) | set(screenshots.FIGURES) == set(screenshots.PICTURES)
+    assert set(shots) | set(screenshots.REPORTS) | set(screenshots.FIGURES) | set(screenshots.EXPLORER) == \
+        set(screenshots.PICTURES)
     everything = (REPO_ROOT / "README.md").read_text(encoding="utf-8") + "".join(site.pages.values())
     assert [name for name in screenshots.PICTURES if f"screenshots/{name}" not in everything] == []
 

@@ -97,8 +97,8 @@ def test_a_click_on_the_attribution_raster_shows_the_segment_under_it(outputs):
     view = stored_view(read_record(outputs / "spatial.tif"), Click(*centre("e"), CRS))
     assert (view.unit_id, view.highlight, view.unit, view.kind) == ("e", "e", "segment", "spatial")
     low = view.of_target("low").set_index("feature")
-    np.testing.assert_array_equal(low.loc[list(segments["segment_id"]), "attribution"], segments["attr_low"])
-    np.testing.assert_array_equal(low.loc[list(segments["segment_id"]), "ci_high"], segments["high_low"])
+    np.testing.assert_array_equal(low.loc[list(segments["name"]), "attribution"], segments["attr_low"])  # ID_FIELD
+    np.testing.assert_array_equal(low.loc[list(segments["name"]), "ci_high"], segments["high_low"])
     assert view.intervals and set(view.targets) == {"low", "high"}
 
 

@@ -29,7 +29,7 @@ from ..scale.unit_task import explain_unit, mean_spectrum
 from ..scale.units import Unit, polygon_units, tile_units
 from ..settings import ExploreSettings, Segmentation
 from .click import Click, pixel_of
-from .stored import field_polygons_of, kept, make_spectrum, pixel_name, stamp
+from .stored import FIELD_ID, field_polygons_of, kept, make_spectrum, pixel_name, stamp
 from .view import UnitView, id_text, make_rows, scales
 
 #: Prepared runs kept (settings, unit kind and files' modification times as the key).
@@ -108,4 +108,4 @@ def _field_unit(settings: ExploreSettings, prepared: Prepared, click: Click) -> 
     if hits.empty:
         raise HsiLimeError(f"{arg('polygons')}: no field of {polygons.source} lies under the click; click inside a "
                            "field.")
-    return polygon_units(settings.raster.path, hits.iloc[[-1]], "field_id", RecordingReporter())[0]
+    return polygon_units(settings.raster.path, hits.iloc[[-1]], FIELD_ID, RecordingReporter())[0]

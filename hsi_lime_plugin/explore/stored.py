@@ -46,12 +46,23 @@ def stored_view(record: dict, click: Click, layer: str | None = None) -> UnitVie
     """The unit under ``click`` in the output whose record is ``record`` (``layer``: its GeoPackage layer)."""
     argument, outputs = record.get("argument"), record.get("outputs", {})
     if argument == "output_segments":
-        return segments_view(outputs[argument], layer, click.unit_id)
+        return segments_view(outputs[argument], layer, click.unit_id, segment_id_column(record))
     if argument in ("output_map", "output_dominant"):
         return pixel_view(record, click)
     if argument == "output" and record.get("algorithm") in ("explain_spatial", "attribute_pixels"):
-        return segments_view(*_segment_at(record, click))
+        return segments_view(*_segment_at(record, click), segment_id_column(record))
     return units_view(record, click)
+
+
+def segment_id_column(record: dict) -> str | None:
+    """The column of a run's segments layer that names its segments: field polygons keep the input's attributes,
+    named by their ID_FIELD (None: by their feature id, 1, 2, ... in the layer's order); superpixels and patches
+    by ``segment_id``."""
+    settings = record.get("settings") or {}
+    polygons = settings.get("polygons") or {}
+    by_polygons = (settings.get("segmentation") or {}).get("method", "polygons") == "polygons" \
+        if record.get("algorithm") == "explain_spatial" else bool(polygons.get("source"))
+    return (polygons.get("id_field") or None) if by_polygons else "segment_id"
 
 
 def kept(kind: str, path, layer, load):
@@ -73,36 +84,45 @@ def stamp(path) -> int | None:
         return None
 
 
+#: The column :func:`field_polygons_of` gives each field's id in (a name no user layer has).
+FIELD_ID = "__hsi_lime_unit_id"
+
+
 def field_polygons_of(source, layer: str | None, id_field: str | None, crs=None):
-    """A polygon file's fields as a run reads them (repaired, ``field_id``), in ``crs`` when given."""
+    """A polygon file's fields as a run reads them (repaired), each one's id (its ``id_field`` value, or its
+    feature id) in the column :data:`FIELD_ID`, in ``crs`` when given."""
     from ..inputs.polygons import field_polygons, read_polygons
 
-    return field_polygons(read_polygons(str(source), layer), id_field, crs, reporter=RecordingReporter())
+    frame, ids = field_polygons(read_polygons(str(source), layer), id_field, crs, reporter=RecordingReporter())
+    return frame.assign(**{FIELD_ID: ids})
 
 
-def segments_view(path: str, layer: str | None, clicked: str | None) -> UnitView:
-    """The explanation a segments layer holds, every segment a feature, the clicked one emphasised."""
-    rows, has_errors = kept("segments", path, layer, lambda: _segment_rows(path, layer))
+def segments_view(path: str, layer: str | None, clicked: str | None, id_column: str | None = "segment_id") -> UnitView:
+    """The explanation a segments layer holds, every segment a feature named by ``id_column`` (None: the feature
+    id), the clicked one emphasised."""
+    rows, has_errors = kept(f"segments {id_column}", path, layer, lambda: _segment_rows(path, layer, id_column))
     shown = id_text(clicked) if clicked is not None else ""
     return UnitView(shown, "spatial", rows, Path(path).name, scales(rows), highlight=shown or None,
                     intervals=has_errors, unit="segment")
 
 
-def _segment_rows(path: str, layer: str | None) -> tuple[pd.DataFrame, bool]:
+def _segment_rows(path: str, layer: str | None, id_column: str | None) -> tuple[pd.DataFrame, bool]:
     """The segments layer's columns as table rows (one unit: the image), and whether it has standard errors."""
     import geopandas as gpd
 
     frame = gpd.read_file(path, layer=layer, ignore_geometry=True) if layer else \
         gpd.read_file(path, ignore_geometry=True)
     suffixes = [name[len("attr_"):] for name in frame.columns if name.startswith("attr_")]
-    if "segment_id" not in frame.columns or not suffixes:
-        raise HsiLimeError(f"{path} holds no segment_id and attr_ columns: it is not a segments layer of hsi-lime.")
+    if (id_column is not None and id_column not in frame.columns) or not suffixes:
+        raise HsiLimeError(f"{path} holds no {id_column or 'attr_'} and attr_ columns: it is not a segments layer "
+                           "of hsi-lime.")
+    ids = frame[id_column].to_numpy() if id_column is not None else np.arange(1, len(frame) + 1)
     pieces = []
     for suffix in suffixes:
         columns = {"attribution": "attr", "se": "se", "ci_low": "low", "ci_high": "high", "r2": "r2",
                    "prediction": "pred", "base_value": "base", **{name: name for name in FAITHFULNESS_COLUMNS}}
         piece = pd.DataFrame({name: frame.get(f"{prefix}_{suffix}") for name, prefix in columns.items()})
-        pieces.append(piece.assign(unit_id="", target=suffix, feature=frame["segment_id"].to_numpy()))
+        pieces.append(piece.assign(unit_id="", target=suffix, feature=ids))
     rows = make_rows(pd.concat(pieces, ignore_index=True).dropna(axis=1, how="all"))
     return rows, any(f"se_{suffix}" in frame.columns for suffix in suffixes)
 
@@ -115,16 +135,18 @@ def _segment_at(record: dict, click: Click) -> tuple[str, None, str]:
             f"{record['outputs'].get('output')}: this run wrote no segments layer, which holds each segment's "
             "interval and id; run it again with OUTPUT_SEGMENTS to explore it segment by segment."
         )
-    frame = kept("shapes", path, None, lambda: _shapes(path, "segment_id"))
+    column = segment_id_column(record)
+    frame = kept(f"shapes {column}", path, None, lambda: _shapes(path, column))
     return path, None, _id_at(frame, click, path)
 
 
-def _shapes(path: str, id_column: str):
-    """A vector file's polygons with their ids (as text, in ``id``)."""
+def _shapes(path: str, id_column: str | None):
+    """A vector file's polygons with their ids (as text, in ``id``; ``id_column`` None: the feature ids)."""
     import geopandas as gpd
 
     frame = gpd.read_file(path)
-    return frame.assign(id=[id_text(value) for value in frame[id_column]])[["id", frame.geometry.name]]
+    values = frame[id_column] if id_column is not None else range(1, len(frame) + 1)
+    return frame.assign(id=[id_text(value) for value in values])[["id", frame.geometry.name]]
 
 
 def _id_at(frame, click: Click, source: str) -> str:
@@ -201,7 +223,7 @@ class RecordUnits:
 
     def _fields(self):
         frame = field_polygons_of(self.polygons["source"], self.polygons.get("layer"), self.polygons.get("id_field"))
-        return frame.assign(id=[id_text(value) for value in frame["field_id"]])[["id", frame.geometry.name]]
+        return frame.assign(id=[id_text(value) for value in frame[FIELD_ID]])[["id", frame.geometry.name]]
 
     def spectrum(self, unit_id: str, geometry=None) -> Spectrum:
         """The unit's mean spectrum over its valid pixels (inside its polygon: ``geometry`` in the raster's CRS,
