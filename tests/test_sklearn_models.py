@@ -112,6 +112,20 @@ def test_a_regressor_is_named_by_its_card_and_gives_no_gradients(tmp_path, fores
         attribute(model, spectra[0][:12].T.reshape(BANDS, 3, 4), method="saliency")
 
 
+def test_a_regressor_of_several_targets_that_does_not_count_them_gets_one_per_output(tmp_path, spectra):
+    """PLS (HYPERVIEW's usual soil model) has no n_outputs_: its card gets one target per predicted value."""
+    from sklearn.cross_decomposition import PLSRegression
+
+    x, _, values = spectra
+    pls = PLSRegression(n_components=2).fit(x, np.stack([values, x[:, 0]], axis=1))
+    model = load_model(save(tmp_path, "pls", pls, {"input": {"layout": "mean_spectrum"}}), "cpu")
+    assert model.target_names == ["t0", "t1"]
+    image = x[:12].T.reshape(BANDS, 3, 4)
+    result = explain(model, image, np.arange(1, BANDS + 1), kind="spectral", method="kernelshap", n_samples=32)
+    np.testing.assert_allclose(result.prediction, pls.predict(image.reshape(BANDS, -1).mean(axis=1)[None])[0],
+                               rtol=1e-5)
+
+
 def test_a_type_outside_sklearn_numpy_scipy_is_refused_by_name(tmp_path, forests):
     pipeline = make_pipeline(FunctionTransformer(doubled), forests[1])
     path = save(tmp_path, "custom", pipeline)

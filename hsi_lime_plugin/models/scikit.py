@@ -123,14 +123,23 @@ class SklearnNetwork:
         return self.estimator.predict_proba(array) if self.classifier else np.asarray(self.estimator.predict(array))
 
 
+def _regression_outputs(estimator) -> int:
+    """How many values a regressor predicts: its ``n_outputs_``, or (PLS, linear models, pipelines, which do not
+    say) the width of its prediction on one spectrum of zeros."""
+    outputs = getattr(estimator, "n_outputs_", None)
+    if outputs:
+        return int(outputs)
+    prediction = np.asarray(estimator.predict(np.zeros((1, int(estimator.n_features_in_)), dtype=np.float32)))
+    return 1 if prediction.ndim < 2 else int(prediction.shape[1])
+
+
 def estimator_card(estimator) -> dict:
     """What the estimator says about itself, laid out as a model card."""
     network = SklearnNetwork(estimator)
     if network.classifier:
         targets = [str(label) for label in estimator.classes_]
     else:
-        outputs = int(getattr(estimator, "n_outputs_", 1) or 1)
-        targets = [f"t{i}" for i in range(outputs)]
+        targets = [f"t{i}" for i in range(_regression_outputs(estimator))]
     return {"format": "skops", "task": "classification" if network.classifier else "regression", "targets": targets,
             "input": {"layout": "pixels", "bands": int(estimator.n_features_in_)}}
 
