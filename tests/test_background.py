@@ -289,7 +289,7 @@ def test_a_summary_weighs_its_centres_by_their_clusters(data):
     repeated = summarise(np.repeat(centres, [2, 1, 1], axis=0), 8, source="repeats")
     assert repeated.size == 3 and sorted(repeated.weights) == [0.25, 0.25, 0.5]
     with pytest.raises(HsiLimeError, match=r"^background_size: 0 is not a number of spectra; give a whole number of "
-                                           r"at least 1 \(32 is the default\)\.$"):
+                                           r"at least 1 \(16 is the default\)\.$"):
         summarise(spectra, 0)
 
 

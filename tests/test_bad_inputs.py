@@ -172,7 +172,7 @@ CASES = [
          "INPUT: the raster has 8 bands but " + SAME_BANDS.format(card="{folder}/m.json", takes=12,
                                                                   raster="8 bands, 400.00-750.00 nm")),
     Case("model-output-not-batch-by-targets", lambda f, s: {"MODEL": make.torchscript(f, "m.pt", make.ReshapingModel())},
-         "MODEL: the model returns outputs of shape (40, 2, 3) for a batch of 40; a regression model must return "
+         "MODEL: the model returns outputs of shape (64, 2, 3) for a batch of 64; a regression model must return "
          "(batch, targets), one value per target (for a score per pixel, set \"task\": \"segmentation\" in the "
          "model card)."),
     Case("model-nan-outputs", lambda f, s: {"MODEL": make.torchscript(f, "m.pt", make.NanModel())},
@@ -181,7 +181,7 @@ CASES = [
          "(input.scale, input.offset, input.mean and input.std in the model card) and that the model handles the "
          "BASELINE value of removed features."),
     Case("model-raises-on-the-input", lambda f, s: {"MODEL": make.torchscript(f, "m.pt", make.RaisingModel())},
-         "MODEL: the model failed on a batch of shape (40, 8, 30, 40) (the raster after the preprocessing of the "
+         "MODEL: the model failed on a batch of shape (64, 8, 30, 40) (the raster after the preprocessing of the "
          "model card {folder}/m.json): builtins.ValueError: this model only reads calibrated reflectance; check "
          "'input.bands', 'input.size' and 'input.pad_to_square' in the card against what the model takes."),
     Case("model-card-malformed", lambda f, s: {"MODEL": make.scene_model_with_card(s, f, {

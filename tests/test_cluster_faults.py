@@ -25,7 +25,7 @@ from hsi_lime_plugin.runs.explain_fields import run_fields
 from hsi_lime_plugin.scale import environment
 
 pytest.importorskip("distributed", reason="dask and distributed are missing: pip install -r requirements.txt")
-ENGINE = dict(n_samples=32, batch_size=16, device="cpu", seed=5)
+ENGINE = dict(n_samples=32, batch_size=16, device="cpu", seed=5, baseline="zero")
 SPECTRAL = dict(units="tiles", tile_size=4, kind="spectral", band_groups="a=i0-i2; b=i3-i7")
 
 

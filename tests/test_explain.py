@@ -33,7 +33,7 @@ def scene():
 def test_linear_model_recovers_planted_weights_for_all_targets(scene):
     image, labels, weights = scene
     model = SegmentMeanModel(labels, weights)
-    result = explain(model, image, labels, n_samples=400, batch_size=32, device="cpu", alpha=1e-6)
+    result = explain(model, image, labels, n_samples=400, batch_size=32, device="cpu", alpha=1e-6, baseline="zero")
     segment_means = np.array([image.mean(axis=0)[labels == s].mean() for s in range(1, 21)])
     truth = weights * segment_means  # removing segment s changes y_t by W[t, s] * mean_s
     assert result.coefficients.shape == (3, 20)
@@ -52,7 +52,7 @@ def test_single_segment_model_ranks_that_segment_first(scene):
         region = batch[:, :, labels == 7]
         return torch.stack([region.mean(dim=(1, 2)), batch.mean(dim=(1, 2, 3)) * 0], dim=1)
 
-    result = explain(model, image, labels, n_samples=300, batch_size=50, device="cpu")
+    result = explain(model, image, labels, n_samples=300, batch_size=50, device="cpu", baseline="zero")
     attributions = np.abs(result.coefficients[0])
     assert result.feature_ids[np.argmax(attributions)] == 7
     others = np.delete(attributions, 6)
@@ -63,7 +63,7 @@ def test_maps_put_attributions_on_the_grid_with_nan_outside_features(scene):
     image, labels, weights = scene
     labels = labels.copy()
     labels[:, :3] = 0
-    result = explain(SegmentMeanModel(np.maximum(labels, 1), weights), image, labels, n_samples=64, device="cpu")
+    result = explain(SegmentMeanModel(np.maximum(labels, 1), weights), image, labels, n_samples=64, device="cpu", baseline="zero")
     maps = result.maps()
     assert maps.shape == (3, 24, 30)
     assert np.isnan(maps[:, :, :3]).all()
@@ -78,7 +78,7 @@ def test_spectral_features_are_superbands(scene):
     def model(batch):
         return torch.stack([batch[:, 2:4].mean(dim=(1, 2, 3)), batch[:, 5].mean(dim=(1, 2))], dim=1)
 
-    result = explain(model, image, bands, kind="spectral", n_samples=200, device="cpu")
+    result = explain(model, image, bands, kind="spectral", n_samples=200, device="cpu", baseline="zero")
     np.testing.assert_array_equal(result.feature_ids, [1, 2, 3])
     assert np.argmax(np.abs(result.coefficients[0])) == 1
     assert np.argmax(np.abs(result.coefficients[1])) == 2
@@ -91,7 +91,7 @@ def test_spectral_features_are_superbands(scene):
 def test_same_seed_is_bit_identical_and_other_seed_differs(scene):
     image, labels, weights = scene
     model = SegmentMeanModel(labels, weights)
-    runs = [explain(model, image, labels, n_samples=100, batch_size=16, seed=s, device="cpu") for s in (3, 3, 4)]
+    runs = [explain(model, image, labels, n_samples=100, batch_size=16, seed=s, device="cpu", baseline="zero") for s in (3, 3, 4)]
     assert np.array_equal(runs[0].coefficients, runs[1].coefficients)
     assert not np.array_equal(runs[0].coefficients, runs[2].coefficients)
 
@@ -106,7 +106,7 @@ def test_batches_have_one_shape_and_progress_reaches_one(scene):
         return inner(batch)
 
     reporter = RecordingReporter()
-    explain(model, image, labels, n_samples=70, batch_size=32, device="cpu", reporter=reporter)
+    explain(model, image, labels, n_samples=70, batch_size=32, device="cpu", reporter=reporter, baseline="zero")
     assert shapes == {(32, 6, 24, 30)}
     assert reporter.fractions == pytest.approx([1 / 3, 2 / 3, 1.0])
 
@@ -122,7 +122,7 @@ def test_cancel_stops_within_one_batch(scene):
 
     with pytest.raises(Cancelled):
         explain(model, image, labels, n_samples=640, batch_size=32, device="cpu",
-                reporter=RecordingReporter(cancelled=lambda: len(calls) >= 2))
+                reporter=RecordingReporter(cancelled=lambda: len(calls) >= 2), baseline="zero")
     assert len(calls) == 2
 
 
@@ -136,7 +136,7 @@ def test_invalid_pixels_are_zeroed_and_never_features(scene):
         seen.append(batch[:, :, labels == 1].abs().max().item())
         return batch.mean(dim=(1, 2, 3))[:, None]
 
-    result = explain(model, image, labels, valid=valid, n_samples=32, device="cpu")
+    result = explain(model, image, labels, valid=valid, n_samples=32, device="cpu", baseline="zero")
     assert 1 not in result.feature_ids
     assert max(seen) == 0.0
 
@@ -148,12 +148,12 @@ def test_unknown_target_name_lists_valid_names(scene):
 
     model = ExplainableModel(SegmentMeanModel(labels, weights), ModelCard(targets=["P", "K", "Mg"]), torch.device("cpu"))
     with pytest.raises(HsiLimeError) as error:
-        explain(model, image, labels, targets="P,Zn", n_samples=10)
+        explain(model, image, labels, targets="P,Zn", n_samples=10, baseline="zero")
     assert str(error.value) == (
         "targets: 'Zn' is not a target of this model; valid names are P, K, Mg (or indices 0 to 2, or top:K); "
         "leave targets empty to explain them all."
     )
-    result = explain(model, image, labels, targets="mg, 0", n_samples=10)
+    result = explain(model, image, labels, targets="mg, 0", n_samples=10, baseline="zero")
     assert result.target_names == ["Mg", "P"]
 
 
@@ -170,9 +170,9 @@ def test_images_reach_the_model_channels_last_and_view_models_fall_back(scene):
         flat = batch.view(batch.shape[0], -1)
         return inner(flat.view(batch.shape))
 
-    fast = explain(convolution_model, image, labels, n_samples=64, batch_size=16, device="cpu")
+    fast = explain(convolution_model, image, labels, n_samples=64, batch_size=16, device="cpu", baseline="zero")
     assert layouts and all(layouts)
     reporter = RecordingReporter()
-    slow = explain(view_model, image, labels, n_samples=64, batch_size=16, device="cpu", reporter=reporter)
+    slow = explain(view_model, image, labels, n_samples=64, batch_size=16, device="cpu", reporter=reporter, baseline="zero")
     assert any("refused channels-last images" in note for note in reporter.infos)
     np.testing.assert_allclose(slow.coefficients, fast.coefficients, rtol=1e-5, atol=1e-7)

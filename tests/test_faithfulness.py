@@ -31,8 +31,8 @@ def as_explanation(labels, scores):
 
 def test_the_true_order_beats_random_and_the_reversed_order_loses(planted):
     labels, weights, image, model = planted
-    true = faithfulness(model, image, as_explanation(labels, weights), device="cpu", n_random=5)
-    reversed_ = faithfulness(model, image, as_explanation(labels, -weights), device="cpu", n_random=5)
+    true = faithfulness(model, image, as_explanation(labels, weights), device="cpu", n_random=5, baseline="zero")
+    reversed_ = faithfulness(model, image, as_explanation(labels, -weights), device="cpu", n_random=5, baseline="zero")
     assert true.deletion_auc[0] < true.random_deletion_auc[0] < reversed_.deletion_auc[0]
     assert true.insertion_auc[0] > true.random_insertion_auc[0] > reversed_.insertion_auc[0]
     assert true.random_deletion_auc[0] == reversed_.random_deletion_auc[0]  # the same seeded random orders
@@ -52,7 +52,7 @@ def test_infidelity_is_captums(planted):
 
     labels, weights, image, model = planted
     scores = weights[None] * 1.7  # any scale: the normalised definition fits it
-    result = faithfulness(model, image, as_explanation(labels, scores[0]), device="cpu", n_perturbations=40, seed=3)
+    result = faithfulness(model, image, as_explanation(labels, scores[0]), device="cpu", n_perturbations=40, seed=3, baseline="zero")
     _, layout = _samples(scores, K, 3, 40, 3)
     removed = torch.as_tensor(layout["removed"], dtype=torch.float64)
     means = torch.as_tensor([image[:, labels == k].mean() for k in range(1, K + 1)])
@@ -78,9 +78,9 @@ def test_lime_beats_random_on_the_demo_scene(tmp_path_factory):
     model = load_model(str(paths.model), "cpu")
     model.match_raster(cube.shape[0], cube.wavelengths)
     labels = patch_segments(cube.valid, 16)
-    result = explain(model, cube.data, labels, valid=cube.valid, n_samples=200, batch_size=32)
+    result = explain(model, cube.data, labels, valid=cube.valid, n_samples=200, batch_size=32, baseline="zero")
     reporter = RecordingReporter()
-    scores = faithfulness(model, cube.data, result, valid=cube.valid, batch_size=32, reporter=reporter)
+    scores = faithfulness(model, cube.data, result, valid=cube.valid, batch_size=32, reporter=reporter, baseline="zero")
     assert scores.target_names == result.target_names and len(scores.target_names) == 4
     assert np.all(scores.deletion_auc < scores.random_deletion_auc)
     assert np.all(scores.insertion_auc > scores.random_insertion_auc)

@@ -15,7 +15,7 @@ from hsi_lime_plugin.scale.unit_task import unit_seed
 from hsi_lime_plugin.reporting import RecordingReporter
 from hsi_lime_plugin.scale.units import polygon_units, raster_units, tile_units
 
-SETTINGS = dict(n_samples=32, batch_size=16, device="cpu", seed=3)
+SETTINGS = dict(n_samples=32, batch_size=16, device="cpu", seed=3, baseline="zero")
 
 
 @pytest.fixture(scope="module")

@@ -51,9 +51,9 @@ def test_captum_trapezoid_rule_is_short_by_one_step(planted):
 
 def test_input_x_gradient_and_saliency_of_a_linear_model(planted):
     weight, image = planted
-    product = attribute(linear(weight), image, method="input_x_gradient", device="cpu")
+    product = attribute(linear(weight), image, method="input_x_gradient", device="cpu", baseline="zero")
     assert relative_error(product.values, weight.numpy() * image[None]) < 1e-4
-    saliency = attribute(linear(weight), image, method="saliency", device="cpu")
+    saliency = attribute(linear(weight), image, method="saliency", device="cpu", baseline="zero")
     assert relative_error(saliency.values, np.abs(weight.numpy())) < 1e-4
     assert saliency.completeness_gap is None
 
@@ -63,9 +63,9 @@ def test_gradients_flow_through_the_card_preprocessing(planted):
     weight, image = planted
     card = ModelCard(targets=["a", "b", "c"], scale=1e-2)
     model = ExplainableModel(linear(weight), card, torch.device("cpu"))
-    result = attribute(model, image, method="integrated_gradients", n_steps=4, device="cpu")
+    result = attribute(model, image, method="integrated_gradients", n_steps=4, device="cpu", baseline="zero")
     assert relative_error(result.values, weight.numpy() * image[None] * 1e-2) < 1e-4
-    saliency = attribute(model, image, method="saliency", device="cpu")
+    saliency = attribute(model, image, method="saliency", device="cpu", baseline="zero")
     assert relative_error(saliency.values, np.abs(weight.numpy()) * 1e-2) < 1e-4
 
 
@@ -77,7 +77,7 @@ def region_model(batch):
 
 def test_the_region_holds_the_integrated_gradients(planted):
     _, image = planted
-    result = attribute(region_model, image, method="integrated_gradients", n_steps=32, device="cpu")
+    result = attribute(region_model, image, method="integrated_gradients", n_steps=32, device="cpu", baseline="zero")
     maps = result.pixel_maps()
     inside = np.zeros((H, W), dtype=bool)
     inside[1:3, 2:4] = True
@@ -89,15 +89,15 @@ def test_the_region_holds_the_integrated_gradients(planted):
 
 def test_smoothgrad_without_noise_is_saliency(planted):
     weight, image = planted
-    plain = attribute(region_model, image, method="saliency", device="cpu")
+    plain = attribute(region_model, image, method="saliency", device="cpu", baseline="zero")
     smooth = attribute(region_model, image, method="saliency", noise="smoothgrad", noise_level=0.0, n_noise=4,
-                       device="cpu")
+                       device="cpu", baseline="zero")
     assert np.allclose(smooth.values, plain.values, rtol=1e-6, atol=1e-9)
 
 
 def test_noise_is_seeded(planted):
     _, image = planted
-    runs = [attribute(region_model, image, method="saliency", noise=noise, n_noise=4, seed=seed, device="cpu").values
+    runs = [attribute(region_model, image, method="saliency", noise=noise, n_noise=4, seed=seed, device="cpu", baseline="zero").values
             for noise in ("vargrad", "band_dropout") for seed in (1, 1, 2)]
     assert np.array_equal(runs[0], runs[1]) and not np.array_equal(runs[0], runs[2])
     assert np.array_equal(runs[3], runs[4]) and not np.array_equal(runs[3], runs[5])
@@ -107,7 +107,7 @@ def test_band_dropout_of_a_linear_model_scales_input_x_gradient(planted):
     """Switching bands off with probability p keeps, on average, (1 - p) of each band's attribution."""
     weight, image = planted
     result = attribute(linear(weight), image, method="input_x_gradient", noise="band_dropout", noise_level=0.5,
-                       n_noise=64, seed=0, device="cpu")
+                       n_noise=64, seed=0, device="cpu", baseline="zero")
     kept = result.values / (weight.numpy() * image[None])
     assert np.allclose(kept, kept[:, :, :1, :1], atol=1e-5)  # one factor per band: whole bands switched
     assert 0.3 < kept.mean() < 0.7
@@ -117,13 +117,13 @@ def test_an_onnx_model_refuses_gradient_methods(planted):
     weight, image = planted
     model = ExplainableModel(linear(weight), ModelCard(targets=[]), torch.device("cpu"), model_format="onnx")
     with pytest.raises(HsiLimeError) as raised:
-        attribute(model, image, method="saliency", device="cpu")
+        attribute(model, image, method="saliency", device="cpu", baseline="zero")
     assert str(raised.value) == (
         "method='saliency': an ONNX model gives no gradients, so saliency cannot run on it; choose "
         "method='occlusion', or LIME or Kernel SHAP (the explain algorithms), which only need the model's outputs, "
         "or load a differentiable model (TorchScript or a Python recipe, in any input layout)."
     )
-    assert attribute(model, image, method="occlusion", window=2, device="cpu").values.shape == (T, C, H, W)
+    assert attribute(model, image, method="occlusion", window=2, device="cpu", baseline="zero").values.shape == (T, C, H, W)
 
 
 def test_top_two_names_the_two_most_likely_classes(planted):
@@ -131,12 +131,12 @@ def test_top_two_names_the_two_most_likely_classes(planted):
     logits = torch.tensor([0.5, 3.0, -1.0, 2.0])
     card = ModelCard(targets=["water", "wheat", "bare", "maize"], task="classification", activation="softmax")
     model = ExplainableModel(lambda b: b.mean(dim=(1, 2, 3))[:, None] * 0.1 + logits, card, torch.device("cpu"))
-    result = attribute(model, image, method="saliency", targets="top:2", device="cpu")
+    result = attribute(model, image, method="saliency", targets="top:2", device="cpu", baseline="zero")
     assert result.target_names == ["wheat", "maize"]
     assert result.target_indices == [1, 3]
     assert result.prediction[0] > result.prediction[1]
     with pytest.raises(HsiLimeError) as raised:
-        attribute(model, image, method="saliency", targets="top:5", device="cpu")
+        attribute(model, image, method="saliency", targets="top:5", device="cpu", baseline="zero")
     assert str(raised.value) == (
         "targets: 'top:5' asks for the top '5' classes, but the model has 4 outputs; write top:K with K from 1 to 4, "
         "e.g. top:2."
@@ -151,5 +151,5 @@ def test_top_k_works_for_lime_too(planted):
     card = ModelCard(targets=["water", "wheat", "bare", "maize"], task="classification", activation="softmax")
     model = ExplainableModel(lambda b: b.mean(dim=(1, 2, 3))[:, None] * 0.1 + logits, card, torch.device("cpu"))
     labels = np.repeat(np.arange(1, W + 1)[None], H, axis=0)
-    result = explain(model, image, labels, targets="top:2", n_samples=20, device="cpu")
+    result = explain(model, image, labels, targets="top:2", n_samples=20, device="cpu", baseline="zero")
     assert result.target_names == ["wheat", "maize"]

@@ -28,7 +28,7 @@ from hsi_lime_plugin.reporting import Reporter
 from hsi_lime_plugin.runs.explain_fields import run_fields
 from hsi_lime_plugin.runs.explain_spatial import run_spatial
 
-SETTINGS = dict(n_samples=32, batch_size=16, device="cpu", seed=3)
+SETTINGS = dict(n_samples=32, batch_size=16, device="cpu", seed=3, baseline="zero")
 TILES = dict(units="tiles", tile_size=50, kind="spectral", band_groups="a=i0-i2; b=i3-i7")
 FULL = r" \(the disk holding {folder} is full \(\d+\.\d MiB free\): free some space there or choose a " \
        r"destination with room, then run again\)\."

@@ -62,7 +62,7 @@ def test_all_coalitions_give_the_exact_shapley_values_of_a_nonlinear_model(scene
     truth, empty, full = exact_shapley(model, image, labels, baseline=0.0)
     reporter = RecordingReporter()
     result = explain(model, image, labels, method="kernelshap", n_samples=1024, batch_size=128, device="cpu",
-                     reporter=reporter)
+                     reporter=reporter, baseline="zero")
     assert result.n_samples == 1024
     assert result.method == "kernelshap"
     assert any("exact Shapley values" in note for note in reporter.infos)
@@ -81,7 +81,7 @@ def test_a_larger_budget_still_evaluates_each_coalition_once(scene):
         calls.append(batch.shape[0])
         return model(batch)
 
-    result = explain(counted, image, labels, method="kernelshap", n_samples=5000, batch_size=256, device="cpu")
+    result = explain(counted, image, labels, method="kernelshap", n_samples=5000, batch_size=256, device="cpu", baseline="zero")
     assert result.n_samples == 1024
     assert sum(calls) == 1024
 
@@ -89,7 +89,7 @@ def test_a_larger_budget_still_evaluates_each_coalition_once(scene):
 @pytest.mark.parametrize("sampling", ["bernoulli", "antithetic", "stratified"])
 def test_sampled_attributions_sum_to_prediction_minus_baseline_output(scene, sampling):
     image, labels, model = scene
-    result = explain(model, image, labels, method="kernelshap", sampling=sampling, n_samples=200, device="cpu")
+    result = explain(model, image, labels, method="kernelshap", sampling=sampling, n_samples=200, device="cpu", baseline="zero")
     assert result.n_samples == 200
     assert result.sampling == sampling
     np.testing.assert_allclose(result.coefficients.sum(axis=1), result.prediction - result.intercept, atol=1e-9)
@@ -102,7 +102,7 @@ def test_stratified_sampling_converges_to_the_exact_values_faster_than_independe
 
     def error(sampling):
         runs = [
-            explain(model, image, labels, method="kernelshap", sampling=sampling, n_samples=400, seed=s, device="cpu")
+            explain(model, image, labels, method="kernelshap", sampling=sampling, n_samples=400, seed=s, device="cpu", baseline="zero")
             for s in range(8)
         ]
         return np.sqrt(np.mean([np.sum((r.coefficients - truth) ** 2) for r in runs]) / np.sum(truth**2))
@@ -121,9 +121,9 @@ def test_one_and_two_features(scene):
         left, right = batch[:, :, :, :10].mean(dim=(1, 2, 3)), batch[:, :, :, 10:].mean(dim=(1, 2, 3))
         return (left * right)[:, None]
 
-    single = explain(model, image, one, method="kernelshap", n_samples=10, device="cpu")
+    single = explain(model, image, one, method="kernelshap", n_samples=10, device="cpu", baseline="zero")
     np.testing.assert_allclose(single.coefficients[0, 0], single.prediction[0] - single.intercept[0], atol=1e-12)
-    pair = explain(model, image, two, method="kernelshap", n_samples=4, device="cpu")
+    pair = explain(model, image, two, method="kernelshap", n_samples=4, device="cpu", baseline="zero")
     left, right = image[:, :, :10].mean(), image[:, :, 10:].mean()
     np.testing.assert_allclose(pair.coefficients[0], [left * right / 2, left * right / 2], atol=1e-6)
 
@@ -135,7 +135,7 @@ def test_spectral_kernelshap_and_maps(scene):
     def model(batch):
         return (batch[:, 0].mean(dim=(1, 2)) * batch[:, 1].mean(dim=(1, 2)) + batch[:, 3].mean(dim=(1, 2)))[:, None]
 
-    result = explain(model, image, bands, kind="spectral", method="kernelshap", n_samples=100, device="cpu")
+    result = explain(model, image, bands, kind="spectral", method="kernelshap", n_samples=100, device="cpu", baseline="zero")
     a, b, d = image[0].mean(), image[1].mean(), image[3].mean()
     np.testing.assert_allclose(result.coefficients[0], [a * b / 2, a * b / 2, d], atol=1e-5)
     maps = result.maps()
@@ -178,17 +178,17 @@ def test_exact_shapley_values_relative_to_a_baseline(scene, baseline):
 def test_kernelshap_refuses_a_penalised_surrogate(scene):
     image, labels, model = scene
     with pytest.raises(HsiLimeError, match="Kernel SHAP"):
-        explain(model, image, labels, method="kernelshap", surrogate="lasso", device="cpu")
+        explain(model, image, labels, method="kernelshap", surrogate="lasso", device="cpu", baseline="zero")
     with pytest.raises(HsiLimeError, match="Kernel SHAP"):
-        explain(model, image, labels, method="kernelshap", alpha=1.0, device="cpu")
+        explain(model, image, labels, method="kernelshap", alpha=1.0, device="cpu", baseline="zero")
     with pytest.raises(HsiLimeError, match="sampling"):
-        explain(model, image, labels, method="kernelshap", sampling="sobol", n_samples=100, device="cpu")
+        explain(model, image, labels, method="kernelshap", sampling="sobol", n_samples=100, device="cpu", baseline="zero")
 
 
 def test_too_few_samples_for_kernelshap_warn(scene):
     image, labels, model = scene
     reporter = RecordingReporter()
-    explain(model, image, labels, method="kernelshap", n_samples=30, device="cpu", reporter=reporter)
+    explain(model, image, labels, method="kernelshap", n_samples=30, device="cpu", reporter=reporter, baseline="zero")
     assert reporter.warnings == [
         "n_samples: Kernel SHAP with 30 samples for 10 features is poorly determined (complement pairs give about "
         "N/2 equations for K - 1 unknowns); use at least 40."

@@ -91,7 +91,7 @@ def test_card_refuses_segmentation_per_pixel_and_reads_the_output_name():
 def test_pixels_layout_predicts_the_mean_over_valid_pixels(image):
     values, valid = image
     explanation = explain(model(PixelLinear(), "pixels"), values, np.array([1, 1, 2, 2, 3, 3]), kind="spectral",
-                          method="kernelshap", n_samples=8, valid=valid, device="cpu")
+                          method="kernelshap", n_samples=8, valid=valid, device="cpu", baseline="zero")
     mean = values[:, valid].mean(axis=1).astype(np.float64)
     np.testing.assert_allclose(explanation.prediction, mean @ WEIGHTS.numpy(), rtol=1e-6)
     # linear: each superband's Shapley value is its bands' share of the mean prediction (zero baseline)
@@ -106,7 +106,7 @@ def test_mean_spectrum_layout_removes_pixels_from_the_mean(image):
     segments = np.repeat(np.arange(1, 5), 5).reshape(HEIGHT, WIDTH)
     network = MeanSpectrumSquare()
     explanation = explain(model(network, "mean_spectrum", ["y"]), values, segments, kind="spatial",
-                          method="kernelshap", n_samples=16, valid=valid, device="cpu")
+                          method="kernelshap", n_samples=16, valid=valid, device="cpu", baseline="zero")
 
     def game(coalition):
         kept = np.isin(segments, [k + 1 for k in range(4) if coalition[k]]) & valid
@@ -120,7 +120,7 @@ def test_mean_spectrum_layout_removes_pixels_from_the_mean(image):
 def test_mean_spectrum_layout_switches_bands_of_the_mean(image):
     values, valid = image
     explanation = explain(model(MeanSpectrumSquare(), "mean_spectrum", ["y"]), values, np.array([1, 2, 3, 3, 3, 3]),
-                          kind="spectral", method="kernelshap", n_samples=8, valid=valid, device="cpu")
+                          kind="spectral", method="kernelshap", n_samples=8, valid=valid, device="cpu", baseline="zero")
     mean = values[:, valid].mean(axis=1).astype(np.float64)
     np.testing.assert_allclose(explanation.coefficients, [[mean[0] ** 2, 0.0, -mean[2]]], atol=1e-6)
 
@@ -129,7 +129,7 @@ def test_integrated_gradients_through_a_pixel_model(image):
     """d mean_p(x_p . w) / d x_pc = w_c / P at every valid pixel, 0 at the others: IG is x * w / P."""
     values, valid = image
     result = attribute(model(PixelLinear(), "pixels"), values, method="integrated_gradients", valid=valid,
-                       device="cpu")
+                       device="cpu", baseline="zero")
     truth = values[None] * WEIGHTS.numpy().T[:, :, None, None] / valid.sum() * valid[None, None]
     np.testing.assert_allclose(result.values, truth, atol=1e-6)
 
@@ -138,7 +138,7 @@ def test_occlusion_over_every_band_removes_pixels_from_the_mean(image):
     """A window over every band of one pixel row removes those pixels from a mean-spectrum model's mean."""
     values, valid = image
     result = attribute(model(MeanSpectrumSquare(), "mean_spectrum", ["y"]), values, method="occlusion",
-                       window=(BANDS, 1, WIDTH), valid=valid, device="cpu")
+                       window=(BANDS, 1, WIDTH), valid=valid, device="cpu", baseline="zero")
     full = values[:, valid].mean(axis=1)
     for row in range(1, HEIGHT):
         kept = valid.copy()
@@ -160,9 +160,9 @@ def test_onnx_spectra_model_is_a_pixel_model(image, tmp_path):
     loaded = load_model(path, "cpu")
     assert loaded.layout == "pixels" and not loaded.differentiable
     labels = np.array([1, 1, 2, 2, 3, 3])
-    ours = explain(loaded, values, labels, kind="spectral", method="kernelshap", n_samples=8, valid=valid)
+    ours = explain(loaded, values, labels, kind="spectral", method="kernelshap", n_samples=8, valid=valid, baseline="zero")
     reference = explain(model(PixelLinear(), "pixels"), values, labels, kind="spectral", method="kernelshap",
-                        n_samples=8, valid=valid, device="cpu")
+                        n_samples=8, valid=valid, device="cpu", baseline="zero")
     np.testing.assert_allclose(ours.coefficients, reference.coefficients, atol=1e-5)
     (tmp_path / "pixels.json").write_text(json.dumps({"targets": ["a", "b"], "input": {"layout": "image"}}))
     with pytest.raises(HsiLimeError, match="field 'input.layout' is 'image', but .* takes spectra"):

@@ -27,7 +27,7 @@ from hsi_lime_plugin.runs.explain_spatial import run_spatial
 from hsi_lime_plugin.runs.explain_spectral import run_spectral
 
 SIZE, BANDS, BLOCK = 20000, 150, 64
-SETTINGS = dict(n_samples=32, batch_size=8, device="cpu", seed=1)
+SETTINGS = dict(n_samples=32, batch_size=8, device="cpu", seed=1, baseline="zero")
 #: The scene's origin and pixel size (EPSG:32633, 30 m).
 X0, Y0, PIXEL = 300_000.0, 5_800_000.0, 30.0
 

@@ -54,7 +54,9 @@ def enmap(shared_data):
 
 
 def run_map(path, model, folder, name, **options):
-    """The dominant superband and the attribution map of one tile (exact Kernel SHAP over 10 superbands)."""
+    """The dominant superband and the attribution map of one tile (exact Kernel SHAP over 10 superbands; the zero
+    baseline unless ``options`` say otherwise: what a band "raises" is then the band itself)."""
+    options = {"baseline": "zero", **options}
     run = run_spectral(str(path), str(model), band_groups=GROUPS, include_rest=False, method="kernelshap",
                        n_samples=1024, output_table=str(folder / f"{name}.csv"), output_map=str(folder / f"{name}.tif"),
                        output_dominant=str(folder / f"{name}_dominant.tif"), device="cpu", **options)
@@ -175,7 +177,7 @@ def test_a_field_mean_forest_sees_removed_bands_and_removed_pixels(hyperview_for
     cube = read_raster(paths[0])
     x = cube.data / HYPERVIEW_SCALE
     bands = np.repeat(np.arange(1, 7), 25)
-    spectral = explain(model, cube.data, bands, kind="spectral", method="kernelshap", n_samples=64, valid=cube.valid)
+    spectral = explain(model, cube.data, bands, kind="spectral", method="kernelshap", n_samples=64, valid=cube.valid, baseline="zero")
     mean = x[:, cube.valid].mean(axis=1)
     truth = shapley(lambda z: forest.predict(np.where(np.repeat(z, 25).astype(bool), mean, 0.0)[None].astype(
         np.float32))[0], 6)
@@ -184,7 +186,7 @@ def test_a_field_mean_forest_sees_removed_bands_and_removed_pixels(hyperview_for
     np.testing.assert_allclose(spectral.coefficients[0], truth, atol=1e-4 * np.abs(truth).max() + 1e-6)
     rows, columns = np.indices(cube.valid.shape)
     patches = 1 + (rows * 2 // cube.valid.shape[0]) * 3 + columns * 3 // cube.valid.shape[1]
-    spatial = explain(model, cube.data, patches, kind="spatial", method="kernelshap", n_samples=64, valid=cube.valid)
+    spatial = explain(model, cube.data, patches, kind="spatial", method="kernelshap", n_samples=64, valid=cube.valid, baseline="zero")
 
     def removed_pixels(z):
         kept = np.isin(patches, np.flatnonzero(z) + 1) & cube.valid

@@ -91,8 +91,8 @@ def test_torchscript_and_onnx_exports_give_the_same_attributions(tmp_path, image
     labels = grid_labels(10, 14, 3, 4)
     differences = []
     for kind, features in (("spatial", labels), ("spectral", np.array([1, 1, 2, 3, 3, 4]))):
-        a = explain(script, image, features, kind=kind, n_samples=300, batch_size=37, seed=4)
-        b = explain(exported, image, features, kind=kind, n_samples=300, batch_size=37, seed=4)
+        a = explain(script, image, features, kind=kind, n_samples=300, batch_size=37, seed=4, baseline="zero")
+        b = explain(exported, image, features, kind=kind, n_samples=300, batch_size=37, seed=4, baseline="zero")
         np.testing.assert_allclose(a.prediction, b.prediction, atol=1e-5)
         differences.append(np.abs(a.coefficients - b.coefficients).max())
         assert np.abs(a.coefficients).max() > 1e-3  # the comparison is not between zeros
@@ -181,7 +181,7 @@ def test_no_card_gives_defaults_and_a_warning_that_lists_them(tmp_path, image):
     assert message.startswith(f"model: no model card for {path} (no sidecar bare.json, none embedded in the model)")
     for default in ("task regression", "targets named t0, t1", "native size", "scale 1, offset 0"):
         assert default in message
-    result = explain(model, image, grid_labels(10, 14, 2, 2), n_samples=50, seed=0)
+    result = explain(model, image, grid_labels(10, 14, 2, 2), n_samples=50, seed=0, baseline="zero")
     assert result.target_names == ["t0", "t1", "t2"]
 
 
@@ -301,7 +301,7 @@ def test_classification_with_softmax_explains_class_probabilities(tmp_path, imag
     means = image.mean(axis=(1, 2)) * 1e-4
     logits = np.array([means[0], means[1], -means[0]]) * 4
     np.testing.assert_allclose(probabilities, np.exp(logits) / np.exp(logits).sum(), rtol=1e-5)
-    result = explain(model, image, grid_labels(10, 14, 2, 3), n_samples=100, seed=0)
+    result = explain(model, image, grid_labels(10, 14, 2, 3), n_samples=100, seed=0, baseline="zero")
     assert result.target_names == ["soil", "crop", "water"]
     assert result.prediction.sum() == pytest.approx(1.0, abs=1e-6)
 
@@ -367,7 +367,7 @@ def test_segmentation_leaves_the_square_padding_out():
 def test_segmentation_explanation_targets_are_the_classes():
     model = segmentation_model("hard")
     image = np.repeat(np.repeat(SCORES, 3, axis=1), 3, axis=2)  # 6 x 6
-    result = explain(model, image, grid_labels(6, 6, 2, 2), n_samples=64, seed=0)
+    result = explain(model, image, grid_labels(6, 6, 2, 2), n_samples=64, seed=0, baseline="zero")
     assert result.target_names == ["a", "b", "c"]
     np.testing.assert_array_equal(result.prediction, [18, 9, 9])
 
@@ -483,7 +483,7 @@ def test_spectral_features_stay_on_the_rasters_bands_when_resampling(image):
     card = ModelCard.from_dict({"targets": ["green"], "input": {"wavelengths": [450.0, 500.0, 580.0]}}, "c")
     model = ExplainableModel(network, card, CPU)
     model.match_raster(6, [400.0, 440.0, 480.0, 520.0, 560.0, 600.0], reporter=RecordingReporter())
-    result = explain(model, image, np.arange(1, 7), kind="spectral", n_samples=400, seed=1, alpha=1e-6)
+    result = explain(model, image, np.arange(1, 7), kind="spectral", n_samples=400, seed=1, alpha=1e-6, baseline="zero")
     assert result.features.shape == (6,)
     means = image.mean(axis=(1, 2))
     np.testing.assert_allclose(result.coefficients[0], [0, 0, 0.5 * means[2], 0.5 * means[3], 0, 0], atol=1e-2)
@@ -539,7 +539,7 @@ def test_nodata_and_padding_reach_a_standardised_model_as_its_mean(image):
     model = card_model(bands=6, mean=2000.0, std=500.0, pad_to_square=True, size=[14, 14], targets=list("abcdef"))
     valid = np.ones(image.shape[1:], bool)
     valid[0, 0] = False
-    result = explain(model, image, grid_labels(10, 14, 1, 2), valid=valid, n_samples=4, seed=0, batch_size=4)
+    result = explain(model, image, grid_labels(10, 14, 1, 2), valid=valid, n_samples=4, seed=0, batch_size=4, baseline="zero")
     seen = model.network.last  # the last batch: 14 x 14, the raster on top, 4 padded rows below
     assert seen[:, :, 10:, :].abs().max() == 0  # padding
     first = seen[0]  # the last batch's first row; the nodata pixel (0, 0) is 0 whatever the sample
@@ -666,7 +666,7 @@ def test_full_card_segmentation_onnx_on_another_sensor_matches_torchscript(tmp_p
         reporter = RecordingReporter()
         loaded.match_raster(10, raster_wavelengths, reporter=reporter)
         assert re.search(r"resampling the raster spectrally .* \(largest shift 15\.00 nm", reporter.warnings[0])
-        results.append(explain(loaded, image, labels, n_samples=200, batch_size=50, seed=3))
+        results.append(explain(loaded, image, labels, n_samples=200, batch_size=50, seed=3, baseline="zero"))
     onnx_result, script_result = results
     assert onnx_result.target_names == ["soil", "crop", "water"]
     assert np.abs(onnx_result.coefficients - script_result.coefficients).max() < 1e-4

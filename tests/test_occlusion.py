@@ -34,13 +34,13 @@ def test_windows_cover_every_element_once_without_overlap():
 def test_a_single_element_window_of_a_linear_model_is_weight_times_difference(image):
     weight = torch.randn(2, C, H, W, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
     model = lambda b: torch.einsum("bchw,tchw->bt", b.double(), weight).float()  # noqa: E731
-    result = attribute(model, image, method="occlusion", window=(1, 1, 1), batch_size=7, device="cpu")
+    result = attribute(model, image, method="occlusion", window=(1, 1, 1), batch_size=7, device="cpu", baseline="zero")
     expected = weight.numpy() * image[None]
     assert np.max(np.abs(result.values - expected)) / np.max(np.abs(expected)) < 1e-4
 
 
 def test_the_region_holds_the_top_spatial_occlusion(image):
-    result = attribute(region_model, image, method="occlusion", window=2, stride=1, batch_size=16, device="cpu")
+    result = attribute(region_model, image, method="occlusion", window=2, stride=1, batch_size=16, device="cpu", baseline="zero")
     maps = result.pixel_maps()
     inside = np.zeros((H, W), dtype=bool)
     inside[2:4, 4:6] = True
@@ -53,7 +53,7 @@ def test_the_region_holds_the_top_spatial_occlusion(image):
 
 def test_spectral_windows_find_the_read_bands(image):
     reporter = RecordingReporter()
-    result = attribute(region_model, image, method="occlusion", window=(1, 0, 0), device="cpu", reporter=reporter)
+    result = attribute(region_model, image, method="occlusion", window=(1, 0, 0), device="cpu", reporter=reporter, baseline="zero")
     profile = result.band_profile()
     for t in range(2):
         assert set(np.flatnonzero(profile[t])) == {1, 2}
@@ -65,7 +65,7 @@ def test_occlusion_matches_captum(image):
     from captum.attr import Occlusion
 
     x = torch.as_tensor(image, dtype=torch.float32)[None]
-    ours = attribute(region_model, image, method="occlusion", window=(2, 3, 3), stride=(1, 2, 2), device="cpu")
+    ours = attribute(region_model, image, method="occlusion", window=(2, 3, 3), stride=(1, 2, 2), device="cpu", baseline="zero")
     for t in range(2):
         theirs = Occlusion(region_model).attribute(x, sliding_window_shapes=(2, 3, 3), strides=(1, 2, 2), target=t)
         assert np.allclose(ours.values[t], theirs[0].double().numpy(), rtol=1e-5, atol=1e-7)

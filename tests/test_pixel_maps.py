@@ -118,7 +118,7 @@ def test_the_dominant_superband_is_the_largest_positive_attribution(raster):
     folder, path, values, valid = raster
     model = write_model(folder, PixelLinear(), ["a", "b"])
     run_spectral(path, model, band_groups=GROUPS, output_table=str(folder / "dominant.csv"),
-                 output_dominant=str(folder / "dominant.tif"), method="kernelshap", n_samples=64, device="cpu")
+                 output_dominant=str(folder / "dominant.tif"), method="kernelshap", n_samples=64, device="cpu", baseline="zero")
     truth = linear_truth(values, valid)[:, :, valid]  # (T, K, pixels)
     expected = np.where(truth.max(axis=1) > 0, truth.argmax(axis=1) + 1, 0)
     with rasterio.open(folder / "dominant.tif") as dataset:
@@ -129,7 +129,7 @@ def test_the_dominant_superband_is_the_largest_positive_attribution(raster):
     assert (dominant[:, valid] == expected).all()
     assert len(np.unique(dominant[:, valid])) > 2  # the test can tell superbands apart
     run_spectral(path, model, band_groups=GROUPS, output_table=str(folder / "one.csv"), targets="b",
-                 output_dominant=str(folder / "one.tif"), method="kernelshap", n_samples=64, device="cpu")
+                 output_dominant=str(folder / "one.tif"), method="kernelshap", n_samples=64, device="cpu", baseline="zero")
     with rasterio.open(folder / "one.tif") as dataset:  # one band: the palette is in the file too
         assert dataset.descriptions == ("b",) and (dataset.read(1)[valid] == expected[1]).all()
         assert dataset.colormap(1)[1] == (31, 119, 180, 255) and dataset.colormap(1)[0] == (200, 200, 200, 255)
@@ -144,10 +144,10 @@ def test_sampled_kernel_shap_has_standard_errors_that_cover_the_exact_values(ras
     model.match_raster(BANDS, None)
     image = (values[:, :10, 10:20] / SCALE).astype(np.float32)
     features = np.arange(1, BANDS + 1)
-    exact = explain_pixels(model, image, features, None, ExplainSettings(method="kernelshap", n_samples=4096),
+    exact = explain_pixels(model, image, features, None, ExplainSettings(method="kernelshap", n_samples=4096, baseline="zero"),
                            Runtime("cpu"))
     sampled = explain_pixels(model, image, features, None, ExplainSettings(method="kernelshap", n_samples=1200,
-                                                                            sampling="bernoulli"), Runtime("cpu"))
+                                                                            sampling="bernoulli", baseline="zero"), Runtime("cpu"))
     assert exact.exact and not sampled.exact and (exact.standard_error == 0).all()
     assert (sampled.standard_error > 0).all()
     error = np.abs(sampled.coefficients - exact.coefficients)
@@ -160,10 +160,10 @@ def test_an_image_model_cannot_be_mapped_and_scores_need_the_whole_raster(raster
     image_model = write_model(folder, PixelLinear(), ["a", "b"], layout="image")
     with pytest.raises(HsiLimeError, match="needs a model that predicts each pixel from its spectrum"):
         run_spectral(path, image_model, band_groups=GROUPS, output_table=str(folder / "no.csv"),
-                     output_map=str(folder / "no.tif"), device="cpu")
+                     output_map=str(folder / "no.tif"), device="cpu", baseline="zero")
     with pytest.raises(HsiLimeError, match="the faithfulness scores of the whole raster need it in memory at once"):
         run_spectral(path, write_model(folder, PixelLinear(), ["a", "b"]), band_groups=GROUPS,
-                     output_table=str(folder / "no.csv"), output_map=str(folder / "no.tif"), faithfulness_scores=True)
+                     output_table=str(folder / "no.csv"), output_map=str(folder / "no.tif"), faithfulness_scores=True, baseline="zero")
     assert not (folder / "no.tif").exists() and not (folder / "no.csv").exists()
 
 
@@ -173,7 +173,7 @@ def test_explain_fields_maps_tiles_as_explain_spectral_does(raster, monkeypatch)
     folder, path, values, valid = raster
     monkeypatch.setattr(explain_spectral, "MAP_TILE_SIZE", 16)
     model = write_model(folder, PixelLinear(), ["a", "b"])
-    common = dict(band_groups=GROUPS, method="kernelshap", n_samples=64, device="cpu")
+    common = dict(band_groups=GROUPS, method="kernelshap", n_samples=64, device="cpu", baseline="zero")
     result = run_fields(path, model, units="tiles", tile_size=16, kind="spectral", output_table=str(folder / "t.csv"),
                         output_map=str(folder / "tiles.tif"), **common)
     run_spectral(path, model, output_table=str(folder / "s.csv"), output_map=str(folder / "spectral.tif"), **common)
@@ -183,4 +183,4 @@ def test_explain_fields_maps_tiles_as_explain_spectral_does(raster, monkeypatch)
     first = result.table[(result.table["unit_id"] == "r0c1") & (result.table["target"] == "a")]
     np.testing.assert_allclose(first["attribution"], np.nanmean(truth[0][:, :16, 16:32], axis=(1, 2)), atol=1e-6)
     with pytest.raises(HsiLimeError, match="are written for the spectral kind"):
-        run_fields(path, model, units="tiles", kind="spatial", output_map=str(folder / "x.tif"), device="cpu")
+        run_fields(path, model, units="tiles", kind="spatial", output_map=str(folder / "x.tif"), device="cpu", baseline="zero")

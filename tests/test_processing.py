@@ -31,6 +31,7 @@ def spatial_parameters(scene, tmp_path, **overrides):
         "POLYGONS": str(scene.fields),
         "ID_FIELD": "name",
         "N_SAMPLES": 200,
+        "BASELINE": "zero",  # the truths below are the zero baseline's (tests/test_background_runs.py: the default)
         "OUTPUT": str(tmp_path / "attribution.tif"),
         "OUTPUT_SEGMENTS": str(tmp_path / "segments.gpkg"),
     }

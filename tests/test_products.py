@@ -111,7 +111,7 @@ def test_a_linear_pixel_models_map_is_its_closed_form_on_the_products_grid(produ
     run = run_spectral(str(written.path), linear_model, band_groups=GROUPS, method="kernelshap", n_samples=64,
                        output_table=str(tmp_path / "table.csv"), output_bands=str(tmp_path / "bands.csv"),
                        output_map=str(tmp_path / "map.tif"), device="cpu",
-                       reporter=Reporter(info=infos.append, warning=warnings.append))
+                       reporter=Reporter(info=infos.append, warning=warnings.append), baseline="zero")
     assert f"raster: {written.path} is read as {NAMES[kind]} (reflectance 0-1, on the product's map grid)" in infos
     named = [w for w in warnings if "bad bands of the raster" in w]
     assert named == ([f"band_groups: i129-i134 (1331.2-1390.8 nm) are bad bands of the raster (its bad-band list): "
@@ -142,7 +142,7 @@ def test_fields_in_another_crs_are_explained_on_the_products_grid(product, linea
     fields.to_file(tmp_path / "fields.gpkg")
     run = run_spectral(str(written.path), linear_model, band_groups=GROUPS, method="kernelshap", n_samples=64,
                        polygons=str(tmp_path / "fields.gpkg"), id_field="name",
-                       output_table=str(tmp_path / "fields.csv"), device="cpu")
+                       output_table=str(tmp_path / "fields.csv"), device="cpu", baseline="zero")
     truth = linear_truth(written, expected_valid(written))
     for name, geometry in zip(fields["name"], fields.to_crs(crs).geometry):
         inside = rasterio.features.rasterize([(geometry, 1)], out_shape=truth.shape[2:], transform=transform) > 0
@@ -182,7 +182,7 @@ def test_tiles_of_a_map_scale_run_read_the_emit_grid_window_by_window(product_sa
 
     written = write_product("emit", tmp_path / "emit", product_sample)
     monkeypatch.setattr(emit_module, "SWATH_CHUNK", 5)
-    common = dict(band_groups=GROUPS, method="kernelshap", n_samples=64, device="cpu")
+    common = dict(band_groups=GROUPS, method="kernelshap", n_samples=64, device="cpu", baseline="zero")
     run_fields(str(written.path), linear_model, units="tiles", tile_size=24, kind="spectral",
                output_table=str(tmp_path / "tiles.csv"), output_map=str(tmp_path / "tiles.tif"), **common)
     run_spectral(str(written.path), linear_model, output_table=str(tmp_path / "whole.csv"),

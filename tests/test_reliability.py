@@ -21,7 +21,7 @@ def nan_when_first_segment_removed(batch: torch.Tensor) -> torch.Tensor:
 def test_infinite_outputs_are_an_error_naming_the_targets_not_a_result():
     with pytest.raises(HsiLimeError) as error:
         explain(nan_when_first_segment_removed, np.ones((2, 4, 6), np.float32), LABELS, n_samples=32, device="cpu",
-                targets=None)
+                targets=None, baseline="zero")
     message = str(error.value)
     assert message.startswith("model: the model returned NaN or infinite values for ")
     assert "(targets t0; the first on perturbed image " in message
@@ -33,7 +33,7 @@ def test_nan_on_the_unperturbed_image_is_named_so():
         return torch.full((batch.shape[0], 1), float("nan"))
 
     with pytest.raises(HsiLimeError, match=r"for 16 of 16 images \(targets t0; the first on the unperturbed image\)"):
-        explain(always_nan, np.ones((2, 4, 6), np.float32), LABELS, n_samples=16, device="cpu")
+        explain(always_nan, np.ones((2, 4, 6), np.float32), LABELS, n_samples=16, device="cpu", baseline="zero")
 
 
 def test_partials_of_a_killed_process_are_removed_by_the_next_run(tmp_path):

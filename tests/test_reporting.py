@@ -28,7 +28,7 @@ class NoisyModel:
 def run(name: str, weights: np.ndarray, reporter: RecordingReporter):
     image = np.ones((2, 6, 8), dtype=np.float32)
     return explain(NoisyModel(name, weights), image, LABELS, method="kernelshap", n_samples=20, batch_size=4,
-                   device="cpu", reporter=reporter)
+                   device="cpu", reporter=reporter, baseline="zero")
 
 
 def test_two_runs_in_two_threads_get_exactly_their_own_messages_and_progress():

@@ -328,7 +328,7 @@ def test_maps_of_each_pixel_load_styled_with_the_superbands_named(hsilime_provid
     project = QgsProject.instance()
     before = set(project.mapLayers())
     parameters = {"INPUT": str(scene.raster), "MODEL": str(model), "BAND_GROUPS": GROUPS, "METHOD": 1,
-                  "N_SAMPLES": 16, "KEEP_UNGROUPED": True, "OUTPUT_TABLE": str(tmp_path / "table.csv"),
+                  "N_SAMPLES": 16, "BASELINE": "zero", "KEEP_UNGROUPED": True, "OUTPUT_TABLE": str(tmp_path / "table.csv"),
                   "OUTPUT_MAP": str(tmp_path / "map.tif"), "OUTPUT_DOMINANT": str(tmp_path / "dominant.tif")}
     results = run_and_load(ALGORITHM, parameters, feedback=RecordingFeedback())
     loaded = {layer.source(): layer for key, layer in project.mapLayers().items() if key not in before}

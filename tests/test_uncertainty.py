@@ -46,6 +46,9 @@ def noisy_linear_model(weights, averaging, seed):
 
 
 def coverage(linear_scene, n_samples=128, **options):
+    """How often the 95 % intervals hold the planted truth, that of the zero baseline (the model's values times the
+    segments' means)."""
+    options = {"baseline": "zero", **options}
     image, labels, weights, truth, averaging = linear_scene
     inside = []
     for trial in range(TRIALS):
@@ -73,7 +76,7 @@ def test_95_percent_intervals_at_the_defaults_hold_the_truth_90_to_99_percent_of
 
 def test_interval_is_the_normal_quantile_times_the_standard_error(linear_scene):
     image, labels, weights, _, averaging = linear_scene
-    result = explain(noisy_linear_model(weights, averaging, 0), image, labels, n_samples=128, device="cpu")
+    result = explain(noisy_linear_model(weights, averaging, 0), image, labels, n_samples=128, device="cpu", baseline="zero")
     low, high = result.confidence_interval()
     np.testing.assert_allclose((high - low) / 2, 1.959963984540054 * result.standard_error)
     np.testing.assert_allclose((high + low) / 2, result.coefficients)
@@ -87,7 +90,7 @@ def test_interval_is_the_normal_quantile_times_the_standard_error(linear_scene):
 def test_standard_errors_shrink_like_one_over_root_n(linear_scene):
     image, labels, weights, _, averaging = linear_scene
     errors = [
-        explain(noisy_linear_model(weights, averaging, 0), image, labels, n_samples=n, device="cpu", alpha=1e-6)
+        explain(noisy_linear_model(weights, averaging, 0), image, labels, n_samples=n, device="cpu", alpha=1e-6, baseline="zero")
         .standard_error.mean()
         for n in (256, 1024)
     ]
@@ -99,7 +102,7 @@ def test_lasso_intervals_are_missing_where_the_lasso_set_zero(linear_scene):
     result = explain(
         noisy_linear_model(weights, averaging, 0), image, labels, n_samples=128, device="cpu", surrogate="lasso",
         alpha=0.05,
-    )
+    baseline="zero")
     low, high = result.confidence_interval()
     zero = result.coefficients == 0
     assert zero.any() and (~zero).any()

@@ -114,8 +114,8 @@ def summarise(spectra, size: int, seed: int = 0, source: str = "(given)", n_spec
     spectra = np.asarray(spectra, dtype=np.float32)
     if spectra.ndim != 2 or len(spectra) == 0:
         raise HsiLimeError(
-            f"{arg('background')}: the background is empty: {source} holds no valid pixel; choose a background with "
-            "data (a raster with valid pixels, polygons over valid pixels of the raster)."
+            f"{arg('background')}: the background is empty ({source}: not one valid pixel); choose a background "
+            "with data (a raster with valid pixels, polygons over valid pixels of the raster)."
         )
     total = int(n_spectra or len(spectra))
     unique, counts = np.unique(spectra, axis=0, return_counts=True)
@@ -140,7 +140,7 @@ def check_size(size) -> int:
     if value < 1 or value != float(size):
         raise HsiLimeError(
             f"{arg('background_size')}: {size} is not a number of spectra; give a whole number of at least 1 "
-            "(32 is the default)."
+            "(16 is the default)."
         )
     return value
 

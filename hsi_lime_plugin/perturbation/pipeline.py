@@ -141,7 +141,7 @@ def explain(
         or raw spectra (N, C) summarised into ``background_size`` (weighted k-means beyond it);
         None: a summary of the image's own valid pixels.
     background_size : int
-        Spectra a background is summarised into (32).
+        Spectra a background is summarised into (16).
     background_mode : {"sampled", "exact"}
         ``exact``: every coalition against every background spectrum (``n_samples`` x size
         model evaluations); ``sampled``: each coalition against one spectrum drawn by weight

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import HsiLimeError, arg
+from ..errors import HsiLimeError, arg, plural
 from ..inputs.background import sample_spectra
 from ..inputs.polygons import read_polygons
 from ..inputs.raster import read_grid
@@ -49,9 +49,10 @@ def with_background(settings, source: BackgroundSource | None, scene, wavelength
 
 
 def run_background(source: BackgroundSource | None, scene, wavelengths, baselines: BaselineSettings,
-                   seed: int, reporter: Reporter) -> Background:
+                   seed: int, reporter: Reporter) -> Background | None:
     """The background set of a run on ``scene`` (a raster, or the rasters of a run with one per unit; band
-    centres ``wavelengths``), summarised into ``baselines.background_size`` spectra with ``seed``, and logged."""
+    centres ``wavelengths``), summarised into ``baselines.background_size`` spectra with ``seed``, and logged;
+    None for a scene without a valid pixel (whose run then refuses it in its own words)."""
     check_baseline(dataclasses.replace(baselines, baseline="background"), "spectral")
     size = int(baselines.background_size)
     rasters = [scene] if isinstance(scene, (str, Path)) else list(scene)
@@ -59,14 +60,16 @@ def run_background(source: BackgroundSource | None, scene, wavelengths, baseline
     if source is None:
         spectra, eligible = _scene_spectra(rasters, seed)
         where = f"the valid pixels of {_names(rasters)}"
+        if eligible == 0:
+            return None  # a scene without a valid pixel: the run says so in its own words
     elif background_kind(source) == "raster":
         _check_bands(str(source.source), raster, wavelengths)
-        spectra, eligible = sample_spectra(str(source.source), BACKGROUND_SAMPLE, seed)
+        spectra, eligible = sample_spectra(str(source.source), BACKGROUND_SAMPLE, seed, what=arg("background"))
         where = f"the valid pixels of {Path(str(source.source)).name}"
     else:
         polygons = _polygons(source)
-        spectra, eligible = sample_spectra(raster, BACKGROUND_SAMPLE, seed, polygons)
-        where = f"the pixels of {Path(raster).name} inside the {len(polygons)} polygons of {_name(source)}"
+        spectra, eligible = sample_spectra(raster, BACKGROUND_SAMPLE, seed, polygons, arg("raster"))
+        where = f"the pixels of {Path(raster).name} inside {plural(len(polygons), 'polygon')} of {_name(source)}"
     background = summarise(spectra, size, seed, where, eligible)
     reporter.info(f"{arg('background')}: {background.describe()}")
     return background
@@ -75,7 +78,7 @@ def run_background(source: BackgroundSource | None, scene, wavelengths, baseline
 def _scene_spectra(rasters: list, seed: int) -> tuple[np.ndarray, int]:
     """A sample of the valid pixels of every raster (an equal share of the sample each) and how many there are."""
     share = -(-BACKGROUND_SAMPLE // len(rasters))
-    parts = [sample_spectra(str(path), share, seed + index) for index, path in enumerate(rasters)]
+    parts = [sample_spectra(str(path), share, seed + index, what=arg("raster")) for index, path in enumerate(rasters)]
     return np.concatenate([spectra for spectra, _ in parts]), sum(eligible for _, eligible in parts)
 
 

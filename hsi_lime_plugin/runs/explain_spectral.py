@@ -243,6 +243,14 @@ def _plan(settings: SpectralSettings, reporter: Reporter) -> tuple[list, Prepare
         what = f"the raster in {plural(len(units), 'tile')} of {MAP_TILE_SIZE} pixels"
     pixels = ", every pixel," if mapping else ""
     reporter.info(f"explaining {what}{pixels} with {settings.explain.samples_text()} each")
+    if not polygons and settings.background is None and settings.explain.baselines.name == "background":
+        reporter.warning(
+            f"{arg('background')}: the raster is explained as one unit against a background drawn from its own valid "
+            "pixels, so its superbands' attributions say how it differs from its own spectra (close to 0 for a model "
+            f"that averages its pixels); give {arg('polygons')} to explain field by field, {arg('output_map')} for "
+            f"every pixel, a {arg('background')} of other spectra (training fields, another scene), or "
+            f"{arg('baseline', 'zero')}."
+        )
     return units, prepared
 
 
