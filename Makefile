@@ -83,6 +83,7 @@ bench: setup
 	@bash scripts/setup_peers.sh
 	$(PYTHON) benchmarks/startup.py
 	$(PYTHON) benchmarks/explorer.py
+	$(PYTHON) benchmarks/baselines.py
 	$(PYTHON) benchmarks/run.py
 
 package: setup translations

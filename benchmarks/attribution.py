@@ -39,7 +39,7 @@ def _attribute_ours(model, image, method, batch_size, n_steps, window):
     from hsi_lime_plugin import attribute
 
     result = attribute(model, image, method=method, n_steps=n_steps, window=window, batch_size=batch_size,
-                       device="cpu")
+                       device="cpu", baseline="zero")
     return result.values
 
 

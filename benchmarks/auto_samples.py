@@ -77,7 +77,7 @@ def explained(problem: dict, method: str, n_samples: int, seed: int, batch_size:
     from hsi_lime_plugin import explain
 
     return explain(problem["model"], problem["image"], problem["features"], valid=problem["valid"], method=method,
-                   n_samples=n_samples, batch_size=batch_size, device="cpu", seed=seed)
+                   n_samples=n_samples, batch_size=batch_size, device="cpu", seed=seed, baseline="zero")
 
 
 def compare(problem: dict, method: str, args) -> dict:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 WORK = ROOT / "build" / "bench" / "cluster_faults"
 OPTIONS = dict(n_samples=32, batch_size=16, device="cpu", seed=5, allow_python=True, units="tiles", tile_size=4,
-               kind="spectral", band_groups="a=i0-i2; b=i3-i7")
+               kind="spectral", band_groups="a=i0-i2; b=i3-i7", baseline="zero")
 
 
 def cancel_latency(folder: Path, batch_seconds: float, with_event: bool) -> dict:

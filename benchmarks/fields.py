@@ -147,7 +147,7 @@ def speed(args) -> dict:
     fields = make_fields(folder / "fields.gpkg", raster, args.fields)
     model = make_model(folder / "cnn.pt", args.bands)
     settings = {"kind": "spatial", "segmentation": "patches", "patch_size": args.patch_size}
-    options = dict(n_samples=args.n_samples, batch_size=args.batch_size, device="cpu", seed=0)
+    options = dict(n_samples=args.n_samples, batch_size=args.batch_size, device="cpu", seed=0, baseline="zero")
     plain_loop(raster, fields, model, settings, dict(options, n_samples=2 * args.batch_size))  # warm-up
     rounds = {"plain_loop": [], "in_process": [], "dask_2_workers_cold": [], "dask_2_workers": []}
     for _ in range(args.repeat):

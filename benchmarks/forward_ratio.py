@@ -3,7 +3,8 @@
 The workload of the engine's speed goal: the real HYPERVIEW field ``0.npz`` (150 bands,
 72 x 89 pixels, divided by 5419, the pixels outside the field zeroed and never perturbed), 51
 SLIC superpixels inside the field, the small CNN of ``cnn.py`` (4 targets), N = 256 samples in
-batches of 32, LIME with hsi-lime's defaults. ``ours.py --mode explain`` times each explain()
+batches of 32, LIME with hsi-lime's defaults but a zero baseline (one model pass per sample: the default
+background makes 16, measured in ``baselines.py``). ``ours.py --mode explain`` times each explain()
 call and, right after it in the same process, the model alone on 256 perturbed images built
 beforehand, in both memory layouts (contiguous and channels-last); the ratio is explain() over
 the faster layout, the median of the paired runs (robust to other processes slowing the

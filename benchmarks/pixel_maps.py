@@ -168,7 +168,7 @@ class Ours:
         self.model = load_model(model_path, "cpu")
         self.model.match_raster(cube.shape[0], cube.wavelengths)
         self.cube, self.features = cube, features
-        self.settings, self.runtime = ExplainSettings(method="kernelshap", n_samples=1024), Runtime("cpu")
+        self.settings, self.runtime = ExplainSettings(method="kernelshap", n_samples=1024, baseline="zero"), Runtime("cpu")
 
     def explain(self):
         """Wall and CPU seconds of explain_pixels on the cube, and its maps."""

@@ -13,6 +13,7 @@ import traceback
 from qgis.core import QgsMessageLog, QgsTask
 
 from ..hsi_lime_plugin.errors import Cancelled, HsiLimeError
+from ..hsi_lime_plugin.python_thread import in_python_thread
 from ..hsi_lime_plugin.reporting import Reporter
 
 #: The message log tab of the explorer.
@@ -37,7 +38,7 @@ class ExplorerTask(QgsTask):
         reporter = Reporter(progress=lambda fraction: self.setProgress(100.0 * fraction), cancelled=self.isCanceled,
                             info=lambda message: None, warning=self._warn)
         try:
-            self.view = self.job(reporter=reporter)
+            self.view = in_python_thread(lambda: self.job(reporter=reporter))
             return True
         except Cancelled:
             return False

@@ -172,7 +172,7 @@ class AttributePixels(HsiLimeAlgorithm):
         from ..hsi_lime_plugin.runs import attribute_pixels
 
         settings = self.read_settings(parameters, context, feedback)
-        run = attribute_pixels.run(settings, reporter)
+        run = self.run_engine(attribute_pixels.run, settings, reporter)
         outputs = settings.outputs
         write_raster_style(outputs.raster)
         style_when_loaded(context, outputs.raster, style_attribution_raster)

@@ -30,6 +30,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .. import dependencies
+from ..hsi_lime_plugin.python_thread import in_python_thread
 from ..hsi_lime_plugin.reporting import Reporter
 from .checks import ParameterChecks, no_gdal_sidecars
 from .help_text import HelpText, in_qgis_process
@@ -180,5 +181,17 @@ class HsiLimeAlgorithm(HelpText, ParameterHelpers, ParameterReaders, ParameterCh
             raise
 
     def run_workflow(self, parameters, context, feedback, reporter: Reporter) -> dict:
-        """Read the parameters, call one engine workflow with ``reporter``, return the outputs (subclasses)."""
+        """Read the parameters, call one engine workflow with ``reporter`` (:meth:`run_engine`), return the
+        outputs (subclasses)."""
         raise NotImplementedError
+
+    @staticmethod
+    def run_engine(run, settings, reporter: Reporter):
+        """``run(settings, reporter)``, an engine workflow, in a thread Python started where QGIS runs the
+        algorithm on one of its own (pyproj's contexts crash there: :mod:`python_thread`), with no GDAL sidecars
+        written beside the files it opens."""
+        def call():
+            with no_gdal_sidecars():
+                return run(settings, reporter)
+
+        return in_python_thread(call)

@@ -163,7 +163,7 @@ class ExplainFields(HsiLimeAlgorithm):
         from ..hsi_lime_plugin.runs import explain_fields
 
         settings = self.read_settings(parameters, context, feedback)
-        run = explain_fields.run(settings, reporter)
+        run = self.run_engine(explain_fields.run, settings, reporter)
         feedback.pushInfo(self.tr("{} units explained, {} without valid pixels skipped").format(
             len(run.units), len(run.skipped)))
         outputs = settings.outputs

@@ -75,7 +75,7 @@ class ExplainSpatial(HsiLimeAlgorithm):
         from ..hsi_lime_plugin.runs import explain_spatial
 
         settings = self.read_settings(parameters, context, feedback)
-        result = explain_spatial.run(settings, reporter)
+        result = self.run_engine(explain_spatial.run, settings, reporter)
         outputs = settings.outputs
         first = column_name("attr", result.explanation.target_names[0])
         write_raster_style(outputs.raster)

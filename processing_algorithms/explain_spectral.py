@@ -106,7 +106,7 @@ class ExplainSpectral(HsiLimeAlgorithm):
         from ..hsi_lime_plugin.runs import explain_spectral
 
         settings = self.read_settings(parameters, context, feedback)
-        result = explain_spectral.run(settings, reporter)
+        result = self.run_engine(explain_spectral.run, settings, reporter)
         scores = ", ".join(f"{name}={r2:.4f}" for name, r2 in result.scores.items())
         feedback.pushInfo(self.tr("Surrogate R2 (mean over fields): {}").format(scores))
         faithfulness = "; ".join(

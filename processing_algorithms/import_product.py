@@ -59,7 +59,7 @@ class ImportProduct(HsiLimeAlgorithm):
         settings = ImportSettings(self.parameterAsFile(parameters, self.P_PRODUCT, context),
                                   ImportOutputs(self.output_path(parameters, self.P_OUTPUT, context)),
                                   self.parameterAsBoolean(parameters, self.P_DROP_BAD_BANDS, context))
-        run = import_product.run(settings, reporter)
+        run = self.run_engine(import_product.run, settings, reporter)
         feedback.pushInfo(self.tr("{product}: {bands} bands written to {output}; default style: {rendering}").format(
             product=run.product, bands=run.n_bands, output=run.output, rendering=run.rendering))
         write_raster_style(run.output, lambda layer: style_rgb(layer, run.rgb))

@@ -46,9 +46,11 @@ def run_desktop(plan: dict, timeout: float = 900.0, env: dict | None = None, loc
             [xvfb_run, "-a", "-s", f"-screen 0 {WINDOW[0]}x{WINDOW[1] + 100}x24", qgis, "--nologo",
              "--noversioncheck", "--code", str(DRIVER)],
             env=desktop_env(folder, env, locale), capture_output=True, text=True, timeout=timeout)
-    findings = output / "findings.json"
+    findings, faults = output / "findings.json", output / "faults.txt"
     if not findings.is_file():
-        raise RuntimeError(f"the desktop wrote no findings:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+        stack = faults.read_text(encoding="utf-8")[-4000:] if faults.is_file() else ""
+        raise RuntimeError(f"the desktop wrote no findings:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
+                           f"\n{stack}")
     return json.loads(findings.read_text(encoding="utf-8"))
 
 

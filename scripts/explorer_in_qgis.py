@@ -7,6 +7,7 @@ and loads their outputs, as the dialog's Run button does) and what the mode need
 (or its traceback) go into ``findings.json`` in ``output``; exceptions that reach Python's excepthook (a
 slot that failed) are listed under ``exceptions``. QGIS ends with ``os._exit`` once the JSON is written.
 """
+import faulthandler
 import hashlib
 import json
 import os
@@ -24,6 +25,10 @@ PLAN = json.loads(Path(os.environ["HSI_LIME_EXPLORER_PLAN"]).read_text(encoding=
 OUTPUT = Path(PLAN["output"])
 FINDINGS: dict = {"exceptions": []}
 PLUGIN = "hsi_lime"
+OUTPUT.mkdir(parents=True, exist_ok=True)
+# Where QGIS crashes (a signal, no findings), the Python stack of every thread: run_desktop shows it.
+FAULTS = open(OUTPUT / "faults.txt", "w", encoding="utf-8")  # noqa: SIM115 (open until os._exit)
+faulthandler.enable(FAULTS, all_threads=True)
 
 
 # --- driving the desktop ------------------------------------------------------------------------------------

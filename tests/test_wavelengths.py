@@ -187,6 +187,17 @@ def test_imagery_domain_comes_before_band_tags(tmp_path):
     np.testing.assert_allclose(read_wavelengths(path), [500.0, 600.0, 700.0])
 
 
+def test_imagery_domain_rounded_by_gdal_keeps_the_digits_of_the_tags_it_came_from(tmp_path):
+    """GDAL 3.10's ENVI driver prints CENTRAL_WAVELENGTH_UM to three decimals; the band tags keep 418.24 nm."""
+    path = _write_tif(tmp_path / "rounded.tif")
+    exact = [418.24, 423.874, 429.5]
+    with rasterio.open(path, "r+") as dataset:
+        for band, value in enumerate(exact, start=1):
+            dataset.update_tags(band, ns="IMAGERY", CENTRAL_WAVELENGTH_UM=f"{value / 1000:.3f}")
+            dataset.update_tags(band, wavelength=str(value), wavelength_units="Nanometers")
+    np.testing.assert_allclose(read_wavelengths(path), exact)
+
+
 def test_a_convention_must_cover_every_band(tmp_path):
     path = _write_tif(tmp_path / "partial.tif")
     with rasterio.open(path, "r+") as dataset:

@@ -9,7 +9,8 @@ Conventions, tried in this fixed order; the first one that gives a positive, fin
 value for every band wins (as EnMAP-Box's ``RasterReader`` does):
 
 1. ``IMAGERY`` domain, band level, ``CENTRAL_WAVELENGTH_UM`` (GDAL 3.10+). First because it
-   is the only convention whose unit is fixed by a standard.
+   is the only convention whose unit is fixed by a standard; where GDAL derived it (to 1 nm) from a
+   later convention, that convention's digits are kept.
 2. Default domain, band level, ``wavelength`` with ``wavelength_units`` (GDAL's ENVI driver,
    EnMAP products, EnMAP-Box and QGIS writers).
 3. ``ENVI`` domain, band level, ``wavelength`` with ``wavelength units``.
@@ -335,26 +336,37 @@ def _dataset_path(dataset) -> Optional[Path]:
 
 
 def _read_open(dataset) -> Optional[np.ndarray]:
-    """Try every convention on an open dataset; the first full, valid set wins."""
-    n_bands = int(dataset.count)
-    if n_bands < 1:
+    """Try every convention on an open dataset; the first full, valid set wins.
+
+    GDAL 3.10+ derives the ``IMAGERY`` domain from other tags and prints it to 1 nm (``%.3f`` micrometres); when
+    a later convention gives the same wavelengths to within that rounding, its digits are kept.
+    """
+    found = [values for values in _conventions_read(dataset) if values is not None]
+    if not found:
         return None
+    first = found[0]
+    finer = [values for values in found[1:] if np.all(np.abs(values - first) <= IMAGERY_ROUNDING_NM)]
+    return finer[0] if finer else first
+
+
+#: How far GDAL's ``CENTRAL_WAVELENGTH_UM`` (three decimals in micrometres) can lie from the value it came from.
+IMAGERY_ROUNDING_NM = 0.5 + 1e-6
+
+
+def _conventions_read(dataset):
+    """Each convention's wavelengths in nm (None where it gives no full, positive set), in the order tried."""
+    n_bands = int(dataset.count)
     path = _dataset_path(dataset)
-    for _name, reader in CONVENTIONS:
+    for _name, reader in CONVENTIONS if n_bands >= 1 else ():
         try:
             found = reader(dataset, path)
         except Exception:  # noqa: BLE001 - one broken convention must not hide the others
             found = None
-        if found is None:
+        numbers = [_to_float(value) for value in found[0]] if found is not None and len(found[0]) == n_bands else []
+        if not numbers or any(value is None or value <= 0 for value in numbers):
+            yield None
             continue
-        raw, units = found
-        if len(raw) != n_bands:
-            continue
-        numbers = [_to_float(value) for value in raw]
-        if any(value is None or value <= 0 for value in numbers):
-            continue
-        return to_nanometres(numbers, units)
-    return None
+        yield to_nanometres(numbers, found[1])
 
 
 def read_wavelengths(dataset_or_path) -> Optional[np.ndarray]:
