@@ -413,7 +413,8 @@ def main() -> int:
         forest_side(args.forest_side)
         return 0
     WORK.mkdir(parents=True, exist_ok=True)
-    results: dict = {"goals": GOALS}
+    # The parts run now replace their entries; a part not run keeps the figures of its last run.
+    results: dict = {**(json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}), "goals": GOALS}
     parts = args.parts.split(",")
     if "rankings" in parts:
         results["rankings"] = rankings(WORK) if SHARED.is_dir() else {"skipped": f"{SHARED} is absent"}

@@ -48,7 +48,7 @@ def test_polygons_of_the_planted_class_carry_the_attributions(enmap, tmp_path):
         str(mosaic), str(model), str(tmp_path / "attribution.tif"),
         polygons=str(polygons), output_segments=str(tmp_path / "segments.gpkg"),
         n_samples=1024, batch_size=8, device="cpu", seed=0,
-    )
+    baseline="zero")
     assert run.scores["tree_nir"] > 0.99
     segments = gpd.read_file(tmp_path / "segments.gpkg")
     magnitude = segments["attr_tree_nir"].abs().fillna(0)

@@ -175,7 +175,7 @@ def test_vit_spatial_explanation_through_qgis_process(qgis_process, hyperview, v
     raster, source = hyperview
     completed, result, seconds = qgis_process(
         SPATIAL, INPUT=raster, MODEL=vit_torchscript, SEGMENTATION=2, PATCH_SIZE=24, N_SAMPLES=16, BATCH_SIZE=8,
-        OUTPUT=tmp_path / "vit_spatial.tif",
+        BASELINE="zero", OUTPUT=tmp_path / "vit_spatial.tif",  # the recipe's run above has the default background
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     print(f"qgis_process ViT (TorchScript export) spatial ({source}), N=16: {seconds:.1f} s wall")
@@ -189,7 +189,7 @@ def test_vit_recipe_spectral_explanation_through_qgis_process(qgis_process, hype
     raster, source = hyperview
     table = tmp_path / "vit_spectral.csv"
     completed, result, seconds = qgis_process(
-        SPECTRAL, INPUT=raster, MODEL=RECIPE, ALLOW_PYTHON_MODEL="true", N_SAMPLES=16, BATCH_SIZE=8,
+        SPECTRAL, INPUT=raster, MODEL=RECIPE, ALLOW_PYTHON_MODEL="true", N_SAMPLES=16, BATCH_SIZE=8, BASELINE="zero",
         OUTPUT_TABLE=table, BAND_GROUPS="blue=462-500; green=500-580; red=580-680; red_edge=680-750; nir=750-940",
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -102,7 +102,7 @@ class Hosts:
 
 #: The scheduler's port on its host, and the run of run_with_a_host_lost: explain_fields, 40 tiles of the slow recipe.
 PORT = 8786
-HOST_RUN = dict(n_samples=32, batch_size=16, device="cpu", seed=5, allow_python=True, units="tiles", tile_size=4,
+HOST_RUN = dict(n_samples=32, batch_size=16, device="cpu", seed=5, allow_python=True, units="tiles", tile_size=4, baseline="zero",
                 kind="spectral", band_groups="a=i0-i2; b=i3-i7")
 DRIVER = REPO_ROOT / "tests" / "helpers" / "cluster_driver.py"
 
