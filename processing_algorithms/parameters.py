@@ -294,6 +294,18 @@ class ParameterHelpers:
                 CONTEXT,
             ),
         )
+        self._add_background()
+        self.add(
+            QgsProcessingParameterNumber(
+                self.P_BLUR_SIGMA, self.tr("Blur sigma (pixels, for BASELINE=blur)", CONTEXT), NUMBER_DOUBLE,
+                defaultValue=DEFAULT_BLUR_SIGMA, minValue=0.01,
+            ),
+            self.tr("Standard deviation of the Gaussian that blurs each band for BASELINE=blur, in pixels.", CONTEXT),
+            advanced=True,
+        )
+
+    def _add_background(self):
+        """BACKGROUND, BACKGROUND_SIZE and (advanced) BACKGROUND_MODE: the spectra of BASELINE=background."""
         self.add(
             QgsProcessingParameterMapLayer(
                 self.P_BACKGROUND, self.tr("Background (for BASELINE=background)", CONTEXT), optional=True,
@@ -330,14 +342,6 @@ class ParameterHelpers:
                 "model evaluations); Kernel SHAP then gives the exact interventional Shapley values.",
                 CONTEXT,
             ),
-            advanced=True,
-        )
-        self.add(
-            QgsProcessingParameterNumber(
-                self.P_BLUR_SIGMA, self.tr("Blur sigma (pixels, for BASELINE=blur)", CONTEXT), NUMBER_DOUBLE,
-                defaultValue=DEFAULT_BLUR_SIGMA, minValue=0.01,
-            ),
-            self.tr("Standard deviation of the Gaussian that blurs each band for BASELINE=blur, in pixels.", CONTEXT),
             advanced=True,
         )
 

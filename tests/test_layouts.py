@@ -125,6 +125,31 @@ def test_mean_spectrum_layout_switches_bands_of_the_mean(image):
     np.testing.assert_allclose(explanation.coefficients, [[mean[0] ** 2, 0.0, -mean[2]]], atol=1e-6)
 
 
+@pytest.mark.parametrize("baseline", ["zero", 0.3, "background"])
+def test_superbands_of_a_mean_spectrum_model_are_evaluated_on_the_mean_as_on_the_image(image, monkeypatch, baseline):
+    """The evaluator perturbs the region's mean spectrum (C, 1, 1), not its pixels: the same attributions as
+    perturbing every valid pixel, for constants and a background (exact and sampled); the probe still sees the
+    pixels (a background of the region's own pixels is no degenerate baseline)."""
+    from hsi_lime_plugin.perturbation import pipeline
+
+    values, valid = image
+    options = dict(kind="spectral", method="kernelshap", n_samples=8, valid=valid, device="cpu", baseline=baseline,
+                   background_size=4)
+    labels = np.array([1, 2, 3, 3, 3, 3])
+    for mode in ("exact", "sampled"):
+        on_mean = explain(model(MeanSpectrumSquare(), "mean_spectrum", ["y"]), values, labels, background_mode=mode,
+                          **options)
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, "on_region_mean", lambda prepared, base, kind: (prepared.model, prepared.inputs,
+                                                                                      base))
+            on_pixels = explain(model(MeanSpectrumSquare(), "mean_spectrum", ["y"]), values, labels,
+                                background_mode=mode, **options)
+        np.testing.assert_allclose(on_mean.coefficients, on_pixels.coefficients, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(on_mean.base_value, on_pixels.base_value, rtol=1e-5, atol=1e-6)
+        if baseline in ("zero", 0.3):  # the region's own mean and pixels change it little
+            assert abs(on_mean.coefficients).max() > 0.01
+
+
 def test_integrated_gradients_through_a_pixel_model(image):
     """d mean_p(x_p . w) / d x_pc = w_c / P at every valid pixel, 0 at the others: IG is x * w / P."""
     values, valid = image

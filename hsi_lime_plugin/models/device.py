@@ -22,7 +22,11 @@ CUDA_BATCH_FRACTION = 0.5
 #: Factor from the bytes of one model input to the bytes its forward pass needs
 #: (activations); a deliberately cautious rule of thumb.
 ACTIVATION_FACTOR = 4
+#: The largest batch of perturbed images.
 MAX_BATCH_SIZE = 64
+#: The largest batch when each perturbed image is one spectrum (a region's mean): a model of spectra, a forest
+#: above all, pays per call, and thousands of spectra are still a few MB.
+MAX_SPECTRUM_BATCH = 4096
 
 
 def resolve_device(device: str | torch.device = "auto") -> tuple[torch.device, str]:
@@ -51,15 +55,16 @@ def resolve_device(device: str | torch.device = "auto") -> tuple[torch.device, s
     raise HsiLimeError(f"{arg('device')}: unknown device '{device}'; choose one of {', '.join(DEVICES)}.")
 
 
-def choose_batch_size(bytes_per_sample: int, n_samples: int, device: torch.device) -> int:
+def choose_batch_size(bytes_per_sample: int, n_samples: int, device: torch.device,
+                      largest: int = MAX_BATCH_SIZE) -> int:
     """Pick a batch size from the memory one perturbed sample needs.
 
     On CUDA the budget is :data:`CUDA_BATCH_FRACTION` of the free memory
     (``torch.cuda.mem_get_info``); on the CPU it is :data:`CPU_BATCH_BUDGET`. The result
-    lies in ``[1, min(MAX_BATCH_SIZE, n_samples)]``.
+    lies in ``[1, min(largest, n_samples)]``.
     """
     size = batch_budget(device) // max(1, bytes_per_sample * ACTIVATION_FACTOR)
-    return int(max(1, min(size, MAX_BATCH_SIZE, n_samples)))
+    return int(max(1, min(size, largest, n_samples)))
 
 
 def batch_budget(device: torch.device) -> int:

@@ -20,7 +20,7 @@ the evaluator takes (:mod:`hsi_lime_plugin.perturbation.background`).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import torch
@@ -28,7 +28,7 @@ import torch
 from .background import Background, ExpectationPlan
 from .baseline import Baseline, check_changes, resolve_baseline
 from ..memory import physical_memory
-from ..models.device import choose_batch_size, one_thread_on_cpu
+from ..models.device import MAX_BATCH_SIZE, MAX_SPECTRUM_BATCH, choose_batch_size, one_thread_on_cpu
 from ..errors import HsiLimeError, arg
 from .evaluator import make_evaluator
 from .result import Explanation, half_width
@@ -201,9 +201,11 @@ def explain_with(
     part.stochastic = baseline.stochastic
     samples = part.draw(budget, space.n_features, settings.seed, reporter)
     evaluations = len(samples) if baseline.plan is None else baseline.plan.count(samples)
-    batch = runtime.batch_size or choose_batch_size(sample_bytes(prepared.inputs, model), evaluations, model.device)
+    evaluated, inputs, evaluated_baseline = on_region_mean(prepared, baseline, kind)
+    largest = MAX_SPECTRUM_BATCH if inputs.shape[-2:] == (1, 1) else MAX_BATCH_SIZE
+    batch = runtime.batch_size or choose_batch_size(sample_bytes(inputs, model), evaluations, model.device, largest)
     batch = int(min(max(1, batch), evaluations))
-    evaluator = make_evaluator(model, prepared.inputs, baseline, space, batch, runtime.autocast)
+    evaluator = make_evaluator(evaluated, inputs, evaluated_baseline, space, batch, runtime.autocast)
     rounds = _rounds(len(samples), space.n_features, batch) if settings.automatic else [len(samples)]
 
     def check(y, names, chosen):
@@ -215,6 +217,28 @@ def explain_with(
                                  RunRecord(settings.method, model.device, batch, started, baseline.describe()))
     explanation.notes.extend(notes)
     return explanation
+
+
+def on_region_mean(prepared, baseline: Baseline, kind: str) -> tuple[ExplainableModel, torch.Tensor, Baseline]:
+    """The model, the image and the baseline the evaluator perturbs: for superbands of a model of the region's
+    mean spectrum (layout ``mean_spectrum``), the image's mean spectrum (C, 1, 1) instead of the image.
+
+    Removing a superband sets its bands to one baseline spectrum (a constant, or a background row) in every valid
+    pixel, so the region's mean holds that spectrum there and the kept bands' means elsewhere: the mean of the
+    perturbed image is the perturbed mean, and the model sees the same inputs from a (C, 1, 1) image as from the
+    (C, H, W) one. Each evaluation then costs a spectrum, as in shap's KernelExplainer, not a region of pixels.
+    Other explanations, and image baselines (one value per pixel), keep the image.
+    """
+    model = prepared.model
+    if kind != "spectral" or model.layout != "mean_spectrum" or not (baseline.constant or baseline.rows is not None):
+        return model, prepared.inputs, baseline
+    inputs = prepared.inputs
+    if prepared.mask is None:
+        mean = inputs.mean(dim=(1, 2))
+    else:
+        weight = torch.as_tensor(prepared.mask, dtype=inputs.dtype, device=inputs.device)
+        mean = (inputs * weight).sum(dim=(1, 2)) / weight.sum().clamp(min=1.0)
+    return model.on_image(None), mean[:, None, None].contiguous(), replace(baseline, valid=None)
 
 
 def probe(model, prepared, space: FeatureSpace, reporter: Reporter) -> torch.Tensor:
