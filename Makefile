@@ -51,15 +51,16 @@ PYTEST    := -m pytest --confcutdir=tests
 # made in, and a Debian root's venv (make test-debian13) serves checkouts at other paths.
 LINT_IMPORTS := -c 'from importlinter.cli import lint_imports_command; lint_imports_command()'
 
+# QGIS_ONLY=1: only the tests that use QGIS (the QGIS 3.44 leg: its engine and packages are the Debian 13 leg's).
 test: setup translations
 	$(PYTHON) $(LINT_IMPORTS)
-	$(PYTHON) $(PYTEST)
+	HSI_LIME_QGIS_ONLY=$(QGIS_ONLY) $(PYTHON) $(PYTEST)
 
 test-debian13:
 	bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root make test
 
 test-debian13-qgis344:
-	BACKPORTS=1 bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root make test
+	BACKPORTS=1 bash scripts/debian_root.sh trixie $(ROOTS)/debian13-root make test QGIS_ONLY=1
 
 test-index:
 	bash scripts/test_index.sh

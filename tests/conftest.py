@@ -7,6 +7,7 @@ number of examples; ``ci`` (selected by ``.ci/run`` through ``HYPOTHESIS_PROFILE
 same without the example database, so a clean clone behaves exactly like every other run.
 """
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -29,14 +30,36 @@ QGIS_FIXTURES = {"qgis_app", "qgis_iface", "qgis_processing", "qgis_new_project"
 
 def pytest_collection_modifyitems(config, items):
     """Where PyQGIS cannot be imported (a plain package-index venv), the tests using a QGIS fixture skip
-    with the reason, instead of erroring on a fixture that pytest-qgis would have provided."""
+    with the reason, instead of erroring on a fixture that pytest-qgis would have provided. With
+    HSI_LIME_QGIS_ONLY=1 (``make test QGIS_ONLY=1``: CI's QGIS 3.44 leg, whose Python and packages are the Debian
+    13 leg's) only the tests that use QGIS run."""
     import importlib.util
 
+    if os.environ.get("HSI_LIME_QGIS_ONLY") == "1":
+        kept = [item for item in items if _uses_qgis(item)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     if importlib.util.find_spec("qgis") is not None:
         return
     for item in items:
         if QGIS_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.skip(reason=NO_QGIS))
+
+
+#: What a test module that uses QGIS says: PyQGIS imports, a QGIS fixture (pytest-qgis's autouse ones are in
+#: every test's fixtures), the qgis_process binary, the desktop under Xvfb.
+USES_QGIS = re.compile("|".join([r"from qgis", r"import qgis", r'importorskip\("qgis', r"qgis\.bin", r"run_desktop",
+                                 r"desktop\(\)", *sorted(QGIS_FIXTURES)]))
+_USES: dict = {}
+
+
+def _uses_qgis(item) -> bool:
+    """Whether the test's module uses QGIS (:data:`USES_QGIS`; the ``qgis_process`` marker, which only says slow,
+    does not count)."""
+    if item.path not in _USES:
+        text = Path(item.path).read_text(encoding="utf-8").replace("mark.qgis_process", "")
+        _USES[item.path] = USES_QGIS.search(text) is not None
+    return _USES[item.path]
 
 
 @pytest.fixture(scope="session")
