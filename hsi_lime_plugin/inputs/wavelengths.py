@@ -341,12 +341,13 @@ def _read_open(dataset) -> Optional[np.ndarray]:
     GDAL 3.10+ derives the ``IMAGERY`` domain from other tags and prints it to 1 nm (``%.3f`` micrometres); when
     a later convention gives the same wavelengths to within that rounding, its digits are kept.
     """
-    found = [values for values in _conventions_read(dataset) if values is not None]
-    if not found:
-        return None
-    first = found[0]
-    finer = [values for values in found[1:] if np.all(np.abs(values - first) <= IMAGERY_ROUNDING_NM)]
-    return finer[0] if finer else first
+    read = _conventions_read(dataset)
+    imagery = next(read, None)  # CONVENTIONS[0]; the later ones are read only as far as needed
+    if imagery is None:
+        return next((values for values in read if values is not None), None)
+    close = (values for values in read
+             if values is not None and np.all(np.abs(values - imagery) <= IMAGERY_ROUNDING_NM))
+    return next(close, imagery)
 
 
 #: How far GDAL's ``CENTRAL_WAVELENGTH_UM`` (three decimals in micrometres) can lie from the value it came from.
